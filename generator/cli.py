@@ -1,0 +1,88 @@
+"""Command line: ``python -m generator generate`` and ``python -m generator fetch-model``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .load import ModelError
+from .manifest import load_manifest
+from .pipeline import UnsupportedProtocol, build_package
+from .render import PackageSettings
+from .write import diff_packages, write_packages
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_MANIFEST = REPO / "models" / "manifest.yaml"
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    packages: dict[str, dict[str, str]] = {}
+    if args.model:
+        model = Path(args.model)
+        stem = args.package or "aws_" + "".join(c for c in model.parent.name.lower() if c.isalnum())
+        settings = PackageSettings(
+            package=stem, distribution=stem.replace("_", "-"), model_label=model.as_posix()
+        )
+        out = Path(args.out or "generated")
+        packages[settings.distribution] = build_package(model, settings)
+    else:
+        manifest = load_manifest(Path(args.manifest))
+        out = Path(args.out) if args.out else manifest.output
+        for entry in manifest.services:
+            settings = PackageSettings(
+                package=entry.package,
+                distribution=entry.distribution,
+                model_label=entry.model_label,
+                version=entry.version,
+                options=tuple(sorted(entry.options.items())),
+            )
+            packages[entry.distribution] = build_package(entry.model, settings)
+    if args.check:
+        diff = diff_packages(out, packages)
+        if diff:
+            sys.stdout.write(diff)
+            print(f"\n{out} is stale: run `python -m generator generate`", file=sys.stderr)
+            return 1
+        print(f"{out} is current ({len(packages)} package(s))")
+        return 0
+    write_packages(out, packages)
+    for dist in packages:
+        print(f"wrote {out / dist}")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import fetch_model
+
+    fetch_model(args.service, Path(args.models_dir))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    gen = sub.add_parser("generate", help="generate client packages (default: all the manifest lists)")
+    gen.add_argument("--manifest", default=str(DEFAULT_MANIFEST))
+    gen.add_argument("--model", help="generate this one model (JSON or YAML) instead of the manifest")
+    gen.add_argument("--package", help="with --model: the import name (default aws_<folder>)")
+    gen.add_argument("--out", help="output directory (default: the manifest's, or ./generated)")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
+    fetch = sub.add_parser("fetch-model", help="copy a service's model from the pinned botocore release")
+    fetch.add_argument("service")
+    fetch.add_argument("--models-dir", default=str(REPO / "models"))
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "generate":
+            return _cmd_generate(args)
+        return _cmd_fetch(args)
+    except ModelError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except UnsupportedProtocol as exc:
+        print(exc, file=sys.stderr)
+        return 2

@@ -1,0 +1,383 @@
+"""Python expressions and statements for one service, built from the intermediate model.
+
+Templates lay out modules; this module writes the code fragments whose shape depends
+recursively on shapes (a list of maps of structures, say). Every model string that
+lands in code goes through :func:`generator.literals.pylit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .literals import pylit
+from .model.ir import Member, Operation, Service, Shape
+
+_PY_SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "long": "int",
+    "float": "float",
+    "double": "float",
+    "boolean": "bool",
+    "blob": "bytes",
+    "timestamp": "_dt.datetime",
+    "document": "_t.Any",
+}
+_TS_FUNCS = {"unixTimestamp": "ts_epoch", "iso8601": "ts_iso", "rfc822": "ts_http"}
+
+
+@dataclass
+class Code:
+    """Accumulates indented lines."""
+
+    lines: list[str]
+
+    def add(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+
+class Codegen:
+    """Code fragments for one service. ``qual`` prefixes shape class names."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.shapes = service.shapes
+        self.rest = service.protocol == "rest-json"
+
+    # ----- types -------------------------------------------------------------------
+    def annotation(self, shape_name: str, qual: str = "", member: Member | None = None,
+                   streaming_io: bool = False) -> str:
+        shape = self.shapes[shape_name]
+        if shape.type in ("structure", "union"):
+            return qual + shape.class_name
+        if shape.type == "list":
+            assert shape.member is not None
+            inner = self.annotation(shape.member.target, qual)
+            if shape.sparse:
+                inner += " | None"
+            return f"_t.Sequence[{inner}]"
+        if shape.type == "map":
+            assert shape.value is not None
+            inner = self.annotation(shape.value.target, qual)
+            if shape.sparse:
+                inner += " | None"
+            return f"_t.Mapping[str, {inner}]"
+        if shape.type == "blob" and shape.streaming:
+            return "bytes | _t.IO[bytes]" if streaming_io else "_rt.StreamingBody"
+        return _PY_SCALARS[shape.type]
+
+    def member_annotation(self, m: Member, qual: str = "", owner_is_input: bool = True) -> str:
+        base = self.annotation(m.target, qual, m, streaming_io=owner_is_input)
+        return base if m.required and owner_is_input and not m.idempotency_token else f"{base} | None"
+
+    # ----- reachability -----------------------------------------------------------
+    def reachable(self, roots: list[str]) -> list[str]:
+        """Structure names reachable from roots, in a stable order."""
+        seen: dict[str, None] = {}
+        stack = list(reversed(roots))
+        visited: set[str] = set()
+        while stack:
+            name = stack.pop()
+            if name in visited:
+                continue
+            visited.add(name)
+            shape = self.shapes[name]
+            if shape.type in ("structure", "union"):
+                seen[name] = None
+                stack.extend(reversed([m.target for m in shape.members]))
+            elif shape.type == "list" and shape.member:
+                stack.append(shape.member.target)
+            elif shape.type == "map" and shape.value:
+                stack.append(shape.value.target)
+        return sorted(seen)
+
+    # ----- JSON body serialization -------------------------------------------------
+    def ser(self, m: Member, expr: str, depth: int = 0) -> str:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t in ("string", "integer", "long", "boolean", "document"):
+            return expr
+        if t in ("float", "double"):
+            return f"_rt.ser_float({expr})"
+        if t == "blob":
+            return f"_rt.b64encode({expr})"
+        if t == "timestamp":
+            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'unixTimestamp']}({expr})"
+        if t == "list":
+            assert shape.member is not None
+            var = f"x{depth}"
+            inner = self.ser(shape.member, var, depth + 1)
+            if inner == var:
+                return f"list({expr})"
+            if shape.sparse:
+                inner = f"None if {var} is None else {inner}"
+            return f"[{inner} for {var} in {expr}]"
+        if t == "map":
+            assert shape.value is not None
+            k, v = f"k{depth}", f"v{depth}"
+            inner = self.ser(shape.value, v, depth + 1)
+            if inner == v:
+                return f"dict({expr})"
+            if shape.sparse:
+                inner = f"None if {v} is None else {inner}"
+            return f"{{{k}: {inner} for {k}, {v} in {expr}.items()}}"
+        return f"_ser_{shape.name}({expr})"
+
+    def ser_struct_body(self, shape: Shape, code: Code, indent: int, src: str, dst: str,
+                        members: list[Member] | None = None) -> None:
+        for m in members if members is not None else list(shape.members):
+            code.add(indent, f"x = {src}.{m.py_name}")
+            if m.idempotency_token:
+                code.add(indent, "if x is None:")
+                code.add(indent + 1, "x = _rt.new_token()")
+            code.add(indent, "if x is not None:")
+            code.add(indent + 1, f"{dst}[{pylit(m.wire_name)}] = {self.ser(m, 'x')}")
+
+    # ----- JSON body parsing -------------------------------------------------------
+    def de(self, m: Member, expr: str, depth: int = 0) -> str:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t == "string":
+            return f"_s.{shape.class_name}(_rt.p_str({expr}))" if shape.enum else f"_rt.p_str({expr})"
+        if t in ("integer", "long"):
+            return f"_rt.p_int({expr})"
+        if t in ("float", "double"):
+            return f"_rt.p_float({expr})"
+        if t == "boolean":
+            return f"_rt.p_bool({expr})"
+        if t == "blob":
+            return f"_rt.p_blob({expr})"
+        if t == "timestamp":
+            return f"_rt.p_ts({expr})"
+        if t == "document":
+            return expr
+        if t == "list":
+            assert shape.member is not None
+            var = f"x{depth}"
+            inner = self.de(shape.member, var, depth + 1)
+            if shape.sparse:
+                return f"[None if {var} is None else {inner} for {var} in _rt.p_list({expr})]"
+            return f"[{inner} for {var} in _rt.p_list({expr}) if {var} is not None]"
+        if t == "map":
+            assert shape.value is not None
+            k, v = f"k{depth}", f"v{depth}"
+            inner = self.de(shape.value, v, depth + 1)
+            if shape.sparse:
+                return f"{{{k}: None if {v} is None else {inner} for {k}, {v} in _rt.p_map({expr}).items()}}"
+            return f"{{{k}: {inner} for {k}, {v} in _rt.p_map({expr}).items() if {v} is not None}}"
+        return f"_de_{shape.name}({expr})"
+
+    def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
+        for m in members:
+            code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
+            code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
+
+    # ----- validation --------------------------------------------------------------
+    def validate(self, m: Member, expr: str, path: str, code: Code, indent: int, depth: int = 0) -> None:
+        """Statements appending problems about value ``expr`` (not None) to ``e``."""
+        shape = self.shapes[m.target]
+        t = shape.type
+        bad = lambda what: f"e.append({path} + {pylit(': ' + what)})"  # noqa: E731
+        if t == "string":
+            code.add(indent, f"if not isinstance({expr}, str):")
+            code.add(indent + 1, f"e.append({path} + ': expected str, got ' + type({expr}).__name__)")
+            self._range(shape, f"len({expr})", path, code, indent, "length", elif_=True)
+            if shape.enum:
+                code.add(indent, f"elif {expr} not in _s.{shape.class_name}._values:")
+                code.add(indent + 1, f"e.append({path} + ': ' + repr({expr}) + {pylit(' is not one of ' + ', '.join(shape.enum))})")
+        elif t in ("integer", "long"):
+            code.add(indent, f"if not isinstance({expr}, int) or isinstance({expr}, bool):")
+            code.add(indent + 1, f"e.append({path} + ': expected int, got ' + type({expr}).__name__)")
+            self._range(shape, expr, path, code, indent, "value", elif_=True)
+        elif t in ("float", "double"):
+            code.add(indent, f"if not isinstance({expr}, (int, float)) or isinstance({expr}, bool):")
+            code.add(indent + 1, f"e.append({path} + ': expected float, got ' + type({expr}).__name__)")
+            self._range(shape, expr, path, code, indent, "value", elif_=True)
+        elif t == "boolean":
+            code.add(indent, f"if not isinstance({expr}, bool):")
+            code.add(indent + 1, f"e.append({path} + ': expected bool, got ' + type({expr}).__name__)")
+        elif t == "blob":
+            if shape.streaming:
+                code.add(indent, f"if not isinstance({expr}, (bytes, bytearray)) and not hasattr({expr}, 'read'):")
+                code.add(indent + 1, f"e.append({path} + ': expected bytes or a binary file, got ' + type({expr}).__name__)")
+            else:
+                code.add(indent, f"if not isinstance({expr}, (bytes, bytearray)):")
+                code.add(indent + 1, f"e.append({path} + ': expected bytes, got ' + type({expr}).__name__)")
+                self._range(shape, f"len({expr})", path, code, indent, "length", elif_=True)
+        elif t == "timestamp":
+            code.add(indent, f"if not isinstance({expr}, _dt.datetime):")
+            code.add(indent + 1, f"e.append({path} + ': expected datetime, got ' + type({expr}).__name__)")
+        elif t == "list":
+            assert shape.member is not None
+            code.add(indent, f"if not isinstance({expr}, (list, tuple)):")
+            code.add(indent + 1, f"e.append({path} + ': expected a list, got ' + type({expr}).__name__)")
+            code.add(indent, "else:")
+            self._range(shape, f"len({expr})", path, code, indent + 1, "item count", elif_=False)
+            inner = Code([])
+            i, x = f"i{depth}", f"x{depth}"
+            self.validate(shape.member, x, f"{path} + '[' + str({i}) + ']'", inner, indent + 2, depth + 1)
+            code.add(indent + 1, f"for {i}, {x} in enumerate({expr}):")
+            if shape.sparse:
+                code.add(indent + 2, f"if {x} is None:")
+                code.add(indent + 3, "continue")
+            else:
+                code.add(indent + 2, f"if {x} is None:")
+                code.add(indent + 3, f"e.append({path} + '[' + str({i}) + ']: null is not allowed')")
+                code.add(indent + 3, "continue")
+            code.lines.extend(inner.lines)
+        elif t == "map":
+            assert shape.value is not None and shape.key is not None
+            code.add(indent, f"if not isinstance({expr}, _abc.Mapping):")
+            code.add(indent + 1, f"e.append({path} + ': expected a mapping, got ' + type({expr}).__name__)")
+            code.add(indent, "else:")
+            self._range(shape, f"len({expr})", path, code, indent + 1, "entry count", elif_=False)
+            k, x = f"k{depth}", f"x{depth}"
+            code.add(indent + 1, f"for {k}, {x} in {expr}.items():")
+            self.validate(shape.key, k, f"{path} + '.<key>'", code, indent + 2, depth + 1)
+            code.add(indent + 2, f"if {x} is None:")
+            if shape.sparse:
+                code.add(indent + 3, "continue")
+            else:
+                code.add(indent + 3, f"e.append({path} + '[' + repr({k}) + ']: null is not allowed')")
+                code.add(indent + 3, "continue")
+            self.validate(shape.value, x, f"{path} + '[' + repr({k}) + ']'", code, indent + 2, depth + 1)
+        elif t in ("structure", "union"):
+            code.add(indent, f"if not isinstance({expr}, _s.{shape.class_name}):")
+            code.add(indent + 1, f"e.append({path} + {pylit(': expected ' + shape.class_name + ', got ')} + type({expr}).__name__)")
+            code.add(indent, "else:")
+            code.add(indent + 1, f"_val_{shape.name}({expr}, {path}, e)")
+        else:  # document: any JSON value
+            code.add(indent, "pass")
+        del bad
+
+    def _range(self, shape: Shape, measure: str, path: str, code: Code, indent: int, what: str,
+               elif_: bool) -> None:
+        kw = "elif" if elif_ else "if"
+        lo, hi = shape.min, shape.max
+        if lo is not None and hi is not None:
+            code.add(indent, f"{kw} not {pylit(lo)} <= {measure} <= {pylit(hi)}:")
+            msg = f": {what} must be between {lo:g} and {hi:g}, got "
+        elif lo is not None:
+            code.add(indent, f"{kw} {measure} < {pylit(lo)}:")
+            msg = f": {what} must be at least {lo:g}, got "
+        elif hi is not None:
+            code.add(indent, f"{kw} {measure} > {pylit(hi)}:")
+            msg = f": {what} must be at most {hi:g}, got "
+        else:
+            return
+        code.add(indent + 1, f"e.append({path} + {pylit(msg)} + str({measure}))")
+
+    def validate_struct(self, shape: Shape, code: Code, indent: int) -> None:
+        if not shape.members:
+            code.add(indent, "pass")
+            return
+        if shape.type == "union":
+            code.add(indent, "n = sum(1 for x in (" + ", ".join(f"v.{m.py_name}" for m in shape.members) + ",) if x is not None)")
+            code.add(indent, "if n != 1:")
+            code.add(indent + 1, "e.append(p + ': exactly one member must be set, got ' + str(n))")
+        for m in shape.members:
+            code.add(indent, f"x = v.{m.py_name}")
+            code.add(indent, "if x is None:")
+            if m.required and not m.idempotency_token:
+                code.add(indent + 1, f"e.append(p + {pylit('.' + m.py_name + ': required')})")
+            else:
+                code.add(indent + 1, "pass")
+            code.add(indent, "else:")
+            self.validate(m, "x", f"p + {pylit('.' + m.py_name)}", code, indent + 1)
+
+    # ----- HTTP bindings (rest-json) -----------------------------------------------
+    def header_value(self, m: Member, expr: str) -> str:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t == "string":
+            return f"_rt.b64json({expr})" if m.jsonvalue else expr
+        if t in ("integer", "long"):
+            return f"str({expr})"
+        if t in ("float", "double"):
+            return f"_rt.text_float({expr})"
+        if t == "boolean":
+            return f"_rt.text_bool({expr})"
+        if t == "blob":
+            return f"_rt.b64encode({expr})"
+        if t == "timestamp":
+            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'rfc822']}_text({expr})"
+        if t == "list":
+            assert shape.member is not None
+            elem = self.shapes[shape.member.target]
+            inner = self.header_value(shape.member, "y")
+            if elem.type == "string":
+                return f"_rt.h_join_strings({expr})"
+            return f"', '.join({inner} for y in {expr})"
+        if t == "document":
+            return f"_rt.b64json({expr})"
+        raise ValueError(f"header member {m.name} of type {t}")
+
+    def query_value(self, m: Member, expr: str) -> str:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t == "string":
+            return expr
+        if t in ("integer", "long"):
+            return f"str({expr})"
+        if t in ("float", "double"):
+            return f"_rt.text_float({expr})"
+        if t == "boolean":
+            return f"_rt.text_bool({expr})"
+        if t == "blob":
+            return f"_rt.b64encode({expr})"
+        if t == "timestamp":
+            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'iso8601']}_text({expr})"
+        raise ValueError(f"query member {m.name} of type {t}")
+
+    def label_value(self, m: Member, expr: str) -> str:
+        shape = self.shapes[m.target]
+        if shape.type == "timestamp":
+            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'iso8601']}_text({expr})"
+        return self.query_value(m, expr)
+
+    def header_parse(self, m: Member, expr: str) -> str:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t == "string":
+            if m.jsonvalue:
+                return f"_rt.unb64json({expr})"
+            return f"_s.{shape.class_name}({expr})" if shape.enum else expr
+        if t in ("integer", "long"):
+            return f"_rt.h_int({expr})"
+        if t in ("float", "double"):
+            return f"_rt.h_float({expr})"
+        if t == "boolean":
+            return f"_rt.h_bool({expr})"
+        if t == "blob":
+            return f"_rt.p_blob({expr})"
+        if t == "timestamp":
+            return f"_rt.h_ts({expr})"
+        if t == "list":
+            assert shape.member is not None
+            elem = self.shapes[shape.member.target]
+            splitter = "_rt.h_split_dates" if elem.type == "timestamp" else "_rt.h_split"
+            return f"[{self.header_parse(shape.member, 'y')} for y in {splitter}({expr})]"
+        if t == "document":
+            return f"_rt.unb64json({expr})"
+        raise ValueError(f"header member {m.name} of type {t}")
+
+    def uri_parts(self, op: Operation, shape: Shape | None) -> tuple[str, list[str]]:
+        """(path expression, static query items) for an operation's requestUri."""
+        uri = op.request_uri
+        path, _, query = uri.partition("?")
+        parts: list[str] = []
+        rest = path
+        while "{" in rest:
+            before, _, after = rest.partition("{")
+            label, _, rest = after.partition("}")
+            if before:
+                parts.append(pylit(before))
+            greedy = label.endswith("+")
+            name = label.rstrip("+")
+            member = next(m for m in (shape.members if shape else ()) if m.location == "uri" and m.wire_name == name)
+            fn = "_rt.greedy_label" if greedy else "_rt.label"
+            parts.append(f"{fn}({self.label_value(member, 'v.' + member.py_name)}, {pylit(member.py_name)})")
+        if rest:
+            parts.append(pylit(rest))
+        static = [item for item in query.split("&") if item]
+        return " + ".join(parts) or "'/'", static

@@ -1,0 +1,48 @@
+"""Reading models: JSON or YAML, optionally gzipped, with the file name kept for errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ModelError(Exception):
+    """A model could not be used; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def load_document(path: Path) -> Any:
+    """Parse a JSON or YAML file (``.gz`` allowed). Errors name the file and position."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ModelError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    name = path.name
+    if name.endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise ModelError([f"{path}: not a valid gzip file: {exc}"]) from exc
+        name = name[:-3]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError([f"{path}: not UTF-8 text: {exc}"]) from exc
+    if name.endswith((".yaml", ".yml")):
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise ModelError([f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}"]) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError([f"{path}: invalid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"]) from exc

@@ -1,0 +1,161 @@
+"""Raw botocore JSON -> the intermediate model. Runs only on validated models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ir import Member, Operation, Service, Shape
+from .naming import class_name, python_name
+
+_STRUCT_LIKE = ("structure",)
+
+
+def build_service(raw: dict[str, Any], source: str) -> Service:
+    meta = raw["metadata"]
+    raw_shapes: dict[str, Any] = raw["shapes"]
+    shapes = {name: _build_shape(name, body, raw_shapes) for name, body in raw_shapes.items()}
+    operations = tuple(
+        _build_operation(name, body) for name, body in sorted(raw["operations"].items())
+    )
+    return Service(
+        source=source,
+        service_id=meta.get("serviceId") or meta.get("serviceFullName") or "Service",
+        full_name=meta.get("serviceFullName") or meta.get("serviceId") or "Service",
+        api_version=meta.get("apiVersion", ""),
+        protocol=_protocol(meta),
+        json_version=meta.get("jsonVersion", "1.0" if meta.get("protocol") == "json" else "1.1"),
+        target_prefix=meta.get("targetPrefix"),
+        endpoint_prefix=meta.get("endpointPrefix", ""),
+        signing_name=meta.get("signingName") or meta.get("endpointPrefix", ""),
+        signature_version=meta.get("signatureVersion", "v4"),
+        query_compatible="awsQueryCompatible" in meta,
+        documentation=raw.get("documentation", ""),
+        operations=operations,
+        shapes=shapes,
+    )
+
+
+def _protocol(meta: dict[str, Any]) -> str:
+    """The protocol to generate: the first of ``protocols`` this generator supports."""
+    supported = ("rest-json", "json")
+    for p in meta.get("protocols", []):
+        if p in supported:
+            return str(p)
+    return str(meta.get("protocol", ""))
+
+
+def _build_operation(name: str, body: dict[str, Any]) -> Operation:
+    http = body.get("http", {})
+    auth_type = body.get("authtype")
+    auth = tuple(body.get("auth", ()))
+    if auth_type is None and auth and all(a == "smithy.api#noAuth" for a in auth):
+        auth_type = "none"
+    return Operation(
+        name=name,
+        py_name=python_name(name),
+        method=http.get("method", "POST"),
+        request_uri=http.get("requestUri", "/"),
+        response_code=int(http.get("responseCode", 200)),
+        input=(body.get("input") or {}).get("shape"),
+        output=(body.get("output") or {}).get("shape"),
+        errors=tuple(e["shape"] for e in body.get("errors", ())),
+        documentation=body.get("documentation", ""),
+        host_prefix=(body.get("endpoint") or {}).get("hostPrefix"),
+        auth_type=auth_type,
+        auth=auth,
+        deprecated=bool(body.get("deprecated")),
+        http_checksum_required=bool(body.get("httpChecksumRequired")),
+        request_compression=tuple((body.get("requestcompression") or {}).get("encodings", ())),
+        unsigned_payload=bool(body.get("unsignedPayload")),
+        static_context_params=tuple(
+            sorted((k, v.get("value")) for k, v in (body.get("staticContextParams") or {}).items())
+        ),
+    )
+
+
+def _build_member(
+    name: str, body: dict[str, Any], required: bool, raw_shapes: dict[str, Any], payload: str | None
+) -> Member:
+    target = body["shape"]
+    target_body = raw_shapes.get(target, {})
+    location = body.get("location") or "body"
+    return Member(
+        name=name,
+        py_name=python_name(name),
+        target=target,
+        wire_name=body.get("locationName") or name,
+        location=location,
+        required=required,
+        documentation=body.get("documentation", ""),
+        timestamp_format=body.get("timestampFormat") or target_body.get("timestampFormat"),
+        jsonvalue=bool(body.get("jsonvalue") or target_body.get("jsonvalue")),
+        idempotency_token=bool(body.get("idempotencyToken")),
+        host_label=bool(body.get("hostLabel")),
+        is_payload=payload == name,
+        event_payload=bool(body.get("eventpayload")),
+        deprecated=bool(body.get("deprecated")),
+        context_param=(body.get("contextParam") or {}).get("name"),
+    )
+
+
+def _element(body: dict[str, Any], name: str, raw_shapes: dict[str, Any]) -> Member:
+    return _build_member(name, body, False, raw_shapes, None)
+
+
+def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) -> Shape:
+    kind = body["type"]
+    common: dict[str, Any] = dict(
+        name=name,
+        documentation=body.get("documentation", ""),
+        min=body.get("min"),
+        max=body.get("max"),
+        sensitive=bool(body.get("sensitive")),
+        timestamp_format=body.get("timestampFormat"),
+        jsonvalue=bool(body.get("jsonvalue")),
+    )
+    if kind == "structure":
+        if body.get("document"):
+            return Shape(type="document", **common)
+        required = set(body.get("required", ()))
+        payload = body.get("payload")
+        members = tuple(
+            _build_member(m, mb, m in required, raw_shapes, payload)
+            for m, mb in body.get("members", {}).items()
+        )
+        error = body.get("error") or {}
+        return Shape(
+            type="union" if body.get("union") else "structure",
+            class_name=class_name(name),
+            members=members,
+            exception=bool(body.get("exception")),
+            error_code=error.get("code"),
+            http_status=error.get("httpStatusCode"),
+            fault=bool(body.get("fault")),
+            payload=payload,
+            event_stream=bool(body.get("eventstream")),
+            event=bool(body.get("event")),
+            **common,
+        )
+    if kind == "list":
+        return Shape(
+            type="list",
+            member=_element(body["member"], "member", raw_shapes),
+            sparse=bool(body.get("sparse")),
+            **common,
+        )
+    if kind == "map":
+        return Shape(
+            type="map",
+            key=_element(body["key"], "key", raw_shapes),
+            value=_element(body["value"], "value", raw_shapes),
+            sparse=bool(body.get("sparse")),
+            **common,
+        )
+    return Shape(
+        type=kind,
+        class_name=class_name(name) if body.get("enum") else "",
+        enum=tuple(body.get("enum", ())),
+        streaming=bool(body.get("streaming")),
+        requires_length=bool(body.get("requiresLength")),
+        **common,
+    )

@@ -1,0 +1,126 @@
+"""The typed, immutable intermediate model the templates see.
+
+Templates never touch raw JSON: every name, location and constraint they need is
+decided here once. Objects are frozen; collections are tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCALAR_TYPES = frozenset(
+    {"string", "integer", "long", "float", "double", "boolean", "blob", "timestamp"}
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a structure: where it travels and under which names."""
+
+    name: str  # the model's member name
+    py_name: str  # the Python attribute / keyword argument
+    target: str  # the shape it refers to
+    wire_name: str  # JSON key, header name, query key or URI label
+    location: str  # "body", "uri", "querystring", "header", "headers", "statusCode"
+    required: bool
+    documentation: str
+    timestamp_format: str | None = None
+    jsonvalue: bool = False
+    idempotency_token: bool = False
+    host_label: bool = False
+    is_payload: bool = False
+    event_payload: bool = False
+    deprecated: bool = False
+    context_param: str | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A shape of any type; fields that do not apply to a type keep their defaults."""
+
+    name: str
+    type: str  # botocore type; "document" for document structures, "union" for unions
+    documentation: str = ""
+    class_name: str = ""  # structures, unions, enums and exceptions
+    members: tuple[Member, ...] = ()
+    member: Member | None = None  # list element
+    key: Member | None = None  # map key
+    value: Member | None = None  # map value
+    enum: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    timestamp_format: str | None = None
+    sensitive: bool = False
+    streaming: bool = False
+    event_stream: bool = False
+    event: bool = False
+    exception: bool = False
+    error_code: str | None = None
+    http_status: int | None = None
+    fault: bool = False
+    payload: str | None = None  # member name of the payload, for structures
+    sparse: bool = False
+    jsonvalue: bool = False
+    requires_length: bool = False
+
+    @property
+    def is_structure(self) -> bool:
+        return self.type in ("structure", "union")
+
+    @property
+    def is_enum(self) -> bool:
+        return self.type == "string" and bool(self.enum)
+
+    def member_named(self, name: str) -> Member:
+        for m in self.members:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    @property
+    def payload_member(self) -> Member | None:
+        return self.member_named(self.payload) if self.payload else None
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    py_name: str
+    method: str
+    request_uri: str
+    response_code: int
+    input: str | None
+    output: str | None
+    errors: tuple[str, ...]
+    documentation: str
+    host_prefix: str | None = None
+    auth_type: str | None = None  # "none" for unsigned operations, else None (model default)
+    auth: tuple[str, ...] = ()
+    deprecated: bool = False
+    http_checksum_required: bool = False
+    request_compression: tuple[str, ...] = ()
+    unsigned_payload: bool = False
+    static_context_params: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """A whole service model, ready to render."""
+
+    source: str  # the model file, for "generated from" headers and messages
+    service_id: str
+    full_name: str
+    api_version: str
+    protocol: str
+    json_version: str
+    target_prefix: str | None
+    endpoint_prefix: str
+    signing_name: str
+    signature_version: str
+    query_compatible: bool
+    documentation: str
+    operations: tuple[Operation, ...]
+    shapes: dict[str, Shape] = field(hash=False)
+
+    def shape(self, name: str) -> Shape:
+        return self.shapes[name]

@@ -1,0 +1,95 @@
+"""Python names for model names, decided once, here.
+
+Operation and member names follow botocore's snake_case rule (the one
+``botocore.xform_name`` implements), so that users moving from boto3 find the same
+names. A name that is a Python keyword, or that would shadow something a generated
+module needs, gets a trailing underscore.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+# A run of capitals that ends a name in a plural "s" ("GatewayARNs", "ListWebACLs") is
+# split off whole before the general rule runs.
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")
+# A capital that starts a lower-case word, after any character: "HTTPServer" -> "HTTP_Server".
+_WORD_START = re.compile(r"(.)([A-Z][a-z]+)")
+# A capital right after a lower-case letter or digit: "fooBar" -> "foo_Bar".
+_CASE_CHANGE = re.compile(r"([a-z0-9])([A-Z])")
+
+# Names the general rule gets wrong, fixed by botocore with explicit entries; kept as
+# data so that the generated names stay what boto3 users know.
+_SPECIAL_CASES = {
+    "CreateCachediSCSIVolume": "create_cached_iscsi_volume",
+    "DescribeCachediSCSIVolumes": "describe_cached_iscsi_volumes",
+    "DescribeStorediSCSIVolumes": "describe_stored_iscsi_volumes",
+    "CreateStorediSCSIVolume": "create_stored_iscsi_volume",
+    "ListHITsForQualificationType": "list_hits_for_qualification_type",
+    "ExecutePartiQLStatement": "execute_partiql_statement",
+    "ExecutePartiQLTransaction": "execute_partiql_transaction",
+    "ExecutePartiQLBatch": "execute_partiql_batch",
+    "CreateOAuth2Token": "create_oauth2_token",
+    "CreateOAuth2TokenWithIAM": "create_oauth2_token_with_iam",
+    "IntrospectOAuth2TokenWithIAM": "introspect_oauth2_token_with_iam",
+    "RevokeOAuth2TokenWithIAM": "revoke_oauth2_token_with_iam",
+    "AssociateWhatsAppBusinessAccount": "associate_whatsapp_business_account",
+}
+
+# Names a generated method or field must not take, beyond Python's keywords: the client
+# method's own ``self``, and the names generated modules import under.
+_RESERVED = frozenset({"self", "cls"})
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def snake_case(name: str) -> str:
+    """botocore's snake_case rule (``xform_name`` with ``sep='_'``)."""
+    if "_" in name:
+        return name
+    special = _SPECIAL_CASES.get(name)
+    if special is not None:
+        return special
+    plural = _PLURAL_ACRONYM.search(name)
+    if plural is not None:
+        matched = plural.group()
+        name = f"{name[: -len(matched)]}_{matched.lower()}"
+    name = _WORD_START.sub(r"\1_\2", name)
+    return _CASE_CHANGE.sub(r"\1_\2", name).lower()
+
+
+def python_name(name: str) -> str:
+    """The identifier a member or operation gets: snake_case, keywords escaped."""
+    return escape_keyword(snake_case(name))
+
+
+def escape_keyword(name: str) -> str:
+    if keyword.iskeyword(name) or name in _RESERVED:
+        return name + "_"
+    return name
+
+
+def class_name(name: str) -> str:
+    """The class a shape becomes: its model name exactly, keywords escaped."""
+    return escape_keyword(name)
+
+
+def is_identifier(name: str) -> bool:
+    """A safe, ASCII Python identifier that does not start with an underscore.
+
+    Leading underscores are refused because generated modules keep their private
+    helpers under such names.
+    """
+    return bool(_IDENTIFIER.match(name)) and not name.startswith("_")
+
+
+def constant_name(value: str) -> str:
+    """An enum value as a class attribute: upper case, non-identifier characters as '_'."""
+    out = re.sub(r"[^A-Za-z0-9]", "_", value).upper()
+    if not out or out[0].isdigit():
+        out = "V_" + out
+    out = out.strip("_") if out.strip("_") else "V_"
+    if out[0].isdigit():
+        out = "V_" + out
+    return escape_keyword(out)

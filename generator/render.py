@@ -1,0 +1,364 @@
+"""Rendering: the Jinja environment, its filters, and the context of one package.
+
+The template tree under ``templates/package`` mirrors a generated distribution; the
+path segment ``__package__`` becomes the import name. Templates see only the
+intermediate model and fragments built by :mod:`generator.codegen`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__
+from .codegen import Code, Codegen
+from .literals import comment, docstring, pylit
+from .model.ir import Member, Operation, Service, Shape
+from .model.naming import constant_name, snake_case
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+RUNTIME_REQUIREMENT = "awsgen-runtime>=0.1,<0.2"
+_ERROR_RESERVED = {"code", "status_code", "request_id", "headers", "args", "with_traceback", "add_note"}
+
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """What the manifest (or the command line) says about one package."""
+
+    package: str  # import name, e.g. aws_connectparticipant
+    distribution: str  # e.g. aws-connectparticipant
+    model_label: str  # how generated files name their model, e.g. models/x/service-2.json
+    version: str = "0.1.0"
+    options: tuple[tuple[str, Any], ...] = ()
+
+
+def _tomlstr(value: str) -> str:
+    return json.dumps(value)
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["pylit"] = pylit
+    env.filters["docstring"] = docstring
+    env.filters["tomlstr"] = _tomlstr
+    return env
+
+
+def _template_files() -> list[Path]:
+    root = TEMPLATES / "package"
+    return sorted(p for p in root.rglob("*.jinja") if p.is_file())
+
+
+class PackageView:
+    """Everything the templates of one package need, computed once."""
+
+    def __init__(self, service: Service, settings: PackageSettings) -> None:
+        self.service = service
+        self.settings = settings
+        self.gen = Codegen(service)
+        shapes = service.shapes
+        self.shapes = shapes
+        ops = service.operations
+        input_roots = [o.input for o in ops if o.input]
+        output_roots = [o.output for o in ops if o.output]
+        error_roots = sorted({e for o in ops for e in o.errors})
+        self.input_structs = set(self.gen.reachable(input_roots))
+        self.output_structs = set(self.gen.reachable(output_roots + error_roots))
+        used = self.input_structs | self.output_structs
+        self.exceptions = [shapes[n] for n in sorted(error_roots) if shapes[n].is_structure]
+        exc_names = {s.name for s in self.exceptions}
+        self.structures = [shapes[n] for n in sorted(used) if n not in exc_names]
+        enum_names = sorted(
+            {
+                m.target
+                for n in used
+                for m in _all_elements(shapes, shapes[n])
+                if shapes[m.target].is_enum
+            }
+        )
+        self.enums = [shapes[n] for n in enum_names]
+
+    # ----- shapes -----------------------------------------------------------------
+    def field_types(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for shape in self.structures + self.exceptions:
+            is_input = shape.name in self.input_structs and not shape.exception
+            out[shape.name] = {
+                m.name: self.gen.member_annotation(m, "", owner_is_input=is_input) for m in shape.members
+            }
+        return out
+
+    def required_init(self) -> dict[str, dict[str, bool]]:
+        out: dict[str, dict[str, bool]] = {}
+        for shape in self.structures:
+            is_input = shape.name in self.input_structs
+            out[shape.name] = {
+                m.name: m.required and is_input and not m.idempotency_token for m in shape.members
+            }
+        return out
+
+    def ordered_members(self, required: dict[str, dict[str, bool]]) -> dict[str, list[Member]]:
+        return {
+            s.name: sorted(s.members, key=lambda m: not required[s.name][m.name])
+            for s in self.structures
+        }
+
+    def struct_docs(self) -> dict[str, str]:
+        out = {}
+        for shape in self.structures + self.exceptions:
+            text = shape.documentation or shape.name
+            lines = [docstring(text)]
+            members = [m for m in shape.members if m.documentation]
+            if members:
+                lines.append("\n    Attributes:")
+                for m in shape.members:
+                    doc = docstring(m.documentation or "", indent="            ", width=84)
+                    lines.append(f"        {m.py_name}: {doc}" if doc else f"        {m.py_name}:")
+            out[shape.name] = "\n".join(lines).rstrip() + ("\n    " if members else "")
+        return out
+
+    def sensitive_fields(self) -> dict[str, list[str]]:
+        return {
+            s.name: sorted(
+                m.py_name for m in s.members if self.shapes[m.target].sensitive or s.sensitive
+            )
+            for s in self.structures
+        }
+
+    def enum_constants(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for e in self.enums:
+            seen: set[str] = {"values", "is_known"}
+            consts = []
+            for value in e.enum:
+                const = constant_name(value)
+                while const in seen:
+                    const += "_"
+                seen.add(const)
+                consts.append((const, value))
+            out[e.name] = consts
+        return out
+
+    def error_attrs(self) -> dict[str, dict[str, str]]:
+        return {
+            s.name: {
+                m.name: (m.py_name + "_" if m.py_name in _ERROR_RESERVED else m.py_name)
+                for m in s.members
+            }
+            for s in self.exceptions
+        }
+
+    # ----- serde --------------------------------------------------------------------
+    def validators(self) -> list[tuple[str, str]]:
+        out = []
+        for name in sorted(self.input_structs):
+            code = Code([])
+            self.gen.validate_struct(self.shapes[name], code, 1)
+            out.append((name, "\n".join(code.lines)))
+        return out
+
+    def body_serializers(self) -> list[tuple[str, str]]:
+        out = []
+        for name in sorted(self.input_structs):
+            shape = self.shapes[name]
+            code = Code([])
+            self.gen.ser_struct_body(shape, code, 1, "v", "d")
+            out.append((name, "\n".join(code.lines)))
+        return out
+
+    def body_parsers(self) -> list[tuple[str, str]]:
+        out = []
+        for name in sorted(self.output_structs):
+            shape = self.shapes[name]
+            if shape.exception:
+                continue
+            code = Code([])
+            self.gen.de_struct_body(list(shape.members), code, 1, "d", "o")
+            out.append((name, "\n".join(code.lines)))
+        return out
+
+    def error_parsers(self, attrs: dict[str, dict[str, str]]) -> dict[str, str]:
+        out = {}
+        for shape in self.exceptions:
+            code = Code([])
+            for m in shape.members:
+                attr = attrs[shape.name][m.name]
+                if m.location == "header":
+                    code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
+                    code.add(1, f"x = None if x is None else {self.gen.header_parse(m, 'x')}")
+                elif m.location == "statusCode":
+                    code.add(1, "x = r.status")
+                else:
+                    code.add(1, f"x = d.get({pylit(m.wire_name)})")
+                    code.add(1, f"x = None if x is None else {self.gen.de(m, 'x')}")
+                if attr == "message":
+                    code.add(1, "if x is not None:")
+                    code.add(2, "o.message = x")
+                else:
+                    code.add(1, f"o.{attr} = x")
+            if not shape.members:
+                code.add(1, "pass")
+            out[shape.name] = "\n".join(code.lines)
+        return out
+
+    def error_codes(self) -> list[tuple[str, Shape]]:
+        codes: dict[str, Shape] = {}
+        for s in self.exceptions:
+            codes.setdefault(s.name, s)
+        for s in self.exceptions:
+            if s.error_code:
+                codes.setdefault(s.error_code, s)
+        return sorted(codes.items())
+
+    def operation_views(self) -> list[dict[str, Any]]:
+        from .protocols import op_parse, op_serialize
+
+        views = []
+        for op in self.service.operations:
+            params = []
+            if op.input:
+                shape = self.shapes[op.input]
+                req = {m.name: m.required and not m.idempotency_token for m in shape.members}
+                for m in sorted(shape.members, key=lambda m: not req[m.name]):
+                    params.append(
+                        {
+                            "py_name": m.py_name,
+                            "annotation": self.gen.member_annotation(m, "_shapes.", owner_is_input=True),
+                            "required": req[m.name],
+                        }
+                    )
+            out_shape = self.shapes[op.output] if op.output else None
+            streaming = bool(out_shape and out_shape.payload and self.shapes[out_shape.payload_member.target].streaming)  # type: ignore[union-attr]
+            views.append(
+                {
+                    "name": op.name,
+                    "py_name": op.py_name,
+                    "input": op.input,
+                    "output": op.output,
+                    "params": params,
+                    "return_annotation": f"_shapes.{self.shapes[op.output].class_name}" if op.output else "None",
+                    "doc": self._op_doc(op),
+                    "signed": op.auth_type != "none",
+                    "streaming_output": streaming,
+                    "serialize": op_serialize(self, op),
+                    "parse": op_parse(self, op) if op.output else "",
+                }
+            )
+        return views
+
+    def _op_doc(self, op: Operation) -> str:
+        parts = [docstring(op.documentation or op.name, indent="        ")]
+        if op.input:
+            shape = self.shapes[op.input]
+            if shape.members:
+                parts.append("\n        Args:")
+                for m in shape.members:
+                    doc = docstring(m.documentation or "", indent="                ")
+                    parts.append(f"            {m.py_name}: {doc}" if doc else f"            {m.py_name}:")
+        if op.errors:
+            parts.append("\n        Raises:")
+            for e in op.errors:
+                parts.append(f"            errors.{self.shapes[e].class_name}")
+        return "\n".join(parts).rstrip() + ("\n        " if len(parts) > 1 else "")
+
+    # ----- the whole context ------------------------------------------------------
+    def context(self) -> dict[str, Any]:
+        s = self.settings
+        svc = self.service
+        header_text = comment(
+            f"Generated by awsgen {__version__} from {s.model_label} "
+            f"({svc.service_id} {svc.api_version}). Do not edit: regenerate instead."
+        )
+        client_class = _client_class_name(svc.service_id)
+        error_base = client_class.removesuffix("Client") + "Error"
+        required = self.required_init()
+        attrs = self.error_attrs()
+        public = [e.class_name for e in self.enums] + [x.class_name for x in self.structures]
+        prefix, suffix = f"https://{svc.endpoint_prefix}.", ".amazonaws.com"
+        return {
+            "header": "# " + header_text,
+            "header_text": header_text,
+            "service": svc,
+            "shapes": self.shapes,
+            "package": s.package,
+            "distribution": s.distribution,
+            "version": s.version,
+            "runtime_requirement": RUNTIME_REQUIREMENT,
+            "client_class": client_class,
+            "error_base": error_base,
+            "enums": self.enums,
+            "enum_constants": self.enum_constants(),
+            "structures": self.structures,
+            "exceptions": self.exceptions,
+            "public_names": sorted(public),
+            "field_types": self.field_types(),
+            "required_init": required,
+            "ordered_members": self.ordered_members(required),
+            "struct_docs": self.struct_docs(),
+            "sensitive_fields": self.sensitive_fields(),
+            "error_attr": attrs,
+            "validators": self.validators(),
+            "serializers": self.body_serializers(),
+            "parsers": self.body_parsers(),
+            "error_parsers": self.error_parsers(attrs),
+            "error_codes": self.error_codes(),
+            "ops": self.operation_views(),
+            "default_endpoint_prefix": prefix,
+            "default_endpoint_suffix": suffix,
+            "options": dict(s.options),
+        }
+
+
+def _all_elements(shapes: dict[str, Shape], shape: Shape) -> list[Member]:
+    """Members of a structure plus the elements of its list/map members, recursively."""
+    out: list[Member] = []
+    stack = list(shape.members)
+    seen: set[str] = set()
+    while stack:
+        m = stack.pop()
+        out.append(m)
+        t = shapes[m.target]
+        if t.name in seen:
+            continue
+        seen.add(t.name)
+        if t.type == "list" and t.member:
+            stack.append(t.member)
+        elif t.type == "map" and t.value:
+            stack.extend([t.key, t.value])  # type: ignore[list-item]
+    return out
+
+
+def _client_class_name(service_id: str) -> str:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in service_id).split() if w]
+    name = "".join(w[0].upper() + w[1:] for w in words) or "Service"
+    if name[0].isdigit():
+        name = "Service" + name
+    return name + "Client"
+
+
+def render_package(service: Service, settings: PackageSettings) -> dict[str, str]:
+    """Relative path -> file text (unformatted) for one distribution."""
+    env = make_env()
+    ctx = PackageView(service, settings).context()
+    files: dict[str, str] = {}
+    root = TEMPLATES / "package"
+    for path in _template_files():
+        rel = path.relative_to(root).as_posix().removesuffix(".jinja")
+        rel = rel.replace("__package__", settings.package)
+        template = env.get_template(path.relative_to(TEMPLATES).as_posix())
+        files[rel] = template.render(**ctx)
+    return files
+
+
+__all__ = ["PackageSettings", "render_package", "snake_case"]

@@ -1,0 +1,146 @@
+"""Model validation: the JSON Schema of the botocore format, then cross-reference checks.
+
+Every problem is reported as ``<file>: <JSON path>: <text>``; all problems are
+collected before anything is generated, so a bad model yields one message per
+problem and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .model.naming import class_name, is_identifier, python_name
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "service-2.schema.json"
+SUPPORTED_PROTOCOLS = ("rest-json", "json")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _jpath(parts: Any) -> str:
+    out = "$"
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", str(p)):
+            out += f".{p}"
+        else:
+            out += f"[{json.dumps(str(p))}]"
+    return out
+
+
+def validate_model(raw: Any, source: str) -> list[str]:
+    """Return every problem found, each naming the file and the JSON path."""
+    if not isinstance(raw, dict):
+        return [f"{source}: $: a model must be a JSON object, got {type(raw).__name__}"]
+    problems = [
+        f"{source}: {_jpath(err.absolute_path)}: {err.message}"
+        for err in sorted(_validator().iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
+    ]
+    if problems:
+        return problems
+    return [f"{source}: {p}" for p in _cross_reference(raw)]
+
+
+def unsupported_protocol(raw: dict[str, Any]) -> str | None:
+    meta = raw.get("metadata", {})
+    protocols = meta.get("protocols") or [meta.get("protocol")]
+    if any(p in SUPPORTED_PROTOCOLS for p in protocols):
+        return None
+    return str(meta.get("protocol"))
+
+
+def _cross_reference(raw: dict[str, Any]) -> list[str]:
+    shapes: dict[str, Any] = raw["shapes"]
+    out: list[str] = []
+
+    def ref(path: list[Any], name: str) -> None:
+        if name not in shapes:
+            out.append(f"{_jpath(path)}: undefined shape {name!r}")
+
+    for sname, shape in shapes.items():
+        base = ["shapes", sname]
+        kind = shape["type"]
+        if kind == "structure" or shape.get("enum"):
+            if not is_identifier(sname) or not class_name(sname).isidentifier():
+                out.append(f"{_jpath(base)}: shape name {sname!r} is not a safe Python identifier")
+        for key in ("member", "key", "value"):
+            if key in shape:
+                ref(base + [key, "shape"], shape[key]["shape"])
+        if kind != "structure":
+            continue
+        members = shape.get("members", {})
+        seen: dict[str, str] = {}
+        for mname, member in members.items():
+            mpath = base + ["members", mname]
+            ref(mpath + ["shape"], member["shape"])
+            if not is_identifier(mname):
+                out.append(f"{_jpath(mpath)}: member name {mname!r} is not a safe Python identifier")
+                continue
+            py = python_name(mname)
+            if py in seen:
+                out.append(f"{_jpath(mpath)}: member {mname!r} and member {seen[py]!r} both map to Python name {py!r}")
+            seen[py] = mname
+        for i, req in enumerate(shape.get("required", [])):
+            if req not in members:
+                out.append(f"{_jpath(base + ['required', i])}: required member {req!r} is not a member")
+        payload = shape.get("payload")
+        if payload is not None and payload not in members:
+            out.append(f"{_jpath(base + ['payload'])}: payload member {payload!r} is not a member")
+    ops: dict[str, Any] = raw["operations"]
+    op_names: dict[str, str] = {}
+    for oname, op in ops.items():
+        base = ["operations", oname]
+        if not is_identifier(oname):
+            out.append(f"{_jpath(base)}: operation name {oname!r} is not a safe Python identifier")
+        else:
+            py = python_name(oname)
+            if py in op_names:
+                out.append(f"{_jpath(base)}: operations {oname!r} and {op_names[py]!r} both map to method {py!r}")
+            op_names[py] = oname
+        for key in ("input", "output"):
+            if key in op:
+                ref(base + [key, "shape"], op[key]["shape"])
+                target = shapes.get(op[key]["shape"])
+                if target is not None and target["type"] != "structure":
+                    out.append(f"{_jpath(base + [key, 'shape'])}: {key} shape {op[key]['shape']!r} is not a structure")
+        for i, err in enumerate(op.get("errors", [])):
+            path = base + ["errors", i, "shape"]
+            ref(path, err["shape"])
+            target = shapes.get(err["shape"])
+            if target is not None and not (target["type"] == "structure" and target.get("exception")):
+                out.append(f"{_jpath(path)}: error {err['shape']!r} is not an exception shape")
+        out.extend(_check_uri(op, shapes, base))
+    return out
+
+
+def _check_uri(op: dict[str, Any], shapes: dict[str, Any], base: list[Any]) -> list[str]:
+    uri = op["http"]["requestUri"]
+    labels = re.findall(r"\{([^}]*)\}", uri.split("?")[0])
+    inp = shapes.get((op.get("input") or {}).get("shape", ""), {})
+    members = inp.get("members", {}) if isinstance(inp, dict) else {}
+    uri_members = {m.get("locationName", name): name for name, m in members.items() if m.get("location") == "uri"}
+    out = []
+    for label in labels:
+        name = label.rstrip("+")
+        if not re.match(r"^[A-Za-z0-9_.-]+$", name):
+            out.append(f"{_jpath(base + ['http', 'requestUri'])}: malformed URI label {{{label}}}")
+        elif name not in uri_members:
+            out.append(f"{_jpath(base + ['http', 'requestUri'])}: URI label {{{label}}} has no matching member in the input")
+    host_prefix = (op.get("endpoint") or {}).get("hostPrefix", "")
+    for label in re.findall(r"\{([^}]*)\}", host_prefix):
+        if label not in members or not members[label].get("hostLabel"):
+            out.append(f"{_jpath(base + ['endpoint', 'hostPrefix'])}: host label {{{label}}} has no matching hostLabel member")
+    return out

@@ -1,0 +1,200 @@
+"""The part of every generated client that does not depend on the model.
+
+A generated ``Client`` subclasses :class:`BaseClient`, sets a few class attributes
+(service identity, protocol, error table) and defines one method per operation. The
+methods build a :class:`~awsgen_runtime.wire.Request` with generated code and hand it
+to :meth:`BaseClient._send`, which adds the endpoint, signs, sends, retries and turns
+error responses into exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, TypeVar
+
+from . import __version__
+from .errors import ParamValidationError, ResponseParseError, ServiceError
+from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
+from .wire import Request, WireTypeError
+
+T = TypeVar("T")
+ErrorParser = Callable[[HttpResponse, dict[str, Any], ServiceError], None]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Client settings other than identity (region, endpoint, credentials).
+
+    ``validate``: check parameters against the model before sending.
+    ``max_attempts``: total attempts including the first (standard retry mode).
+    """
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_pool_connections: int = 10
+    validate: bool = True
+    max_attempts: int = 3
+    retry_mode: str = "standard"
+    user_agent_extra: str = ""
+    verify: bool | str = True
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    name: str
+    signed: bool = True
+    streaming_output: bool = False
+
+
+_PY = platform.python_version()
+
+
+class BaseClient:
+    """Endpoint, signing, transport, retries and error mapping for generated clients."""
+
+    _SERVICE_ID: ClassVar[str] = ""
+    _SERVICE_NAME: ClassVar[str] = ""  # the package's service name, for the user agent
+    _PROTOCOL: ClassVar[str] = "rest-json"
+    _QUERY_COMPATIBLE: ClassVar[bool] = False
+    _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
+    _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], ErrorParser | None]]] = {}
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        region: str | None,
+        config: Config | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self._config = config or Config()
+        self._region = region
+        self._transport: Transport = transport or Urllib3Transport(
+            connect_timeout=self._config.connect_timeout,
+            read_timeout=self._config.read_timeout,
+            max_pool_connections=self._config.max_pool_connections,
+            verify=self._config.verify,
+        )
+        self._validate = self._config.validate
+        endpoint = endpoint.rstrip("/")
+        scheme_end = endpoint.find("//") + 2
+        path_start = endpoint.find("/", scheme_end)
+        if path_start < 0:
+            self._origin, self._base_path = endpoint, ""
+        else:
+            self._origin, self._base_path = endpoint[:path_start], endpoint[path_start:]
+        self._scheme = endpoint[:scheme_end]
+        self._netloc = self._origin[scheme_end:]
+        ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
+        self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
+
+    @property
+    def endpoint_url(self) -> str:
+        return self._origin + self._base_path
+
+    @property
+    def region(self) -> str | None:
+        return self._region
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        close = getattr(self._transport, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- sending ------------------------------------------------------------------
+    def _send(self, req: Request, op: OperationInfo) -> HttpResponse:
+        netloc = req.host_prefix + self._netloc if req.host_prefix else self._netloc
+        path = self._base_path + req.path if self._base_path else req.path
+        url = self._scheme + netloc + path
+        if req.query:
+            url += ("&" if "?" in path else "?") + req.query
+        headers = req.headers
+        headers["User-Agent"] = self._user_agent
+        body = req.body
+        http_req = HttpRequest(req.method, url, headers, body)
+        self._prepare(http_req, req, op, netloc, path)
+        resp = self._transport.send(http_req, stream=op.streaming_output)
+        if resp.status >= 300:
+            if resp.raw is not None:
+                resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
+            raise self._error(resp)
+        return resp
+
+    def _prepare(self, http_req: HttpRequest, req: Request, op: OperationInfo, netloc: str, path: str) -> None:
+        """Hook for signing; the unsigned base does nothing."""
+
+    def _check(self, problems: list[str]) -> None:
+        if problems:
+            raise ParamValidationError([p[1:] if p.startswith(".") else p for p in problems])
+
+    # ----- errors ----------------------------------------------------------------------
+    def _error(self, resp: HttpResponse) -> ServiceError:
+        headers = resp.headers
+        request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
+        body: dict[str, Any] = {}
+        if resp.body.strip():
+            try:
+                parsed = json.loads(resp.body)
+                if isinstance(parsed, dict):
+                    body = parsed
+            except (ValueError, UnicodeDecodeError):
+                body = {}
+        code = error_code(headers, body, self._QUERY_COMPATIBLE)
+        message = body.get("message", body.get("Message", body.get("errorMessage", "")))
+        if not isinstance(message, str):
+            message = str(message)
+        if not code:
+            code = _status_code_name(resp.status)
+            if not body and resp.body.strip():
+                message = message or resp.body[:200].decode("utf-8", "replace")
+        cls, parser = self._ERRORS.get(code, (self._ERROR_BASE, None))
+        err = cls(message, code=code, status_code=resp.status, request_id=request_id,
+                  headers=dict(headers))
+        if parser is not None:
+            try:
+                parser(resp, body, err)
+            except (WireTypeError, TypeError, ValueError, KeyError, AttributeError):
+                pass  # the code and message are known; malformed extra members are dropped
+        return err
+
+    def _parse(self, parse: Callable[[HttpResponse], T], resp: HttpResponse, op: OperationInfo) -> T:
+        try:
+            return parse(resp)
+        except (WireTypeError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ResponseParseError(
+                f"{self._SERVICE_ID} {op.name}: the response could not be parsed: {exc}",
+                status_code=resp.status,
+                body=resp.body,
+            ) from exc
+
+
+def error_code(headers: Any, body: dict[str, Any], query_compatible: bool = False) -> str:
+    """The error code of an error response, without namespace or ':suffix'."""
+    code = ""
+    if query_compatible:
+        qe = headers.get("x-amzn-query-error")
+        if qe:
+            code = qe.split(";", 1)[0]
+            if code:
+                return code
+    raw = headers.get("x-amzn-errortype") or body.get("__type") or body.get("code") or body.get("Code") or ""
+    if not isinstance(raw, str):
+        return ""
+    code = raw.split(":", 1)[0]
+    if "#" in code:
+        code = code.rsplit("#", 1)[1]
+    return code
+
+
+def _status_code_name(status: int) -> str:
+    return {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 500: "InternalServerError",
+            502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}.get(status, str(status))

@@ -1,0 +1,404 @@
+"""Value conversions between Python and the wire, shared by every generated client.
+
+Generated serializers and parsers call these small functions; nothing here reads a
+model. Parsers raise :class:`WireTypeError` on a value of the wrong JSON type; the
+client turns it into :class:`~awsgen_runtime.errors.ResponseParseError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import datetime as _dt
+import json
+import math
+import re
+import uuid
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+from .errors import ParamValidationError
+
+UTC = _dt.timezone.utc
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class WireTypeError(TypeError):
+    """A response value had a JSON type the model does not allow."""
+
+
+# ----- requests --------------------------------------------------------------------
+
+
+class Request:
+    """A serialized operation call, before endpoint, signing and transport."""
+
+    __slots__ = ("method", "path", "query", "headers", "body", "host_prefix")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: Any = b"",
+        host_prefix: str = "",
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.host_prefix = host_prefix
+
+
+def new_token() -> str:
+    """A fresh idempotency token."""
+    return str(uuid.uuid4())
+
+
+def json_dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_UNRESERVED = "-_.~"
+
+
+def q(value: str) -> str:
+    """Percent-encode a query key or value (RFC 3986 unreserved characters kept)."""
+    return quote(value, safe=_UNRESERVED)
+
+
+def label(value: str, name: str) -> str:
+    """A URI label: percent-encoded, '/' included; empty values are refused."""
+    if value == "":
+        raise ParamValidationError([f"{name}: a URI label must not be empty"])
+    return quote(value, safe=_UNRESERVED)
+
+
+def greedy_label(value: str, name: str) -> str:
+    """A greedy URI label: percent-encoded segment by segment, '/' kept."""
+    if value == "":
+        raise ParamValidationError([f"{name}: a URI label must not be empty"])
+    return quote(value, safe=_UNRESERVED + "/")
+
+
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,62})?$")
+
+
+def host_label(value: str, name: str) -> str:
+    """A value bound into the host name: each dot-separated part a valid host label."""
+    if not value or not all(_HOST_LABEL.match(part) for part in value.split(".")):
+        raise ParamValidationError([f"{name}: {value!r} is not a valid host label"])
+    return value
+
+
+# ----- scalars to the wire -------------------------------------------------------
+
+
+def ser_float(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def text_float(value: float) -> str:
+    v = ser_float(value)
+    if isinstance(v, str):
+        return v
+    return repr(v) if v != int(v) else str(int(v)) if isinstance(value, int) else repr(v)
+
+
+def text_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def b64encode(value: bytes | bytearray | str) -> str:
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    return base64.b64encode(value).decode("ascii")
+
+
+def b64json(value: Any) -> str:
+    """A JSON value sent in a header: compact JSON, then base64."""
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+    else:
+        raw = json.dumps(value, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _aware(value: _dt.datetime) -> _dt.datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def ts_epoch(value: _dt.datetime) -> int | float:
+    v = _aware(value)
+    seconds = calendar.timegm(v.timetuple())
+    if v.microsecond:
+        return round(seconds + v.microsecond / 1e6, 6)
+    return seconds
+
+
+def ts_iso(value: _dt.datetime) -> str:
+    v = _aware(value)
+    if v.microsecond:
+        return v.strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}Z"
+    return v.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ts_http(value: _dt.datetime) -> str:
+    v = _aware(value)
+    return formatdate(calendar.timegm(v.timetuple()), usegmt=True)
+
+
+def ts_epoch_text(value: _dt.datetime) -> str:
+    v = ts_epoch(value)
+    return str(v)
+
+
+ts_iso_text = ts_iso
+ts_http_text = ts_http
+
+
+def h_join_strings(values: Any) -> str:
+    """A list of strings as one header value; items with ',' or '"' are quoted."""
+    out = []
+    for v in values:
+        if "," in v or '"' in v:
+            v = '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        out.append(v)
+    return ", ".join(out)
+
+
+# ----- the wire to Python ----------------------------------------------------------
+
+
+def _bad(expected: str, value: Any) -> WireTypeError:
+    return WireTypeError(f"expected {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+def p_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _bad("a string", value)
+
+
+def p_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise _bad("an integer", value)
+
+
+def p_float(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if value in ("NaN", "Infinity", "-Infinity"):
+        return float(value)
+    raise _bad("a number", value)
+
+
+def p_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _bad("a boolean", value)
+
+
+def p_blob(value: Any) -> bytes:
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise WireTypeError(f"invalid base64: {value!r:.60}") from exc
+    raise _bad("a base64 string", value)
+
+
+def p_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise _bad("a list", value)
+
+
+def p_map(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise _bad("an object", value)
+
+
+def p_object(value: Any) -> dict[str, Any]:
+    return p_map(value)
+
+
+def p_ts(value: Any) -> _dt.datetime:
+    """A timestamp in any of the forms services send: epoch number, ISO 8601, HTTP date."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_epoch(value)
+    if isinstance(value, str):
+        return parse_ts_text(value)
+    raise _bad("a timestamp", value)
+
+
+def _from_epoch(value: float) -> _dt.datetime:
+    try:
+        return _EPOCH + _dt.timedelta(seconds=value)
+    except (OverflowError, ValueError) as exc:
+        raise WireTypeError(f"timestamp out of range: {value!r}") from exc
+
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$"
+)
+
+
+def parse_ts_text(value: str) -> _dt.datetime:
+    text = value.strip()
+    m = _ISO.match(text)
+    if m:
+        y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+        micro = int((frac or "0")[:6].ljust(6, "0"))
+        try:
+            dt = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=UTC)
+        except ValueError as exc:
+            raise WireTypeError(f"invalid timestamp: {value!r}") from exc
+        if sign:
+            offset = _dt.timedelta(hours=int(oh), minutes=int(om))
+            dt = dt - offset if sign == "+" else dt + offset
+        return dt
+    try:
+        return _from_epoch(float(text))
+    except ValueError:
+        pass
+    try:
+        dt = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise WireTypeError(f"invalid timestamp: {value!r}") from exc
+    return _aware(dt)
+
+
+def h_int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise WireTypeError(f"expected an integer header, got {value!r:.60}") from exc
+
+
+def h_float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise WireTypeError(f"expected a number header, got {value!r:.60}") from exc
+
+
+def h_bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("true", "false"):
+        return v == "true"
+    raise WireTypeError(f"expected a boolean header, got {value!r:.60}")
+
+
+def h_ts(value: str) -> _dt.datetime:
+    return parse_ts_text(value)
+
+
+def unb64json(value: str) -> Any:
+    try:
+        return json.loads(base64.b64decode(value))
+    except (ValueError, binascii.Error) as exc:
+        raise WireTypeError(f"invalid JSON header value: {value!r:.60}") from exc
+
+
+def h_split(value: str) -> list[str]:
+    """Split a list header on commas, honouring double-quoted items."""
+    out: list[str] = []
+    i, n = 0, len(value)
+    while i <= n:
+        while i < n and value[i] in " \t":
+            i += 1
+        if i < n and value[i] == '"':
+            i += 1
+            buf = []
+            while i < n and value[i] != '"':
+                if value[i] == "\\" and i + 1 < n:
+                    i += 1
+                buf.append(value[i])
+                i += 1
+            out.append("".join(buf))
+            i += 1
+            while i < n and value[i] != ",":
+                i += 1
+            i += 1
+        else:
+            j = value.find(",", i)
+            if j < 0:
+                j = n
+            out.append(value[i:j].strip())
+            i = j + 1
+    return out
+
+
+def h_split_dates(value: str) -> list[str]:
+    """Split a list of HTTP dates, each of which holds one comma itself."""
+    parts = [p.strip() for p in value.split(",")]
+    if any(p[:3].isalpha() and len(p) == 3 for p in parts[::2]) and len(parts) % 2 == 0:
+        return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
+    return parts
+
+
+def json_body(body: bytes) -> Any:
+    """The parsed JSON body; an empty body is an empty object."""
+    if not body or not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WireTypeError(f"response body is not JSON: {exc}") from exc
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    value = json_body(body)
+    if not isinstance(value, dict):
+        raise _bad("a JSON object body", value)
+    return value
+
+
+class StreamingBody:
+    """A response body to read as a stream; close it (or use ``with``) when done."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+
+    def read(self, amt: int | None = None) -> bytes:
+        data = self._raw.read(amt) if amt is not None else self._raw.read()
+        return bytes(data)
+
+    def iter_chunks(self, chunk_size: int = 65536) -> Any:
+        while True:
+            chunk = self.read(chunk_size)
+            if not chunk:
+                return
+            yield chunk
+
+    def close(self) -> None:
+        close = getattr(self._raw, "release_conn", None) or getattr(self._raw, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> StreamingBody:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def BytesReader(data: bytes) -> Any:  # noqa: N802 - reads like a class at call sites
+    """A file-like reader over bytes already received."""
+    import io
+
+    return io.BytesIO(data)
