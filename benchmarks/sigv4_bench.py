@@ -2,7 +2,8 @@
 
 Prints three things: the median time of one signing call for a typical JSON POST
 (small body, five headers), the import time of each signer measured in fresh
-interpreters, and whether the native alternatives (awscrt, aws-sdk-signers) can be
+interpreters (in total, and beyond ``urllib3``, which every generated client imports
+anyway), and whether the native alternatives (awscrt, aws-sdk-signers) can be
 installed here. Run with the project's venv python (botocore must be installed)::
 
     python benchmarks/sigv4_bench.py [--calls 20000] [--imports 9] [--no-pip]
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -31,7 +33,9 @@ ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = None
 HOST = "dynamodb.us-east-1.amazonaws.com"
-BODY = json.dumps({"TableName": "orders", "Key": {"pk": {"S": "customer#1234"}, "sk": {"S": "order#42"}}}).encode()
+BODY = json.dumps(
+    {"TableName": "orders", "Key": {"pk": {"S": "customer#1234"}, "sk": {"S": "order#42"}}}
+).encode()
 HEADERS = {
     "Host": HOST,
     "Content-Type": "application/x-amz-json-1.0",
@@ -63,9 +67,9 @@ def time_ours(calls: int) -> float:
 
 
 def time_botocore(calls: int) -> float:
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials as BotoCredentials
+    from botocore.auth import SigV4Auth  # type: ignore[import-untyped]
+    from botocore.awsrequest import AWSRequest  # type: ignore[import-untyped]
+    from botocore.credentials import Credentials as BotoCredentials  # type: ignore[import-untyped]
 
     auth = SigV4Auth(BotoCredentials(ACCESS_KEY, SECRET_KEY, TOKEN), "dynamodb", "us-east-1")
     clock = time.perf_counter_ns
@@ -115,17 +119,19 @@ def _importtime_self_us(statement: str) -> dict[str, int]:
     return times
 
 
-def importtime_ms(module: str, runs: int) -> tuple[float, int]:
+def importtime_ms(module: str, runs: int, after: str = "pass") -> tuple[float, int]:
     """Median over runs of the summed self time of every module the import adds.
 
-    Modules the bare interpreter already loads at start-up are left out, so the figure
-    is the cost of the import itself. Also returns how many modules it adds.
+    Modules already loaded by ``after`` (by default: by the bare interpreter at
+    start-up) are left out, so the figure is the cost of the import itself. Also
+    returns how many modules it adds.
     """
-    baseline = set(_importtime_self_us("pass"))
+    baseline = set(_importtime_self_us(after))
     totals = []
     added = 0
     for _ in range(runs):
-        new = {name: us for name, us in _importtime_self_us(f"import {module}").items() if name not in baseline}
+        measured = _importtime_self_us(f"{after}; import {module}")
+        new = {name: us for name, us in measured.items() if name not in baseline}
         totals.append(sum(new.values()) / 1000)
         added = len(new)
     return statistics.median(totals), added
@@ -146,6 +152,11 @@ def pip_installable(package: str) -> str:
         files = sorted(os.listdir(target))
         if result.returncode == 0 and files:
             return f"yes ({files[0]})"
+        needs = sorted(set(re.findall(r"Requires-Python (\S+?);?(?:\s|$)", result.stderr)))
+        if needs:
+            return (
+                f"no on Python {sys.version.split()[0]}: every release requires Python {' or '.join(needs)}"
+            )
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         return f"no ({last[:120]})"
 
@@ -157,7 +168,7 @@ def main() -> None:
     parser.add_argument("--no-pip", action="store_true", help="skip the pip download checks")
     args = parser.parse_args()
 
-    import botocore
+    import botocore  # type: ignore[import-untyped]
 
     print(f"python {sys.version.split()[0]}, botocore {botocore.__version__}")
     print(f"request: POST / to {HOST}, {len(BODY)}-byte JSON body, {len(HEADERS)} headers\n")
@@ -170,16 +181,25 @@ def main() -> None:
 
     base = import_wall_ms("pass", args.imports)
     rows = [("awsgen_runtime.sigv4", "botocore.auth"), ("awsgen_runtime.credentials", "botocore.credentials")]
-    print(f"{'import cost, fresh interpreter (median of ' + str(args.imports) + ')':<44}{'awsgen':>12}{'botocore':>12}")
+    print(
+        f"{'import cost, fresh interpreter (median of ' + str(args.imports) + ')':<44}{'awsgen':>12}{'botocore':>12}"
+    )
     print(f"{'  bare interpreter start-up (python -c pass)':<44}{base:>10.1f}ms")
     for ours_module, their_module in rows:
         ours_wall = import_wall_ms(f"import {ours_module}", args.imports) - base
         their_wall = import_wall_ms(f"import {their_module}", args.imports) - base
-        print(f"{'  wall, above start-up: ' + ours_module.split('.')[-1]:<44}{ours_wall:>10.1f}ms{their_wall:>10.1f}ms")
-        ours_self, ours_count = importtime_ms(ours_module, args.imports)
-        their_self, their_count = importtime_ms(their_module, args.imports)
-        label = "  -X importtime, modules added"
-        print(f"{label:<44}{ours_self:>10.1f}ms{their_self:>10.1f}ms   ({ours_count} vs {their_count} modules)")
+        print(
+            f"{'  wall, above start-up: ' + ours_module.split('.')[-1]:<44}{ours_wall:>10.1f}ms{their_wall:>10.1f}ms"
+        )
+        for after, label in (
+            ("pass", "  -X importtime, all modules added"),
+            ("import urllib3", "  ... beyond urllib3"),
+        ):
+            ours_self, ours_count = importtime_ms(ours_module, args.imports, after)
+            their_self, their_count = importtime_ms(their_module, args.imports, after)
+            print(
+                f"{label:<44}{ours_self:>10.1f}ms{their_self:>10.1f}ms   ({ours_count} vs {their_count} modules)"
+            )
     print(f"  (pairs: {', '.join(f'{a} vs {b}' for a, b in rows)})\n")
 
     if not args.no_pip:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -116,24 +117,24 @@ class _Expr:
     static: str
     atom: bool = True
 
+    def needs_truthy(self) -> bool:
+        """Only a bool that may be unset, or a value of unknown type, needs ``truthy``."""
+        return self.kind in (_BOOL, _ANY) and (self.optional or self.kind == _ANY)
+
     def test(self) -> str:
         """The condition that holds when this value is set and not ``False``."""
-        if self.kind == _BOOL and not self.optional:
-            return self.code
-        if self.kind in (_BOOL, _ANY):
+        if self.needs_truthy():
             return f"truthy({self.code})"
-        if self.optional:
-            return f"{self.code} is not None"
-        return "True"
+        if self.kind == _BOOL:
+            return self.code
+        return f"{self.code} is not None" if self.optional else "True"
 
     def negated_test(self) -> str:
-        if self.kind == _BOOL and not self.optional:
-            return f"not {self.code}" if self.atom else f"not ({self.code})"
-        if self.kind in (_BOOL, _ANY):
+        if self.needs_truthy():
             return f"not truthy({self.code})"
-        if self.optional:
-            return f"{self.code} is None"
-        return "False"
+        if self.kind == _BOOL:
+            return f"not {self.code}" if self.atom else f"not ({self.code})"
+        return f"{self.code} is None" if self.optional else "False"
 
 
 def _bool(code: str) -> _Expr:
@@ -142,9 +143,12 @@ def _bool(code: str) -> _Expr:
 
 @dataclass(frozen=True)
 class _Var:
+    """A rule-set name bound to a Python local."""
+
     ident: str
     kind: str
     optional: bool
+    static: str
 
 
 _WORD = re.compile(r"[A-Za-z0-9_]+\Z")
@@ -280,6 +284,23 @@ class _Scope:
     def child(self) -> _Scope:
         return _Scope(dict(self.names))
 
+    def mark_set(self, name: str) -> None:
+        """After ``isSet(name)`` holds, the name is no longer optional (mypy agrees)."""
+        var = self.names.get(name)
+        if var is not None and var.optional:
+            self.names[name] = _Var(var.ident, var.kind, False, var.static.removesuffix(" | None"))
+
+
+# Runtime helpers with the kind and static type of what they return.
+_HELPERS: dict[str, tuple[str, int, str, bool, str]] = {
+    "parseURL": ("parse_url", 1, _URL, True, _RECORD),
+    "aws.parseArn": ("parse_arn", 1, _ARN, True, _RECORD),
+    "substring": ("substring", 4, _STR, True, "str | None"),
+    "uriEncode": ("uri_encode", 1, _STR, True, "str | None"),
+    "isValidHostLabel": ("is_valid_host_label", 2, _BOOL, False, "bool"),
+    "aws.isVirtualHostableS3Bucket": ("is_virtual_hostable_s3_bucket", 2, _BOOL, False, "bool"),
+}
+
 
 class _Compiler:
     def __init__(self, ruleset: Mapping[str, Any], partitions: Mapping[str, Any]) -> None:
@@ -287,43 +308,43 @@ class _Compiler:
         self.partitions = partitions
         self.namer = _Namer()
         self.used: set[str] = set()  # runtime names the output imports
-        self.partition_keys: dict[str, str] = self._partition_keys()
+        self.uses_partitions = False
+        self.partition_keys = self._partition_keys()
 
     # -- partitions ---------------------------------------------------------
 
     def _partition_keys(self) -> dict[str, str]:
-        """Output keys every partition has (safe to subscript), with their kind."""
+        """Output keys that every partition has (safe to subscript), with their kind."""
         common: dict[str, str] | None = None
         for partition in self.partitions.get("partitions", []):
-            outputs = dict(partition.get("outputs", {}))
-            outputs["name"] = partition.get("id")
+            outputs = {**partition.get("outputs", {}), "name": partition.get("id")}
             kinds = {k: _BOOL if isinstance(v, bool) else _STR if isinstance(v, str) else _ANY for k, v in outputs.items()}
             common = kinds if common is None else {k: v for k, v in common.items() if kinds.get(k) == v}
         return common or {}
 
     def partition_table(self) -> str:
+        """The module constant: per partition its id, region pattern, regions, outputs."""
         rows = []
         for i, partition in enumerate(self.partitions.get("partitions", [])):
             where = f"partitions[{i}]"
-            try:
-                pid, regex = str(partition["id"]), str(partition["regionRegex"])
-            except KeyError as exc:
-                raise RuleSetCompileError(where, f"missing {exc.args[0]}") from None
-            regions = "(" + "".join(f"{repr(str(r))}, " for r in partition.get("regions", {})) + ")"
+            if "id" not in partition or "regionRegex" not in partition:
+                raise RuleSetCompileError(where, "a partition needs an id and a regionRegex")
+            names = [repr(str(r)) for r in partition.get("regions", {})]
+            regions = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
             outputs = _literal(dict(partition.get("outputs", {})), where)
-            rows.append(f"    ({repr(pid)}, {repr(regex)}, {regions}, {outputs}),\n")
+            rows.append(f"({repr(str(partition['id']))}, {repr(str(partition['regionRegex']))}, {regions}, {outputs}),")
         if not rows:
             raise RuleSetCompileError("partitions", "no partitions given")
-        return "_PARTITIONS = PartitionTable(\n  [\n" + "".join(rows) + "  ]\n)\n"
+        return "_PARTITIONS = PartitionTable(\n    [\n" + "".join(f"        {row}\n" for row in rows) + "    ]\n)"
 
     # -- values ---------------------------------------------------------------
 
     def value(self, node: Any, scope: _Scope, where: str) -> _Expr:
         """Compile an argument: a literal, a template, a reference or a call."""
         if isinstance(node, bool):
-            return _Expr(repr(node), _BOOL, False)
+            return _Expr(repr(node), _BOOL, False, "bool")
         if isinstance(node, int):
-            return _Expr(repr(node), _INT, False)
+            return _Expr(repr(node), _INT, False, "int")
         if isinstance(node, str):
             return self.template(node, scope, where)
         if isinstance(node, dict) and "ref" in node:
@@ -332,53 +353,60 @@ class _Compiler:
             if "assign" in node:
                 raise RuleSetCompileError(where, "assignment outside a condition")
             return self.call(node, scope, where)
-        if isinstance(node, list):
-            items = [self.value(v, scope, f"{where}[{i}]") for i, v in enumerate(node)]
-            return _Expr("[" + ", ".join(e.code for e in items) + "]", _LIST, False)
         raise RuleSetCompileError(where, f"unsupported value {node!r:.80}")
 
     def ref(self, name: Any, scope: _Scope, where: str) -> _Expr:
         var = scope.names.get(name) if isinstance(name, str) else None
         if var is None:
             raise RuleSetCompileError(where, f"reference to unknown name {name!r}")
-        return _Expr(var.ident, var.kind, var.optional)
+        return _Expr(var.ident, var.kind, var.optional, var.static)
 
     def template(self, text: str, scope: _Scope, where: str) -> _Expr:
+        """A string with ``{Name}`` / ``{Name#path}`` placeholders, as an f-string."""
         pieces = _split_template(text, where)
         if not any(is_ref for is_ref, _ in pieces):
-            return _Expr(repr("".join(t for _, t in pieces)), _STR, False)
+            return _Expr(repr("".join(t for _, t in pieces)), _STR, False, "str")
+        if len(pieces) == 1:
+            # "{Region}" alone: the value itself when it is surely a string.
+            only = self.placeholder(pieces[0][1], scope, where)
+            if only.kind == _STR and not only.optional:
+                return only
         parts = []
         for is_ref, piece in pieces:
             if not is_ref:
                 parts.append(_fstring_text(piece))
                 continue
-            name, _, path = piece.partition("#")
-            expr = self.ref(name, scope, where)
-            if path:
-                expr = self.get_attr(expr, path, where)
-            if '"' in expr.code or "\\" in expr.code or "{" in expr.code:
+            expr = self.placeholder(piece, scope, where)
+            if any(c in expr.code for c in "\"\\{}"):
                 raise RuleSetCompileError(where, f"cannot place {piece!r} in a template")
             parts.append("{" + expr.code + "}")
-        return _Expr('f"' + "".join(parts) + '"', _STR, False)
+        return _Expr('f"' + "".join(parts) + '"', _STR, False, "str")
+
+    def placeholder(self, text: str, scope: _Scope, where: str) -> _Expr:
+        """``Name`` or ``Name#path`` inside a template's braces."""
+        name, _, path = text.partition("#")
+        expr = self.ref(name, scope, where)
+        return self.get_attr(expr, path, where) if path else expr
 
     def get_attr(self, base: _Expr, path: str, where: str) -> _Expr:
-        """``getAttr``: subscripts where the key is known to exist, helpers elsewhere."""
+        """``getAttr``: a subscript where the key surely exists, a helper elsewhere."""
         expr = base
         for part in path.split("."):
             match = _ATTR_PART.match(part)
-            if match is None or part == "":
+            if match is None or not part:
                 raise RuleSetCompileError(where, f"unsupported getAttr path {path!r}")
             name, index = match.group(1), match.group(2)
             if name:
                 keys = {_PARTITION: self.partition_keys, _URL: _URL_KEYS, _ARN: _ARN_KEYS}.get(expr.kind, {})
                 if name in keys and not expr.optional:
-                    expr = _Expr(f"{expr.code}[{repr(name)}]", keys[name], False)
+                    expr = _Expr(f"{expr.code}[{repr(name)}]", keys[name], False, "Any")
                 else:
                     self.used.add("attr")
-                    expr = _Expr(f"attr({expr.code}, {repr(name)})", _ANY, True)
+                    expr = _Expr(f"attr({expr.code}, {repr(name)})", _ANY, True, "Any")
             if index is not None:
                 self.used.add("item")
-                expr = _Expr(f"item({expr.code}, {int(index)})", _ANY, True)
+                element = _STR if expr.kind == _LIST else _ANY  # lists hold strings
+                expr = _Expr(f"item({expr.code}, {int(index)})", element, True, "Any")
         return expr
 
     def call(self, node: Mapping[str, Any], scope: _Scope, where: str) -> _Expr:
@@ -386,58 +414,44 @@ class _Compiler:
         argv = node.get("argv")
         if not isinstance(argv, list):
             raise RuleSetCompileError(where, f"function {fn!r} without an argv list")
-
-        def arg(i: int) -> _Expr:
-            return self.value(argv[i], scope, f"{where}.argv[{i}]")
-
-        def need(count: int) -> None:
-            if len(argv) != count:
-                raise RuleSetCompileError(where, f"{fn} takes {count} arguments, got {len(argv)}")
-
-        def helper(name: str, kind: str, optional: bool, count: int) -> _Expr:
-            need(count)
-            self.used.add(name)
-            args = ", ".join(arg(i).code for i in range(count))
-            return _Expr(f"{name}({args})", kind, optional)
-
-        if fn == "isSet":
-            need(1)
-            return _Expr(f"{arg(0).code} is not None", _BOOL, False)
+        arity = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "aws.partition": 1}
+        count = (_HELPERS[fn][1] if fn in _HELPERS else arity.get(fn)) if isinstance(fn, str) else None
+        if count is None:
+            raise RuleSetCompileError(where, f"unknown function {fn!r}")
+        if len(argv) != count:
+            raise RuleSetCompileError(where, f"{fn} takes {count} argument(s), got {len(argv)}")
         if fn == "not":
-            need(1)
-            return _Expr(_negate(self.condition_of(argv[0], scope, f"{where}.argv[0]")), _BOOL, False)
-        if fn == "booleanEquals":
-            need(2)
-            return _Expr(_boolean_equals(arg(0), arg(1)), _BOOL, False)
-        if fn == "stringEquals":
-            need(2)
-            return _Expr(f"{arg(0).code} == {arg(1).code}", _BOOL, False)
+            return self.negation(argv[0], scope, f"{where}.argv[0]")
         if fn == "getAttr":
-            need(2)
             if not isinstance(argv[1], str):
                 raise RuleSetCompileError(where, "getAttr path must be a string")
-            return self.get_attr(arg(0), argv[1], where)
+            return self.get_attr(self.value(argv[0], scope, f"{where}.argv[0]"), argv[1], where)
+        args = [self.value(a, scope, f"{where}.argv[{i}]") for i, a in enumerate(argv)]
+        if fn == "isSet":
+            return _bool(f"{args[0].code} is not None")
+        if fn == "booleanEquals":
+            return _boolean_equals(args[0], args[1])
+        if fn == "stringEquals":
+            return _bool(f"{args[0].code} == {args[1].code}")
         if fn == "aws.partition":
-            need(1)
-            return _Expr(f"_PARTITIONS.lookup({arg(0).code})", _PARTITION, True)
-        if fn == "parseURL":
-            return helper("parse_url", _URL, True, 1)
-        if fn == "aws.parseArn":
-            return helper("parse_arn", _ARN, True, 1)
-        if fn == "substring":
-            return helper("substring", _STR, True, 4)
-        if fn == "uriEncode":
-            return helper("uri_encode", _STR, True, 1)
-        if fn == "isValidHostLabel":
-            return helper("is_valid_host_label", _BOOL, False, 2)
-        if fn == "aws.isVirtualHostableS3Bucket":
-            return helper("is_virtual_hostable_s3_bucket", _BOOL, False, 2)
-        raise RuleSetCompileError(where, f"unknown function {fn!r}")
+            self.uses_partitions = True
+            return _Expr(f"_PARTITIONS.lookup({args[0].code})", _PARTITION, True, _RECORD)
+        name, _, kind, optional, static = _HELPERS[fn]
+        self.used.add(name)
+        return _Expr(f"{name}({', '.join(a.code for a in args)})", kind, optional, static)
 
-    def condition_of(self, node: Any, scope: _Scope, where: str) -> str:
-        """A nested call used as a condition (inside ``not``): its truth test."""
+    def negation(self, node: Any, scope: _Scope, where: str) -> _Expr:
+        """``not(...)``, written the way a person would (``x is None``, ``a != b``)."""
+        if isinstance(node, dict) and node.get("fn") in ("isSet", "stringEquals") and "assign" not in node:
+            positive = self.call(node, scope, where).code
+            if node["fn"] == "isSet":
+                return _bool(positive.removesuffix(" is not None") + " is None")
+            left, right = (self.value(a, scope, where).code for a in node["argv"])
+            return _bool(f"{left} != {right}")
         expr = self.value(node, scope, where)
-        return expr.condition()
+        if expr.needs_truthy():
+            self.used.add("truthy")
+        return _bool(expr.negated_test())
 
     # -- rules ----------------------------------------------------------------
 
@@ -452,23 +466,21 @@ class _Compiler:
                 raise RuleSetCompileError(at, "a condition must be a function call")
             expr = self.call(cond, scope, at)
             assign = cond.get("assign")
+            if expr.needs_truthy():
+                self.used.add("truthy")
             if assign is None:
-                tests.append(expr.condition())
-                # isSet(ref) proves the reference set for the rest of the rule.
-                if cond["fn"] == "isSet" and isinstance(cond["argv"][0], dict):
-                    name = cond["argv"][0].get("ref")
-                    if name in scope.names:
-                        var = scope.names[name]
-                        scope.names[name] = _Var(var.ident, var.kind, False)
+                tests.append(expr.test())
+                argv = cond["argv"]
+                if cond["fn"] == "isSet" and isinstance(argv[0], dict) and isinstance(argv[0].get("ref"), str):
+                    scope.mark_set(argv[0]["ref"])
                 continue
             if not isinstance(assign, str) or assign in scope.names:
-                raise RuleSetCompileError(at, f"cannot assign {assign!r}")
-            static_type = _LOCAL_TYPES.get(expr.kind, "Any") if expr.kind != _BOOL or expr.optional else "bool"
-            ident = self.namer.ident(assign, static_type)
-            bound = _Expr(f"({ident} := {expr.code})", expr.kind, expr.optional)
-            tests.append(bound.condition())
-            # After the test the value is known to be set.
-            scope.names[assign] = _Var(ident, expr.kind, False)
+                raise RuleSetCompileError(at, f"cannot assign {assign!r} (unnamed or already bound)")
+            ident = self.namer.ident(assign, expr.static)
+            bound = _Expr(f"({ident} := {expr.code})", expr.kind, expr.optional, expr.static)
+            test = bound.test()
+            tests.append(test if test != "True" else f"{bound.code} is not None")
+            scope.names[assign] = _Var(ident, expr.kind, False, expr.static.removesuffix(" | None"))
         return tests
 
     def rules(self, rules: Any, scope: _Scope, indent: str, where: str) -> tuple[list[str], bool]:
@@ -482,8 +494,7 @@ class _Compiler:
                 raise RuleSetCompileError(at, "a rule must be an object")
             inner = scope.child()
             tests = self.conditions(rule.get("conditions", []), inner, f"{at}.conditions")
-            body_indent = indent + "    " if tests else indent
-            body, terminal = self.rule_body(rule, inner, body_indent, at)
+            body, terminal = self.rule_body(rule, inner, indent + "    " if tests else indent, at)
             if tests:
                 lines.append(f"{indent}if {' and '.join(tests)}:")
                 lines.extend(body)
@@ -500,7 +511,6 @@ class _Compiler:
             return (lines or [f"{indent}pass"]), terminal
         if kind == "error":
             message = self.value(rule.get("error"), scope, f"{where}.error")
-            self.used.add("EndpointResolutionError")
             return [f"{indent}raise EndpointResolutionError({_as_str(message)})"], True
         if kind == "endpoint":
             return [f"{indent}return {self.endpoint(rule.get('endpoint'), scope, f'{where}.endpoint')}"], True
@@ -522,11 +532,10 @@ class _Compiler:
                 items = [_as_str(self.value(v, scope, f"{where}.headers")) for v in values]
                 entries.append(f"{repr(str(name))}: [{', '.join(items)}]")
             args.append("headers={" + ", ".join(entries) + "}")
-        self.used.add("Endpoint")
         return f"Endpoint({', '.join(args)})"
 
     def structure(self, node: Any, scope: _Scope, where: str) -> str:
-        """Endpoint properties: JSON whose strings are templates."""
+        """Endpoint properties: JSON in which strings are templates."""
         if isinstance(node, dict) and ("ref" in node or "fn" in node):
             return self.value(node, scope, where).code
         if isinstance(node, dict):
@@ -541,35 +550,35 @@ class _Compiler:
     # -- parameters and module ------------------------------------------------
 
     def parameters(self, scope: _Scope) -> list[str]:
+        """One line per parameter: read it, check its type, apply its default."""
         lines = []
         for param in compile_ruleset_parameters(self.ruleset):
-            reader, kind = {
-                "string": ("str_param", _STR),
-                "boolean": ("bool_param", _BOOL),
-                "stringArray": ("str_list_param", _LIST),
+            where = f"parameters.{param.name}"
+            reader, kind, static = {
+                "string": ("str_param", _STR, "str"),
+                "boolean": ("bool_param", _BOOL, "bool"),
+                "stringArray": ("str_list_param", _LIST, "list[str]"),
             }[param.type]
-            self.used.add(reader)
             args = f"params, {repr(param.name)}"
             if param.default is not None:
-                default = param.default
                 if param.type == "stringArray":
-                    if not isinstance(default, list):
-                        raise RuleSetCompileError(f"parameters.{param.name}", "stringArray default must be a list")
-                    args += ", (" + "".join(f"{_literal(d, 'default')}, " for d in default) + ")"
+                    if not isinstance(param.default, list) or not all(isinstance(d, str) for d in param.default):
+                        raise RuleSetCompileError(where, "a stringArray default must be a list of strings")
+                    args += ", (" + "".join(f"{repr(d)}, " for d in param.default) + ")"
                 else:
-                    expected = bool if param.type == "boolean" else str
-                    if not isinstance(default, expected):
-                        raise RuleSetCompileError(f"parameters.{param.name}", f"default is not a {param.type}")
-                    args += f", {_literal(default, 'default')}"
+                    if not isinstance(param.default, bool if param.type == "boolean" else str):
+                        raise RuleSetCompileError(where, f"the default is not a {param.type}")
+                    args += f", {repr(param.default)}"
             read = f"{reader}({args})"
+            self.used.add(reader)
             optional = param.default is None
-            if param.required and param.default is None:
+            if param.required and optional:
                 self.used.add("require")
                 read = f"require({repr(param.name)}, {read})"
                 optional = False
-            static_type = {_STR: "str", _BOOL: "bool", _LIST: "list[str]"}[kind]
-            ident = self.namer.ident(param.name, static_type + (" | None" if optional else ""))
-            scope.names[param.name] = _Var(ident, kind, optional)
+            static += " | None" if optional else ""
+            ident = self.namer.ident(param.name, static)
+            scope.names[param.name] = _Var(ident, kind, optional, static)
             lines.append(f"    {ident} = {read}")
         return lines
 
@@ -578,25 +587,25 @@ class _Compiler:
         param_lines = self.parameters(scope)
         rule_lines, terminal = self.rules(self.ruleset.get("rules"), scope, "    ", "rules")
         if not terminal:
-            self.used.add("EndpointResolutionError")
-            rule_lines.append(
-                "    raise EndpointResolutionError("
-                + repr("No endpoint rule matched the given endpoint parameters")
-                + ")"
-            )
-        uses_partitions = any("_PARTITIONS.lookup(" in line for line in rule_lines)
-        if uses_partitions:
-            self.used.add("PartitionTable")
-        runtime_imports = sorted(self.used - {"EndpointResolutionError"})
-        names = [p.name for p in compile_ruleset_parameters(self.ruleset)]
-        listed = ", ".join(n for n in names if _WORD.match(n))
+            no_match = repr("No endpoint rule matched the given endpoint parameters")
+            rule_lines.append(f"    raise EndpointResolutionError({no_match})")
+        imports = sorted(self.used | {"Endpoint"} | ({"PartitionTable"} if self.uses_partitions else set()))
+        names = ", ".join(p.name for p in compile_ruleset_parameters(self.ruleset) if _WORD.match(p.name))
+        doc = textwrap.wrap(
+            f"Parameters: {names}. Unset parameters take the rule set's defaults. Raises "
+            "EndpointResolutionError, with the rule set's own message, when a rule "
+            "rejects the parameters.",
+            width=80,
+            initial_indent="    ",
+            subsequent_indent="    ",
+        )
+        version = repr(str(self.ruleset.get("version", "")))
         out = [
-            f"# Generated by awsgen from {repr(origin)} (endpoint rule set version "
-            f"{repr(str(self.ruleset.get('version', '')))}). Do not edit.",
+            f"# Generated by awsgen from {repr(origin)} (endpoint rule set version {version}). Do not edit.",
             '"""Endpoint resolution for this service, compiled from its endpoint rule set.',
             "",
-            "The rules were turned into plain Python when the package was generated;",
-            "nothing is interpreted at call time.",
+            "The rules became plain Python when this package was generated, so nothing",
+            "is interpreted per call.",
             '"""',
             "",
             "from __future__ import annotations",
@@ -604,23 +613,20 @@ class _Compiler:
             "from collections.abc import Mapping",
             "from typing import Any",
             "",
-            f"from awsgen_runtime.endpoints import {', '.join(runtime_imports)}",
+            f"from awsgen_runtime.endpoints import {', '.join(imports)}",
             "from awsgen_runtime.errors import EndpointResolutionError",
             "",
             '__all__ = ["resolve_endpoint"]',
             "",
         ]
-        if uses_partitions:
-            out += ["", self.partition_table()]
+        if self.uses_partitions:
+            out += [self.partition_table(), ""]
         out += [
             "",
             "def resolve_endpoint(params: Mapping[str, Any]) -> Endpoint:",
             '    """Return the endpoint for ``params``, keyed by rule-set parameter name.',
             "",
-            f"    Parameters: {listed}.",
-            "    Unset parameters take the rule set's defaults. Raises",
-            "    EndpointResolutionError with the rule set's own message when a rule",
-            "    rejects the parameters.",
+            *doc,
             '    """',
             *param_lines,
             *rule_lines,
@@ -630,56 +636,21 @@ class _Compiler:
 
 
 def _as_str(expr: _Expr) -> str:
-    """A value used where a string is required (URL, header, message)."""
+    """A value used where a string is required (URL, header value, message)."""
     if expr.kind == _STR and not expr.optional:
         return expr.code
-    return f'f"{{{expr.code}}}"' if '"' not in expr.code else f"str({expr.code})"
+    return f"str({expr.code})"
 
 
-def _boolean_equals(left: _Expr, right: _Expr) -> str:
-    if left.code in ("True", "False") and right.code not in ("True", "False"):
+def _boolean_equals(left: _Expr, right: _Expr) -> _Expr:
+    """``booleanEquals``: ``x``/``not x`` for a sure bool, ``x is True`` otherwise."""
+    if left.code in ("True", "False"):
         left, right = right, left
-    if right.code in ("True", "False"):
-        if left.kind == _BOOL and not left.optional:
-            return left.code if right.code == "True" else f"not {left.code}"
-        return f"{left.code} is {right.code}"
-    return f"{left.code} == {right.code}"
-
-
-def _negate(test: str) -> str:
-    """``not`` of a condition, written the way a person would."""
-    for positive, negative in ((" is not None", " is None"), (" == ", " != "), (" is True", " is not True"), (" is False", " is not False")):
-        if test.endswith(positive) and positive.startswith(" is"):
-            head = test[: -len(positive)]
-            if _is_simple(head):
-                return head + negative
-        if positive == " == " and test.count(" == ") == 1 and _is_simple(test.replace(" == ", "")):
-            left, right = test.split(" == ")
-            return f"{left} != {right}"
-    if test.startswith("not ") and _is_simple(test[4:]):
-        return test[4:]
-    return f"not {test}" if _is_simple(test) else f"not ({test})"
-
-
-def _is_simple(code: str) -> bool:
-    """No top-level operator that ``not`` would bind differently."""
-    depth = 0
-    in_string: str | None = None
-    for i, ch in enumerate(code):
-        if in_string:
-            if ch == "\\":
-                continue
-            if ch == in_string and code[i - 1] != "\\":
-                in_string = None
-        elif ch in "'\"":
-            in_string = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == " " and depth == 0:
-            return False
-    return True
+    if right.code not in ("True", "False"):
+        return _bool(f"{left.code} == {right.code}")
+    if left.kind == _BOOL and not left.optional:
+        return _Expr(left.code, _BOOL, False, "bool", left.atom) if right.code == "True" else _bool(left.negated_test())
+    return _bool(f"{left.code} is {right.code}")
 
 
 def compile_ruleset(ruleset: Mapping[str, Any], partitions: Mapping[str, Any], *, origin: str = "") -> str:

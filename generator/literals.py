@@ -106,7 +106,11 @@ def docstring(doc: str, indent: str = "    ", width: int = 84) -> str:
         out.append("")
     while out and not out[-1]:
         out.pop()
-    safe = "\n".join(out).replace("\\", "\\\\").replace('"', '\\"')
+    safe = "\n".join(out).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if safe.endswith('"'):
+        safe = safe[:-1] + '\\"'
+    if safe.startswith('"'):
+        safe = '\\"' + safe[1:]
     return safe.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
 
 

@@ -152,7 +152,7 @@ def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) ->
             **common,
         )
     return Shape(
-        type=kind,
+        type="string" if kind == "character" else kind,  # botocore reads "character" as a string
         class_name=class_name(name) if body.get("enum") else "",
         enum=tuple(body.get("enum", ())),
         streaming=bool(body.get("streaming")),

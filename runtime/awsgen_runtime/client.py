@@ -59,7 +59,7 @@ class BaseClient:
     _PROTOCOL: ClassVar[str] = "rest-json"
     _QUERY_COMPATIBLE: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
-    _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], ErrorParser | None]]] = {}
+    _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
 
     def __init__(
         self,
@@ -183,13 +183,13 @@ def error_code(headers: Any, body: dict[str, Any], query_compatible: bool = Fals
     if query_compatible:
         qe = headers.get("x-amzn-query-error")
         if qe:
-            code = qe.split(";", 1)[0]
+            code = str(qe).split(";", 1)[0]
             if code:
                 return code
     raw = headers.get("x-amzn-errortype") or body.get("__type") or body.get("code") or body.get("Code") or ""
     if not isinstance(raw, str):
         return ""
-    code = raw.split(":", 1)[0]
+    code = str(raw).split(":", 1)[0]
     if "#" in code:
         code = code.rsplit("#", 1)[1]
     return code

@@ -234,9 +234,9 @@ def resolve_credentials(
         searched.append(f"config file {config_path}: {state}")
 
     if explicit and shared is None and config is None:
-        source = "argument" if profile else ENV_PROFILE
+        source = "the profile argument" if profile else ENV_PROFILE
         raise ProfileNotFoundError(
-            f"profile {name!r} (from the {source}) is not in {credentials_path} "
+            f"profile {name!r} (from {source}) is not in {credentials_path} "
             f"(as [{name}]) nor in {config_path} (as {config_label})"
         )
     places = "\n".join(f"  - {line}" for line in searched)

@@ -20,10 +20,8 @@ This module uses the standard library only and never imports the generator.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, urlsplit
@@ -50,17 +48,45 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
 class Endpoint:
-    """Where to send a request, as a rule set decided it.
+    """Where to send a request, as a rule set decided it. Immutable.
 
     ``properties`` carries what the rule set attaches to the endpoint, notably
     ``authSchemes`` (signing name and region); ``headers`` are extra request headers.
+    Written by hand rather than as a dataclass: importing ``dataclasses`` would
+    cost more than the whole compiled S3 rule set.
     """
 
+    __slots__ = ("url", "properties", "headers")
     url: str
-    properties: dict[str, Any] = field(default_factory=dict)
-    headers: dict[str, list[str]] = field(default_factory=dict)
+    properties: dict[str, Any]
+    headers: dict[str, list[str]]
+
+    def __init__(
+        self,
+        url: str,
+        properties: dict[str, Any] | None = None,
+        headers: dict[str, list[str]] | None = None,
+    ) -> None:
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "properties", {} if properties is None else properties)
+        object.__setattr__(self, "headers", {} if headers is None else headers)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Endpoint is immutable; cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Endpoint is immutable; cannot delete {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Endpoint):
+            return NotImplemented
+        return (self.url, self.properties, self.headers) == (other.url, other.properties, other.headers)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, holds dicts
+
+    def __repr__(self) -> str:
+        return f"Endpoint(url={self.url!r}, properties={self.properties!r}, headers={self.headers!r})"
 
 
 # --------------------------------------------------------------------------
@@ -260,6 +286,8 @@ def _is_ip_host(host: str) -> bool:
     if _IPV4_LIKE.match(host) is not None:
         return True
     if host.startswith("[") and host.endswith("]"):
+        import ipaddress  # only for IPv6 literals; it is slow to import
+
         try:
             ipaddress.IPv6Address(host[1:-1].replace("%25", "%", 1))
         except ValueError:

@@ -123,9 +123,23 @@ class Credentials:
     __str__ = __repr__
 
 
+#: SigV4's unreserved characters, the only ones never percent-encoded.
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+
+
+def _is_unreserved(text: str) -> bool:
+    """True if ``text`` needs no encoding; cheaper than encoding, and the usual case."""
+    return text.isascii() and not text.strip(_UNRESERVED)
+
+
 def _encode(text: str) -> str:
     """Percent-encode everything outside SigV4's unreserved set ``A-Za-z0-9-._~``."""
-    return quote(text, safe="")
+    return text if _is_unreserved(text) else quote(text, safe="")
+
+
+def _reencode(text: str) -> str:
+    """Decode an already-encoded query name or value and encode it the SigV4 way."""
+    return text if _is_unreserved(text) else quote_from_bytes(unquote_to_bytes(text), safe="")
 
 
 def canonical_path(path: str) -> str:
@@ -170,12 +184,7 @@ def canonical_query(query: str) -> str:
         if not part:
             continue
         name, _, value = part.partition("=")
-        pairs.append(
-            (
-                quote_from_bytes(unquote_to_bytes(name), safe=""),
-                quote_from_bytes(unquote_to_bytes(value), safe=""),
-            )
-        )
+        pairs.append((_reencode(name), _reencode(value)))
     pairs.sort()
     return "&".join(f"{name}={value}" for name, value in pairs)
 
@@ -193,12 +202,11 @@ def _canonical_headers(headers: Mapping[str, str]) -> tuple[str, str]:
         if lname in _UNSIGNED_HEADERS:
             continue
         value = " ".join(value.split())
-        previous = merged.get(lname)
-        merged[lname] = value if previous is None else f"{previous},{value}"
+        merged[lname] = f"{merged[lname]},{value}" if lname in merged else value
     if "host" not in merged:
         raise ValueError("SigV4 signing needs a Host header (the endpoint's host name)")
     names = sorted(merged)
-    block = "".join(f"{name}:{merged[name]}\n" for name in names)
+    block = "".join([f"{name}:{merged[name]}\n" for name in names])
     return block, ";".join(names)
 
 
@@ -206,8 +214,8 @@ def _canonical_request(
     method: str, path: str, query: str, headers: Mapping[str, str], payload_hash: str
 ) -> tuple[str, str]:
     block, signed = _canonical_headers(headers)
-    text = f"{method.upper()}\n{canonical_path(path)}\n{canonical_query(query)}\n{block}\n{signed}\n{payload_hash}"
-    return text, signed
+    lines = (method.upper(), canonical_path(path), canonical_query(query), block, signed, payload_hash)
+    return "\n".join(lines), signed
 
 
 def canonical_request(
@@ -232,7 +240,8 @@ class SigV4Signer:
 
     It holds the scope's fixed parts and a small cache of derived signing keys, so
     the four HMACs of the key derivation run once per day and secret instead of on
-    every request.
+    every request. Next to each key it keeps an HMAC object already keyed with it:
+    copying that is cheaper than setting up a new HMAC for every signature.
     """
 
     __slots__ = ("service", "region", "_keys")
@@ -242,7 +251,7 @@ class SigV4Signer:
             raise ValueError("SigV4Signer needs a service name and a region")
         self.service = service
         self.region = region
-        self._keys: dict[tuple[str, str], bytes] = {}
+        self._keys: dict[tuple[str, str], tuple[bytes, hmac.HMAC]] = {}
 
     def __repr__(self) -> str:
         return f"SigV4Signer(service={self.service!r}, region={self.region!r})"
@@ -252,18 +261,22 @@ class SigV4Signer:
         return f"{date}/{self.region}/{self.service}/aws4_request"
 
     def signing_key(self, date: str, secret_key: str) -> bytes:
-        """The derived key for one day; cached, since it changes only with the date."""
+        """The derived key for one day (``date`` is ``yyyymmdd``); cached."""
+        return self._cached_key(date, secret_key)[0]
+
+    def _cached_key(self, date: str, secret_key: str) -> tuple[bytes, hmac.HMAC]:
         cache_key = (date, secret_key)
-        key = self._keys.get(cache_key)
-        if key is None:
+        entry = self._keys.get(cache_key)
+        if entry is None:
             key = hmac.digest(("AWS4" + secret_key).encode("utf-8"), date.encode("ascii"), "sha256")
             key = hmac.digest(key, self.region.encode("utf-8"), "sha256")
             key = hmac.digest(key, self.service.encode("utf-8"), "sha256")
             key = hmac.digest(key, b"aws4_request", "sha256")
+            entry = (key, hmac.new(key, digestmod=hashlib.sha256))
             if len(self._keys) >= _KEY_CACHE_SIZE:
                 self._keys.clear()
-            self._keys[cache_key] = key
-        return key
+            self._keys[cache_key] = entry
+        return entry
 
     def sign(
         self,
@@ -305,8 +318,9 @@ class SigV4Signer:
         creq, signed = _canonical_request(method, path, query, headers, payload_hash)
         date = amz_date[:8]
         scope = self.credential_scope(date)
-        key = self.signing_key(date, credentials.secret_key)
-        signature = hmac.digest(key, string_to_sign(amz_date, scope, creq).encode("utf-8"), "sha256").hex()
+        mac = self._cached_key(date, credentials.secret_key)[1].copy()
+        mac.update(string_to_sign(amz_date, scope, creq).encode("utf-8"))
+        signature = mac.hexdigest()
         headers["Authorization"] = (
             f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
             f"SignedHeaders={signed}, Signature={signature}"

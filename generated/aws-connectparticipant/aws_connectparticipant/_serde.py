@@ -12,6 +12,7 @@ import datetime as _dt
 import typing as _t
 
 from awsgen_runtime import wire as _rt
+from awsgen_runtime.errors import ServiceError as _ServiceError
 from awsgen_runtime.transport import HttpResponse as _Response
 
 from . import errors as _e
@@ -23,6 +24,7 @@ _new = object.__new__
 def _val_CancelParticipantAuthenticationRequest(
     v: _s.CancelParticipantAuthenticationRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.session_id
     if x is None:
         e.append(p + ".session_id: required")
@@ -46,6 +48,7 @@ def _val_CancelParticipantAuthenticationRequest(
 def _val_CompleteAttachmentUploadRequest(
     v: _s.CompleteAttachmentUploadRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.attachment_ids
     if x is None:
         e.append(p + ".attachment_ids: required")
@@ -107,6 +110,7 @@ def _val_CompleteAttachmentUploadRequest(
 def _val_CreateParticipantConnectionRequest(
     v: _s.CreateParticipantConnectionRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.type
     if x is None:
         pass
@@ -160,6 +164,7 @@ def _val_CreateParticipantConnectionRequest(
 
 
 def _val_DescribeViewRequest(v: _s.DescribeViewRequest, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.view_token
     if x is None:
         e.append(p + ".view_token: required")
@@ -183,6 +188,7 @@ def _val_DescribeViewRequest(v: _s.DescribeViewRequest, p: str, e: list[str]) ->
 def _val_DisconnectParticipantRequest(
     v: _s.DisconnectParticipantRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.client_token
     if x is None:
         pass
@@ -204,6 +210,7 @@ def _val_DisconnectParticipantRequest(
 
 
 def _val_GetAttachmentRequest(v: _s.GetAttachmentRequest, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.attachment_id
     if x is None:
         e.append(p + ".attachment_id: required")
@@ -239,6 +246,7 @@ def _val_GetAttachmentRequest(v: _s.GetAttachmentRequest, p: str, e: list[str]) 
 def _val_GetAuthenticationUrlRequest(
     v: _s.GetAuthenticationUrlRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.session_id
     if x is None:
         e.append(p + ".session_id: required")
@@ -270,6 +278,7 @@ def _val_GetAuthenticationUrlRequest(
 
 
 def _val_GetTranscriptRequest(v: _s.GetTranscriptRequest, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.contact_id
     if x is None:
         pass
@@ -331,6 +340,7 @@ def _val_GetTranscriptRequest(v: _s.GetTranscriptRequest, p: str, e: list[str]) 
 
 
 def _val_SendEventRequest(v: _s.SendEventRequest, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.content_type
     if x is None:
         e.append(p + ".content_type: required")
@@ -368,6 +378,7 @@ def _val_SendEventRequest(v: _s.SendEventRequest, p: str, e: list[str]) -> None:
 
 
 def _val_SendMessageRequest(v: _s.SendMessageRequest, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.content_type
     if x is None:
         e.append(p + ".content_type: required")
@@ -407,6 +418,7 @@ def _val_SendMessageRequest(v: _s.SendMessageRequest, p: str, e: list[str]) -> N
 def _val_StartAttachmentUploadRequest(
     v: _s.StartAttachmentUploadRequest, p: str, e: list[str]
 ) -> None:
+    x: _t.Any
     x = v.content_type
     if x is None:
         e.append(p + ".content_type: required")
@@ -454,6 +466,7 @@ def _val_StartAttachmentUploadRequest(
 
 
 def _val_StartPosition(v: _s.StartPosition, p: str, e: list[str]) -> None:
+    x: _t.Any
     x = v.id
     if x is None:
         pass
@@ -486,6 +499,7 @@ def _ser_CancelParticipantAuthenticationRequest(
     v: _s.CancelParticipantAuthenticationRequest,
 ) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.session_id
     if x is not None:
         d["SessionId"] = x
@@ -499,6 +513,7 @@ def _ser_CompleteAttachmentUploadRequest(
     v: _s.CompleteAttachmentUploadRequest,
 ) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.attachment_ids
     if x is not None:
         d["AttachmentIds"] = list(x)
@@ -517,6 +532,7 @@ def _ser_CreateParticipantConnectionRequest(
     v: _s.CreateParticipantConnectionRequest,
 ) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.type
     if x is not None:
         d["Type"] = list(x)
@@ -531,6 +547,7 @@ def _ser_CreateParticipantConnectionRequest(
 
 def _ser_DescribeViewRequest(v: _s.DescribeViewRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.view_token
     if x is not None:
         d["ViewToken"] = x
@@ -542,6 +559,7 @@ def _ser_DescribeViewRequest(v: _s.DescribeViewRequest) -> dict[str, _t.Any]:
 
 def _ser_DisconnectParticipantRequest(v: _s.DisconnectParticipantRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.client_token
     if x is None:
         x = _rt.new_token()
@@ -555,6 +573,7 @@ def _ser_DisconnectParticipantRequest(v: _s.DisconnectParticipantRequest) -> dic
 
 def _ser_GetAttachmentRequest(v: _s.GetAttachmentRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.attachment_id
     if x is not None:
         d["AttachmentId"] = x
@@ -569,6 +588,7 @@ def _ser_GetAttachmentRequest(v: _s.GetAttachmentRequest) -> dict[str, _t.Any]:
 
 def _ser_GetAuthenticationUrlRequest(v: _s.GetAuthenticationUrlRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.session_id
     if x is not None:
         d["SessionId"] = x
@@ -583,6 +603,7 @@ def _ser_GetAuthenticationUrlRequest(v: _s.GetAuthenticationUrlRequest) -> dict[
 
 def _ser_GetTranscriptRequest(v: _s.GetTranscriptRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.contact_id
     if x is not None:
         d["ContactId"] = x
@@ -609,6 +630,7 @@ def _ser_GetTranscriptRequest(v: _s.GetTranscriptRequest) -> dict[str, _t.Any]:
 
 def _ser_SendEventRequest(v: _s.SendEventRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.content_type
     if x is not None:
         d["ContentType"] = x
@@ -628,6 +650,7 @@ def _ser_SendEventRequest(v: _s.SendEventRequest) -> dict[str, _t.Any]:
 
 def _ser_SendMessageRequest(v: _s.SendMessageRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.content_type
     if x is not None:
         d["ContentType"] = x
@@ -647,6 +670,7 @@ def _ser_SendMessageRequest(v: _s.SendMessageRequest) -> dict[str, _t.Any]:
 
 def _ser_StartAttachmentUploadRequest(v: _s.StartAttachmentUploadRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.content_type
     if x is not None:
         d["ContentType"] = x
@@ -669,6 +693,7 @@ def _ser_StartAttachmentUploadRequest(v: _s.StartAttachmentUploadRequest) -> dic
 
 def _ser_StartPosition(v: _s.StartPosition) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
+    x: _t.Any
     x = v.id
     if x is not None:
         d["Id"] = x
@@ -684,6 +709,7 @@ def _ser_StartPosition(v: _s.StartPosition) -> dict[str, _t.Any]:
 def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
     d = _rt.p_object(d)
     o = _new(_s.AttachmentItem)
+    x: _t.Any
     x = d.get("ContentType")
     o.content_type = None if x is None else _rt.p_str(x)
     x = d.get("AttachmentId")
@@ -698,6 +724,7 @@ def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
 def _de_Attendee(d: _t.Any) -> _s.Attendee:
     d = _rt.p_object(d)
     o = _new(_s.Attendee)
+    x: _t.Any
     x = d.get("AttendeeId")
     o.attendee_id = None if x is None else _rt.p_str(x)
     x = d.get("JoinToken")
@@ -708,6 +735,7 @@ def _de_Attendee(d: _t.Any) -> _s.Attendee:
 def _de_AudioFeatures(d: _t.Any) -> _s.AudioFeatures:
     d = _rt.p_object(d)
     o = _new(_s.AudioFeatures)
+    x: _t.Any
     x = d.get("EchoReduction")
     o.echo_reduction = None if x is None else _s.MeetingFeatureStatus(_rt.p_str(x))
     return o
@@ -718,6 +746,7 @@ def _de_CancelParticipantAuthenticationResponse(
 ) -> _s.CancelParticipantAuthenticationResponse:
     d = _rt.p_object(d)
     o = _new(_s.CancelParticipantAuthenticationResponse)
+    x: _t.Any
 
     return o
 
@@ -725,6 +754,7 @@ def _de_CancelParticipantAuthenticationResponse(
 def _de_CompleteAttachmentUploadResponse(d: _t.Any) -> _s.CompleteAttachmentUploadResponse:
     d = _rt.p_object(d)
     o = _new(_s.CompleteAttachmentUploadResponse)
+    x: _t.Any
 
     return o
 
@@ -732,6 +762,7 @@ def _de_CompleteAttachmentUploadResponse(d: _t.Any) -> _s.CompleteAttachmentUplo
 def _de_ConnectionCredentials(d: _t.Any) -> _s.ConnectionCredentials:
     d = _rt.p_object(d)
     o = _new(_s.ConnectionCredentials)
+    x: _t.Any
     x = d.get("ConnectionToken")
     o.connection_token = None if x is None else _rt.p_str(x)
     x = d.get("Expiry")
@@ -742,6 +773,7 @@ def _de_ConnectionCredentials(d: _t.Any) -> _s.ConnectionCredentials:
 def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantConnectionResponse:
     d = _rt.p_object(d)
     o = _new(_s.CreateParticipantConnectionResponse)
+    x: _t.Any
     x = d.get("Websocket")
     o.websocket = None if x is None else _de_Websocket(x)
     x = d.get("ConnectionCredentials")
@@ -754,6 +786,7 @@ def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantCo
 def _de_DescribeViewResponse(d: _t.Any) -> _s.DescribeViewResponse:
     d = _rt.p_object(d)
     o = _new(_s.DescribeViewResponse)
+    x: _t.Any
     x = d.get("View")
     o.view = None if x is None else _de_View(x)
     return o
@@ -762,6 +795,7 @@ def _de_DescribeViewResponse(d: _t.Any) -> _s.DescribeViewResponse:
 def _de_DisconnectParticipantResponse(d: _t.Any) -> _s.DisconnectParticipantResponse:
     d = _rt.p_object(d)
     o = _new(_s.DisconnectParticipantResponse)
+    x: _t.Any
 
     return o
 
@@ -769,6 +803,7 @@ def _de_DisconnectParticipantResponse(d: _t.Any) -> _s.DisconnectParticipantResp
 def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     d = _rt.p_object(d)
     o = _new(_s.GetAttachmentResponse)
+    x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
     x = d.get("UrlExpiry")
@@ -781,6 +816,7 @@ def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
 def _de_GetAuthenticationUrlResponse(d: _t.Any) -> _s.GetAuthenticationUrlResponse:
     d = _rt.p_object(d)
     o = _new(_s.GetAuthenticationUrlResponse)
+    x: _t.Any
     x = d.get("AuthenticationUrl")
     o.authentication_url = None if x is None else _rt.p_str(x)
     return o
@@ -789,6 +825,7 @@ def _de_GetAuthenticationUrlResponse(d: _t.Any) -> _s.GetAuthenticationUrlRespon
 def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     d = _rt.p_object(d)
     o = _new(_s.GetTranscriptResponse)
+    x: _t.Any
     x = d.get("InitialContactId")
     o.initial_contact_id = None if x is None else _rt.p_str(x)
     x = d.get("Transcript")
@@ -801,6 +838,7 @@ def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
 def _de_Item(d: _t.Any) -> _s.Item:
     d = _rt.p_object(d)
     o = _new(_s.Item)
+    x: _t.Any
     x = d.get("AbsoluteTime")
     o.absolute_time = None if x is None else _rt.p_str(x)
     x = d.get("Content")
@@ -833,6 +871,7 @@ def _de_Item(d: _t.Any) -> _s.Item:
 def _de_MeetingFeaturesConfiguration(d: _t.Any) -> _s.MeetingFeaturesConfiguration:
     d = _rt.p_object(d)
     o = _new(_s.MeetingFeaturesConfiguration)
+    x: _t.Any
     x = d.get("Audio")
     o.audio = None if x is None else _de_AudioFeatures(x)
     return o
@@ -841,6 +880,7 @@ def _de_MeetingFeaturesConfiguration(d: _t.Any) -> _s.MeetingFeaturesConfigurati
 def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     d = _rt.p_object(d)
     o = _new(_s.MessageMetadata)
+    x: _t.Any
     x = d.get("MessageId")
     o.message_id = None if x is None else _rt.p_str(x)
     x = d.get("Receipts")
@@ -853,6 +893,7 @@ def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
 def _de_MessageProcessingMetadata(d: _t.Any) -> _s.MessageProcessingMetadata:
     d = _rt.p_object(d)
     o = _new(_s.MessageProcessingMetadata)
+    x: _t.Any
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
     return o
@@ -861,6 +902,7 @@ def _de_MessageProcessingMetadata(d: _t.Any) -> _s.MessageProcessingMetadata:
 def _de_Receipt(d: _t.Any) -> _s.Receipt:
     d = _rt.p_object(d)
     o = _new(_s.Receipt)
+    x: _t.Any
     x = d.get("DeliveredTimestamp")
     o.delivered_timestamp = None if x is None else _rt.p_str(x)
     x = d.get("ReadTimestamp")
@@ -873,6 +915,7 @@ def _de_Receipt(d: _t.Any) -> _s.Receipt:
 def _de_SendEventResponse(d: _t.Any) -> _s.SendEventResponse:
     d = _rt.p_object(d)
     o = _new(_s.SendEventResponse)
+    x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
     x = d.get("AbsoluteTime")
@@ -883,6 +926,7 @@ def _de_SendEventResponse(d: _t.Any) -> _s.SendEventResponse:
 def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
     d = _rt.p_object(d)
     o = _new(_s.SendMessageResponse)
+    x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
     x = d.get("AbsoluteTime")
@@ -895,6 +939,7 @@ def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
 def _de_StartAttachmentUploadResponse(d: _t.Any) -> _s.StartAttachmentUploadResponse:
     d = _rt.p_object(d)
     o = _new(_s.StartAttachmentUploadResponse)
+    x: _t.Any
     x = d.get("AttachmentId")
     o.attachment_id = None if x is None else _rt.p_str(x)
     x = d.get("UploadMetadata")
@@ -905,6 +950,7 @@ def _de_StartAttachmentUploadResponse(d: _t.Any) -> _s.StartAttachmentUploadResp
 def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
     d = _rt.p_object(d)
     o = _new(_s.UploadMetadata)
+    x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
     x = d.get("UrlExpiry")
@@ -921,6 +967,7 @@ def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
 def _de_View(d: _t.Any) -> _s.View:
     d = _rt.p_object(d)
     o = _new(_s.View)
+    x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
     x = d.get("Arn")
@@ -937,6 +984,7 @@ def _de_View(d: _t.Any) -> _s.View:
 def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     d = _rt.p_object(d)
     o = _new(_s.ViewContent)
+    x: _t.Any
     x = d.get("InputSchema")
     o.input_schema = None if x is None else _rt.p_str(x)
     x = d.get("Template")
@@ -949,6 +997,7 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
 def _de_WebRTCConnection(d: _t.Any) -> _s.WebRTCConnection:
     d = _rt.p_object(d)
     o = _new(_s.WebRTCConnection)
+    x: _t.Any
     x = d.get("Attendee")
     o.attendee = None if x is None else _de_Attendee(x)
     x = d.get("Meeting")
@@ -959,6 +1008,7 @@ def _de_WebRTCConnection(d: _t.Any) -> _s.WebRTCConnection:
 def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
     d = _rt.p_object(d)
     o = _new(_s.WebRTCMediaPlacement)
+    x: _t.Any
     x = d.get("AudioHostUrl")
     o.audio_host_url = None if x is None else _rt.p_str(x)
     x = d.get("AudioFallbackUrl")
@@ -973,6 +1023,7 @@ def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
 def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
     d = _rt.p_object(d)
     o = _new(_s.WebRTCMeeting)
+    x: _t.Any
     x = d.get("MediaPlacement")
     o.media_placement = None if x is None else _de_WebRTCMediaPlacement(x)
     x = d.get("MeetingFeatures")
@@ -985,6 +1036,7 @@ def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
 def _de_Websocket(d: _t.Any) -> _s.Websocket:
     d = _rt.p_object(d)
     o = _new(_s.Websocket)
+    x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
     x = d.get("ConnectionExpiry")
@@ -996,6 +1048,7 @@ def ser_CancelParticipantAuthentication(
     v: _s.CancelParticipantAuthenticationRequest,
 ) -> _rt.Request:
     """Validated input of CancelParticipantAuthentication -> its HTTP request."""
+    x: _t.Any
     path = "/participant/cancel-authentication"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1011,11 +1064,13 @@ def ser_CancelParticipantAuthentication(
 
 
 def de_CancelParticipantAuthentication(r: _Response) -> _s.CancelParticipantAuthenticationResponse:
+    x: _t.Any
     return _de_CancelParticipantAuthenticationResponse(_rt.json_object(r.body))
 
 
 def ser_CompleteAttachmentUpload(v: _s.CompleteAttachmentUploadRequest) -> _rt.Request:
     """Validated input of CompleteAttachmentUpload -> its HTTP request."""
+    x: _t.Any
     path = "/participant/complete-attachment-upload"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1036,11 +1091,13 @@ def ser_CompleteAttachmentUpload(v: _s.CompleteAttachmentUploadRequest) -> _rt.R
 
 
 def de_CompleteAttachmentUpload(r: _Response) -> _s.CompleteAttachmentUploadResponse:
+    x: _t.Any
     return _de_CompleteAttachmentUploadResponse(_rt.json_object(r.body))
 
 
 def ser_CreateParticipantConnection(v: _s.CreateParticipantConnectionRequest) -> _rt.Request:
     """Validated input of CreateParticipantConnection -> its HTTP request."""
+    x: _t.Any
     path = "/participant/connection"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1059,11 +1116,13 @@ def ser_CreateParticipantConnection(v: _s.CreateParticipantConnectionRequest) ->
 
 
 def de_CreateParticipantConnection(r: _Response) -> _s.CreateParticipantConnectionResponse:
+    x: _t.Any
     return _de_CreateParticipantConnectionResponse(_rt.json_object(r.body))
 
 
 def ser_DescribeView(v: _s.DescribeViewRequest) -> _rt.Request:
     """Validated input of DescribeView -> its HTTP request."""
+    x: _t.Any
     path = "/participant/views/" + _rt.label(v.view_token, "view_token")
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1074,11 +1133,13 @@ def ser_DescribeView(v: _s.DescribeViewRequest) -> _rt.Request:
 
 
 def de_DescribeView(r: _Response) -> _s.DescribeViewResponse:
+    x: _t.Any
     return _de_DescribeViewResponse(_rt.json_object(r.body))
 
 
 def ser_DisconnectParticipant(v: _s.DisconnectParticipantRequest) -> _rt.Request:
     """Validated input of DisconnectParticipant -> its HTTP request."""
+    x: _t.Any
     path = "/participant/disconnect"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1096,11 +1157,13 @@ def ser_DisconnectParticipant(v: _s.DisconnectParticipantRequest) -> _rt.Request
 
 
 def de_DisconnectParticipant(r: _Response) -> _s.DisconnectParticipantResponse:
+    x: _t.Any
     return _de_DisconnectParticipantResponse(_rt.json_object(r.body))
 
 
 def ser_GetAttachment(v: _s.GetAttachmentRequest) -> _rt.Request:
     """Validated input of GetAttachment -> its HTTP request."""
+    x: _t.Any
     path = "/participant/attachment"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1119,11 +1182,13 @@ def ser_GetAttachment(v: _s.GetAttachmentRequest) -> _rt.Request:
 
 
 def de_GetAttachment(r: _Response) -> _s.GetAttachmentResponse:
+    x: _t.Any
     return _de_GetAttachmentResponse(_rt.json_object(r.body))
 
 
 def ser_GetAuthenticationUrl(v: _s.GetAuthenticationUrlRequest) -> _rt.Request:
     """Validated input of GetAuthenticationUrl -> its HTTP request."""
+    x: _t.Any
     path = "/participant/authentication-url"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1142,11 +1207,13 @@ def ser_GetAuthenticationUrl(v: _s.GetAuthenticationUrlRequest) -> _rt.Request:
 
 
 def de_GetAuthenticationUrl(r: _Response) -> _s.GetAuthenticationUrlResponse:
+    x: _t.Any
     return _de_GetAuthenticationUrlResponse(_rt.json_object(r.body))
 
 
 def ser_GetTranscript(v: _s.GetTranscriptRequest) -> _rt.Request:
     """Validated input of GetTranscript -> its HTTP request."""
+    x: _t.Any
     path = "/participant/transcript"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1177,11 +1244,13 @@ def ser_GetTranscript(v: _s.GetTranscriptRequest) -> _rt.Request:
 
 
 def de_GetTranscript(r: _Response) -> _s.GetTranscriptResponse:
+    x: _t.Any
     return _de_GetTranscriptResponse(_rt.json_object(r.body))
 
 
 def ser_SendEvent(v: _s.SendEventRequest) -> _rt.Request:
     """Validated input of SendEvent -> its HTTP request."""
+    x: _t.Any
     path = "/participant/event"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1205,11 +1274,13 @@ def ser_SendEvent(v: _s.SendEventRequest) -> _rt.Request:
 
 
 def de_SendEvent(r: _Response) -> _s.SendEventResponse:
+    x: _t.Any
     return _de_SendEventResponse(_rt.json_object(r.body))
 
 
 def ser_SendMessage(v: _s.SendMessageRequest) -> _rt.Request:
     """Validated input of SendMessage -> its HTTP request."""
+    x: _t.Any
     path = "/participant/message"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1233,11 +1304,13 @@ def ser_SendMessage(v: _s.SendMessageRequest) -> _rt.Request:
 
 
 def de_SendMessage(r: _Response) -> _s.SendMessageResponse:
+    x: _t.Any
     return _de_SendMessageResponse(_rt.json_object(r.body))
 
 
 def ser_StartAttachmentUpload(v: _s.StartAttachmentUploadRequest) -> _rt.Request:
     """Validated input of StartAttachmentUpload -> its HTTP request."""
+    x: _t.Any
     path = "/participant/start-attachment-upload"
     h: dict[str, str] = {}
     q: list[str] = []
@@ -1264,10 +1337,12 @@ def ser_StartAttachmentUpload(v: _s.StartAttachmentUploadRequest) -> _rt.Request
 
 
 def de_StartAttachmentUpload(r: _Response) -> _s.StartAttachmentUploadResponse:
+    x: _t.Any
     return _de_StartAttachmentUploadResponse(_rt.json_object(r.body))
 
 
 def _err_AccessDeniedException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1275,6 +1350,7 @@ def _err_AccessDeniedException(r: _Response, d: dict[str, _t.Any], o: _t.Any) ->
 
 
 def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1282,6 +1358,7 @@ def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> Non
 
 
 def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1289,6 +1366,7 @@ def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 
 
 def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1302,6 +1380,7 @@ def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any
 
 
 def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1309,6 +1388,7 @@ def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t
 
 
 def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
@@ -1316,13 +1396,14 @@ def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 
 
 def _err_ValidationException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
+    x: _t.Any
     x = d.get("Message")
     x = None if x is None else _rt.p_str(x)
     if x is not None:
         o.message = x
 
 
-ERRORS: dict[str, tuple[type[_e.ConnectParticipantError], _t.Any]] = {
+ERRORS: dict[str, tuple[type[_ServiceError], _t.Any]] = {
     "AccessDeniedException": (_e.AccessDeniedException, _err_AccessDeniedException),
     "ConflictException": (_e.ConflictException, _err_ConflictException),
     "InternalServerException": (_e.InternalServerException, _err_InternalServerException),

@@ -210,7 +210,7 @@ class ConnectParticipantClient(_BaseClient):
         For chat, you need to publish the following on the established websocket
         connection:
 
-        {\"topic\":\"aws/subscribe\",\"content\":{\"topics\":[\"aws/chat\"]}}
+        {"topic":"aws/subscribe","content":{"topics":["aws/chat"]}}
 
         Upon websocket URL expiry, as specified in the response ConnectionExpiry
         parameter, clients need to call this API again to obtain a new websocket URL
@@ -601,7 +601,7 @@ class ConnectParticipantClient(_BaseClient):
                 of a JSON string.
 
                 Sample Content:
-                \"{\\\"messageId\\\":\\\"11111111-aaaa-bbbb-cccc-EXAMPLE01234\\\"}\"
+                "{\\"messageId\\":\\"11111111-aaaa-bbbb-cccc-EXAMPLE01234\\"}\"
             client_token: A unique, case-sensitive identifier that you provide to ensure the
                 idempotency of the request. If not provided, the Amazon Web Services
                 SDK populates this field. For more information about idempotency,

@@ -34,21 +34,15 @@ class ConnectParticipantError(_ServiceError):
 class AccessDeniedException(ConnectParticipantError):
     """You do not have sufficient access to perform this action."""
 
-    message: str | None
-
 
 class ConflictException(ConnectParticipantError):
     """The requested operation conflicts with the current state of a service resource
     associated with the request."""
 
-    message: str | None
-
 
 class InternalServerException(ConnectParticipantError):
     """This exception occurs when there is an internal failure in the Amazon Connect
     service."""
-
-    message: str | None
 
 
 class ResourceNotFoundException(ConnectParticipantError):
@@ -60,7 +54,6 @@ class ResourceNotFoundException(ConnectParticipantError):
         resource_type: The type of Connect Customer resource.
     """
 
-    message: str | None
     resource_id: str | None
     resource_type: str | None
 
@@ -68,16 +61,10 @@ class ResourceNotFoundException(ConnectParticipantError):
 class ServiceQuotaExceededException(ConnectParticipantError):
     """The number of attachments per contact exceeds the quota."""
 
-    message: str | None
-
 
 class ThrottlingException(ConnectParticipantError):
     """The request was denied due to request throttling."""
 
-    message: str | None
-
 
 class ValidationException(ConnectParticipantError):
     """The input fails to satisfy the constraints specified by Amazon Connect."""
-
-    message: str | None

@@ -1128,7 +1128,7 @@ class SendEventRequest(_Shape):
             JSON string.
 
             Sample Content:
-            \"{\\\"messageId\\\":\\\"11111111-aaaa-bbbb-cccc-EXAMPLE01234\\\"}\"
+            "{\\"messageId\\":\\"11111111-aaaa-bbbb-cccc-EXAMPLE01234\\"}\"
         client_token: A unique, case-sensitive identifier that you provide to ensure the
             idempotency of the request. If not provided, the Amazon Web Services SDK
             populates this field. For more information about idempotency, see Making
