@@ -72,7 +72,9 @@ def compile_ruleset_parameters(ruleset: Mapping[str, Any]) -> list[RuleSetParame
         raw_type = str(spec.get("type", ""))
         param_type = _PARAM_TYPES.get(raw_type.lower())
         if param_type is None:
-            raise RuleSetCompileError(f"parameters.{name}", f"unknown parameter type {raw_type!r}")
+            raise RuleSetCompileError(
+                f"parameters.{name}", f"unknown parameter type {raw_type!r}"
+            )
         result.append(
             RuleSetParameter(
                 name=name,
@@ -96,8 +98,20 @@ def compile_ruleset_parameters(ruleset: Mapping[str, Any]) -> list[RuleSetParame
 _BOOL, _STR, _INT, _LIST, _ANY = "bool", "str", "int", "list", "any"
 _PARTITION, _URL, _ARN = "partition", "url", "arn"
 
-_URL_KEYS = {"scheme": _STR, "authority": _STR, "path": _STR, "normalizedPath": _STR, "isIp": _BOOL}
-_ARN_KEYS = {"partition": _STR, "service": _STR, "region": _STR, "accountId": _STR, "resourceId": _LIST}
+_URL_KEYS = {
+    "scheme": _STR,
+    "authority": _STR,
+    "path": _STR,
+    "normalizedPath": _STR,
+    "isIp": _BOOL,
+}
+_ARN_KEYS = {
+    "partition": _STR,
+    "service": _STR,
+    "region": _STR,
+    "accountId": _STR,
+    "resourceId": _LIST,
+}
 _RECORD = "Mapping[str, Any] | None"
 
 
@@ -219,9 +233,13 @@ def _literal(value: Any, where: str) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v, where) for v in value) + "]"
     if isinstance(value, dict):
-        items = ", ".join(f"{repr(str(k))}: {_literal(v, where)}" for k, v in value.items())
+        items = ", ".join(
+            f"{repr(str(k))}: {_literal(v, where)}" for k, v in value.items()
+        )
         return "{" + items + "}"
-    raise RuleSetCompileError(where, f"unsupported literal of type {type(value).__name__}")
+    raise RuleSetCompileError(
+        where, f"unsupported literal of type {type(value).__name__}"
+    )
 
 
 def _fstring_text(text: str) -> str:
@@ -254,7 +272,9 @@ def _split_template(text: str, where: str) -> list[tuple[bool, str]]:
         elif ch == "{":
             end = text.find("}", i)
             if end < 0:
-                raise RuleSetCompileError(where, f"unclosed template placeholder in {text!r}")
+                raise RuleSetCompileError(
+                    where, f"unclosed template placeholder in {text!r}"
+                )
             if literal:
                 pieces.append((False, "".join(literal)))
                 literal = []
@@ -288,7 +308,9 @@ class _Scope:
         """After ``isSet(name)`` holds, the name is no longer optional (mypy agrees)."""
         var = self.names.get(name)
         if var is not None and var.optional:
-            self.names[name] = _Var(var.ident, var.kind, False, var.static.removesuffix(" | None"))
+            self.names[name] = _Var(
+                var.ident, var.kind, False, var.static.removesuffix(" | None")
+            )
 
 
 # Runtime helpers with the kind and static type of what they return.
@@ -298,12 +320,20 @@ _HELPERS: dict[str, tuple[str, int, str, bool, str]] = {
     "substring": ("substring", 4, _STR, True, "str | None"),
     "uriEncode": ("uri_encode", 1, _STR, True, "str | None"),
     "isValidHostLabel": ("is_valid_host_label", 2, _BOOL, False, "bool"),
-    "aws.isVirtualHostableS3Bucket": ("is_virtual_hostable_s3_bucket", 2, _BOOL, False, "bool"),
+    "aws.isVirtualHostableS3Bucket": (
+        "is_virtual_hostable_s3_bucket",
+        2,
+        _BOOL,
+        False,
+        "bool",
+    ),
 }
 
 
 class _Compiler:
-    def __init__(self, ruleset: Mapping[str, Any], partitions: Mapping[str, Any]) -> None:
+    def __init__(
+        self, ruleset: Mapping[str, Any], partitions: Mapping[str, Any]
+    ) -> None:
         self.ruleset = ruleset
         self.partitions = partitions
         self.namer = _Namer()
@@ -318,8 +348,19 @@ class _Compiler:
         common: dict[str, str] | None = None
         for partition in self.partitions.get("partitions", []):
             outputs = {**partition.get("outputs", {}), "name": partition.get("id")}
-            kinds = {k: _BOOL if isinstance(v, bool) else _STR if isinstance(v, str) else _ANY for k, v in outputs.items()}
-            common = kinds if common is None else {k: v for k, v in common.items() if kinds.get(k) == v}
+            kinds = {
+                k: (
+                    _BOOL
+                    if isinstance(v, bool)
+                    else _STR if isinstance(v, str) else _ANY
+                )
+                for k, v in outputs.items()
+            }
+            common = (
+                kinds
+                if common is None
+                else {k: v for k, v in common.items() if kinds.get(k) == v}
+            )
         return common or {}
 
     def partition_table(self) -> str:
@@ -328,14 +369,22 @@ class _Compiler:
         for i, partition in enumerate(self.partitions.get("partitions", [])):
             where = f"partitions[{i}]"
             if "id" not in partition or "regionRegex" not in partition:
-                raise RuleSetCompileError(where, "a partition needs an id and a regionRegex")
+                raise RuleSetCompileError(
+                    where, "a partition needs an id and a regionRegex"
+                )
             names = [repr(str(r)) for r in partition.get("regions", {})]
             regions = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
             outputs = _literal(dict(partition.get("outputs", {})), where)
-            rows.append(f"({repr(str(partition['id']))}, {repr(str(partition['regionRegex']))}, {regions}, {outputs}),")
+            rows.append(
+                f"({repr(str(partition['id']))}, {repr(str(partition['regionRegex']))}, {regions}, {outputs}),"
+            )
         if not rows:
             raise RuleSetCompileError("partitions", "no partitions given")
-        return "_PARTITIONS = PartitionTable(\n    [\n" + "".join(f"        {row}\n" for row in rows) + "    ]\n)"
+        return (
+            "_PARTITIONS = PartitionTable(\n    [\n"
+            + "".join(f"        {row}\n" for row in rows)
+            + "    ]\n)"
+        )
 
     # -- values ---------------------------------------------------------------
 
@@ -377,8 +426,10 @@ class _Compiler:
                 parts.append(_fstring_text(piece))
                 continue
             expr = self.placeholder(piece, scope, where)
-            if any(c in expr.code for c in "\"\\{}"):
-                raise RuleSetCompileError(where, f"cannot place {piece!r} in a template")
+            if any(c in expr.code for c in '"\\{}'):
+                raise RuleSetCompileError(
+                    where, f"cannot place {piece!r} in a template"
+                )
             parts.append("{" + expr.code + "}")
         return _Expr('f"' + "".join(parts) + '"', _STR, False, "str")
 
@@ -397,7 +448,11 @@ class _Compiler:
                 raise RuleSetCompileError(where, f"unsupported getAttr path {path!r}")
             name, index = match.group(1), match.group(2)
             if name:
-                keys = {_PARTITION: self.partition_keys, _URL: _URL_KEYS, _ARN: _ARN_KEYS}.get(expr.kind, {})
+                keys = {
+                    _PARTITION: self.partition_keys,
+                    _URL: _URL_KEYS,
+                    _ARN: _ARN_KEYS,
+                }.get(expr.kind, {})
                 if name in keys and not expr.optional:
                     expr = _Expr(f"{expr.code}[{repr(name)}]", keys[name], False, "Any")
                 else:
@@ -414,18 +469,33 @@ class _Compiler:
         argv = node.get("argv")
         if not isinstance(argv, list):
             raise RuleSetCompileError(where, f"function {fn!r} without an argv list")
-        arity = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "aws.partition": 1}
-        count = (_HELPERS[fn][1] if fn in _HELPERS else arity.get(fn)) if isinstance(fn, str) else None
+        arity = {
+            "isSet": 1,
+            "not": 1,
+            "booleanEquals": 2,
+            "stringEquals": 2,
+            "getAttr": 2,
+            "aws.partition": 1,
+        }
+        count = (
+            (_HELPERS[fn][1] if fn in _HELPERS else arity.get(fn))
+            if isinstance(fn, str)
+            else None
+        )
         if count is None:
             raise RuleSetCompileError(where, f"unknown function {fn!r}")
         if len(argv) != count:
-            raise RuleSetCompileError(where, f"{fn} takes {count} argument(s), got {len(argv)}")
+            raise RuleSetCompileError(
+                where, f"{fn} takes {count} argument(s), got {len(argv)}"
+            )
         if fn == "not":
             return self.negation(argv[0], scope, f"{where}.argv[0]")
         if fn == "getAttr":
             if not isinstance(argv[1], str):
                 raise RuleSetCompileError(where, "getAttr path must be a string")
-            return self.get_attr(self.value(argv[0], scope, f"{where}.argv[0]"), argv[1], where)
+            return self.get_attr(
+                self.value(argv[0], scope, f"{where}.argv[0]"), argv[1], where
+            )
         args = [self.value(a, scope, f"{where}.argv[{i}]") for i, a in enumerate(argv)]
         if fn == "isSet":
             return _bool(f"{args[0].code} is not None")
@@ -435,14 +505,22 @@ class _Compiler:
             return _bool(f"{args[0].code} == {args[1].code}")
         if fn == "aws.partition":
             self.uses_partitions = True
-            return _Expr(f"_PARTITIONS.lookup({args[0].code})", _PARTITION, True, _RECORD)
+            return _Expr(
+                f"_PARTITIONS.lookup({args[0].code})", _PARTITION, True, _RECORD
+            )
         name, _, kind, optional, static = _HELPERS[fn]
         self.used.add(name)
-        return _Expr(f"{name}({', '.join(a.code for a in args)})", kind, optional, static)
+        return _Expr(
+            f"{name}({', '.join(a.code for a in args)})", kind, optional, static
+        )
 
     def negation(self, node: Any, scope: _Scope, where: str) -> _Expr:
         """``not(...)``, written the way a person would (``x is None``, ``a != b``)."""
-        if isinstance(node, dict) and node.get("fn") in ("isSet", "stringEquals") and "assign" not in node:
+        if (
+            isinstance(node, dict)
+            and node.get("fn") in ("isSet", "stringEquals")
+            and "assign" not in node
+        ):
             positive = self.call(node, scope, where).code
             if node["fn"] == "isSet":
                 return _bool(positive.removesuffix(" is not None") + " is None")
@@ -471,19 +549,31 @@ class _Compiler:
             if assign is None:
                 tests.append(expr.test())
                 argv = cond["argv"]
-                if cond["fn"] == "isSet" and isinstance(argv[0], dict) and isinstance(argv[0].get("ref"), str):
+                if (
+                    cond["fn"] == "isSet"
+                    and isinstance(argv[0], dict)
+                    and isinstance(argv[0].get("ref"), str)
+                ):
                     scope.mark_set(argv[0]["ref"])
                 continue
             if not isinstance(assign, str) or assign in scope.names:
-                raise RuleSetCompileError(at, f"cannot assign {assign!r} (unnamed or already bound)")
+                raise RuleSetCompileError(
+                    at, f"cannot assign {assign!r} (unnamed or already bound)"
+                )
             ident = self.namer.ident(assign, expr.static)
-            bound = _Expr(f"({ident} := {expr.code})", expr.kind, expr.optional, expr.static)
+            bound = _Expr(
+                f"({ident} := {expr.code})", expr.kind, expr.optional, expr.static
+            )
             test = bound.test()
             tests.append(test if test != "True" else f"{bound.code} is not None")
-            scope.names[assign] = _Var(ident, expr.kind, False, expr.static.removesuffix(" | None"))
+            scope.names[assign] = _Var(
+                ident, expr.kind, False, expr.static.removesuffix(" | None")
+            )
         return tests
 
-    def rules(self, rules: Any, scope: _Scope, indent: str, where: str) -> tuple[list[str], bool]:
+    def rules(
+        self, rules: Any, scope: _Scope, indent: str, where: str
+    ) -> tuple[list[str], bool]:
         """Lines for a list of rules, and whether they always end in return/raise."""
         if not isinstance(rules, list):
             raise RuleSetCompileError(where, "rules must be a list")
@@ -493,8 +583,12 @@ class _Compiler:
             if not isinstance(rule, dict):
                 raise RuleSetCompileError(at, "a rule must be an object")
             inner = scope.child()
-            tests = self.conditions(rule.get("conditions", []), inner, f"{at}.conditions")
-            body, terminal = self.rule_body(rule, inner, indent + "    " if tests else indent, at)
+            tests = self.conditions(
+                rule.get("conditions", []), inner, f"{at}.conditions"
+            )
+            body, terminal = self.rule_body(
+                rule, inner, indent + "    " if tests else indent, at
+            )
             if tests:
                 lines.append(f"{indent}if {' and '.join(tests)}:")
                 lines.extend(body)
@@ -504,16 +598,22 @@ class _Compiler:
                     return lines, True  # later siblings could never be reached
         return lines, False
 
-    def rule_body(self, rule: Mapping[str, Any], scope: _Scope, indent: str, where: str) -> tuple[list[str], bool]:
+    def rule_body(
+        self, rule: Mapping[str, Any], scope: _Scope, indent: str, where: str
+    ) -> tuple[list[str], bool]:
         kind = rule.get("type")
         if kind == "tree":
-            lines, terminal = self.rules(rule.get("rules"), scope, indent, f"{where}.rules")
+            lines, terminal = self.rules(
+                rule.get("rules"), scope, indent, f"{where}.rules"
+            )
             return (lines or [f"{indent}pass"]), terminal
         if kind == "error":
             message = self.value(rule.get("error"), scope, f"{where}.error")
             return [f"{indent}raise EndpointResolutionError({_as_str(message)})"], True
         if kind == "endpoint":
-            return [f"{indent}return {self.endpoint(rule.get('endpoint'), scope, f'{where}.endpoint')}"], True
+            return [
+                f"{indent}return {self.endpoint(rule.get('endpoint'), scope, f'{where}.endpoint')}"
+            ], True
         raise RuleSetCompileError(where, f"unknown rule type {kind!r}")
 
     def endpoint(self, node: Any, scope: _Scope, where: str) -> str:
@@ -522,14 +622,20 @@ class _Compiler:
         args = [f"url={_as_str(self.value(node['url'], scope, f'{where}.url'))}"]
         properties = node.get("properties") or {}
         if properties:
-            args.append(f"properties={self.structure(properties, scope, f'{where}.properties')}")
+            args.append(
+                f"properties={self.structure(properties, scope, f'{where}.properties')}"
+            )
         headers = node.get("headers") or {}
         if headers:
             entries = []
             for name, values in headers.items():
                 if not isinstance(values, list):
-                    raise RuleSetCompileError(f"{where}.headers", "header values must be a list")
-                items = [_as_str(self.value(v, scope, f"{where}.headers")) for v in values]
+                    raise RuleSetCompileError(
+                        f"{where}.headers", "header values must be a list"
+                    )
+                items = [
+                    _as_str(self.value(v, scope, f"{where}.headers")) for v in values
+                ]
                 entries.append(f"{repr(str(name))}: [{', '.join(items)}]")
             args.append("headers={" + ", ".join(entries) + "}")
         return f"Endpoint({', '.join(args)})"
@@ -539,10 +645,20 @@ class _Compiler:
         if isinstance(node, dict) and ("ref" in node or "fn" in node):
             return self.value(node, scope, where).code
         if isinstance(node, dict):
-            items = [f"{repr(str(k))}: {self.structure(v, scope, f'{where}.{k}')}" for k, v in node.items()]
+            items = [
+                f"{repr(str(k))}: {self.structure(v, scope, f'{where}.{k}')}"
+                for k, v in node.items()
+            ]
             return "{" + ", ".join(items) + "}"
         if isinstance(node, list):
-            return "[" + ", ".join(self.structure(v, scope, f"{where}[{i}]") for i, v in enumerate(node)) + "]"
+            return (
+                "["
+                + ", ".join(
+                    self.structure(v, scope, f"{where}[{i}]")
+                    for i, v in enumerate(node)
+                )
+                + "]"
+            )
         if isinstance(node, str):
             return self.template(node, scope, where).code
         return _literal(node, where)
@@ -562,12 +678,20 @@ class _Compiler:
             args = f"params, {repr(param.name)}"
             if param.default is not None:
                 if param.type == "stringArray":
-                    if not isinstance(param.default, list) or not all(isinstance(d, str) for d in param.default):
-                        raise RuleSetCompileError(where, "a stringArray default must be a list of strings")
+                    if not isinstance(param.default, list) or not all(
+                        isinstance(d, str) for d in param.default
+                    ):
+                        raise RuleSetCompileError(
+                            where, "a stringArray default must be a list of strings"
+                        )
                     args += ", (" + "".join(f"{repr(d)}, " for d in param.default) + ")"
                 else:
-                    if not isinstance(param.default, bool if param.type == "boolean" else str):
-                        raise RuleSetCompileError(where, f"the default is not a {param.type}")
+                    if not isinstance(
+                        param.default, bool if param.type == "boolean" else str
+                    ):
+                        raise RuleSetCompileError(
+                            where, f"the default is not a {param.type}"
+                        )
                     args += f", {repr(param.default)}"
             read = f"{reader}({args})"
             self.used.add(reader)
@@ -585,12 +709,22 @@ class _Compiler:
     def module(self, origin: str) -> str:
         scope = _Scope()
         param_lines = self.parameters(scope)
-        rule_lines, terminal = self.rules(self.ruleset.get("rules"), scope, "    ", "rules")
+        rule_lines, terminal = self.rules(
+            self.ruleset.get("rules"), scope, "    ", "rules"
+        )
         if not terminal:
             no_match = repr("No endpoint rule matched the given endpoint parameters")
             rule_lines.append(f"    raise EndpointResolutionError({no_match})")
-        imports = sorted(self.used | {"Endpoint"} | ({"PartitionTable"} if self.uses_partitions else set()))
-        names = ", ".join(p.name for p in compile_ruleset_parameters(self.ruleset) if _WORD.match(p.name))
+        imports = sorted(
+            self.used
+            | {"Endpoint"}
+            | ({"PartitionTable"} if self.uses_partitions else set())
+        )
+        names = ", ".join(
+            p.name
+            for p in compile_ruleset_parameters(self.ruleset)
+            if _WORD.match(p.name)
+        )
         doc = textwrap.wrap(
             f"Parameters: {names}. Unset parameters take the rule set's defaults. Raises "
             "EndpointResolutionError, with the rule set's own message, when a rule "
@@ -649,11 +783,17 @@ def _boolean_equals(left: _Expr, right: _Expr) -> _Expr:
     if right.code not in ("True", "False"):
         return _bool(f"{left.code} == {right.code}")
     if left.kind == _BOOL and not left.optional:
-        return _Expr(left.code, _BOOL, False, "bool", left.atom) if right.code == "True" else _bool(left.negated_test())
+        return (
+            _Expr(left.code, _BOOL, False, "bool", left.atom)
+            if right.code == "True"
+            else _bool(left.negated_test())
+        )
     return _bool(f"{left.code} is {right.code}")
 
 
-def compile_ruleset(ruleset: Mapping[str, Any], partitions: Mapping[str, Any], *, origin: str = "") -> str:
+def compile_ruleset(
+    ruleset: Mapping[str, Any], partitions: Mapping[str, Any], *, origin: str = ""
+) -> str:
     """Python source of an ``endpoints.py`` module that resolves ``ruleset``.
 
     ``partitions`` is botocore's ``partitions.json``; only what ``aws.partition``

@@ -317,6 +317,7 @@ class PackageView:
             "default_endpoint_prefix": prefix,
             "default_endpoint_suffix": suffix,
             "options": dict(s.options),
+            "default_anonymous": bool(dict(s.options).get("anonymous", False)),
         }
 
 

@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, TypeVar
 
 from . import __version__
-from .errors import ParamValidationError, ResponseParseError, ServiceError
+from .credentials import resolve_credentials, resolve_region
+from .errors import (
+    ConnectTimeoutError,
+    NoRegionError,
+    ParamValidationError,
+    ReadTimeoutError,
+    ResponseParseError,
+    ServiceError,
+    TransportError,
+)
+from .retries import RetryConfig, RetryQuota, backoff, is_retryable
+from .sigv4 import Credentials, SigV4Signer
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
 
@@ -39,6 +50,7 @@ class Config:
     retry_mode: str = "standard"
     user_agent_extra: str = ""
     verify: bool | str = True
+    retry: RetryConfig | None = None  # full retry settings; overrides max_attempts
 
 
 @dataclass(frozen=True)
@@ -58,19 +70,44 @@ class BaseClient:
     _SERVICE_NAME: ClassVar[str] = ""  # the package's service name, for the user agent
     _PROTOCOL: ClassVar[str] = "rest-json"
     _QUERY_COMPATIBLE: ClassVar[bool] = False
+    _SIGNING_NAME: ClassVar[str] = ""
+    _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
 
     def __init__(
         self,
         *,
-        endpoint: str,
-        region: str | None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        credentials: Credentials | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        profile: str | None = None,
+        anonymous: bool | None = None,
         config: Config | None = None,
         transport: Transport | None = None,
     ) -> None:
         self._config = config or Config()
-        self._region = region
+        if anonymous is None:
+            anonymous = self._DEFAULT_ANONYMOUS and credentials is None and aws_access_key_id is None
+        self._anonymous = anonymous
+        try:
+            self._region: str | None = resolve_region(region, profile)
+        except NoRegionError:
+            if endpoint_url is None or not anonymous:
+                raise
+            self._region = None
+        if anonymous:
+            self._credentials: Credentials | None = None
+            self._signer: SigV4Signer | None = None
+        else:
+            self._credentials = credentials or resolve_credentials(
+                aws_access_key_id, aws_secret_access_key, aws_session_token, profile
+            )
+            self._signer = SigV4Signer(self._SIGNING_NAME, self._region or "us-east-1")
+        endpoint = self._endpoint_for(self._region, endpoint_url)
         self._transport: Transport = transport or Urllib3Transport(
             connect_timeout=self._config.connect_timeout,
             read_timeout=self._config.read_timeout,
@@ -78,6 +115,8 @@ class BaseClient:
             verify=self._config.verify,
         )
         self._validate = self._config.validate
+        self._retry = self._config.retry or RetryConfig(max_attempts=self._config.max_attempts)
+        self._quota = RetryQuota(self._retry.quota)
         endpoint = endpoint.rstrip("/")
         scheme_end = endpoint.find("//") + 2
         path_start = endpoint.find("/", scheme_end)
@@ -89,6 +128,15 @@ class BaseClient:
         self._netloc = self._origin[scheme_end:]
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
+
+    def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
+        """The endpoint URL; generated clients resolve it from the service's rule set."""
+        if endpoint_url is None:
+            raise NoRegionError("no endpoint_url given and no endpoint rules to resolve one")
+        return endpoint_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(region={self._region!r}, endpoint_url={self.endpoint_url!r}, anonymous={self._anonymous!r})"
 
     @property
     def endpoint_url(self) -> str:
@@ -120,17 +168,45 @@ class BaseClient:
         headers = req.headers
         headers["User-Agent"] = self._user_agent
         body = req.body
+        if not isinstance(body, (bytes, bytearray)):
+            body = body.read()  # a file-like streaming input: read once, resend on retry
         http_req = HttpRequest(req.method, url, headers, body)
-        self._prepare(http_req, req, op, netloc, path)
-        resp = self._transport.send(http_req, stream=op.streaming_output)
-        if resp.status >= 300:
+        retry = self._retry
+        attempt = 0
+        cost = 0
+        while True:
+            if self._signer is not None and op.signed:
+                headers["Host"] = netloc
+                query_start = path.find("?")
+                sign_path, sign_query = (path, req.query) if query_start < 0 else (
+                    path[:query_start], path[query_start + 1:] + ("&" + req.query if req.query else ""))
+                self._signer.sign(req.method, sign_path, sign_query, headers, body, self._credentials)  # type: ignore[arg-type]
+            try:
+                resp = self._transport.send(http_req, stream=op.streaming_output)
+            except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
+                attempt += 1
+                step = retry.timeout_retry_cost
+                if attempt >= retry.max_attempts or not self._quota.acquire(step):
+                    raise
+                cost += step
+                retry.sleep(backoff(retry, attempt - 1))
+                del exc
+                continue
+            if resp.status < 300:
+                self._quota.release(cost if cost else 1)
+                return resp
             if resp.raw is not None:
                 resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
-            raise self._error(resp)
-        return resp
-
-    def _prepare(self, http_req: HttpRequest, req: Request, op: OperationInfo, netloc: str, path: str) -> None:
-        """Hook for signing; the unsigned base does nothing."""
+            err = self._error(resp)
+            attempt += 1
+            if (
+                attempt >= retry.max_attempts
+                or not is_retryable(resp.status, err.code)
+                or not self._quota.acquire(retry.retry_cost)
+            ):
+                raise err
+            cost += retry.retry_cost
+            retry.sleep(backoff(retry, attempt - 1))
 
     def _check(self, problems: list[str]) -> None:
         if problems:

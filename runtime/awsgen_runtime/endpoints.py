@@ -81,7 +81,11 @@ class Endpoint:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Endpoint):
             return NotImplemented
-        return (self.url, self.properties, self.headers) == (other.url, other.properties, other.headers)
+        return (self.url, self.properties, self.headers) == (
+            other.url,
+            other.properties,
+            other.headers,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # equal by value, holds dicts
 
@@ -97,8 +101,12 @@ class Endpoint:
 @overload
 def str_param(params: Mapping[str, Any], name: str, default: str) -> str: ...
 @overload
-def str_param(params: Mapping[str, Any], name: str, default: None = None) -> str | None: ...
-def str_param(params: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
+def str_param(
+    params: Mapping[str, Any], name: str, default: None = None
+) -> str | None: ...
+def str_param(
+    params: Mapping[str, Any], name: str, default: str | None = None
+) -> str | None:
     """Read a ``string`` parameter; ``None`` means unset and takes the default.
 
     A value of the wrong type is refused here, at the edge, so compiled comparisons
@@ -108,28 +116,40 @@ def str_param(params: Mapping[str, Any], name: str, default: str | None = None) 
     if value is None:
         return default
     if not isinstance(value, str):
-        raise EndpointResolutionError(f"Parameter {name} must be a string, not {type(value).__name__}")
+        raise EndpointResolutionError(
+            f"Parameter {name} must be a string, not {type(value).__name__}"
+        )
     return value
 
 
 @overload
 def bool_param(params: Mapping[str, Any], name: str, default: bool) -> bool: ...
 @overload
-def bool_param(params: Mapping[str, Any], name: str, default: None = None) -> bool | None: ...
-def bool_param(params: Mapping[str, Any], name: str, default: bool | None = None) -> bool | None:
+def bool_param(
+    params: Mapping[str, Any], name: str, default: None = None
+) -> bool | None: ...
+def bool_param(
+    params: Mapping[str, Any], name: str, default: bool | None = None
+) -> bool | None:
     """Read a ``boolean`` parameter; with a declared default the result is never None."""
     value = params.get(name)
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise EndpointResolutionError(f"Parameter {name} must be a boolean, not {type(value).__name__}")
+        raise EndpointResolutionError(
+            f"Parameter {name} must be a boolean, not {type(value).__name__}"
+        )
     return value
 
 
 @overload
-def str_list_param(params: Mapping[str, Any], name: str, default: Sequence[str]) -> list[str]: ...
+def str_list_param(
+    params: Mapping[str, Any], name: str, default: Sequence[str]
+) -> list[str]: ...
 @overload
-def str_list_param(params: Mapping[str, Any], name: str, default: None = None) -> list[str] | None: ...
+def str_list_param(
+    params: Mapping[str, Any], name: str, default: None = None
+) -> list[str] | None: ...
 def str_list_param(
     params: Mapping[str, Any], name: str, default: Sequence[str] | None = None
 ) -> list[str] | None:
@@ -197,7 +217,9 @@ class PartitionTable:
 
     _CACHE_LIMIT = 64
 
-    def __init__(self, partitions: Sequence[tuple[str, str, Sequence[str], Mapping[str, Any]]]) -> None:
+    def __init__(
+        self, partitions: Sequence[tuple[str, str, Sequence[str], Mapping[str, Any]]]
+    ) -> None:
         if not partitions:
             raise ValueError("a partition table needs at least one partition")
         self._by_region: dict[str, Mapping[str, Any]] = {}
@@ -207,7 +229,9 @@ class PartitionTable:
             for region in regions:
                 self._by_region.setdefault(region, result)
             self._patterns.append((re.compile(region_regex), result))
-        named_aws = [outputs for _, outputs in self._patterns if outputs["name"] == "aws"]
+        named_aws = [
+            outputs for _, outputs in self._patterns if outputs["name"] == "aws"
+        ]
         self._default = named_aws[0] if named_aws else self._patterns[0][1]
         self._cache: dict[str, Mapping[str, Any]] = {}
 
@@ -220,7 +244,10 @@ class PartitionTable:
             return found
         found = self._by_region.get(region)
         if found is None:
-            found = next((out for pattern, out in self._patterns if pattern.match(region)), self._default)
+            found = next(
+                (out for pattern, out in self._patterns if pattern.match(region)),
+                self._default,
+            )
         if len(self._cache) < self._CACHE_LIMIT:
             self._cache[region] = found
         return found

@@ -10,13 +10,13 @@ import uuid
 
 import pytest
 
-from aws_connectparticipant import Client, errors, shapes
+from aws_connectparticipant import Client, Config, errors, shapes
 from awsgen_runtime.errors import ParamValidationError, ServiceError
 
 
 @pytest.fixture
 def client(server):
-    c = Client(region="us-east-1", endpoint_url=server.url)
+    c = Client(region="us-east-1", endpoint_url=server.url, config=Config(max_attempts=1))
     yield c
     c.close()
 

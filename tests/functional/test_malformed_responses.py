@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from aws_connectparticipant import Client, errors
+from aws_connectparticipant import Client, Config, errors
 from awsgen_runtime.errors import AwsGenError, ResponseParseError, TransportError
 
 
 @pytest.fixture
 def client(server):
-    c = Client(region="us-east-1", endpoint_url=server.url)
+    c = Client(region="us-east-1", endpoint_url=server.url, config=Config(max_attempts=1))
     yield c
     c.close()
 
@@ -80,6 +80,6 @@ def test_connection_refused_is_a_transport_error() -> None:
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    c = Client(region="us-east-1", endpoint_url=f"http://127.0.0.1:{port}")
+    c = Client(region="us-east-1", endpoint_url=f"http://127.0.0.1:{port}", config=Config(max_attempts=1))
     with pytest.raises(TransportError):
         c.create_participant_connection(participant_token="t")

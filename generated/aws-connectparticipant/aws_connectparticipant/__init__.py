@@ -9,7 +9,7 @@ Usage::
 """
 
 from . import errors, shapes
-from .client import Client, Config, ConnectParticipantClient
+from .client import Client, Config, Credentials, ConnectParticipantClient
 
-__all__ = ["Client", "ConnectParticipantClient", "Config", "errors", "shapes"]
+__all__ = ["Client", "ConnectParticipantClient", "Config", "Credentials", "errors", "shapes"]
 __version__ = "0.1.0"

@@ -31,13 +31,14 @@ from awsgen_runtime.client import BaseClient as _BaseClient
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
 from awsgen_runtime.errors import NoRegionError as _NoRegionError
+from awsgen_runtime.sigv4 import Credentials
 from awsgen_runtime.transport import Transport
 
 from . import _serde
 from . import errors as _errors
 from . import shapes as _shapes
 
-__all__ = ["Client", "ConnectParticipantClient", "Config"]
+__all__ = ["Client", "ConnectParticipantClient", "Config", "Credentials"]
 _OP_CancelParticipantAuthentication = _Op(
     "CancelParticipantAuthentication", signed=True, streaming_output=False
 )
@@ -65,6 +66,8 @@ class ConnectParticipantClient(_BaseClient):
     _SERVICE_NAME = "aws_connectparticipant"
     _PROTOCOL = "rest-json"
     _QUERY_COMPATIBLE = False
+    _SIGNING_NAME = "execute-api"
+    _DEFAULT_ANONYMOUS = True
     _ERROR_BASE = _errors.ConnectParticipantError
     _ERRORS = _serde.ERRORS
 
@@ -73,20 +76,48 @@ class ConnectParticipantClient(_BaseClient):
         *,
         region: str | None = None,
         endpoint_url: str | None = None,
+        credentials: Credentials | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        profile: str | None = None,
+        anonymous: bool | None = None,
         config: Config | None = None,
         transport: Transport | None = None,
     ) -> None:
         """Args:
-        region: the AWS region, for example ``us-east-1``.
+        region: the AWS region, for example ``us-east-1``; else ``AWS_REGION``,
+            ``AWS_DEFAULT_REGION`` or the profile's ``region`` in the config file.
         endpoint_url: send requests here instead of the region's endpoint.
+        credentials: AWS credentials; else the access key arguments, the
+            environment, then the shared credentials and config files.
+        profile: the profile of the shared files (default: ``AWS_PROFILE``, else
+            ``default``).
+        anonymous: send unsigned requests and look for no credentials.
+            Default: True (this service is used without AWS credentials),
+            unless credentials are passed.
         config: timeouts, pool size, validation and retry settings.
         transport: an HTTP transport to use instead of the default urllib3 one.
         """
-        if endpoint_url is None:
-            if region is None:
-                raise _NoRegionError("a region is needed to pick the endpoint: pass region=...")
-            endpoint_url = "https://participant.connect." + region + ".amazonaws.com"
-        super().__init__(endpoint=endpoint_url, region=region, config=config, transport=transport)
+        super().__init__(
+            region=region,
+            endpoint_url=endpoint_url,
+            credentials=credentials,
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            profile=profile,
+            anonymous=anonymous,
+            config=config,
+            transport=transport,
+        )
+
+    def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
+        if endpoint_url is not None:
+            return endpoint_url
+        if region is None:
+            raise _NoRegionError("a region is needed to pick the endpoint: pass region=...")
+        return "https://participant.connect." + region + ".amazonaws.com"
 
     def cancel_participant_authentication(
         self,
