@@ -214,6 +214,8 @@ class _Namer:
         key = (name, static_type)
         if key not in self._names:
             base = _snake_case(name)
+            if base in _RESERVED:
+                base += "_"  # PEP 8's way around a keyword or builtin: ``type_``
             candidate, n = base, 2
             while candidate in self._taken:
                 candidate, n = f"{base}_{n}", n + 1
@@ -335,6 +337,7 @@ class _Compiler:
         self, ruleset: Mapping[str, Any], partitions: Mapping[str, Any]
     ) -> None:
         self.ruleset = ruleset
+        self.params = compile_ruleset_parameters(ruleset)
         self.partitions = partitions
         self.namer = _Namer()
         self.used: set[str] = set()  # runtime names the output imports
@@ -477,13 +480,9 @@ class _Compiler:
             "getAttr": 2,
             "aws.partition": 1,
         }
-        count = (
-            (_HELPERS[fn][1] if fn in _HELPERS else arity.get(fn))
-            if isinstance(fn, str)
-            else None
-        )
-        if count is None:
+        if not isinstance(fn, str) or (fn not in _HELPERS and fn not in arity):
             raise RuleSetCompileError(where, f"unknown function {fn!r}")
+        count = _HELPERS[fn][1] if fn in _HELPERS else arity[fn]
         if len(argv) != count:
             raise RuleSetCompileError(
                 where, f"{fn} takes {count} argument(s), got {len(argv)}"
@@ -668,7 +667,7 @@ class _Compiler:
     def parameters(self, scope: _Scope) -> list[str]:
         """One line per parameter: read it, check its type, apply its default."""
         lines = []
-        for param in compile_ruleset_parameters(self.ruleset):
+        for param in self.params:
             where = f"parameters.{param.name}"
             reader, kind, static = {
                 "string": ("str_param", _STR, "str"),
@@ -720,11 +719,7 @@ class _Compiler:
             | {"Endpoint"}
             | ({"PartitionTable"} if self.uses_partitions else set())
         )
-        names = ", ".join(
-            p.name
-            for p in compile_ruleset_parameters(self.ruleset)
-            if _WORD.match(p.name)
-        )
+        names = ", ".join(p.name for p in self.params if _WORD.match(p.name))
         doc = textwrap.wrap(
             f"Parameters: {names}. Unset parameters take the rule set's defaults. Raises "
             "EndpointResolutionError, with the rule set's own message, when a rule "

@@ -184,7 +184,7 @@ def _rest_json_parse(view: PackageView, op: Operation) -> str:
     if not bound and payload is None:
         code.add(1, f"return _de_{shape.name}(_rt.json_object(r.body))")
         return "\n".join(code.lines)
-    code.add(1, f"o = _new(_s.{shape.class_name})")
+    code.add(1, f"o: _t.Any = _new(_s.{shape.class_name})")
     for m in bound:
         if m.location == "header":
             code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
@@ -216,4 +216,4 @@ def _rest_json_parse(view: PackageView, op: Operation) -> str:
     for m in shape.members:
         if m.location == "body" and not m.is_payload:
             continue
-    return "\n".join(code.lines + ["    return o"])
+    return "\n".join(code.lines + [f"    return _t.cast(_s.{shape.class_name}, o)"])

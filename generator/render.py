@@ -8,6 +8,7 @@ intermediate model and fragments built by :mod:`generator.codegen`.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from .model.naming import constant_name, snake_case
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_REQUIREMENT = "awsgen-runtime>=0.1,<0.2"
+_BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes"}
+_BUILTIN_REF = re.compile(r"(?<![.\w])(str|int|float|bool|bytes)\b")
 _ERROR_RESERVED = {"code", "status_code", "request_id", "headers", "args", "with_traceback", "add_note"}
 
 
@@ -91,12 +94,22 @@ class PackageView:
 
     # ----- shapes -----------------------------------------------------------------
     def field_types(self) -> dict[str, dict[str, str]]:
+        """Annotations of each class's fields, as written inside that class's body.
+
+        Exceptions live in errors.py and name shapes through ``_s.``. Where a field is
+        named like a builtin the annotations use (DynamoDB's ``BOOL`` becomes
+        ``bool``), that class's annotations name builtins through ``_b.``.
+        """
         out: dict[str, dict[str, str]] = {}
         for shape in self.structures + self.exceptions:
             is_input = shape.name in self.input_structs and not shape.exception
-            out[shape.name] = {
-                m.name: self.gen.member_annotation(m, "", owner_is_input=is_input) for m in shape.members
+            qual = "_s." if shape.exception else ""
+            types = {
+                m.name: self.gen.member_annotation(m, qual, owner_is_input=is_input) for m in shape.members
             }
+            if any(m.py_name in _BUILTIN_TYPES for m in shape.members):
+                types = {k: _BUILTIN_REF.sub(r"_b.\1", v) for k, v in types.items()}
+            out[shape.name] = types
         return out
 
     def required_init(self) -> dict[str, dict[str, bool]]:

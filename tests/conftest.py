@@ -13,7 +13,7 @@ from typing import Any, Iterator
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-for p in (REPO / "runtime", REPO, REPO / "generated" / "aws-connectparticipant"):
+for p in (REPO / "runtime", REPO, *sorted((REPO / "generated").glob("aws-*"))):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 

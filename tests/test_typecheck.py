@@ -1,4 +1,4 @@
-"""mypy --strict on the generated package and the runtime."""
+"""mypy --strict on every committed generated package and on the runtime."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
+PACKAGES = sorted(p for p in (REPO / "generated").iterdir() if (p / "pyproject.toml").exists())
 
 
-def test_generated_package_is_mypy_strict_clean(tmp_path: Path) -> None:
-    pkg = REPO / "generated" / "aws-connectparticipant"
+@pytest.mark.parametrize("dist", PACKAGES, ids=lambda p: p.name)
+def test_generated_package_is_mypy_strict_clean(dist: Path, tmp_path: Path) -> None:
+    package = dist.name.replace("-", "_")
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "c"),
-         "-p", "aws_connectparticipant", "-p", "awsgen_runtime"],
+         "-p", package, "-p", "awsgen_runtime"],
         cwd=REPO, capture_output=True, text=True,
-        env={"MYPYPATH": f"{pkg}:{REPO / 'runtime'}", "PATH": "/usr/bin:/bin"},
+        env={"MYPYPATH": f"{dist}:{REPO / 'runtime'}", "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stdout[-5000:]

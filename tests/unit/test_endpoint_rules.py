@@ -76,14 +76,16 @@ SERVICES = _services()
 
 @functools.cache
 def _partitions() -> dict[str, Any]:
-    return json.loads((data_dir() / "partitions.json").read_text())
+    data: dict[str, Any] = json.loads((data_dir() / "partitions.json").read_text())
+    return data
 
 
 @functools.cache
 def _ruleset(service: str) -> dict[str, Any]:
     path = _ruleset_file(service)
     assert path is not None
-    return json.loads(path.read_text())
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
 
 
 @functools.cache
@@ -102,6 +104,7 @@ def _module(service: str) -> types.ModuleType:
     return _load(_source(service), f"endpoints_{service}")
 
 
+@functools.cache
 def _cases(service: str) -> list[dict[str, Any]]:
     data = json.loads(
         (endpoint_tests_dir() / service / "endpoint-tests-1.json").read_text()
@@ -219,6 +222,14 @@ def test_rule_set_cases(service: str) -> None:
         )
 
 
+@functools.cache
+def _service_model(service: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (service_model_dir(service) / "service-2.json").read_text()
+    )
+    return data
+
+
 def _operation_params(
     service: str, operation_input: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -229,7 +240,7 @@ def _operation_params(
     the call's input.
     """
     jmespath = pytest.importorskip("jmespath")
-    model = json.loads((service_model_dir(service) / "service-2.json").read_text())
+    model = _service_model(service)
     by_builtin = {
         p.builtin: p.name
         for p in compile_ruleset_parameters(_ruleset(service))
@@ -665,4 +676,4 @@ def test_endpoint_is_immutable_and_compares_by_value() -> None:
     assert endpoint == Endpoint(url="https://x", properties={"a": 1}, headers={})
     assert endpoint.headers == {}
     with pytest.raises(AttributeError):
-        endpoint.url = "https://y"  # type: ignore[misc]
+        endpoint.url = "https://y"

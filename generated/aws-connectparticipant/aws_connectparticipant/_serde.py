@@ -708,7 +708,7 @@ def _ser_StartPosition(v: _s.StartPosition) -> dict[str, _t.Any]:
 
 def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
     d = _rt.p_object(d)
-    o = _new(_s.AttachmentItem)
+    o: _t.Any = _new(_s.AttachmentItem)
     x: _t.Any
     x = d.get("ContentType")
     o.content_type = None if x is None else _rt.p_str(x)
@@ -718,61 +718,61 @@ def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
     o.attachment_name = None if x is None else _rt.p_str(x)
     x = d.get("Status")
     o.status = None if x is None else _s.ArtifactStatus(_rt.p_str(x))
-    return o
+    return _t.cast(_s.AttachmentItem, o)
 
 
 def _de_Attendee(d: _t.Any) -> _s.Attendee:
     d = _rt.p_object(d)
-    o = _new(_s.Attendee)
+    o: _t.Any = _new(_s.Attendee)
     x: _t.Any
     x = d.get("AttendeeId")
     o.attendee_id = None if x is None else _rt.p_str(x)
     x = d.get("JoinToken")
     o.join_token = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.Attendee, o)
 
 
 def _de_AudioFeatures(d: _t.Any) -> _s.AudioFeatures:
     d = _rt.p_object(d)
-    o = _new(_s.AudioFeatures)
+    o: _t.Any = _new(_s.AudioFeatures)
     x: _t.Any
     x = d.get("EchoReduction")
     o.echo_reduction = None if x is None else _s.MeetingFeatureStatus(_rt.p_str(x))
-    return o
+    return _t.cast(_s.AudioFeatures, o)
 
 
 def _de_CancelParticipantAuthenticationResponse(
     d: _t.Any,
 ) -> _s.CancelParticipantAuthenticationResponse:
     d = _rt.p_object(d)
-    o = _new(_s.CancelParticipantAuthenticationResponse)
+    o: _t.Any = _new(_s.CancelParticipantAuthenticationResponse)
     x: _t.Any
 
-    return o
+    return _t.cast(_s.CancelParticipantAuthenticationResponse, o)
 
 
 def _de_CompleteAttachmentUploadResponse(d: _t.Any) -> _s.CompleteAttachmentUploadResponse:
     d = _rt.p_object(d)
-    o = _new(_s.CompleteAttachmentUploadResponse)
+    o: _t.Any = _new(_s.CompleteAttachmentUploadResponse)
     x: _t.Any
 
-    return o
+    return _t.cast(_s.CompleteAttachmentUploadResponse, o)
 
 
 def _de_ConnectionCredentials(d: _t.Any) -> _s.ConnectionCredentials:
     d = _rt.p_object(d)
-    o = _new(_s.ConnectionCredentials)
+    o: _t.Any = _new(_s.ConnectionCredentials)
     x: _t.Any
     x = d.get("ConnectionToken")
     o.connection_token = None if x is None else _rt.p_str(x)
     x = d.get("Expiry")
     o.expiry = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.ConnectionCredentials, o)
 
 
 def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantConnectionResponse:
     d = _rt.p_object(d)
-    o = _new(_s.CreateParticipantConnectionResponse)
+    o: _t.Any = _new(_s.CreateParticipantConnectionResponse)
     x: _t.Any
     x = d.get("Websocket")
     o.websocket = None if x is None else _de_Websocket(x)
@@ -780,29 +780,29 @@ def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantCo
     o.connection_credentials = None if x is None else _de_ConnectionCredentials(x)
     x = d.get("WebRTCConnection")
     o.web_rtc_connection = None if x is None else _de_WebRTCConnection(x)
-    return o
+    return _t.cast(_s.CreateParticipantConnectionResponse, o)
 
 
 def _de_DescribeViewResponse(d: _t.Any) -> _s.DescribeViewResponse:
     d = _rt.p_object(d)
-    o = _new(_s.DescribeViewResponse)
+    o: _t.Any = _new(_s.DescribeViewResponse)
     x: _t.Any
     x = d.get("View")
     o.view = None if x is None else _de_View(x)
-    return o
+    return _t.cast(_s.DescribeViewResponse, o)
 
 
 def _de_DisconnectParticipantResponse(d: _t.Any) -> _s.DisconnectParticipantResponse:
     d = _rt.p_object(d)
-    o = _new(_s.DisconnectParticipantResponse)
+    o: _t.Any = _new(_s.DisconnectParticipantResponse)
     x: _t.Any
 
-    return o
+    return _t.cast(_s.DisconnectParticipantResponse, o)
 
 
 def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     d = _rt.p_object(d)
-    o = _new(_s.GetAttachmentResponse)
+    o: _t.Any = _new(_s.GetAttachmentResponse)
     x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
@@ -810,21 +810,21 @@ def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     o.url_expiry = None if x is None else _rt.p_str(x)
     x = d.get("AttachmentSizeInBytes")
     o.attachment_size_in_bytes = None if x is None else _rt.p_int(x)
-    return o
+    return _t.cast(_s.GetAttachmentResponse, o)
 
 
 def _de_GetAuthenticationUrlResponse(d: _t.Any) -> _s.GetAuthenticationUrlResponse:
     d = _rt.p_object(d)
-    o = _new(_s.GetAuthenticationUrlResponse)
+    o: _t.Any = _new(_s.GetAuthenticationUrlResponse)
     x: _t.Any
     x = d.get("AuthenticationUrl")
     o.authentication_url = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.GetAuthenticationUrlResponse, o)
 
 
 def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     d = _rt.p_object(d)
-    o = _new(_s.GetTranscriptResponse)
+    o: _t.Any = _new(_s.GetTranscriptResponse)
     x: _t.Any
     x = d.get("InitialContactId")
     o.initial_contact_id = None if x is None else _rt.p_str(x)
@@ -832,12 +832,12 @@ def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     o.transcript = None if x is None else [_de_Item(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.GetTranscriptResponse, o)
 
 
 def _de_Item(d: _t.Any) -> _s.Item:
     d = _rt.p_object(d)
-    o = _new(_s.Item)
+    o: _t.Any = _new(_s.Item)
     x: _t.Any
     x = d.get("AbsoluteTime")
     o.absolute_time = None if x is None else _rt.p_str(x)
@@ -865,21 +865,21 @@ def _de_Item(d: _t.Any) -> _s.Item:
     o.related_contact_id = None if x is None else _rt.p_str(x)
     x = d.get("ContactId")
     o.contact_id = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.Item, o)
 
 
 def _de_MeetingFeaturesConfiguration(d: _t.Any) -> _s.MeetingFeaturesConfiguration:
     d = _rt.p_object(d)
-    o = _new(_s.MeetingFeaturesConfiguration)
+    o: _t.Any = _new(_s.MeetingFeaturesConfiguration)
     x: _t.Any
     x = d.get("Audio")
     o.audio = None if x is None else _de_AudioFeatures(x)
-    return o
+    return _t.cast(_s.MeetingFeaturesConfiguration, o)
 
 
 def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     d = _rt.p_object(d)
-    o = _new(_s.MessageMetadata)
+    o: _t.Any = _new(_s.MessageMetadata)
     x: _t.Any
     x = d.get("MessageId")
     o.message_id = None if x is None else _rt.p_str(x)
@@ -887,21 +887,21 @@ def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     o.receipts = None if x is None else [_de_Receipt(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
-    return o
+    return _t.cast(_s.MessageMetadata, o)
 
 
 def _de_MessageProcessingMetadata(d: _t.Any) -> _s.MessageProcessingMetadata:
     d = _rt.p_object(d)
-    o = _new(_s.MessageProcessingMetadata)
+    o: _t.Any = _new(_s.MessageProcessingMetadata)
     x: _t.Any
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
-    return o
+    return _t.cast(_s.MessageProcessingMetadata, o)
 
 
 def _de_Receipt(d: _t.Any) -> _s.Receipt:
     d = _rt.p_object(d)
-    o = _new(_s.Receipt)
+    o: _t.Any = _new(_s.Receipt)
     x: _t.Any
     x = d.get("DeliveredTimestamp")
     o.delivered_timestamp = None if x is None else _rt.p_str(x)
@@ -909,23 +909,23 @@ def _de_Receipt(d: _t.Any) -> _s.Receipt:
     o.read_timestamp = None if x is None else _rt.p_str(x)
     x = d.get("RecipientParticipantId")
     o.recipient_participant_id = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.Receipt, o)
 
 
 def _de_SendEventResponse(d: _t.Any) -> _s.SendEventResponse:
     d = _rt.p_object(d)
-    o = _new(_s.SendEventResponse)
+    o: _t.Any = _new(_s.SendEventResponse)
     x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
     x = d.get("AbsoluteTime")
     o.absolute_time = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.SendEventResponse, o)
 
 
 def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
     d = _rt.p_object(d)
-    o = _new(_s.SendMessageResponse)
+    o: _t.Any = _new(_s.SendMessageResponse)
     x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
@@ -933,23 +933,23 @@ def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
     o.absolute_time = None if x is None else _rt.p_str(x)
     x = d.get("MessageMetadata")
     o.message_metadata = None if x is None else _de_MessageProcessingMetadata(x)
-    return o
+    return _t.cast(_s.SendMessageResponse, o)
 
 
 def _de_StartAttachmentUploadResponse(d: _t.Any) -> _s.StartAttachmentUploadResponse:
     d = _rt.p_object(d)
-    o = _new(_s.StartAttachmentUploadResponse)
+    o: _t.Any = _new(_s.StartAttachmentUploadResponse)
     x: _t.Any
     x = d.get("AttachmentId")
     o.attachment_id = None if x is None else _rt.p_str(x)
     x = d.get("UploadMetadata")
     o.upload_metadata = None if x is None else _de_UploadMetadata(x)
-    return o
+    return _t.cast(_s.StartAttachmentUploadResponse, o)
 
 
 def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
     d = _rt.p_object(d)
-    o = _new(_s.UploadMetadata)
+    o: _t.Any = _new(_s.UploadMetadata)
     x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
@@ -961,12 +961,12 @@ def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
         if x is None
         else {k0: _rt.p_str(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return o
+    return _t.cast(_s.UploadMetadata, o)
 
 
 def _de_View(d: _t.Any) -> _s.View:
     d = _rt.p_object(d)
-    o = _new(_s.View)
+    o: _t.Any = _new(_s.View)
     x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
@@ -978,12 +978,12 @@ def _de_View(d: _t.Any) -> _s.View:
     o.version = None if x is None else _rt.p_int(x)
     x = d.get("Content")
     o.content = None if x is None else _de_ViewContent(x)
-    return o
+    return _t.cast(_s.View, o)
 
 
 def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     d = _rt.p_object(d)
-    o = _new(_s.ViewContent)
+    o: _t.Any = _new(_s.ViewContent)
     x: _t.Any
     x = d.get("InputSchema")
     o.input_schema = None if x is None else _rt.p_str(x)
@@ -991,23 +991,23 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     o.template = None if x is None else _rt.p_str(x)
     x = d.get("Actions")
     o.actions = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
-    return o
+    return _t.cast(_s.ViewContent, o)
 
 
 def _de_WebRTCConnection(d: _t.Any) -> _s.WebRTCConnection:
     d = _rt.p_object(d)
-    o = _new(_s.WebRTCConnection)
+    o: _t.Any = _new(_s.WebRTCConnection)
     x: _t.Any
     x = d.get("Attendee")
     o.attendee = None if x is None else _de_Attendee(x)
     x = d.get("Meeting")
     o.meeting = None if x is None else _de_WebRTCMeeting(x)
-    return o
+    return _t.cast(_s.WebRTCConnection, o)
 
 
 def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
     d = _rt.p_object(d)
-    o = _new(_s.WebRTCMediaPlacement)
+    o: _t.Any = _new(_s.WebRTCMediaPlacement)
     x: _t.Any
     x = d.get("AudioHostUrl")
     o.audio_host_url = None if x is None else _rt.p_str(x)
@@ -1017,12 +1017,12 @@ def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
     o.signaling_url = None if x is None else _rt.p_str(x)
     x = d.get("EventIngestionUrl")
     o.event_ingestion_url = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.WebRTCMediaPlacement, o)
 
 
 def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
     d = _rt.p_object(d)
-    o = _new(_s.WebRTCMeeting)
+    o: _t.Any = _new(_s.WebRTCMeeting)
     x: _t.Any
     x = d.get("MediaPlacement")
     o.media_placement = None if x is None else _de_WebRTCMediaPlacement(x)
@@ -1030,18 +1030,18 @@ def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
     o.meeting_features = None if x is None else _de_MeetingFeaturesConfiguration(x)
     x = d.get("MeetingId")
     o.meeting_id = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.WebRTCMeeting, o)
 
 
 def _de_Websocket(d: _t.Any) -> _s.Websocket:
     d = _rt.p_object(d)
-    o = _new(_s.Websocket)
+    o: _t.Any = _new(_s.Websocket)
     x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
     x = d.get("ConnectionExpiry")
     o.connection_expiry = None if x is None else _rt.p_str(x)
-    return o
+    return _t.cast(_s.Websocket, o)
 
 
 def ser_CancelParticipantAuthentication(

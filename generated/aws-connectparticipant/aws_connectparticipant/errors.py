@@ -8,6 +8,7 @@ code the model does not know raises :class:`ConnectParticipantError` itself, wit
 
 from __future__ import annotations
 
+import builtins as _b
 import datetime as _dt
 import typing as _t
 

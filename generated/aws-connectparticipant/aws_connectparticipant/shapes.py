@@ -7,6 +7,7 @@ enums for enumerated strings.
 
 from __future__ import annotations
 
+import builtins as _b
 import datetime as _dt
 import typing as _t
 
