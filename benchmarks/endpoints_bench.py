@@ -93,9 +93,12 @@ def import_compiled(service: str, workdir: Path) -> tuple[Any, float]:
 
 def main() -> None:
     session = botocore.session.get_session()
-    workdir = Path(tempfile.mkdtemp(prefix="awsgen-endpoints-bench-"))
-    sys.path.insert(0, str(workdir))
-    sys.dont_write_bytecode = False
+    with tempfile.TemporaryDirectory(prefix="awsgen-endpoints-bench-") as tmp:
+        sys.path.insert(0, tmp)
+        run(session, Path(tmp))
+
+
+def run(session: Any, workdir: Path) -> None:
     modules: dict[str, Any] = {}
     import_ms: dict[str, float] = {}
     import awsgen_runtime.endpoints  # noqa: F401  (shared by all modules; timed apart)

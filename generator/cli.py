@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     fetch = sub.add_parser("fetch-model", help="copy a service's model from the pinned botocore release")
     fetch.add_argument("service")
     fetch.add_argument("--models-dir", default=str(REPO / "models"))
+    bulk = sub.add_parser("generate-all", help="every service of the pinned botocore release into a directory")
+    bulk.add_argument("--out", required=True)
+    bulk.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    bulk.add_argument("--format", action="store_true", help="run black on the output (slow for 400+ services)")
+    bulk.add_argument("--only", nargs="*", help="just these services")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -78,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "generate-all":
+            from .bulk import generate_all
+
+            return generate_all(Path(args.out), jobs=args.jobs, fmt=args.format, only=args.only)
         return _cmd_fetch(args)
     except ModelError as exc:
         for problem in exc.problems:

@@ -74,7 +74,7 @@ def _cross_reference(raw: dict[str, Any]) -> list[str]:
         base = ["shapes", sname]
         kind = shape["type"]
         if kind == "structure" or shape.get("enum"):
-            if not is_identifier(sname) or not class_name(sname).isidentifier():
+            if not is_identifier(class_name(sname)):
                 out.append(f"{_jpath(base)}: shape name {sname!r} is not a safe Python identifier")
         for key in ("member", "key", "value"):
             if key in shape:

@@ -71,7 +71,14 @@ def escape_keyword(name: str) -> str:
 
 
 def class_name(name: str) -> str:
-    """The class a shape becomes: its model name exactly, keywords escaped."""
+    """The class a shape becomes: its model name, keywords escaped.
+
+    Leading underscores (a few models name helper shapes ``__Foo``) are dropped and
+    marked with a trailing underscore instead, since a leading one would make the
+    class private.
+    """
+    if name.startswith("_"):
+        return name.lstrip("_") + "_"
     return escape_keyword(name)
 
 

@@ -49,6 +49,9 @@ class Request:
         self.method = method
         self.path = path
         self.query = query
+        if body and isinstance(body, (bytes, bytearray)):
+            # Known here, not only in the transport, so that signing covers it too.
+            headers["Content-Length"] = str(len(body))
         self.headers = headers
         self.body = body
         self.host_prefix = host_prefix
