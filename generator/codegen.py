@@ -67,6 +67,8 @@ class Codegen:
         return _PY_SCALARS[shape.type]
 
     def member_annotation(self, m: Member, qual: str = "", owner_is_input: bool = True) -> str:
+        if m.jsonvalue and m.location == "header":
+            return "_t.Any"  # any JSON value, sent as base64 of its JSON text
         base = self.annotation(m.target, qual, m, streaming_io=owner_is_input)
         return base if m.required and owner_is_input and not m.idempotency_token else f"{base} | None"
 
@@ -178,7 +180,9 @@ class Codegen:
         shape = self.shapes[m.target]
         t = shape.type
         bad = lambda what: f"e.append({path} + {pylit(': ' + what)})"  # noqa: E731
-        if t == "string":
+        if m.jsonvalue and m.location == "header":
+            code.add(indent, "pass  # any JSON value")
+        elif t == "string":
             code.add(indent, f"if not isinstance({expr}, str):")
             code.add(indent + 1, f"e.append({path} + ': expected str, got ' + type({expr}).__name__)")
             self._range(shape, f"len({expr})", path, code, indent, "length", elif_=True)

@@ -41,5 +41,7 @@ def fetch_model(service: str, models_dir: Path) -> Path:
         + yaml.safe_dump(record, sort_keys=True),
         encoding="utf-8",
     )
+    partitions = data_dir() / "partitions.json"
+    shutil.copyfile(partitions, models_dir / "partitions.json")
     print(f"fetched {service} into {dest}")
     return dest

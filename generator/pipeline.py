@@ -16,6 +16,28 @@ class UnsupportedProtocol(Exception):
     pass
 
 
+def _endpoints_source(model_path: Path, label: str) -> tuple[str, list[Any]] | None:
+    """The compiled endpoint resolver, when the model has a rule set beside it.
+
+    The partition table is looked up in the model's folder's parents (``models/`` in
+    this repository, ``botocore/data`` in the pinned release).
+    """
+    rules = model_path.parent / "endpoint-rule-set-1.json"
+    if not rules.exists():
+        rules = model_path.parent.parent / "endpoint-rule-set-1.json"
+    partitions = next(
+        (p / "partitions.json" for p in model_path.parents if (p / "partitions.json").exists()), None
+    )
+    if not rules.exists() or partitions is None:
+        return None
+    from .endpoints_compiler import compile_ruleset, compile_ruleset_parameters
+
+    ruleset = load_document(rules)
+    rules_label = label.rsplit("/", 1)[0] + "/" + rules.name if "/" in label else rules.name
+    source = compile_ruleset(ruleset, load_document(partitions), origin=rules_label)
+    return source, compile_ruleset_parameters(ruleset)
+
+
 def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = True) -> dict[str, str]:
     """Relative path -> final text of one distribution. Raises ModelError on a bad model."""
     raw: Any = load_document(model_path)
@@ -27,5 +49,6 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     if proto is not None:
         raise UnsupportedProtocol(f"{label}: protocol {proto!r} not supported yet")
     service = build_service(raw, label)
-    files = render_package(service, settings)
+    endpoints = _endpoints_source(model_path, label)
+    files = render_package(service, settings, endpoints)
     return format_files(files) if fmt else files

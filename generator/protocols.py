@@ -66,8 +66,19 @@ def _json_serialize(view: PackageView, op: Operation) -> str:
     if svc.query_compatible:
         headers["x-amzn-query-mode"] = "true"
     body = f"_rt.json_dumps(_ser_{op.input}(v))" if op.input else "b'{}'"
-    code.add(1, f"return _rt.Request('POST', '/', '', {pylit(headers)}, {body}, {host})")
+    code.add(1, f"h: dict[str, str] = {pylit(headers)}")
+    code.add(1, f"body: _t.Any = {body}")
+    _body_encoding(op, code)
+    code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
     return "\n".join(code.lines)
+
+
+def _body_encoding(op: Operation, code: Code) -> None:
+    """Compression the model asks for, then the checksum of the bytes as sent."""
+    if "gzip" in op.request_compression:
+        code.add(1, "body = _rt.gzip_body(body, h)")
+    if op.http_checksum_required:
+        code.add(1, "_rt.content_md5(body, h)")
 
 
 # ----- rest-json ---------------------------------------------------------------------
@@ -94,12 +105,8 @@ def _rest_json_serialize(view: PackageView, op: Operation) -> str:
             code.add(2, "x = _rt.new_token()")
         code.add(1, "if x is not None:")
         target = view.shapes[m.target]
-        if loc == "header":
-            if target.type == "list":
-                code.add(2, "if len(x):")
-                code.add(3, f"h[{pylit(m.wire_name)}] = {gen.header_value(m, 'x')}")
-            else:
-                code.add(2, f"h[{pylit(m.wire_name)}] = {gen.header_value(m, 'x')}")
+        if loc == "header":  # an empty string or list is sent as an empty header
+            code.add(2, f"h[{pylit(m.wire_name)}] = {gen.header_value(m, 'x')}")
         elif loc == "headers":
             assert target.value is not None
             code.add(2, "for hk, hv in x.items():")
@@ -108,16 +115,18 @@ def _rest_json_serialize(view: PackageView, op: Operation) -> str:
             _query(view, m, code, named_query)
     body_members = [m for m in members if m.location == "body"]
     payload = shape.payload_member if shape else None
-    body = "b''"
     if payload is not None:
-        body = _payload(view, payload, code)
+        _payload(view, payload, code)
     elif body_members:
         code.add(1, "d: dict[str, _t.Any] = {}")
         gen.ser_struct_body(shape, code, 1, "v", "d", body_members)  # type: ignore[arg-type]
         code.add(1, "h['Content-Type'] = 'application/json'")
-        body = "_rt.json_dumps(d)"
+        code.add(1, "body: _t.Any = _rt.json_dumps(d)")
+    else:
+        code.add(1, "body: _t.Any = b''")
+    _body_encoding(op, code)
     host = _host_prefix(view, op, code)
-    code.add(1, f"return _rt.Request({pylit(op.method)}, path, '&'.join(q), h, {body}, {host})")
+    code.add(1, f"return _rt.Request({pylit(op.method)}, path, '&'.join(q), h, body, {host})")
     return "\n".join(code.lines)
 
 
@@ -153,7 +162,8 @@ def _q(text: str) -> str:
     return quote(text, safe="-_.~")
 
 
-def _payload(view: PackageView, m: Member, code: Code) -> str:
+def _payload(view: PackageView, m: Member, code: Code) -> None:
+    """Statements setting ``body`` (and its Content-Type) from the payload member."""
     gen = view.gen
     target = view.shapes[m.target]
     code.add(1, f"x = v.{m.py_name}")
@@ -161,16 +171,20 @@ def _payload(view: PackageView, m: Member, code: Code) -> str:
         code.add(1, "if x is not None and 'Content-Type' not in h:")
         code.add(2, "h['Content-Type'] = 'application/octet-stream'")
         code.add(1, "body: _t.Any = b'' if x is None else x")
-        return "body"
-    if target.type == "string":
+    elif target.type == "string":
         code.add(1, "if x is not None and 'Content-Type' not in h:")
         code.add(2, "h['Content-Type'] = 'text/plain'")
         code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8')")
-        return "body"
-    # structure, union or document payload: JSON
-    code.add(1, "h['Content-Type'] = 'application/json'")
-    code.add(1, f"body: _t.Any = b'' if x is None else _rt.json_dumps({gen.ser(m, 'x')})")
-    return "body"
+    elif target.type == "structure":
+        # An unset structure payload is sent as an empty JSON object.
+        code.add(1, "h['Content-Type'] = 'application/json'")
+        code.add(1, f"body: _t.Any = b'{{}}' if x is None else _rt.json_dumps({gen.ser(m, 'x')})")
+    else:
+        # A union or document payload: no body at all when unset.
+        code.add(1, "body: _t.Any = b''")
+        code.add(1, "if x is not None:")
+        code.add(2, "h['Content-Type'] = 'application/json'")
+        code.add(2, f"body = _rt.json_dumps({gen.ser(m, 'x')})")
 
 
 def _rest_json_parse(view: PackageView, op: Operation) -> str:

@@ -23,6 +23,13 @@ from .model.naming import constant_name, snake_case
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_REQUIREMENT = "awsgen-runtime>=0.1,<0.2"
+# Endpoint rule-set built-ins and the client setting each comes from.
+_BUILTIN_SETTINGS = {
+    "AWS::Region": "region",
+    "AWS::UseFIPS": "self._config.use_fips",
+    "AWS::UseDualStack": "self._config.use_dualstack",
+    "SDK::Endpoint": "endpoint_url",
+}
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes"}
 _BUILTIN_REF = re.compile(r"(?<![.\w])(str|int|float|bool|bytes)\b")
 _ERROR_RESERVED = {"code", "status_code", "request_id", "headers", "args", "with_traceback", "add_note"}
@@ -75,7 +82,9 @@ class PackageView:
         ops = service.operations
         input_roots = [o.input for o in ops if o.input]
         output_roots = [o.output for o in ops if o.output]
-        error_roots = sorted({e for o in ops for e in o.errors})
+        # Every exception shape, not only those operations list: an error code maps to
+        # its shape whichever operation returned it, as botocore maps it.
+        error_roots = sorted({e for o in ops for e in o.errors} | {n for n, s in shapes.items() if s.exception})
         self.input_structs = set(self.gen.reachable(input_roots))
         self.output_structs = set(self.gen.reachable(output_roots + error_roots))
         used = self.input_structs | self.output_structs
@@ -361,17 +370,30 @@ def _client_class_name(service_id: str) -> str:
     return name + "Client"
 
 
-def render_package(service: Service, settings: PackageSettings) -> dict[str, str]:
-    """Relative path -> file text (unformatted) for one distribution."""
+def render_package(
+    service: Service, settings: PackageSettings, endpoints: tuple[str, list[Any]] | None = None
+) -> dict[str, str]:
+    """Relative path -> file text (unformatted) for one distribution.
+
+    ``endpoints`` is the compiled endpoint module and the rule set's parameters; a
+    template that renders to nothing (endpoints.py without a rule set) is left out.
+    """
     env = make_env()
     ctx = PackageView(service, settings).context()
+    ctx["endpoints_source"] = endpoints[0] if endpoints else ""
+    ctx["endpoint_builtins"] = (
+        [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []
+    )
+    ctx["builtin_settings"] = _BUILTIN_SETTINGS
     files: dict[str, str] = {}
     root = TEMPLATES / "package"
     for path in _template_files():
         rel = path.relative_to(root).as_posix().removesuffix(".jinja")
         rel = rel.replace("__package__", settings.package)
         template = env.get_template(path.relative_to(TEMPLATES).as_posix())
-        files[rel] = template.render(**ctx)
+        text = template.render(**ctx)
+        if text.strip() or not rel.endswith("endpoints.py"):
+            files[rel] = text
     return files
 
 

@@ -83,7 +83,7 @@ def _build_member(
         name=name,
         py_name=python_name(name),
         target=target,
-        wire_name=body.get("locationName") or name,
+        wire_name=body.get("locationName") or ("" if location == "headers" else name),  # "": every header
         location=location,
         required=required,
         documentation=body.get("documentation", ""),

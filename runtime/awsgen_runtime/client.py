@@ -51,6 +51,8 @@ class Config:
     user_agent_extra: str = ""
     verify: bool | str = True
     retry: RetryConfig | None = None  # full retry settings; overrides max_attempts
+    use_fips: bool = False
+    use_dualstack: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class BaseClient:
             if endpoint_url is None or not anonymous:
                 raise
             self._region = None
+        # The endpoint rule set may name the signing name and region (authSchemes).
+        self._auth_scheme: dict[str, Any] = {}
+        endpoint = self._endpoint_for(self._region, endpoint_url)
         if anonymous:
             self._credentials: Credentials | None = None
             self._signer: SigV4Signer | None = None
@@ -106,8 +111,10 @@ class BaseClient:
             self._credentials = credentials or resolve_credentials(
                 aws_access_key_id, aws_secret_access_key, aws_session_token, profile
             )
-            self._signer = SigV4Signer(self._SIGNING_NAME, self._region or "us-east-1")
-        endpoint = self._endpoint_for(self._region, endpoint_url)
+            self._signer = SigV4Signer(
+                str(self._auth_scheme.get("signingName") or self._SIGNING_NAME),
+                str(self._auth_scheme.get("signingRegion") or self._region or "us-east-1"),
+            )
         self._transport: Transport = transport or Urllib3Transport(
             connect_timeout=self._config.connect_timeout,
             read_timeout=self._config.read_timeout,

@@ -11,6 +11,8 @@ import base64
 import binascii
 import calendar
 import datetime as _dt
+import gzip
+import hashlib
 import json
 import math
 import re
@@ -55,6 +57,30 @@ class Request:
         self.headers = headers
         self.body = body
         self.host_prefix = host_prefix
+
+
+# botocore's default ``request_min_compression_size_bytes``: smaller bodies are sent as they are.
+MIN_COMPRESSION_SIZE = 10240
+
+
+def gzip_body(body: Any, headers: dict[str, str]) -> Any:
+    """The body gzip-compressed, for operations whose model asks for it, if big enough.
+
+    ``gzip`` is appended to any Content-Encoding already set by a header member.
+    Streaming bodies are sent as they are.
+    """
+    if not isinstance(body, (bytes, bytearray)) or len(body) < MIN_COMPRESSION_SIZE:
+        return body
+    current = headers.get("Content-Encoding")
+    headers["Content-Encoding"] = f"{current}, gzip" if current else "gzip"
+    return gzip.compress(bytes(body), mtime=0)
+
+
+def content_md5(body: Any, headers: dict[str, str]) -> None:
+    """Set Content-MD5 (base64 of the MD5 digest) for operations that require a checksum."""
+    if isinstance(body, (bytes, bytearray)):
+        digest = hashlib.md5(body, usedforsecurity=False).digest()
+        headers["Content-MD5"] = base64.b64encode(digest).decode("ascii")
 
 
 def new_token() -> str:
@@ -311,10 +337,21 @@ def h_ts(value: str) -> _dt.datetime:
 
 
 def unb64json(value: str) -> Any:
+    """A JSON value header: base64 of JSON text.
+
+    An object or array is returned parsed, as botocore returns it; any other value
+    is returned as the decoded text, which is what a media-typed string header holds.
+    """
     try:
-        return json.loads(base64.b64decode(value))
+        text = base64.b64decode(value).decode("utf-8")
     except (ValueError, binascii.Error) as exc:
-        raise WireTypeError(f"invalid JSON header value: {value!r:.60}") from exc
+        raise WireTypeError(f"invalid base64 header value: {value!r:.60}") from exc
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise WireTypeError(f"invalid JSON header value: {value!r:.60}") from exc
+    return text
 
 
 def h_split(value: str) -> list[str]:

@@ -86,12 +86,34 @@ def build_model(suite: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     http.setdefault("requestUri", "/")
     meta = copy.deepcopy(suite["metadata"])
     meta.setdefault("apiVersion", "2000-01-01")
+    shapes = copy.deepcopy(suite["shapes"])
+    _move_legacy_traits(op, shapes)
     return {
         "version": "2.0",
         "metadata": meta,
         "operations": {op["name"]: op},
-        "shapes": copy.deepcopy(suite["shapes"]),
+        "shapes": shapes,
     }
+
+
+def _move_legacy_traits(op: dict[str, Any], shapes: dict[str, Any]) -> None:
+    """Put traits the legacy suites place oddly where current models keep them.
+
+    botocore merges the traits of a shape reference into the shape it resolves, so
+    the legacy files put ``payload`` on an operation's ``input``/``output`` reference
+    and ``location``/``locationName`` on a target shape instead of on the member. No
+    current botocore model does either; moving them keeps botocore's meaning.
+    """
+    for key in ("input", "output"):
+        ref = op.get(key)
+        if ref and "payload" in ref:
+            shapes[ref["shape"]]["payload"] = ref.pop("payload")
+    for shape in shapes.values():
+        for member in (shape.get("members") or {}).values():
+            target = shapes.get(member["shape"], {})
+            for trait in ("location", "locationName"):
+                if trait in target and trait not in member and target.get("type") != "structure":
+                    member[trait] = target[trait]
 
 
 def load_cases() -> list[Case]:

@@ -285,6 +285,47 @@ def boto_output(client: Any, operation: str, result: dict[str, Any]) -> Any:
     return boto_plain(result, model.output_shape)
 
 
+def ours_value(value: Any, shape: Any, shapes_module: Any) -> Any:
+    """A boto3 parameter value as the generated client takes it: structures become
+    instances of the ``shapes`` class named as the model's shape, with botocore's
+    snake_case member names; lists, maps and scalars stay as they are."""
+    from botocore import xform_name
+
+    kind = shape.type_name
+    if kind == "structure":
+        cls = getattr(shapes_module, shape.name)
+        return cls(**{xform_name(k): ours_value(v, shape.members[k], shapes_module) for k, v in value.items()})
+    if kind == "list":
+        return [ours_value(v, shape.member, shapes_module) for v in value]
+    if kind == "map":
+        return {k: ours_value(v, shape.value, shapes_module) for k, v in value.items()}
+    return value
+
+
+def ours_call(ours_client: Any, boto_client: Any, operation: str, **params: Any) -> Any:
+    """Run one operation, given in boto3's terms (PascalCase parameters, dicts), through
+    the generated client: the snake_case method, converted keyword arguments."""
+    import importlib
+
+    from botocore import xform_name
+
+    shapes_module = importlib.import_module(type(ours_client).__module__.split(".")[0] + ".shapes")
+    model = boto_client.meta.service_model.operation_model(operation)
+    members = model.input_shape.members if model.input_shape is not None else {}
+    kwargs = {xform_name(k): ours_value(v, members[k], shapes_module) for k, v in params.items()}
+    return getattr(ours_client, xform_name(operation))(**kwargs)
+
+
+def call_both(ours_client: Any, boto_client: Any, operation: str, **params: Any) -> tuple[Any, Any]:
+    """``ours_call`` and the same call through boto3 (for calls that change nothing);
+    the generated result and ``boto_output`` of boto3's."""
+    from botocore import xform_name
+
+    ours = ours_call(ours_client, boto_client, operation, **params)
+    theirs = getattr(boto_client, xform_name(operation))(**params)
+    return ours, boto_output(boto_client, operation, theirs)
+
+
 def mask(value: Any, volatile: frozenset[str] | set[str]) -> Any:
     """Replace the values of the keys in ``volatile`` (at any depth) by their type name,
     so that values that differ on every run are compared by type only."""
@@ -340,7 +381,8 @@ def record_boto(client: Any) -> list[HttpRequest]:
             body = body.encode()
         elif not isinstance(body, (bytes, bytearray)):
             body = b""
-        seen.append(HttpRequest(request.method, request.url, dict(request.headers), bytes(body)))
+        headers = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()}
+        seen.append(HttpRequest(request.method, request.url, headers, bytes(body)))
 
     client.meta.events.register("before-send", before_send)
     return seen
@@ -357,13 +399,17 @@ def _kind(value: Any) -> str:
 
 
 def wire(req: HttpRequest, ignore: frozenset[str] = frozenset()) -> tuple[str, str, Any]:
-    """Method, path with a sorted query, and JSON body; the values of query parameters
+    """Method, path with a sorted (still encoded) query, and JSON body; the values of query parameters
     and top-level body members named in ``ignore`` (random tokens) by their kind."""
     from urllib.parse import parse_qsl, urlsplit
 
     parts = urlsplit(req.url)
-    pairs = sorted(parse_qsl(parts.query, keep_blank_values=True))
-    query = "&".join(f"{k}={v}" if k not in ignore else f"{k}=<{_kind(v)}>" for k, v in pairs)
+    # Raw (still percent-encoded) pairs, sorted: how each value was escaped counts.
+    pairs = []
+    for raw in sorted(p for p in parts.query.split("&") if p):
+        ((name, value),) = parse_qsl(raw, keep_blank_values=True) or [(raw, "")]
+        pairs.append(raw if name not in ignore else f"{name}=<{_kind(value)}>")
+    query = "&".join(pairs)
     body = json_body(req)
     if isinstance(body, dict):
         body = {k: (v if k not in ignore else f"<{_kind(v)}>") for k, v in body.items()}
@@ -384,6 +430,9 @@ def e2e() -> Any:
         mask=mask,
         json_body=json_body,
         record_boto=record_boto,
+        ours_value=ours_value,
+        ours_call=ours_call,
+        call_both=call_both,
         wire=wire,
         check_signed=check_signed,
     )

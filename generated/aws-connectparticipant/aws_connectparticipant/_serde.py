@@ -1060,7 +1060,8 @@ def ser_CancelParticipantAuthentication(
     if x is not None:
         d["SessionId"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CancelParticipantAuthentication(r: _Response) -> _s.CancelParticipantAuthenticationResponse:
@@ -1087,7 +1088,8 @@ def ser_CompleteAttachmentUpload(v: _s.CompleteAttachmentUploadRequest) -> _rt.R
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CompleteAttachmentUpload(r: _Response) -> _s.CompleteAttachmentUploadResponse:
@@ -1112,7 +1114,8 @@ def ser_CreateParticipantConnection(v: _s.CreateParticipantConnectionRequest) ->
     if x is not None:
         d["ConnectParticipant"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateParticipantConnection(r: _Response) -> _s.CreateParticipantConnectionResponse:
@@ -1129,7 +1132,8 @@ def ser_DescribeView(v: _s.DescribeViewRequest) -> _rt.Request:
     x = v.connection_token
     if x is not None:
         h["X-Amz-Bearer"] = x
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_DescribeView(r: _Response) -> _s.DescribeViewResponse:
@@ -1153,7 +1157,8 @@ def ser_DisconnectParticipant(v: _s.DisconnectParticipantRequest) -> _rt.Request
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_DisconnectParticipant(r: _Response) -> _s.DisconnectParticipantResponse:
@@ -1178,7 +1183,8 @@ def ser_GetAttachment(v: _s.GetAttachmentRequest) -> _rt.Request:
     if x is not None:
         d["UrlExpiryInSeconds"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetAttachment(r: _Response) -> _s.GetAttachmentResponse:
@@ -1203,7 +1209,8 @@ def ser_GetAuthenticationUrl(v: _s.GetAuthenticationUrlRequest) -> _rt.Request:
     if x is not None:
         d["RedirectUri"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetAuthenticationUrl(r: _Response) -> _s.GetAuthenticationUrlResponse:
@@ -1240,7 +1247,8 @@ def ser_GetTranscript(v: _s.GetTranscriptRequest) -> _rt.Request:
     if x is not None:
         d["StartPosition"] = _ser_StartPosition(x)
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetTranscript(r: _Response) -> _s.GetTranscriptResponse:
@@ -1270,7 +1278,8 @@ def ser_SendEvent(v: _s.SendEventRequest) -> _rt.Request:
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_SendEvent(r: _Response) -> _s.SendEventResponse:
@@ -1300,7 +1309,8 @@ def ser_SendMessage(v: _s.SendMessageRequest) -> _rt.Request:
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_SendMessage(r: _Response) -> _s.SendMessageResponse:
@@ -1333,7 +1343,8 @@ def ser_StartAttachmentUpload(v: _s.StartAttachmentUploadRequest) -> _rt.Request
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_StartAttachmentUpload(r: _Response) -> _s.StartAttachmentUploadResponse:

@@ -12356,17 +12356,12 @@ def _de_WriteRequest(d: _t.Any) -> _s.WriteRequest:
 def ser_BatchExecuteStatement(v: _s.BatchExecuteStatementInput) -> _rt.Request:
     """Validated input of BatchExecuteStatement -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.BatchExecuteStatement",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_BatchExecuteStatementInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.BatchExecuteStatement",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_BatchExecuteStatementInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchExecuteStatement(r: _Response) -> _s.BatchExecuteStatementOutput:
@@ -12377,17 +12372,12 @@ def de_BatchExecuteStatement(r: _Response) -> _s.BatchExecuteStatementOutput:
 def ser_BatchGetItem(v: _s.BatchGetItemInput) -> _rt.Request:
     """Validated input of BatchGetItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.BatchGetItem",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_BatchGetItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.BatchGetItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_BatchGetItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchGetItem(r: _Response) -> _s.BatchGetItemOutput:
@@ -12398,17 +12388,12 @@ def de_BatchGetItem(r: _Response) -> _s.BatchGetItemOutput:
 def ser_BatchWriteItem(v: _s.BatchWriteItemInput) -> _rt.Request:
     """Validated input of BatchWriteItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_BatchWriteItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_BatchWriteItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchWriteItem(r: _Response) -> _s.BatchWriteItemOutput:
@@ -12419,17 +12404,12 @@ def de_BatchWriteItem(r: _Response) -> _s.BatchWriteItemOutput:
 def ser_CreateBackup(v: _s.CreateBackupInput) -> _rt.Request:
     """Validated input of CreateBackup -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.CreateBackup",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_CreateBackupInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.CreateBackup",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_CreateBackupInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateBackup(r: _Response) -> _s.CreateBackupOutput:
@@ -12440,17 +12420,12 @@ def de_CreateBackup(r: _Response) -> _s.CreateBackupOutput:
 def ser_CreateGlobalTable(v: _s.CreateGlobalTableInput) -> _rt.Request:
     """Validated input of CreateGlobalTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.CreateGlobalTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_CreateGlobalTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.CreateGlobalTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_CreateGlobalTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateGlobalTable(r: _Response) -> _s.CreateGlobalTableOutput:
@@ -12461,17 +12436,12 @@ def de_CreateGlobalTable(r: _Response) -> _s.CreateGlobalTableOutput:
 def ser_CreateTable(v: _s.CreateTableInput) -> _rt.Request:
     """Validated input of CreateTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.CreateTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_CreateTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.CreateTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_CreateTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateTable(r: _Response) -> _s.CreateTableOutput:
@@ -12482,17 +12452,12 @@ def de_CreateTable(r: _Response) -> _s.CreateTableOutput:
 def ser_DeleteBackup(v: _s.DeleteBackupInput) -> _rt.Request:
     """Validated input of DeleteBackup -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DeleteBackup",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DeleteBackupInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DeleteBackup",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DeleteBackupInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteBackup(r: _Response) -> _s.DeleteBackupOutput:
@@ -12503,17 +12468,12 @@ def de_DeleteBackup(r: _Response) -> _s.DeleteBackupOutput:
 def ser_DeleteItem(v: _s.DeleteItemInput) -> _rt.Request:
     """Validated input of DeleteItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DeleteItem",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DeleteItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DeleteItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DeleteItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteItem(r: _Response) -> _s.DeleteItemOutput:
@@ -12524,17 +12484,12 @@ def de_DeleteItem(r: _Response) -> _s.DeleteItemOutput:
 def ser_DeleteResourcePolicy(v: _s.DeleteResourcePolicyInput) -> _rt.Request:
     """Validated input of DeleteResourcePolicy -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DeleteResourcePolicy",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DeleteResourcePolicyInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DeleteResourcePolicy",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DeleteResourcePolicyInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteResourcePolicy(r: _Response) -> _s.DeleteResourcePolicyOutput:
@@ -12545,17 +12500,12 @@ def de_DeleteResourcePolicy(r: _Response) -> _s.DeleteResourcePolicyOutput:
 def ser_DeleteTable(v: _s.DeleteTableInput) -> _rt.Request:
     """Validated input of DeleteTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DeleteTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DeleteTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteTable(r: _Response) -> _s.DeleteTableOutput:
@@ -12566,17 +12516,12 @@ def de_DeleteTable(r: _Response) -> _s.DeleteTableOutput:
 def ser_DescribeBackup(v: _s.DescribeBackupInput) -> _rt.Request:
     """Validated input of DescribeBackup -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeBackup",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeBackupInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeBackup",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeBackupInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeBackup(r: _Response) -> _s.DescribeBackupOutput:
@@ -12587,17 +12532,12 @@ def de_DescribeBackup(r: _Response) -> _s.DescribeBackupOutput:
 def ser_DescribeContinuousBackups(v: _s.DescribeContinuousBackupsInput) -> _rt.Request:
     """Validated input of DescribeContinuousBackups -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeContinuousBackups",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeContinuousBackupsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeContinuousBackups",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeContinuousBackupsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeContinuousBackups(r: _Response) -> _s.DescribeContinuousBackupsOutput:
@@ -12608,17 +12548,12 @@ def de_DescribeContinuousBackups(r: _Response) -> _s.DescribeContinuousBackupsOu
 def ser_DescribeContributorInsights(v: _s.DescribeContributorInsightsInput) -> _rt.Request:
     """Validated input of DescribeContributorInsights -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeContributorInsights",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeContributorInsightsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeContributorInsights",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeContributorInsightsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeContributorInsights(r: _Response) -> _s.DescribeContributorInsightsOutput:
@@ -12629,17 +12564,12 @@ def de_DescribeContributorInsights(r: _Response) -> _s.DescribeContributorInsigh
 def ser_DescribeEndpoints(v: _s.DescribeEndpointsRequest) -> _rt.Request:
     """Validated input of DescribeEndpoints -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeEndpoints",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeEndpointsRequest(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeEndpoints",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeEndpointsRequest(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeEndpoints(r: _Response) -> _s.DescribeEndpointsResponse:
@@ -12650,17 +12580,12 @@ def de_DescribeEndpoints(r: _Response) -> _s.DescribeEndpointsResponse:
 def ser_DescribeExport(v: _s.DescribeExportInput) -> _rt.Request:
     """Validated input of DescribeExport -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeExport",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeExportInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeExport",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeExportInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeExport(r: _Response) -> _s.DescribeExportOutput:
@@ -12671,17 +12596,12 @@ def de_DescribeExport(r: _Response) -> _s.DescribeExportOutput:
 def ser_DescribeGlobalTable(v: _s.DescribeGlobalTableInput) -> _rt.Request:
     """Validated input of DescribeGlobalTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeGlobalTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeGlobalTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeGlobalTable(r: _Response) -> _s.DescribeGlobalTableOutput:
@@ -12692,17 +12612,12 @@ def de_DescribeGlobalTable(r: _Response) -> _s.DescribeGlobalTableOutput:
 def ser_DescribeGlobalTableSettings(v: _s.DescribeGlobalTableSettingsInput) -> _rt.Request:
     """Validated input of DescribeGlobalTableSettings -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTableSettings",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeGlobalTableSettingsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTableSettings",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeGlobalTableSettingsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeGlobalTableSettings(r: _Response) -> _s.DescribeGlobalTableSettingsOutput:
@@ -12713,17 +12628,12 @@ def de_DescribeGlobalTableSettings(r: _Response) -> _s.DescribeGlobalTableSettin
 def ser_DescribeImport(v: _s.DescribeImportInput) -> _rt.Request:
     """Validated input of DescribeImport -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeImport",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeImportInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeImport",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeImportInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeImport(r: _Response) -> _s.DescribeImportOutput:
@@ -12736,17 +12646,12 @@ def ser_DescribeKinesisStreamingDestination(
 ) -> _rt.Request:
     """Validated input of DescribeKinesisStreamingDestination -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeKinesisStreamingDestination",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeKinesisStreamingDestinationInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeKinesisStreamingDestination",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeKinesisStreamingDestinationInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeKinesisStreamingDestination(
@@ -12759,17 +12664,12 @@ def de_DescribeKinesisStreamingDestination(
 def ser_DescribeLimits(v: _s.DescribeLimitsInput) -> _rt.Request:
     """Validated input of DescribeLimits -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeLimits",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeLimitsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeLimits",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeLimitsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeLimits(r: _Response) -> _s.DescribeLimitsOutput:
@@ -12780,17 +12680,12 @@ def de_DescribeLimits(r: _Response) -> _s.DescribeLimitsOutput:
 def ser_DescribeTable(v: _s.DescribeTableInput) -> _rt.Request:
     """Validated input of DescribeTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTable(r: _Response) -> _s.DescribeTableOutput:
@@ -12801,17 +12696,12 @@ def de_DescribeTable(r: _Response) -> _s.DescribeTableOutput:
 def ser_DescribeTableReplicaAutoScaling(v: _s.DescribeTableReplicaAutoScalingInput) -> _rt.Request:
     """Validated input of DescribeTableReplicaAutoScaling -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeTableReplicaAutoScalingInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeTableReplicaAutoScalingInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTableReplicaAutoScaling(r: _Response) -> _s.DescribeTableReplicaAutoScalingOutput:
@@ -12822,17 +12712,12 @@ def de_DescribeTableReplicaAutoScaling(r: _Response) -> _s.DescribeTableReplicaA
 def ser_DescribeTimeToLive(v: _s.DescribeTimeToLiveInput) -> _rt.Request:
     """Validated input of DescribeTimeToLive -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DescribeTimeToLive",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_DescribeTimeToLiveInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DescribeTimeToLive",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_DescribeTimeToLiveInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTimeToLive(r: _Response) -> _s.DescribeTimeToLiveOutput:
@@ -12843,17 +12728,12 @@ def de_DescribeTimeToLive(r: _Response) -> _s.DescribeTimeToLiveOutput:
 def ser_DisableKinesisStreamingDestination(v: _s.KinesisStreamingDestinationInput) -> _rt.Request:
     """Validated input of DisableKinesisStreamingDestination -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.DisableKinesisStreamingDestination",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.DisableKinesisStreamingDestination",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DisableKinesisStreamingDestination(r: _Response) -> _s.KinesisStreamingDestinationOutput:
@@ -12864,17 +12744,12 @@ def de_DisableKinesisStreamingDestination(r: _Response) -> _s.KinesisStreamingDe
 def ser_EnableKinesisStreamingDestination(v: _s.KinesisStreamingDestinationInput) -> _rt.Request:
     """Validated input of EnableKinesisStreamingDestination -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.EnableKinesisStreamingDestination",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.EnableKinesisStreamingDestination",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_EnableKinesisStreamingDestination(r: _Response) -> _s.KinesisStreamingDestinationOutput:
@@ -12885,17 +12760,12 @@ def de_EnableKinesisStreamingDestination(r: _Response) -> _s.KinesisStreamingDes
 def ser_ExecuteStatement(v: _s.ExecuteStatementInput) -> _rt.Request:
     """Validated input of ExecuteStatement -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ExecuteStatement",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ExecuteStatementInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ExecuteStatement",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ExecuteStatementInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExecuteStatement(r: _Response) -> _s.ExecuteStatementOutput:
@@ -12906,17 +12776,12 @@ def de_ExecuteStatement(r: _Response) -> _s.ExecuteStatementOutput:
 def ser_ExecuteTransaction(v: _s.ExecuteTransactionInput) -> _rt.Request:
     """Validated input of ExecuteTransaction -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ExecuteTransaction",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ExecuteTransactionInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ExecuteTransaction",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ExecuteTransactionInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExecuteTransaction(r: _Response) -> _s.ExecuteTransactionOutput:
@@ -12927,17 +12792,12 @@ def de_ExecuteTransaction(r: _Response) -> _s.ExecuteTransactionOutput:
 def ser_ExportTableToPointInTime(v: _s.ExportTableToPointInTimeInput) -> _rt.Request:
     """Validated input of ExportTableToPointInTime -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ExportTableToPointInTime",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ExportTableToPointInTimeInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ExportTableToPointInTime",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ExportTableToPointInTimeInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExportTableToPointInTime(r: _Response) -> _s.ExportTableToPointInTimeOutput:
@@ -12948,14 +12808,12 @@ def de_ExportTableToPointInTime(r: _Response) -> _s.ExportTableToPointInTimeOutp
 def ser_GetItem(v: _s.GetItemInput) -> _rt.Request:
     """Validated input of GetItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {"X-Amz-Target": "DynamoDB_20120810.GetItem", "Content-Type": "application/x-amz-json-1.0"},
-        _rt.json_dumps(_ser_GetItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.GetItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_GetItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_GetItem(r: _Response) -> _s.GetItemOutput:
@@ -12966,17 +12824,12 @@ def de_GetItem(r: _Response) -> _s.GetItemOutput:
 def ser_GetResourcePolicy(v: _s.GetResourcePolicyInput) -> _rt.Request:
     """Validated input of GetResourcePolicy -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.GetResourcePolicy",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_GetResourcePolicyInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.GetResourcePolicy",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_GetResourcePolicyInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_GetResourcePolicy(r: _Response) -> _s.GetResourcePolicyOutput:
@@ -12987,17 +12840,12 @@ def de_GetResourcePolicy(r: _Response) -> _s.GetResourcePolicyOutput:
 def ser_ImportTable(v: _s.ImportTableInput) -> _rt.Request:
     """Validated input of ImportTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ImportTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ImportTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ImportTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ImportTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ImportTable(r: _Response) -> _s.ImportTableOutput:
@@ -13008,17 +12856,12 @@ def de_ImportTable(r: _Response) -> _s.ImportTableOutput:
 def ser_ListBackups(v: _s.ListBackupsInput) -> _rt.Request:
     """Validated input of ListBackups -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListBackups",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListBackupsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListBackups",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListBackupsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListBackups(r: _Response) -> _s.ListBackupsOutput:
@@ -13029,17 +12872,12 @@ def de_ListBackups(r: _Response) -> _s.ListBackupsOutput:
 def ser_ListContributorInsights(v: _s.ListContributorInsightsInput) -> _rt.Request:
     """Validated input of ListContributorInsights -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListContributorInsights",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListContributorInsightsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListContributorInsights",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListContributorInsightsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListContributorInsights(r: _Response) -> _s.ListContributorInsightsOutput:
@@ -13050,17 +12888,12 @@ def de_ListContributorInsights(r: _Response) -> _s.ListContributorInsightsOutput
 def ser_ListExports(v: _s.ListExportsInput) -> _rt.Request:
     """Validated input of ListExports -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListExports",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListExportsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListExports",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListExportsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListExports(r: _Response) -> _s.ListExportsOutput:
@@ -13071,17 +12904,12 @@ def de_ListExports(r: _Response) -> _s.ListExportsOutput:
 def ser_ListGlobalTables(v: _s.ListGlobalTablesInput) -> _rt.Request:
     """Validated input of ListGlobalTables -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListGlobalTables",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListGlobalTablesInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListGlobalTables",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListGlobalTablesInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListGlobalTables(r: _Response) -> _s.ListGlobalTablesOutput:
@@ -13092,17 +12920,12 @@ def de_ListGlobalTables(r: _Response) -> _s.ListGlobalTablesOutput:
 def ser_ListImports(v: _s.ListImportsInput) -> _rt.Request:
     """Validated input of ListImports -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListImports",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListImportsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListImports",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListImportsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListImports(r: _Response) -> _s.ListImportsOutput:
@@ -13113,17 +12936,12 @@ def de_ListImports(r: _Response) -> _s.ListImportsOutput:
 def ser_ListTables(v: _s.ListTablesInput) -> _rt.Request:
     """Validated input of ListTables -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListTables",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListTablesInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListTables",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListTablesInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListTables(r: _Response) -> _s.ListTablesOutput:
@@ -13134,17 +12952,12 @@ def de_ListTables(r: _Response) -> _s.ListTablesOutput:
 def ser_ListTagsOfResource(v: _s.ListTagsOfResourceInput) -> _rt.Request:
     """Validated input of ListTagsOfResource -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.ListTagsOfResource",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_ListTagsOfResourceInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.ListTagsOfResource",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ListTagsOfResourceInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListTagsOfResource(r: _Response) -> _s.ListTagsOfResourceOutput:
@@ -13155,14 +12968,12 @@ def de_ListTagsOfResource(r: _Response) -> _s.ListTagsOfResourceOutput:
 def ser_PutItem(v: _s.PutItemInput) -> _rt.Request:
     """Validated input of PutItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {"X-Amz-Target": "DynamoDB_20120810.PutItem", "Content-Type": "application/x-amz-json-1.0"},
-        _rt.json_dumps(_ser_PutItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.PutItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_PutItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_PutItem(r: _Response) -> _s.PutItemOutput:
@@ -13173,17 +12984,12 @@ def de_PutItem(r: _Response) -> _s.PutItemOutput:
 def ser_PutResourcePolicy(v: _s.PutResourcePolicyInput) -> _rt.Request:
     """Validated input of PutResourcePolicy -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.PutResourcePolicy",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_PutResourcePolicyInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.PutResourcePolicy",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_PutResourcePolicyInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_PutResourcePolicy(r: _Response) -> _s.PutResourcePolicyOutput:
@@ -13194,14 +13000,12 @@ def de_PutResourcePolicy(r: _Response) -> _s.PutResourcePolicyOutput:
 def ser_Query(v: _s.QueryInput) -> _rt.Request:
     """Validated input of Query -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {"X-Amz-Target": "DynamoDB_20120810.Query", "Content-Type": "application/x-amz-json-1.0"},
-        _rt.json_dumps(_ser_QueryInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.Query",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_QueryInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_Query(r: _Response) -> _s.QueryOutput:
@@ -13212,17 +13016,12 @@ def de_Query(r: _Response) -> _s.QueryOutput:
 def ser_RestoreTableFromBackup(v: _s.RestoreTableFromBackupInput) -> _rt.Request:
     """Validated input of RestoreTableFromBackup -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.RestoreTableFromBackup",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_RestoreTableFromBackupInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.RestoreTableFromBackup",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_RestoreTableFromBackupInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_RestoreTableFromBackup(r: _Response) -> _s.RestoreTableFromBackupOutput:
@@ -13233,17 +13032,12 @@ def de_RestoreTableFromBackup(r: _Response) -> _s.RestoreTableFromBackupOutput:
 def ser_RestoreTableToPointInTime(v: _s.RestoreTableToPointInTimeInput) -> _rt.Request:
     """Validated input of RestoreTableToPointInTime -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.RestoreTableToPointInTime",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_RestoreTableToPointInTimeInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.RestoreTableToPointInTime",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_RestoreTableToPointInTimeInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_RestoreTableToPointInTime(r: _Response) -> _s.RestoreTableToPointInTimeOutput:
@@ -13254,14 +13048,12 @@ def de_RestoreTableToPointInTime(r: _Response) -> _s.RestoreTableToPointInTimeOu
 def ser_Scan(v: _s.ScanInput) -> _rt.Request:
     """Validated input of Scan -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {"X-Amz-Target": "DynamoDB_20120810.Scan", "Content-Type": "application/x-amz-json-1.0"},
-        _rt.json_dumps(_ser_ScanInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.Scan",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_ScanInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_Scan(r: _Response) -> _s.ScanOutput:
@@ -13272,17 +13064,12 @@ def de_Scan(r: _Response) -> _s.ScanOutput:
 def ser_SearchVectors(v: _s.SearchVectorsInput) -> _rt.Request:
     """Validated input of SearchVectors -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.SearchVectors",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_SearchVectorsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.SearchVectors",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_SearchVectorsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_SearchVectors(r: _Response) -> _s.SearchVectorsOutput:
@@ -13293,33 +13080,23 @@ def de_SearchVectors(r: _Response) -> _s.SearchVectorsOutput:
 def ser_TagResource(v: _s.TagResourceInput) -> _rt.Request:
     """Validated input of TagResource -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.TagResource",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_TagResourceInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.TagResource",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_TagResourceInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def ser_TransactGetItems(v: _s.TransactGetItemsInput) -> _rt.Request:
     """Validated input of TransactGetItems -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.TransactGetItems",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_TransactGetItemsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.TransactGetItems",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_TransactGetItemsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_TransactGetItems(r: _Response) -> _s.TransactGetItemsOutput:
@@ -13330,17 +13107,12 @@ def de_TransactGetItems(r: _Response) -> _s.TransactGetItemsOutput:
 def ser_TransactWriteItems(v: _s.TransactWriteItemsInput) -> _rt.Request:
     """Validated input of TransactWriteItems -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.TransactWriteItems",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_TransactWriteItemsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.TransactWriteItems",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_TransactWriteItemsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_TransactWriteItems(r: _Response) -> _s.TransactWriteItemsOutput:
@@ -13351,33 +13123,23 @@ def de_TransactWriteItems(r: _Response) -> _s.TransactWriteItemsOutput:
 def ser_UntagResource(v: _s.UntagResourceInput) -> _rt.Request:
     """Validated input of UntagResource -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UntagResource",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UntagResourceInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UntagResource",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UntagResourceInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def ser_UpdateContinuousBackups(v: _s.UpdateContinuousBackupsInput) -> _rt.Request:
     """Validated input of UpdateContinuousBackups -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateContinuousBackups",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateContinuousBackupsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateContinuousBackups",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateContinuousBackupsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateContinuousBackups(r: _Response) -> _s.UpdateContinuousBackupsOutput:
@@ -13388,17 +13150,12 @@ def de_UpdateContinuousBackups(r: _Response) -> _s.UpdateContinuousBackupsOutput
 def ser_UpdateContributorInsights(v: _s.UpdateContributorInsightsInput) -> _rt.Request:
     """Validated input of UpdateContributorInsights -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateContributorInsights",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateContributorInsightsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateContributorInsights",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateContributorInsightsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateContributorInsights(r: _Response) -> _s.UpdateContributorInsightsOutput:
@@ -13409,17 +13166,12 @@ def de_UpdateContributorInsights(r: _Response) -> _s.UpdateContributorInsightsOu
 def ser_UpdateGlobalTable(v: _s.UpdateGlobalTableInput) -> _rt.Request:
     """Validated input of UpdateGlobalTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateGlobalTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateGlobalTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateGlobalTable(r: _Response) -> _s.UpdateGlobalTableOutput:
@@ -13430,17 +13182,12 @@ def de_UpdateGlobalTable(r: _Response) -> _s.UpdateGlobalTableOutput:
 def ser_UpdateGlobalTableSettings(v: _s.UpdateGlobalTableSettingsInput) -> _rt.Request:
     """Validated input of UpdateGlobalTableSettings -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTableSettings",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateGlobalTableSettingsInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTableSettings",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateGlobalTableSettingsInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateGlobalTableSettings(r: _Response) -> _s.UpdateGlobalTableSettingsOutput:
@@ -13451,17 +13198,12 @@ def de_UpdateGlobalTableSettings(r: _Response) -> _s.UpdateGlobalTableSettingsOu
 def ser_UpdateItem(v: _s.UpdateItemInput) -> _rt.Request:
     """Validated input of UpdateItem -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateItem",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateItemInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateItem",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateItemInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateItem(r: _Response) -> _s.UpdateItemOutput:
@@ -13474,17 +13216,12 @@ def ser_UpdateKinesisStreamingDestination(
 ) -> _rt.Request:
     """Validated input of UpdateKinesisStreamingDestination -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateKinesisStreamingDestination",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateKinesisStreamingDestinationInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateKinesisStreamingDestination",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateKinesisStreamingDestinationInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateKinesisStreamingDestination(
@@ -13497,17 +13234,12 @@ def de_UpdateKinesisStreamingDestination(
 def ser_UpdateTable(v: _s.UpdateTableInput) -> _rt.Request:
     """Validated input of UpdateTable -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateTable",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateTableInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateTable",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateTableInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTable(r: _Response) -> _s.UpdateTableOutput:
@@ -13518,17 +13250,12 @@ def de_UpdateTable(r: _Response) -> _s.UpdateTableOutput:
 def ser_UpdateTableReplicaAutoScaling(v: _s.UpdateTableReplicaAutoScalingInput) -> _rt.Request:
     """Validated input of UpdateTableReplicaAutoScaling -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateTableReplicaAutoScalingInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateTableReplicaAutoScalingInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTableReplicaAutoScaling(r: _Response) -> _s.UpdateTableReplicaAutoScalingOutput:
@@ -13539,17 +13266,12 @@ def de_UpdateTableReplicaAutoScaling(r: _Response) -> _s.UpdateTableReplicaAutoS
 def ser_UpdateTimeToLive(v: _s.UpdateTimeToLiveInput) -> _rt.Request:
     """Validated input of UpdateTimeToLive -> its HTTP request."""
     x: _t.Any
-    return _rt.Request(
-        "POST",
-        "/",
-        "",
-        {
-            "X-Amz-Target": "DynamoDB_20120810.UpdateTimeToLive",
-            "Content-Type": "application/x-amz-json-1.0",
-        },
-        _rt.json_dumps(_ser_UpdateTimeToLiveInput(v)),
-        "",
-    )
+    h: dict[str, str] = {
+        "X-Amz-Target": "DynamoDB_20120810.UpdateTimeToLive",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
+    body: _t.Any = _rt.json_dumps(_ser_UpdateTimeToLiveInput(v))
+    return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTimeToLive(r: _Response) -> _s.UpdateTimeToLiveOutput:

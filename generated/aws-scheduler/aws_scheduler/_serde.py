@@ -2263,7 +2263,8 @@ def ser_CreateSchedule(v: _s.CreateScheduleInput) -> _rt.Request:
     if x is not None:
         d["Target"] = _ser_Target(x)
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateSchedule(r: _Response) -> _s.CreateScheduleOutput:
@@ -2287,7 +2288,8 @@ def ser_CreateScheduleGroup(v: _s.CreateScheduleGroupInput) -> _rt.Request:
     if x is not None:
         d["Tags"] = [_ser_Tag(x0) for x0 in x]
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateScheduleGroup(r: _Response) -> _s.CreateScheduleGroupOutput:
@@ -2309,7 +2311,8 @@ def ser_DeleteSchedule(v: _s.DeleteScheduleInput) -> _rt.Request:
     x = v.group_name
     if x is not None:
         q.append("groupName=" + _rt.q(x))
-    return _rt.Request("DELETE", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("DELETE", path, "&".join(q), h, body, "")
 
 
 def de_DeleteSchedule(r: _Response) -> _s.DeleteScheduleOutput:
@@ -2328,7 +2331,8 @@ def ser_DeleteScheduleGroup(v: _s.DeleteScheduleGroupInput) -> _rt.Request:
         x = _rt.new_token()
     if x is not None:
         q.append("clientToken=" + _rt.q(x))
-    return _rt.Request("DELETE", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("DELETE", path, "&".join(q), h, body, "")
 
 
 def de_DeleteScheduleGroup(r: _Response) -> _s.DeleteScheduleGroupOutput:
@@ -2345,7 +2349,8 @@ def ser_GetSchedule(v: _s.GetScheduleInput) -> _rt.Request:
     x = v.group_name
     if x is not None:
         q.append("groupName=" + _rt.q(x))
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_GetSchedule(r: _Response) -> _s.GetScheduleOutput:
@@ -2359,7 +2364,8 @@ def ser_GetScheduleGroup(v: _s.GetScheduleGroupInput) -> _rt.Request:
     path = "/schedule-groups/" + _rt.label(v.name, "name")
     h: dict[str, str] = {}
     q: list[str] = []
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_GetScheduleGroup(r: _Response) -> _s.GetScheduleGroupOutput:
@@ -2382,7 +2388,8 @@ def ser_ListScheduleGroups(v: _s.ListScheduleGroupsInput) -> _rt.Request:
     x = v.next_token
     if x is not None:
         q.append("NextToken=" + _rt.q(x))
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_ListScheduleGroups(r: _Response) -> _s.ListScheduleGroupsOutput:
@@ -2411,7 +2418,8 @@ def ser_ListSchedules(v: _s.ListSchedulesInput) -> _rt.Request:
     x = v.state
     if x is not None:
         q.append("State=" + _rt.q(x))
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_ListSchedules(r: _Response) -> _s.ListSchedulesOutput:
@@ -2425,7 +2433,8 @@ def ser_ListTagsForResource(v: _s.ListTagsForResourceInput) -> _rt.Request:
     path = "/tags/" + _rt.label(v.resource_arn, "resource_arn")
     h: dict[str, str] = {}
     q: list[str] = []
-    return _rt.Request("GET", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("GET", path, "&".join(q), h, body, "")
 
 
 def de_ListTagsForResource(r: _Response) -> _s.ListTagsForResourceOutput:
@@ -2444,7 +2453,8 @@ def ser_TagResource(v: _s.TagResourceInput) -> _rt.Request:
     if x is not None:
         d["Tags"] = [_ser_Tag(x0) for x0 in x]
     h["Content-Type"] = "application/json"
-    return _rt.Request("POST", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_TagResource(r: _Response) -> _s.TagResourceOutput:
@@ -2462,7 +2472,8 @@ def ser_UntagResource(v: _s.UntagResourceInput) -> _rt.Request:
     if x is not None:
         for y in x:
             q.append("TagKeys" + "=" + _rt.q(y))
-    return _rt.Request("DELETE", path, "&".join(q), h, b"", "")
+    body: _t.Any = b""
+    return _rt.Request("DELETE", path, "&".join(q), h, body, "")
 
 
 def de_UntagResource(r: _Response) -> _s.UntagResourceOutput:
@@ -2516,7 +2527,8 @@ def ser_UpdateSchedule(v: _s.UpdateScheduleInput) -> _rt.Request:
     if x is not None:
         d["Target"] = _ser_Target(x)
     h["Content-Type"] = "application/json"
-    return _rt.Request("PUT", path, "&".join(q), h, _rt.json_dumps(d), "")
+    body: _t.Any = _rt.json_dumps(d)
+    return _rt.Request("PUT", path, "&".join(q), h, body, "")
 
 
 def de_UpdateSchedule(r: _Response) -> _s.UpdateScheduleOutput:

@@ -17,11 +17,13 @@ from awsgen_runtime import wire as _rt
 from awsgen_runtime.client import BaseClient as _BaseClient
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
+from awsgen_runtime.errors import EndpointResolutionError as _EndpointResolutionError
 from awsgen_runtime.errors import NoRegionError as _NoRegionError
 from awsgen_runtime.sigv4 import Credentials
 from awsgen_runtime.transport import Transport
 
 from . import _serde
+from . import endpoints as _endpoints
 from . import errors as _errors
 from . import shapes as _shapes
 
@@ -96,11 +98,21 @@ class SchedulerClient(_BaseClient):
         )
 
     def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
-        if endpoint_url is not None:
+        """Resolved once, here, by the compiled rule set (``endpoints.resolve_endpoint``)."""
+        params: dict[str, _t.Any] = {}
+        params["Region"] = region
+        params["UseDualStack"] = self._config.use_dualstack
+        params["UseFIPS"] = self._config.use_fips
+        params["Endpoint"] = endpoint_url
+        try:
+            endpoint = _endpoints.resolve_endpoint(params)
+        except _EndpointResolutionError:
+            if endpoint_url is None:
+                raise
             return endpoint_url
-        if region is None:
-            raise _NoRegionError("a region is needed to pick the endpoint: pass region=...")
-        return "https://scheduler." + region + ".amazonaws.com"
+        schemes = endpoint.properties.get("authSchemes") or [{}]
+        self._auth_scheme = dict(schemes[0])
+        return endpoint.url
 
     def create_schedule(
         self,
