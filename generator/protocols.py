@@ -168,7 +168,7 @@ def _payload(view: PackageView, m: Member, code: Code) -> None:
     target = view.shapes[m.target]
     code.add(1, f"x = v.{m.py_name}")
     if target.type == "blob":
-        code.add(1, "if x is not None and 'Content-Type' not in h:")
+        code.add(1, "if 'Content-Type' not in h:")
         code.add(2, "h['Content-Type'] = 'application/octet-stream'")
         code.add(1, "body: _t.Any = b'' if x is None else x")
     elif target.type == "string":

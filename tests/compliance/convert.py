@@ -103,8 +103,8 @@ class Converter:
             return value.decode("utf-8")
         if t in ("float", "double") and isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        if t in ("string", "character"):
-            return str.__str__(value)
+        if t in ("string", "character") and isinstance(value, str):
+            return str.__str__(value)  # an open enum's value as a plain str
         return value
 
     def struct_dict(self, shape_name: str, obj: Any, error: bool = False) -> dict[str, Any]:
