@@ -203,6 +203,26 @@ def compare(
     return {label: Result(label, means[i], sizes[i] * blocks) for i, (label, _) in enumerate(cases)}
 
 
+def paired_ratio(a: Result, b: Result) -> float:
+    """Median over rounds of a's block mean / b's block mean in the same round.
+
+    Rounds run every contender back to back, so a slow phase of the machine (another
+    process on the CPU) divides out; this is steadier than a ratio of two medians.
+    """
+    return statistics.median(x / y for x, y in zip(a.blocks, b.blocks))
+
+
+def pin_to_one_cpu(*pids: int) -> int | None:
+    """Pin this process (and ``pids``) to one CPU; the CPU, or None where unsupported."""
+    try:
+        cpu = max(os.sched_getaffinity(0))
+        for pid in (0, *pids):
+            os.sched_setaffinity(pid, {cpu})
+        return cpu
+    except (AttributeError, OSError):
+        return None
+
+
 # ----- output -----------------------------------------------------------------------------
 
 

@@ -175,36 +175,44 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--blocks", type=int, default=15, help="timed blocks per contender (default 15)")
     ap.add_argument("--block-seconds", type=float, default=0.06)
+    ap.add_argument("--no-pin", action="store_true",
+                    help="let the OS place client and server (default: both pinned to one CPU, "
+                         "which is far steadier on a small shared machine)")
     args = ap.parse_args()
     started = time.perf_counter()
     C.header("over loopback HTTP (server in a separate process, keep-alive)")
-    print(f"targets: generated <= {TARGET_URLLIB3}x bare urllib3 urlopen; stretch <= "
-          f"{STRETCH_HTTP_CLIENT}x bare http.client. Median of {args.blocks} block means, µs per call; "
-          "ratios are the contender's time / bare urllib3's")
     proc, port = start_server()
+    cpu = None if args.no_pin else C.pin_to_one_cpu(proc.pid)
+    print(f"targets: generated <= {TARGET_URLLIB3}x bare urllib3 urlopen; stretch <= "
+          f"{STRETCH_HTTP_CLIENT}x bare http.client. Times: median of {args.blocks} block means, "
+          "µs per call; ratios: median of per-round ratios to bare urllib3 (blocks interleaved); "
+          f"client and server {'pinned to CPU ' + str(cpu) if cpu is not None else 'not pinned'}")
     all_met = all_stretch = True
     summary = []
     try:
         for case in cases(port):
             res = C.compare(case["contenders"], blocks=args.blocks, block_seconds=args.block_seconds)
-            base = res["urllib3"].median
+            base = res["urllib3"]
             print(f"\n{case['name']}")
-            rows = [[label, C.fmt_us(r.median), f"{r.median / base:.2f}x", f"{r.spread:.0%}"]
+            rows = [[label, C.fmt_us(r.median), f"{C.paired_ratio(r, base):.2f}x", f"{r.spread:.0%}"]
                     for label, r in res.items()]
             C.table(rows, ["client", "median µs", "vs urllib3", "spread"])
-            gen = res["generated"].median
-            r_u3 = gen / base
-            r_hc = gen / res["http.client"].median
+            gen = res["generated"]
+            r_u3 = C.paired_ratio(gen, base)
+            r_hc = C.paired_ratio(gen, res["http.client"])
             met, stretch = r_u3 <= TARGET_URLLIB3, r_hc <= STRETCH_HTTP_CLIENT
             all_met &= met
             all_stretch &= stretch
+            over = gen.median - base.median
             summary.append([case["name"], f"{r_u3:.2f}x", C.verdict(met), f"{r_hc:.2f}x",
-                            C.verdict(stretch), f"{res['boto3'].median / gen:.1f}x"])
+                            C.verdict(stretch), f"{C.fmt_us(over)}",
+                            f"{C.paired_ratio(res['boto3'], gen):.1f}x"])
     finally:
         stop_server(proc)
     print()
     C.table(summary, ["operation", "generated/urllib3", f"<= {TARGET_URLLIB3}x",
-                      "generated/http.client", f"<= {STRETCH_HTTP_CLIENT}x (stretch)", "boto3/generated"])
+                      "generated/http.client", f"<= {STRETCH_HTTP_CLIENT}x (stretch)",
+                      "µs over urllib3", "boto3/generated"])
     print(f"\nloopback target overall: {C.verdict(all_met)}; stretch: {C.verdict(all_stretch)}")
     print(f"\n(loopback.py took {time.perf_counter() - started:.1f} s)")
 

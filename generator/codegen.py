@@ -169,10 +169,19 @@ class Codegen:
             return f"{{{k}: {inner} for {k}, {v} in _rt.p_map({expr}).items() if {v} is not None}}"
         return f"_de_{shape.name}({expr})"
 
-    def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
+    def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,
+                       union: bool = False) -> None:
         for m in members:
             code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
             code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
+        if union:
+            # No known variant set: keep the name of the one received (``__type`` is not one).
+            known = tuple(m.wire_name for m in members) + ("__type",)
+            code.add(indent, "if " + " and ".join([f"{dst}.{m.py_name} is None" for m in members] + [src]) + ":")
+            code.add(indent + 1, f"for k in {src}:")
+            code.add(indent + 2, f"if k not in {pylit(known)}:")
+            code.add(indent + 3, f"{dst}._sdk_unknown_member = k")
+            code.add(indent + 3, "break")
 
     # ----- validation --------------------------------------------------------------
     def validate(self, m: Member, expr: str, path: str, code: Code, indent: int, depth: int = 0) -> None:

@@ -206,7 +206,7 @@ class PackageView:
             if shape.exception:
                 continue
             code = Code([])
-            self.gen.de_struct_body(list(shape.members), code, 1, "d", "o")
+            self.gen.de_struct_body(list(shape.members), code, 1, "d", "o", union=shape.type == "union")
             out.append((name, "\n".join(code.lines)))
         return out
 

@@ -42,6 +42,27 @@ class Shape:
         return {f: _plain(getattr(self, f)) for f in self._fields if getattr(self, f) is not None}
 
 
+class Union(Shape):
+    """A union: at most one member set. A variant this model does not know (the service
+    added it later) parses to no member set and its wire name in ``sdk_unknown_member``.
+    """
+
+    __slots__ = ("_sdk_unknown_member",)
+
+    @property
+    def sdk_unknown_member(self) -> str | None:
+        """The wire name of a variant the model does not know, as received; else None."""
+        return getattr(self, "_sdk_unknown_member", None)
+
+    def __eq__(self, other: object) -> bool:
+        eq = Shape.__eq__(self, other)
+        if eq is True:
+            return self.sdk_unknown_member == other.sdk_unknown_member  # type: ignore[attr-defined]
+        return eq
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Shape):
         return value.to_dict()

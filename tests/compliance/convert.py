@@ -118,4 +118,7 @@ class Converter:
                 value = None  # the generic message of an error whose body has none
             if value is not None:
                 out[name] = self.from_py(member["shape"], value)
+        unknown = getattr(obj, "sdk_unknown_member", None)
+        if unknown is not None:  # botocore's form of a variant the model does not know
+            out["SDK_UNKNOWN_MEMBER"] = {"name": unknown}
         return out

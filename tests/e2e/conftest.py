@@ -8,6 +8,7 @@ between the generated-client run and the boto3 run of the same flow.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 import sys
@@ -18,9 +19,14 @@ from typing import Any, Callable, Iterator
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent.parent
-for _p in (REPO / "runtime", REPO, REPO / "generated" / "aws-scheduler", REPO / "generated" / "aws-dynamodb"):
-    if str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
+# The runtime and the two generated packages, from the tree unless already importable.
+for _module, _where in (
+    ("awsgen_runtime", REPO / "runtime"),
+    ("aws_scheduler", REPO / "generated" / "aws-scheduler"),
+    ("aws_dynamodb", REPO / "generated" / "aws-dynamodb"),
+):
+    if importlib.util.find_spec(_module) is None and str(_where) not in sys.path:
+        sys.path.insert(0, str(_where))
 
 from awsgen_runtime.transport import HttpRequest, HttpResponse, Urllib3Transport  # noqa: E402
 
@@ -193,6 +199,9 @@ def _generated(module: str, signing_name: str, url: str) -> Iterator[Pair]:
         yield pair
     finally:
         client.close()
+    # Whatever the test checked itself: every request it made was signed.
+    if rec.requests:
+        pair.check_signed()
 
 
 @pytest.fixture
