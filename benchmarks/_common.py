@@ -168,6 +168,7 @@ class Result:
         self.blocks = block_means_us
         self.calls = calls
         self.median = statistics.median(block_means_us)
+        self.min = min(block_means_us)
         q = statistics.quantiles(block_means_us, n=4) if len(block_means_us) >= 4 else [self.median] * 3
         self.spread = (q[2] - q[0]) / self.median if self.median else 0.0  # IQR / median
 
@@ -227,13 +228,12 @@ def pin_to_one_cpu(*pids: int) -> int | None:
 
 
 def header(title: str) -> None:
-    import botocore
-    import urllib3
+    from importlib.metadata import version  # not importing botocore: startup.py stays small
 
     print(f"== {title}")
     print(
         f"python {platform.python_version()} ({platform.machine()}, {os.cpu_count()} CPUs), "
-        f"botocore {botocore.__version__}, urllib3 {urllib3.__version__}"
+        f"boto3 {version('boto3')}, botocore {version('botocore')}, urllib3 {version('urllib3')}"
     )
 
 

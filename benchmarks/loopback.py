@@ -194,25 +194,28 @@ def main() -> None:
             res = C.compare(case["contenders"], blocks=args.blocks, block_seconds=args.block_seconds)
             base = res["urllib3"]
             print(f"\n{case['name']}")
-            rows = [[label, C.fmt_us(r.median), f"{C.paired_ratio(r, base):.2f}x", f"{r.spread:.0%}"]
-                    for label, r in res.items()]
-            C.table(rows, ["client", "median µs", "vs urllib3", "spread"])
+            rows = [[label, C.fmt_us(r.median), f"{C.paired_ratio(r, base):.2f}x", C.fmt_us(r.min),
+                     f"{r.min / base.min:.2f}x", f"{r.spread:.0%}"] for label, r in res.items()]
+            C.table(rows, ["client", "median µs", "vs urllib3", "min µs", "vs urllib3", "spread"])
             gen = res["generated"]
-            r_u3 = C.paired_ratio(gen, base)
-            r_hc = C.paired_ratio(gen, res["http.client"])
+            # Another process on the CPU adds a fixed delay to every round trip, which pulls
+            # ratios towards 1; the quietest blocks (min) are free of it. Judge on the worse.
+            r_u3 = max(C.paired_ratio(gen, base), gen.min / base.min)
+            r_hc = max(C.paired_ratio(gen, res["http.client"]), gen.min / res["http.client"].min)
             met, stretch = r_u3 <= TARGET_URLLIB3, r_hc <= STRETCH_HTTP_CLIENT
             all_met &= met
             all_stretch &= stretch
-            over = gen.median - base.median
+            parsed = res["urllib3 + json.loads"]
             summary.append([case["name"], f"{r_u3:.2f}x", C.verdict(met), f"{r_hc:.2f}x",
-                            C.verdict(stretch), f"{C.fmt_us(over)}",
+                            C.verdict(stretch), C.fmt_us(gen.min - base.min),
+                            f"{max(C.paired_ratio(gen, parsed), gen.min / parsed.min):.2f}x",
                             f"{C.paired_ratio(res['boto3'], gen):.1f}x"])
     finally:
         stop_server(proc)
-    print()
+    print("\nratios below: the worse of median-of-paired-ratios and ratio-of-minima")
     C.table(summary, ["operation", "generated/urllib3", f"<= {TARGET_URLLIB3}x",
                       "generated/http.client", f"<= {STRETCH_HTTP_CLIENT}x (stretch)",
-                      "µs over urllib3", "boto3/generated"])
+                      "µs over urllib3 (min)", "gen/(urllib3+json.loads)", "boto3/generated"])
     print(f"\nloopback target overall: {C.verdict(all_met)}; stretch: {C.verdict(all_stretch)}")
     print(f"\n(loopback.py took {time.perf_counter() - started:.1f} s)")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .load import ModelError
@@ -29,15 +31,27 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     else:
         manifest = load_manifest(Path(args.manifest))
         out = Path(args.out) if args.out else manifest.output
-        for entry in manifest.services:
-            settings = PackageSettings(
-                package=entry.package,
-                distribution=entry.distribution,
-                model_label=entry.model_label,
-                version=entry.version,
-                options=tuple(sorted(entry.options.items())),
+        jobs = [
+            (
+                entry.model,
+                PackageSettings(
+                    package=entry.package,
+                    distribution=entry.distribution,
+                    model_label=entry.model_label,
+                    version=entry.version,
+                    options=tuple(sorted(entry.options.items())),
+                ),
             )
-            packages[entry.distribution] = build_package(entry.model, settings)
+            for entry in manifest.services
+        ]
+        if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+            # One worker per package: black dominates and runs on one core per process.
+            with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+                results = list(pool.map(build_package, *zip(*jobs)))
+        else:
+            results = [build_package(model, settings) for model, settings in jobs]
+        for (_, settings), files in zip(jobs, results):
+            packages[settings.distribution] = files
     if args.check:
         diff = diff_packages(out, packages)
         if diff:

@@ -17,6 +17,10 @@ class ModelError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def __reduce__(self) -> tuple[type[ModelError], tuple[list[str]]]:
+        # Keeps ``problems`` a list when the error crosses a worker-process boundary.
+        return (ModelError, (self.problems,))
+
 
 def load_document(path: Path) -> Any:
     """Parse a JSON or YAML file (``.gz`` allowed). Errors name the file and position."""

@@ -48,6 +48,7 @@ class Union(Shape):
     """
 
     __slots__ = ("_sdk_unknown_member",)
+    _sdk_unknown_member: str | None  # set only by parsers, when a variant is unknown
 
     @property
     def sdk_unknown_member(self) -> str | None:

@@ -14,6 +14,7 @@ import typing as _t
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.shapes import OpenEnum as _OpenEnum
 from awsgen_runtime.shapes import Shape as _Shape
+from awsgen_runtime.shapes import Union as _Union
 
 __all__ = [
     "ArtifactStatus",
