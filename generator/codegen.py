@@ -389,7 +389,10 @@ class Codegen:
             name = label.rstrip("+")
             member = next(m for m in (shape.members if shape else ()) if m.location == "uri" and m.wire_name == name)
             fn = "_rt.greedy_label" if greedy else "_rt.label"
-            parts.append(f"{fn}({self.label_value(member, 'v.' + member.py_name)}, {pylit(member.py_name)})")
+            value = "v." + member.py_name
+            if not member.required:  # a label is always needed, whatever the model says
+                value = f"_rt.need({value}, {pylit(member.py_name)})"
+            parts.append(f"{fn}({self.label_value(member, value)}, {pylit(member.py_name)})")
         if rest:
             parts.append(pylit(rest))
         static = [item for item in query.split("&") if item]

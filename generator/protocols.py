@@ -31,7 +31,10 @@ def _host_prefix(view: PackageView, op: Operation, code: Code) -> str:
         if before:
             parts.append(pylit(before))
         member = next(m for m in (shape.members if shape else ()) if m.name == name)
-        parts.append(f"_rt.host_label(v.{member.py_name}, {pylit(member.py_name)})")
+        value = f"v.{member.py_name}"
+        if not member.required:  # a host label is always needed, whatever the model says
+            value = f"_rt.need({value}, {pylit(member.py_name)})"
+        parts.append(f"_rt.host_label({value}, {pylit(member.py_name)})")
     if rest:
         parts.append(pylit(rest))
     code.add(1, "host = " + " + ".join(parts))

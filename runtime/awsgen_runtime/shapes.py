@@ -57,11 +57,11 @@ class Union(Shape):
 
     def __eq__(self, other: object) -> bool:
         eq = Shape.__eq__(self, other)
-        if eq is True:
-            return self.sdk_unknown_member == other.sdk_unknown_member  # type: ignore[attr-defined]
+        if eq is True and isinstance(other, Union):
+            return self.sdk_unknown_member == other.sdk_unknown_member
         return eq
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 def _plain(value: Any) -> Any:

@@ -18,11 +18,12 @@ import math
 import re
 import uuid
 from email.utils import formatdate, parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from .errors import ParamValidationError
 
+T = TypeVar("T")
 UTC = _dt.timezone.utc
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -100,6 +101,13 @@ def q(value: str) -> str:
     return quote(value, safe=_UNRESERVED)
 
 
+def need(value: T | None, name: str) -> T:
+    """A value the request cannot be built without (a URI or host label)."""
+    if value is None:
+        raise ParamValidationError([f"{name}: required"])
+    return value
+
+
 def label(value: str, name: str) -> str:
     """A URI label: percent-encoded, '/' included; empty values are refused."""
     if value == "":
@@ -136,10 +144,14 @@ def ser_float(value: float) -> float | str:
 
 
 def text_float(value: float) -> str:
+    """A float in a header, query or label: NaN/Infinity by name, an int as given,
+    else the shortest text that reads back as the same float (``1.1``, ``1e+100``)."""
     v = ser_float(value)
     if isinstance(v, str):
         return v
-    return repr(v) if v != int(v) else str(int(v)) if isinstance(value, int) else repr(v)
+    if isinstance(value, int):
+        return str(value)
+    return repr(float(v))
 
 
 def text_bool(value: bool) -> str:

@@ -7,8 +7,10 @@ with the reason given there.
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +31,7 @@ SKIP_LIST = Path(__file__).resolve().parent.parent / "compliance_skip_list.yaml"
 TOKEN = "00000000-0000-4000-8000-000000000000"  # what the suites expect an auto-filled token to be
 
 # Cases whose parameters break the model's own constraints on purpose; they run with
-# Config(validate=False). Keyed by test id, with the reason.
+# Config(validate=False). Keyed by test id, with the reason. None need it at present.
 VALIDATION_OFF: dict[str, str] = {}
 
 
@@ -117,6 +119,8 @@ def _run_input(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     _check_headers(case, sent, expected, input_shape)
     if "body" in expected:
         _check_body(sent.body, expected["body"])
+    if sent.headers.get("Content-Encoding", "").endswith("gzip"):
+        json.loads(gzip.decompress(sent.body))  # the compressed body is whole JSON
     if "host" in expected:
         host = expected["host"]
         netloc, _, base = host.partition("/")
@@ -145,8 +149,9 @@ def _check_headers(case: Case, sent: HttpRequest, expected: dict[str, Any], inpu
     for name, value in (expected.get("headers") or {}).items():
         key = name.lower()
         assert key in actual, f"header {name} missing; sent {sorted(actual)}"
-        if key in lists:
-            # An HTTP list: optional whitespace after each comma is not significant.
+        if key in lists and case.file.startswith("legacy/"):
+            # The legacy files write lists without the space after each comma that the
+            # newer ones expect; in an HTTP list header that whitespace is not significant.
             split = wire.h_split_dates if lists[key] else wire.h_split
             assert split(actual[key]) == split(value), f"header {name}"
         else:
@@ -215,6 +220,11 @@ def _check_error(case: Case, conv: Converter, exc: ServiceError, base: type[Serv
     assert exc.message == case.case.get("errorMessage", "")
     members = conv.struct_dict(shape_name, exc, error=True) if shape_name else {}
     assert members == case.case.get("error", {})
+
+
+def test_auto_filled_tokens_are_uuid4() -> None:
+    # The cases run with a fixed token; this is what a client sends without the patch.
+    assert uuid.UUID(wire.new_token()).version == 4
 
 
 def test_every_case_has_a_unique_id() -> None:
