@@ -124,7 +124,8 @@ def cases(port: int) -> list[dict[str, Any]]:
                                              anonymous=not signed)
         recorder = aws_connectparticipant.Client(region=C.REGION, endpoint_url=endpoint,
                                                  credentials=creds, anonymous=not signed, transport=rec)
-        kw = {"participant_token": C.CPC_TOKEN, "type": ["WEBSOCKET", "CONNECTION_CREDENTIALS"]}
+        kw: dict[str, Any] = {"participant_token": C.CPC_TOKEN,
+                              "type": ["WEBSOCKET", "CONNECTION_CREDENTIALS"]}
         recorder.create_participant_connection(**kw)
         if signed:
             boto = boto3.client("connectparticipant", region_name=C.REGION, endpoint_url=endpoint,
@@ -147,26 +148,27 @@ def cases(port: int) -> list[dict[str, Any]]:
             "contenders": [*bare_contenders(port, rec.last, parse=True), ("generated", gen), ("boto3", b3)],
         })
 
-    rec = Recording(Urllib3Transport())
-    creds = aws_dynamodb.Credentials(C.ACCESS_KEY, C.SECRET_KEY)
-    ours = aws_dynamodb.Client(region=C.REGION, endpoint_url=endpoint, credentials=creds)
-    recorder = aws_dynamodb.Client(region=C.REGION, endpoint_url=endpoint, credentials=creds, transport=rec)
-    kw = C.generated_ddb_query_kwargs()
-    recorder.query(**kw)
-    boto = boto3.client("dynamodb", region_name=C.REGION, endpoint_url=endpoint,
-                        aws_access_key_id=C.ACCESS_KEY, aws_secret_access_key=C.SECRET_KEY)
+    q_rec = Recording(Urllib3Transport())
+    q_creds = aws_dynamodb.Credentials(C.ACCESS_KEY, C.SECRET_KEY)
+    q_ours = aws_dynamodb.Client(region=C.REGION, endpoint_url=endpoint, credentials=q_creds)
+    q_recorder = aws_dynamodb.Client(region=C.REGION, endpoint_url=endpoint, credentials=q_creds,
+                                     transport=q_rec)
+    q_kw = C.generated_ddb_query_kwargs()
+    q_recorder.query(**q_kw)
+    q_boto = boto3.client("dynamodb", region_name=C.REGION, endpoint_url=endpoint,
+                          aws_access_key_id=C.ACCESS_KEY, aws_secret_access_key=C.SECRET_KEY)
 
     def gen_q() -> Any:
-        return ours.query(**kw)
+        return q_ours.query(**q_kw)
 
     def b3_q() -> Any:
-        return boto.query(**C.DDB_QUERY)
+        return q_boto.query(**C.DDB_QUERY)
 
     assert gen_q().count == b3_q()["Count"] == C.DDB_ITEMS
-    assert rec.last is not None
+    assert q_rec.last is not None
     out.append({
         "name": f"DynamoDB Query, {C.DDB_ITEMS} items ({len(C.DDB_BODY) // 1024} KiB), SigV4-signed",
-        "contenders": [*bare_contenders(port, rec.last, parse=True), ("generated", gen_q), ("boto3", b3_q)],
+        "contenders": [*bare_contenders(port, q_rec.last, parse=True), ("generated", gen_q), ("boto3", b3_q)],
     })
     return out
 

@@ -142,7 +142,8 @@ def check_same(name: str, ours_req: HttpRequest, boto_req: Any, signed: bool) ->
     """Both clients must have put the same request on the wire (modulo agent/date/signature)."""
     ours_h = {k.lower(): v for k, v in ours_req.headers.items()}
     boto_h = {k.lower(): v.decode() if isinstance(v, bytes) else v for k, v in boto_req.headers.items()}
-    body_b = boto_req.body if isinstance(boto_req.body, bytes) else (boto_req.body or b"").encode()
+    raw_body: Any = boto_req.body
+    body_b = raw_body if isinstance(raw_body, bytes) else (raw_body or "").encode()
     import json
 
     problems = []
@@ -240,21 +241,21 @@ def breakdown(blocks: int) -> None:
         label = f"CreateParticipantConnection, {'signed' if signed else 'unsigned'}"
         rows.extend(_stage_rows(label, stages, blocks))
 
-    ours, _, transport, _ = ddb_clients()
+    q_client, _, q_transport, _ = ddb_clients()
     kwargs = C.generated_ddb_query_kwargs()
-    v = ddb_shapes.QueryInput(**kwargs)
-    resp = HttpResponse(200, transport.headers, transport.body)
-    op = aws_dynamodb.client._OP_Query
+    qv = ddb_shapes.QueryInput(**kwargs)
+    q_resp = HttpResponse(200, q_transport.headers, q_transport.body)
+    q_op = aws_dynamodb.client._OP_Query
     stages = [
-        ("whole call", lambda: ours.query(**kwargs)),
+        ("whole call", lambda: q_client.query(**kwargs)),
         ("build input shape", lambda: ddb_shapes.QueryInput(**kwargs)),
-        ("validate", lambda: ddb_serde._val_QueryInput(v, "", [])),
-        ("serialize", lambda: ddb_serde.ser_Query(v)),
-        ("_send (URL, sign, transport, retry)", lambda: ours._send(ddb_serde.ser_Query(v), op)),
-        ("  of which serialize again", lambda: ddb_serde.ser_Query(v)),
-        ("  of which sign()", _sign_stage(ours, ddb_serde.ser_Query(v))),
-        ("parse (json.loads + shapes)", lambda: ddb_serde.de_Query(resp)),
-        ("  of which json.loads alone", lambda: json.loads(transport.body)),
+        ("validate", lambda: ddb_serde._val_QueryInput(qv, "", [])),
+        ("serialize", lambda: ddb_serde.ser_Query(qv)),
+        ("_send (URL, sign, transport, retry)", lambda: q_client._send(ddb_serde.ser_Query(qv), q_op)),
+        ("  of which serialize again", lambda: ddb_serde.ser_Query(qv)),
+        ("  of which sign()", _sign_stage(q_client, ddb_serde.ser_Query(qv))),
+        ("parse (json.loads + shapes)", lambda: ddb_serde.de_Query(q_resp)),
+        ("  of which json.loads alone", lambda: json.loads(q_transport.body)),
     ]
     rows.extend(_stage_rows("DynamoDB Query, 100 items", stages, blocks))
     C.table(rows, ["case / stage", "median µs", "share of call"])

@@ -24,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def child_env() -> dict[str, str]:
 
 
 GNU_TIME = "/usr/bin/time"
-_RSS_FILE = C.BENCH / ".startup-rss.tmp"
+_RSS_FILE = Path(tempfile.gettempdir()) / f"awsgen-startup-rss-{os.getpid()}.txt"  # outside the tree
 
 
 def run_once(code: str, env: dict[str, str]) -> tuple[float, float]:

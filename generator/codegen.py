@@ -48,6 +48,8 @@ class Codegen:
     def annotation(self, shape_name: str, qual: str = "", member: Member | None = None,
                    streaming_io: bool = False) -> str:
         shape = self.shapes[shape_name]
+        if shape.event_stream:
+            return "_rt.StreamingBody"
         if shape.type in ("structure", "union"):
             return qual + shape.class_name
         if shape.type == "list":
@@ -84,6 +86,8 @@ class Codegen:
                 continue
             visited.add(name)
             shape = self.shapes[name]
+            if shape.event_stream:
+                continue  # event streams travel as raw streams for now: no classes behind them
             if shape.type in ("structure", "union"):
                 seen[name] = None
                 stack.extend(reversed([m.target for m in shape.members]))
@@ -96,6 +100,8 @@ class Codegen:
     # ----- JSON body serialization -------------------------------------------------
     def ser(self, m: Member, expr: str, depth: int = 0) -> str:
         shape = self.shapes[m.target]
+        if shape.event_stream:
+            return f"_rt.event_stream_unsupported({pylit(m.name)})"
         t = shape.type
         if t in ("string", "integer", "long", "boolean", "document"):
             return expr
@@ -138,6 +144,8 @@ class Codegen:
     # ----- JSON body parsing -------------------------------------------------------
     def de(self, m: Member, expr: str, depth: int = 0) -> str:
         shape = self.shapes[m.target]
+        if shape.event_stream:
+            return f"_rt.event_stream_unsupported({pylit(m.name)})"
         t = shape.type
         if t == "string":
             return f"_s.{shape.class_name}(_rt.p_str({expr}))" if shape.enum else f"_rt.p_str({expr})"
@@ -187,6 +195,9 @@ class Codegen:
     def validate(self, m: Member, expr: str, path: str, code: Code, indent: int, depth: int = 0) -> None:
         """Statements appending problems about value ``expr`` (not None) to ``e``."""
         shape = self.shapes[m.target]
+        if shape.event_stream:
+            code.add(indent, "pass")
+            return
         t = shape.type
         bad = lambda what: f"e.append({path} + {pylit(': ' + what)})"  # noqa: E731
         if m.jsonvalue and m.location == "header":

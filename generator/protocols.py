@@ -216,7 +216,7 @@ def _rest_json_parse(view: PackageView, op: Operation) -> str:
                         f"for hk, hv in r.headers.items() if hk.lower().startswith({pylit(prefix)})}} or None")
     if payload is not None:
         target = view.shapes[payload.target]
-        if target.type == "blob" and target.streaming:
+        if (target.type == "blob" and target.streaming) or target.event_stream:
             code.add(1, f"o.{payload.py_name} = _rt.StreamingBody(r.raw) if r.raw is not None else _rt.StreamingBody(_rt.BytesReader(r.body))")
         elif target.type == "blob":
             code.add(1, f"o.{payload.py_name} = r.body if r.body else None")

@@ -261,7 +261,10 @@ class PackageView:
                         }
                     )
             out_shape = self.shapes[op.output] if op.output else None
-            streaming = bool(out_shape and out_shape.payload and self.shapes[out_shape.payload_member.target].streaming)  # type: ignore[union-attr]
+            payload_target = (
+                self.shapes[out_shape.payload_member.target] if out_shape and out_shape.payload_member else None
+            )
+            streaming = bool(payload_target and (payload_target.streaming or payload_target.event_stream))
             views.append(
                 {
                     "name": op.name,

@@ -83,6 +83,10 @@ class LocalServer:
         raw = body if isinstance(body, bytes) else json.dumps(body if body is not None else {}).encode()
         self.replies.append(Reply(status, {"Content-Type": "application/json", **(headers or {})}, raw))
 
+    def reply_raw(self, raw: bytes) -> None:
+        """Answer the next request with these exact bytes, then close the connection."""
+        self.replies.append(Reply(raw=raw))
+
     @property
     def last(self) -> Recorded:
         return self.requests[-1]

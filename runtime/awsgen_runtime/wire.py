@@ -454,3 +454,8 @@ def BytesReader(data: bytes) -> Any:  # noqa: N802 - reads like a class at call 
     import io
 
     return io.BytesIO(data)
+
+
+def event_stream_unsupported(member: str) -> Any:
+    """Event streams are not generated yet; a JSON-protocol event stream cannot be read."""
+    raise WireTypeError(f"{member}: event streams are not supported by this client yet")

@@ -9,6 +9,7 @@ with an unchanged generator only imports them.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib
 import json
@@ -116,7 +117,8 @@ def _move_legacy_traits(op: dict[str, Any], shapes: dict[str, Any]) -> None:
                     member[trait] = target[trait]
 
 
-def load_cases() -> list[Case]:
+@functools.cache
+def load_cases() -> tuple[Case, ...]:
     root = protocol_tests_dir()
     out: list[Case] = []
     for file, direction in FILES:
@@ -135,7 +137,7 @@ def load_cases() -> list[Case]:
                         model_text=json.dumps(model, separators=(",", ":")),  # member order matters
                     )
                 )
-    return out
+    return tuple(out)
 
 
 # ----- generated packages ------------------------------------------------------------

@@ -119,7 +119,8 @@ def _run_input(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     _check_headers(case, sent, expected, input_shape)
     if "body" in expected:
         _check_body(sent.body, expected["body"])
-    if sent.headers.get("Content-Encoding", "").endswith("gzip"):
+    encoding = {k.lower(): v for k, v in sent.headers.items()}.get("content-encoding", "")
+    if encoding.endswith("gzip"):
         json.loads(gzip.decompress(sent.body))  # the compressed body is whole JSON
     if "host" in expected:
         host = expected["host"]

@@ -53,8 +53,8 @@ def test_wrong_types_in_lists_and_numbers(client, server) -> None:
 
 
 def test_truncated_body(client, server) -> None:
-    server.replies.append(__import__("conftest").Reply(
-        raw=b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"Websocket\": {\"Ur"))
+    server.reply_raw(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"Websocket\": {\"Ur")
     with pytest.raises(AwsGenError) as info:
         client.create_participant_connection(participant_token="t")
     assert isinstance(info.value, (TransportError, ResponseParseError))

@@ -1,0 +1,1 @@
+"""Differential tests: generated clients against botocore's serializers and parsers."""

@@ -1,0 +1,290 @@
+"""Hypothesis strategies for botocore-format shapes, and their conversion to client arguments.
+
+A strategy draws a *member-name dict*: what a boto3 user passes to botocore (and what
+botocore's parsers return). Structures are dicts keyed by member name, timestamps are
+aware datetimes with whole-millisecond precision, blobs are bytes, documents are small
+JSON values and a union has exactly one member set. The model's constraints are
+honoured: required members, min/max lengths and item counts, numeric ranges and enums.
+Recursion is bounded: below ``max_depth`` only required members and minimum counts are
+drawn, and nested structures draw at most ``max_optional`` optional members.
+
+Where a value is bound on the wire decides which characters a string may hold: URI
+labels are never empty, header values are printable ASCII, host labels are DNS labels.
+Patterns are not honoured (neither botocore nor the generated clients check them).
+
+:func:`to_kwargs` turns a member-name dict into the keyword arguments of a generated
+client's method, with the compliance tests' converter (snake_case names, nested
+structures as ``<package>.shapes.<Shape>`` instances).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import ModuleType
+from typing import Any
+
+from hypothesis import strategies as st
+
+UTC = dt.timezone.utc
+
+# Where a value goes on the wire.
+BODY = "body"
+URI = "uri"  # a URI label
+GREEDY = "greedy"  # a greedy URI label ({Name+})
+QUERY = "query"
+HEADER = "header"
+HEADER_MAP = "headers"  # a map bound with location "headers" (a header-name prefix)
+HOST = "host"  # a hostLabel member (expanded into the host name)
+STATUS = "status"  # the HTTP status code of a response
+
+_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F))
+_PRINTABLE_NO_SPACE = _PRINTABLE[1:]
+# Any Unicode scalar value that UTF-8 can encode (no lone surrogates).
+_TEXT_CHARS = st.characters(codec="utf-8")
+_HEADER_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
+_HOST_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+_MIN_TS = dt.datetime(1970, 1, 1)
+_MAX_TS = dt.datetime(2100, 1, 1)
+
+
+def timestamps() -> st.SearchStrategy[dt.datetime]:
+    """Aware UTC datetimes with whole-millisecond precision."""
+    return st.datetimes(min_value=_MIN_TS, max_value=_MAX_TS).map(
+        lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=UTC)
+    )
+
+
+def _json_leaves() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(_TEXT_CHARS, max_size=6),
+    )
+
+
+def documents(*, top_level_null: bool = False, containers_only: bool = False) -> st.SearchStrategy[Any]:
+    """Small JSON values. ``None`` at the top means "member not set" in both APIs, so
+    it is drawn only inside containers unless asked for."""
+    inner = st.recursive(
+        _json_leaves(),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(_TEXT_CHARS, max_size=5), c, max_size=3),
+        max_leaves=6,
+    )
+    containers = st.lists(inner, max_size=3) | st.dictionaries(st.text(_TEXT_CHARS, max_size=5), inner, max_size=3)
+    if containers_only:
+        return containers
+    return inner if top_level_null else inner.filter(lambda v: v is not None)
+
+
+class ShapeStrategies:
+    """Strategies for the shapes of one model (the raw ``service-2.json`` dict)."""
+
+    def __init__(
+        self,
+        model: dict[str, Any],
+        *,
+        protocol: str,
+        max_depth: int = 3,
+        max_items: int = 2,
+        max_text: int = 10,
+        max_optional: int = 3,
+    ) -> None:
+        self.shapes: dict[str, Any] = model["shapes"]
+        self.operations: dict[str, Any] = model["operations"]
+        self.rest = protocol.startswith("rest")
+        self.max_depth = max_depth
+        self.max_items = max_items
+        self.max_text = max_text
+        self.max_optional = max_optional
+        self._memo: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
+
+    # ----- top level ------------------------------------------------------------------
+    def operation_input(self, operation: str) -> st.SearchStrategy[dict[str, Any]]:
+        op = self.operations[operation]
+        shape_name = (op.get("input") or {}).get("shape")
+        if shape_name is None:
+            return st.just({})
+        uri = (op.get("http") or {}).get("requestUri", "/")
+        greedy = {m[:-1] for m in re.findall(r"{([^}]*)}", uri) if m.endswith("+")}
+        return self._top(shape_name, "in", greedy)
+
+    def operation_output(self, operation: str) -> st.SearchStrategy[dict[str, Any]]:
+        op = self.operations[operation]
+        shape_name = (op.get("output") or {}).get("shape")
+        if shape_name is None:
+            return st.just({})
+        return self._top(shape_name, "out", set())
+
+    def _where(self, name: str, member: dict[str, Any], greedy: set[str]) -> str:
+        if not self.rest:
+            return BODY
+        if member.get("hostLabel"):
+            return HOST
+        loc = member.get("location")
+        if loc == "uri":
+            return GREEDY if member.get("locationName", name) in greedy else URI
+        return {"querystring": QUERY, "header": HEADER, "headers": HEADER_MAP, "statusCode": STATUS}.get(loc or "", BODY)
+
+    def _top(self, shape_name: str, direction: str, greedy: set[str]) -> st.SearchStrategy[dict[str, Any]]:
+        shape = self.shapes[shape_name]
+        if shape.get("union"):
+            return self.value(shape_name, 0, BODY, direction)
+        required = set(shape.get("required", ()))
+        req: dict[str, st.SearchStrategy[Any]] = {}
+        opt: dict[str, st.SearchStrategy[Any]] = {}
+        for name, member in shape.get("members", {}).items():
+            where = self._where(name, member, greedy)
+            if member.get("hostLabel"):
+                where = HOST  # expanded into the host for every protocol
+            s = self._member(member, 1, where, direction)
+            # Idempotency tokens are always passed explicitly, so that both sides send the same.
+            if name in required or (direction == "in" and member.get("idempotencyToken")) or where in (URI, GREEDY, HOST):
+                req[name] = s
+            else:
+                opt[name] = s
+        return st.fixed_dictionaries(req, optional=opt)
+
+    def _member(self, member: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
+        jsonvalue = bool(member.get("jsonvalue") or self.shapes[member["shape"]].get("jsonvalue"))
+        return self.value(member["shape"], depth, where, direction, jsonvalue)
+
+    # ----- any shape ------------------------------------------------------------------
+    def value(
+        self, shape_name: str, depth: int, where: str = BODY, direction: str = "in", jsonvalue: bool = False
+    ) -> st.SearchStrategy[Any]:
+        key = (shape_name, min(depth, self.max_depth + 8), where, direction, jsonvalue)
+        s = self._memo.get(key)
+        if s is None:
+            s = self._build(shape_name, depth, where, direction, jsonvalue)
+            self._memo[key] = s
+        return s
+
+    def _build(self, shape_name: str, depth: int, where: str, direction: str, jsonvalue: bool) -> st.SearchStrategy[Any]:
+        shape = self.shapes[shape_name]
+        t = shape["type"]
+        if depth > self.max_depth + 6:
+            return st.nothing()  # a chain of required members that never ends
+        if t == "structure":
+            return self._structure(shape, depth, direction)
+        if t == "list":
+            return self._list(shape, depth, where, direction)
+        if t == "map":
+            return self._map(shape, depth, where, direction)
+        if t in ("string", "character"):
+            return self._string(shape, where, direction, jsonvalue)
+        if t in ("integer", "long"):
+            lo, hi = _RANGES[t]
+            lo = max(lo, int(shape.get("min", lo)))
+            hi = min(hi, int(shape.get("max", hi)))
+            if where == STATUS:
+                lo, hi = max(lo, 200), min(hi, 299)
+            return st.integers(lo, hi)
+        if t in ("float", "double"):
+            lo, hi = shape.get("min"), shape.get("max")
+            if lo is None and hi is None:
+                return st.floats()
+            return st.floats(
+                min_value=None if lo is None else float(lo),
+                max_value=None if hi is None else float(hi),
+                allow_nan=False,
+            )
+        if t == "boolean":
+            return st.booleans()
+        if t == "blob":
+            lo = int(shape.get("min", 0))
+            hi = min(int(shape.get("max", lo + self.max_text)), lo + self.max_text)
+            return st.binary(min_size=lo, max_size=max(lo, hi))
+        if t == "timestamp":
+            return timestamps()
+        raise ValueError(f"shape {shape_name}: unknown type {t!r}")
+
+    def _sizes(self, shape: dict[str, Any], depth: int, cap: int, at_least: int = 0) -> tuple[int, int]:
+        lo = max(int(shape.get("min", 0)), at_least)
+        hi = lo if depth > self.max_depth else lo + cap
+        if "max" in shape:
+            hi = min(hi, int(shape["max"]))
+        return lo, max(lo, hi)
+
+    def _string(self, shape: dict[str, Any], where: str, direction: str, jsonvalue: bool) -> st.SearchStrategy[Any]:
+        if shape.get("enum"):
+            return st.sampled_from(shape["enum"])
+        if jsonvalue and where == HEADER:
+            # A JSON value header: botocore sends any JSON-serialisable object; users pass
+            # objects or arrays (e.g. Lex session attributes).
+            return documents(containers_only=True)
+        lo, hi = self._sizes(shape, 0, self.max_text, 1 if where in (URI, GREEDY, HOST) else 0)
+        if shape.get("type") == "character":
+            lo, hi = 1, 1
+        if where == HOST:
+            hi = max(hi, lo)
+            return st.from_regex(_HOST_LABEL, fullmatch=True).filter(lambda s: lo <= len(s) <= hi)
+        if where in (HEADER, HEADER_MAP):
+            # Header values are printable ASCII. In responses, leading and trailing
+            # whitespace is not part of a field value (RFC 9110), so none is drawn.
+            alphabet = _PRINTABLE if direction == "in" else _PRINTABLE_NO_SPACE
+            return st.text(alphabet=alphabet, min_size=lo, max_size=hi)
+        return st.text(_TEXT_CHARS, min_size=lo, max_size=hi)
+
+    def _list(self, shape: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
+        member = shape["member"]
+        lo, hi = self._sizes(shape, depth, self.max_items)
+        item_where = where
+        items = st.deferred(lambda: self._member(member, depth + 1, item_where, direction))
+        if where == HEADER:
+            # An empty item cannot be told apart from no item in a header list.
+            items = items.filter(lambda v: v != "")
+        if self.shapes[member["shape"]]["type"] == "structure" and self.shapes[member["shape"]].get("document"):
+            items = items.filter(lambda v: v is not None)
+        return st.lists(items, min_size=lo, max_size=hi)
+
+    def _map(self, shape: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
+        lo, hi = self._sizes(shape, depth, self.max_items)
+        if where == HEADER_MAP:
+            keys: st.SearchStrategy[Any] = _HEADER_NAME
+        else:
+            key_where = QUERY if where == QUERY else BODY
+            keys = self.value(shape["key"]["shape"], depth + 1, key_where, direction)
+            if where == QUERY:
+                keys = keys.filter(lambda k: k != "")
+        values = st.deferred(lambda: self._member(shape["value"], depth + 1, where, direction))
+        return st.dictionaries(keys, values, min_size=lo, max_size=hi)
+
+    def _structure(self, shape: dict[str, Any], depth: int, direction: str) -> st.SearchStrategy[Any]:
+        if shape.get("document"):
+            return documents()
+        members: dict[str, Any] = shape.get("members", {})
+
+        def member(name: str) -> st.SearchStrategy[Any]:
+            ref = members[name]
+            return st.deferred(lambda: self._member(ref, depth + 1, BODY, direction))
+
+        if shape.get("union"):
+            names = list(members)
+            if depth > self.max_depth:
+                # Prefer variants that do not nest further, when there are any.
+                flat = [n for n in names if self.shapes[members[n]["shape"]]["type"] not in ("structure", "list", "map")]
+                names = flat or names
+            return st.one_of([st.fixed_dictionaries({n: member(n)}) for n in names])
+        required = set(shape.get("required", ()))
+        req = {n: member(n) for n in members if n in required or (direction == "in" and members[n].get("idempotencyToken"))}
+        optional = [n for n in members if n not in req]
+        if depth > self.max_depth or not optional:
+            return st.fixed_dictionaries(req)
+        chosen = st.lists(st.sampled_from(optional), max_size=min(self.max_optional, len(optional)), unique=True)
+        return chosen.flatmap(lambda names: st.fixed_dictionaries({**req, **{n: member(n) for n in names}}))
+
+
+# ----- member-name dict -> generated client arguments --------------------------------
+
+
+def to_kwargs(package: ModuleType, model: dict[str, Any], operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of the generated method for a member-name dict."""
+    from tests.compliance.convert import Converter
+
+    input_shape = (model["operations"][operation].get("input") or {}).get("shape")
+    return Converter(model["shapes"], package).kwargs(input_shape, params)
