@@ -45,7 +45,14 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
+    def _at_item_start(self) -> bool:
+        """True right after a list-item marker, where a paragraph must not break the line."""
+        text = "".join(self.parts[-4:])
+        return re.search(r"\n- [ \t]*$", text) is not None
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and self._at_item_start():
+            return
         if tag in ("p", "ul", "ol", "br", "note", "important", "dl"):
             self.parts.append("\n\n")
         elif tag == "li":
@@ -54,8 +61,10 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("p", "ul", "ol", "note", "important"):
+        if tag in ("ul", "ol", "note", "important"):
             self.parts.append("\n\n")
+        elif tag == "p":
+            self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -107,11 +116,17 @@ def docstring(doc: str, indent: str = "    ", width: int = 84) -> str:
     while out and not out[-1]:
         out.pop()
     safe = "\n".join(out).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if safe.endswith('"'):
+    if safe.endswith('"') and _unescaped_at_end(safe):
         safe = safe[:-1] + '\\"'
     if safe.startswith('"'):
         safe = '\\"' + safe[1:]
     return safe.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
+
+
+def _unescaped_at_end(text: str) -> bool:
+    """Whether the last character is not escaped (preceded by an even run of backslashes)."""
+    run = len(text) - 1 - len(text[:-1].rstrip("\\"))
+    return run % 2 == 0
 
 
 def comment(text: str) -> str:

@@ -1109,22 +1109,14 @@ class SendEventRequest(_Shape):
     Attributes:
         content_type: The content type of the request. Supported types are:
 
-            -
+            - application/vnd.amazonaws.connect.event.typing
 
-            application/vnd.amazonaws.connect.event.typing
+            - application/vnd.amazonaws.connect.event.connection.acknowledged (is no
+              longer maintained since December 31, 2024)
 
-            -
+            - application/vnd.amazonaws.connect.event.message.delivered
 
-            application/vnd.amazonaws.connect.event.connection.acknowledged (is no
-            longer maintained since December 31, 2024)
-
-            -
-
-            application/vnd.amazonaws.connect.event.message.delivered
-
-            -
-
-            application/vnd.amazonaws.connect.event.message.read
+            - application/vnd.amazonaws.connect.event.message.read
         content: The content of the event to be sent (for example, message text). For
             content related to message receipts, this is supported in the form of a
             JSON string.
@@ -1219,20 +1211,14 @@ class SendMessageRequest(_Shape):
             contacts, only text/plain is supported.
         content: The content of the message.
 
-            -
+            - For text/plain and text/markdown, the Length Constraints are Minimum of
+              1, Maximum of 1024.
 
-            For text/plain and text/markdown, the Length Constraints are Minimum of
-            1, Maximum of 1024.
+            - For application/json, the Length Constraints are Minimum of 1, Maximum
+              of 12000.
 
-            -
-
-            For application/json, the Length Constraints are Minimum of 1, Maximum
-            of 12000.
-
-            -
-
-            For application/vnd.amazonaws.connect.message.interactive.response, the
-            Length Constraints are Minimum of 1, Maximum of 12288.
+            - For application/vnd.amazonaws.connect.message.interactive.response, the
+              Length Constraints are Minimum of 1, Maximum of 12288.
         client_token: A unique, case-sensitive identifier that you provide to ensure the
             idempotency of the request. If not provided, the Amazon Web Services SDK
             populates this field. For more information about idempotency, see Making

@@ -312,38 +312,26 @@ class DynamoDBClient(_BaseClient):
                 Each element in the map of items to retrieve consists of the
                 following:
 
-                -
+                - ConsistentRead - If true, a strongly consistent read is used; if
+                  false (the default), an eventually consistent read is used.
 
-                ConsistentRead - If true, a strongly consistent read is used; if
-                false (the default), an eventually consistent read is used.
+                - ExpressionAttributeNames - One or more substitution tokens for
+                  attribute names in the ProjectionExpression parameter. The following
+                  are some use cases for using ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                ExpressionAttributeNames - One or more substitution tokens for
-                attribute names in the ProjectionExpression parameter. The following
-                are some use cases for using ExpressionAttributeNames:
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
-
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -351,16 +339,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -368,20 +352,16 @@ class DynamoDBClient(_BaseClient):
                 For more information about expression attribute names, see Accessing
                 Item Attributes in the Amazon DynamoDB Developer Guide.
 
-                -
+                - Keys - An array of primary key attribute values that define specific
+                  items in the table. For each primary key, you must provide all of
+                  the key attributes. For example, with a simple primary key, you only
+                  need to provide the partition key value. For a composite key, you
+                  must provide both the partition key value and the sort key value.
 
-                Keys - An array of primary key attribute values that define specific
-                items in the table. For each primary key, you must provide all of
-                the key attributes. For example, with a simple primary key, you only
-                need to provide the partition key value. For a composite key, you
-                must provide both the partition key value and the sort key value.
-
-                -
-
-                ProjectionExpression - A string that identifies one or more
-                attributes to retrieve from the table. These attributes can include
-                scalars, sets, or elements of a JSON document. The attributes in the
-                expression must be separated by commas.
+                - ProjectionExpression - A string that identifies one or more
+                  attributes to retrieve from the table. These attributes can include
+                  scalars, sets, or elements of a JSON document. The attributes in the
+                  expression must be separated by commas.
 
                 If no attribute names are specified, then all attributes are
                 returned. If any of the requested attributes are not found, they do
@@ -390,11 +370,9 @@ class DynamoDBClient(_BaseClient):
                 For more information, see Accessing Item Attributes in the Amazon
                 DynamoDB Developer Guide.
 
-                -
-
-                AttributesToGet - This is a legacy parameter. Use
-                ProjectionExpression instead. For more information, see
-                AttributesToGet in the Amazon DynamoDB Developer Guide.
+                - AttributesToGet - This is a legacy parameter. Use
+                  ProjectionExpression instead. For more information, see
+                  AttributesToGet in the Amazon DynamoDB Developer Guide.
             return_consumed_capacity:
 
         Raises:
@@ -487,77 +465,53 @@ class DynamoDBClient(_BaseClient):
         If one or more of the following is true, DynamoDB rejects the entire batch
         write operation:
 
-        -
+        - One or more tables specified in the BatchWriteItem request does not exist.
 
-        One or more tables specified in the BatchWriteItem request does not exist.
+        - Primary key attributes specified on an item in the request do not match
+          those in the corresponding table's primary key schema.
 
-        -
+        - You try to perform multiple operations on the same item in the same
+          BatchWriteItem request. For example, you cannot put and delete the same item
+          in the same BatchWriteItem request.
 
-        Primary key attributes specified on an item in the request do not match
-        those in the corresponding table's primary key schema.
+        - Your request contains at least two items with identical hash and range keys
+          (which essentially is two put operations).
 
-        -
+        - There are more than 25 requests in the batch.
 
-        You try to perform multiple operations on the same item in the same
-        BatchWriteItem request. For example, you cannot put and delete the same item
-        in the same BatchWriteItem request.
+        - Any individual item in a batch exceeds 400 KB.
 
-        -
+        - The total request size exceeds 16 MB.
 
-        Your request contains at least two items with identical hash and range keys
-        (which essentially is two put operations).
-
-        -
-
-        There are more than 25 requests in the batch.
-
-        -
-
-        Any individual item in a batch exceeds 400 KB.
-
-        -
-
-        The total request size exceeds 16 MB.
-
-        -
-
-        Any individual items with keys exceeding the key length limits. For a
-        partition key, the limit is 2048 bytes and for a sort key, the limit is 1024
-        bytes.
+        - Any individual items with keys exceeding the key length limits. For a
+          partition key, the limit is 2048 bytes and for a sort key, the limit is 1024
+          bytes.
 
         Args:
             request_items: A map of one or more table names or table ARNs and, for each table,
                 a list of operations to be performed (DeleteRequest or PutRequest).
                 Each element in the map consists of the following:
 
-                -
+                - DeleteRequest - Perform a DeleteItem operation on the specified
+                  item. The item to be deleted is identified by a Key subelement:
 
-                DeleteRequest - Perform a DeleteItem operation on the specified
-                item. The item to be deleted is identified by a Key subelement:
+                - Key - A map of primary key attribute values that uniquely identify
+                  the item. Each entry in this map consists of an attribute name and
+                  an attribute value. For each primary key, you must provide all of
+                  the key attributes. For example, with a simple primary key, you only
+                  need to provide a value for the partition key. For a composite
+                  primary key, you must provide values for both the partition key and
+                  the sort key.
 
-                -
+                - PutRequest - Perform a PutItem operation on the specified item. The
+                  item to be put is identified by an Item subelement:
 
-                Key - A map of primary key attribute values that uniquely identify
-                the item. Each entry in this map consists of an attribute name and
-                an attribute value. For each primary key, you must provide all of
-                the key attributes. For example, with a simple primary key, you only
-                need to provide a value for the partition key. For a composite
-                primary key, you must provide values for both the partition key and
-                the sort key.
-
-                -
-
-                PutRequest - Perform a PutItem operation on the specified item. The
-                item to be put is identified by an Item subelement:
-
-                -
-
-                Item - A map of attributes and their values. Each entry in this map
-                consists of an attribute name and an attribute value. Attribute
-                values must not be null; string and binary type attributes must have
-                lengths greater than zero; and set type attributes must not be
-                empty. Requests that contain empty values are rejected with a
-                ValidationException exception.
+                - Item - A map of attributes and their values. Each entry in this map
+                  consists of an attribute name and an attribute value. Attribute
+                  values must not be null; string and binary type attributes must have
+                  lengths greater than zero; and set type attributes must not be
+                  empty. Requests that contain empty values are rejected with a
+                  ValidationException exception.
 
                 If you specify any attributes that are part of an index key, then
                 the data types for those attributes must match those of the schema
@@ -619,21 +573,13 @@ class DynamoDBClient(_BaseClient):
 
         Along with data, the following are also included on the backups:
 
-        -
+        - Global secondary indexes (GSIs)
 
-        Global secondary indexes (GSIs)
+        - Local secondary indexes (LSIs)
 
-        -
+        - Streams
 
-        Local secondary indexes (LSIs)
-
-        -
-
-        Streams
-
-        -
-
-        Provisioned read and write capacity
+        - Provisioned read and write capacity
 
         Args:
             table_name: The name of the table. You can also provide the Amazon Resource Name
@@ -683,46 +629,30 @@ class DynamoDBClient(_BaseClient):
         If you want to add a new replica table to a global table, each of the
         following conditions must be true:
 
-        -
+        - The table must have the same primary key as all of the other replicas.
 
-        The table must have the same primary key as all of the other replicas.
+        - The table must have the same name as all of the other replicas.
 
-        -
+        - The table must have DynamoDB Streams enabled, with the stream containing
+          both the new and the old images of the item.
 
-        The table must have the same name as all of the other replicas.
-
-        -
-
-        The table must have DynamoDB Streams enabled, with the stream containing
-        both the new and the old images of the item.
-
-        -
-
-        None of the replica tables in the global table can contain any data.
+        - None of the replica tables in the global table can contain any data.
 
         If global secondary indexes are specified, then the following conditions
         must also be met:
 
-        -
+        - The global secondary indexes must have the same name.
 
-        The global secondary indexes must have the same name.
-
-        -
-
-        The global secondary indexes must have the same hash key and sort key (if
-        present).
+        - The global secondary indexes must have the same hash key and sort key (if
+          present).
 
         If local secondary indexes are specified, then the following conditions must
         also be met:
 
-        -
+        - The local secondary indexes must have the same name.
 
-        The local secondary indexes must have the same name.
-
-        -
-
-        The local secondary indexes must have the same hash key and sort key (if
-        present).
+        - The local secondary indexes must have the same hash key and sort key (if
+          present).
 
         Write capacity settings should be set consistently across your replica
         tables and secondary indexes. DynamoDB strongly recommends enabling auto
@@ -806,21 +736,13 @@ class DynamoDBClient(_BaseClient):
 
                 Each KeySchemaElement in the array is composed of:
 
-                -
+                - AttributeName - The name of this key attribute.
 
-                AttributeName - The name of this key attribute.
+                - KeyType - The role that the key attribute will assume:
 
-                -
+                - HASH - partition key
 
-                KeyType - The role that the key attribute will assume:
-
-                -
-
-                HASH - partition key
-
-                -
-
-                RANGE - sort key
+                - RANGE - sort key
 
                 The partition key of an item is also known as its hash attribute.
                 The term "hash attribute" derives from the DynamoDB usage of an
@@ -849,123 +771,85 @@ class DynamoDBClient(_BaseClient):
 
                 Each local secondary index in the array includes the following:
 
-                -
+                - IndexName - The name of the local secondary index. Must be unique
+                  only for this table.
 
-                IndexName - The name of the local secondary index. Must be unique
-                only for this table.
+                - KeySchema - Specifies the key schema for the local secondary index.
+                  The key schema must begin with the same partition key as the table.
 
-                -
+                - Projection - Specifies attributes that are copied (projected) from
+                  the table into the index. These are in addition to the primary key
+                  attributes and index key attributes, which are automatically
+                  projected. Each attribute specification is composed of:
 
-                KeySchema - Specifies the key schema for the local secondary index.
-                The key schema must begin with the same partition key as the table.
+                - ProjectionType - One of the following:
 
-                -
+                - KEYS_ONLY - Only the index and primary keys are projected into the
+                  index.
 
-                Projection - Specifies attributes that are copied (projected) from
-                the table into the index. These are in addition to the primary key
-                attributes and index key attributes, which are automatically
-                projected. Each attribute specification is composed of:
+                - INCLUDE - Only the specified table attributes are projected into the
+                  index. The list of projected attributes is in NonKeyAttributes.
 
-                -
+                - ALL - All of the table attributes are projected into the index.
 
-                ProjectionType - One of the following:
-
-                -
-
-                KEYS_ONLY - Only the index and primary keys are projected into the
-                index.
-
-                -
-
-                INCLUDE - Only the specified table attributes are projected into the
-                index. The list of projected attributes is in NonKeyAttributes.
-
-                -
-
-                ALL - All of the table attributes are projected into the index.
-
-                -
-
-                NonKeyAttributes - A list of one or more non-key attribute names
-                that are projected into the secondary index. The total count of
-                attributes provided in NonKeyAttributes, summed across all of the
-                secondary indexes, must not exceed 100. If you project the same
-                attribute into two different indexes, this counts as two distinct
-                attributes when determining the total. This limit only applies when
-                you specify the ProjectionType of INCLUDE. You still can specify the
-                ProjectionType of ALL to project all attributes from the source
-                table, even if the table has more than 100 attributes.
+                - NonKeyAttributes - A list of one or more non-key attribute names
+                  that are projected into the secondary index. The total count of
+                  attributes provided in NonKeyAttributes, summed across all of the
+                  secondary indexes, must not exceed 100. If you project the same
+                  attribute into two different indexes, this counts as two distinct
+                  attributes when determining the total. This limit only applies when
+                  you specify the ProjectionType of INCLUDE. You still can specify the
+                  ProjectionType of ALL to project all attributes from the source
+                  table, even if the table has more than 100 attributes.
             global_secondary_indexes: One or more global secondary indexes (the maximum is 20) to be
                 created on the table. Each global secondary index in the array
                 includes the following:
 
-                -
+                - IndexName - The name of the global secondary index. Must be unique
+                  only for this table.
 
-                IndexName - The name of the global secondary index. Must be unique
-                only for this table.
+                - KeySchema - Specifies the key schema for the global secondary index.
+                  Each global secondary index supports up to 4 partition keys and up
+                  to 4 sort keys.
 
-                -
+                - Projection - Specifies attributes that are copied (projected) from
+                  the table into the index. These are in addition to the primary key
+                  attributes and index key attributes, which are automatically
+                  projected. Each attribute specification is composed of:
 
-                KeySchema - Specifies the key schema for the global secondary index.
-                Each global secondary index supports up to 4 partition keys and up
-                to 4 sort keys.
+                - ProjectionType - One of the following:
 
-                -
+                - KEYS_ONLY - Only the index and primary keys are projected into the
+                  index.
 
-                Projection - Specifies attributes that are copied (projected) from
-                the table into the index. These are in addition to the primary key
-                attributes and index key attributes, which are automatically
-                projected. Each attribute specification is composed of:
+                - INCLUDE - Only the specified table attributes are projected into the
+                  index. The list of projected attributes is in NonKeyAttributes.
 
-                -
+                - ALL - All of the table attributes are projected into the index.
 
-                ProjectionType - One of the following:
+                - NonKeyAttributes - A list of one or more non-key attribute names
+                  that are projected into the secondary index. The total count of
+                  attributes provided in NonKeyAttributes, summed across all of the
+                  secondary indexes, must not exceed 100. If you project the same
+                  attribute into two different indexes, this counts as two distinct
+                  attributes when determining the total. This limit only applies when
+                  you specify the ProjectionType of INCLUDE. You still can specify the
+                  ProjectionType of ALL to project all attributes from the source
+                  table, even if the table has more than 100 attributes.
 
-                -
-
-                KEYS_ONLY - Only the index and primary keys are projected into the
-                index.
-
-                -
-
-                INCLUDE - Only the specified table attributes are projected into the
-                index. The list of projected attributes is in NonKeyAttributes.
-
-                -
-
-                ALL - All of the table attributes are projected into the index.
-
-                -
-
-                NonKeyAttributes - A list of one or more non-key attribute names
-                that are projected into the secondary index. The total count of
-                attributes provided in NonKeyAttributes, summed across all of the
-                secondary indexes, must not exceed 100. If you project the same
-                attribute into two different indexes, this counts as two distinct
-                attributes when determining the total. This limit only applies when
-                you specify the ProjectionType of INCLUDE. You still can specify the
-                ProjectionType of ALL to project all attributes from the source
-                table, even if the table has more than 100 attributes.
-
-                -
-
-                ProvisionedThroughput - The provisioned throughput settings for the
-                global secondary index, consisting of read and write capacity units.
+                - ProvisionedThroughput - The provisioned throughput settings for the
+                  global secondary index, consisting of read and write capacity units.
             billing_mode: Controls how you are charged for read and write throughput and how
                 you manage capacity. This setting can be changed later.
 
-                -
+                - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most
+                  DynamoDB workloads. PAY_PER_REQUEST sets the billing mode to
+                  On-demand capacity mode.
 
-                PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most
-                DynamoDB workloads. PAY_PER_REQUEST sets the billing mode to
-                On-demand capacity mode.
-
-                -
-
-                PROVISIONED - We recommend using PROVISIONED for steady workloads
-                with predictable growth where capacity requirements can be reliably
-                forecasted. PROVISIONED sets the billing mode to Provisioned
-                capacity mode.
+                - PROVISIONED - We recommend using PROVISIONED for steady workloads
+                  with predictable growth where capacity requirements can be reliably
+                  forecasted. PROVISIONED sets the billing mode to Provisioned
+                  capacity mode.
             provisioned_throughput: Represents the provisioned throughput settings for a specified table
                 or index. The settings can be modified using the UpdateTable
                 operation.
@@ -980,36 +864,24 @@ class DynamoDBClient(_BaseClient):
             stream_specification: The settings for DynamoDB Streams on the table. These settings
                 consist of:
 
-                -
+                - StreamEnabled - Indicates whether DynamoDB Streams is to be enabled
+                  (true) or disabled (false).
 
-                StreamEnabled - Indicates whether DynamoDB Streams is to be enabled
-                (true) or disabled (false).
+                - StreamViewType - When an item in the table is modified,
+                  StreamViewType determines what information is written to the table's
+                  stream. Valid values for StreamViewType are:
 
-                -
+                - KEYS_ONLY - Only the key attributes of the modified item are written
+                  to the stream.
 
-                StreamViewType - When an item in the table is modified,
-                StreamViewType determines what information is written to the table's
-                stream. Valid values for StreamViewType are:
+                - NEW_IMAGE - The entire item, as it appears after it was modified, is
+                  written to the stream.
 
-                -
+                - OLD_IMAGE - The entire item, as it appeared before it was modified,
+                  is written to the stream.
 
-                KEYS_ONLY - Only the key attributes of the modified item are written
-                to the stream.
-
-                -
-
-                NEW_IMAGE - The entire item, as it appears after it was modified, is
-                written to the stream.
-
-                -
-
-                OLD_IMAGE - The entire item, as it appeared before it was modified,
-                is written to the stream.
-
-                -
-
-                NEW_AND_OLD_IMAGES - Both the new and the old item images of the
-                item are written to the stream.
+                - NEW_AND_OLD_IMAGES - Both the new and the old item images of the
+                  item are written to the stream.
             sse_specification: Represents the settings used to enable server-side encryption.
             tags: A list of key-value pairs to label the table. For more information,
                 see Tagging for DynamoDB.
@@ -1047,38 +919,26 @@ class DynamoDBClient(_BaseClient):
                 index enables similarity search on a vector attribute. Each element
                 in the list consists of:
 
-                -
+                - IndexName - The name of the vector index. Must be unique within the
+                  table.
 
-                IndexName - The name of the vector index. Must be unique within the
-                table.
+                - VectorAttribute - The attribute that contains vector embeddings. If
+                  multiple vector indexes reference the same attribute, they must all
+                  use the same number of dimensions.
 
-                -
+                - Dimensions - The number of dimensions in each vector.
 
-                VectorAttribute - The attribute that contains vector embeddings. If
-                multiple vector indexes reference the same attribute, they must all
-                use the same number of dimensions.
+                - DistanceFunction - The distance function used to calculate
+                  similarity. Valid values: COSINE, EUCLIDEAN, DOT_PRODUCT.
 
-                -
+                - Projection - Specifies attributes that are copied (projected) from
+                  the table into the vector index. The total number of projected
+                  non-key attributes is shared across the vector attribute (counts as
+                  1) and INLINE_FILTER search schema elements (each counts as 1). HASH
+                  search schema elements do not count toward this limit.
 
-                Dimensions - The number of dimensions in each vector.
-
-                -
-
-                DistanceFunction - The distance function used to calculate
-                similarity. Valid values: COSINE, EUCLIDEAN, DOT_PRODUCT.
-
-                -
-
-                Projection - Specifies attributes that are copied (projected) from
-                the table into the vector index. The total number of projected
-                non-key attributes is shared across the vector attribute (counts as
-                1) and INLINE_FILTER search schema elements (each counts as 1). HASH
-                search schema elements do not count toward this limit.
-
-                -
-
-                SearchSchema - (Optional) Defines the partition key (HASH) and
-                inline filter (INLINE_FILTER) attributes for the vector index.
+                - SearchSchema - (Optional) Defines the partition key (HASH) and
+                  inline filter (INLINE_FILTER) attributes for the vector index.
 
         Raises:
             errors.ResourceInUseException
@@ -1191,15 +1051,11 @@ class DynamoDBClient(_BaseClient):
                 appeared before they were deleted. For DeleteItem, the valid values
                 are:
 
-                -
+                - NONE - If ReturnValues is not specified, or if its value is NONE,
+                  then nothing is returned. (This setting is the default for
+                  ReturnValues.)
 
-                NONE - If ReturnValues is not specified, or if its value is NONE,
-                then nothing is returned. (This setting is the default for
-                ReturnValues.)
-
-                -
-
-                ALL_OLD - The content of the old item is returned.
+                - ALL_OLD - The content of the old item is returned.
 
                 There is no additional cost associated with requesting a return
                 value aside from the small network and processing overhead of
@@ -1218,20 +1074,14 @@ class DynamoDBClient(_BaseClient):
 
                 An expression can contain any of the following:
 
-                -
-
-                Functions: attribute_exists | attribute_not_exists | attribute_type
-                | contains | begins_with | size
+                - Functions: attribute_exists | attribute_not_exists | attribute_type
+                  | contains | begins_with | size
 
                 These function names are case-sensitive.
 
-                -
+                - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-                Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-                -
-
-                Logical operators: AND | OR | NOT
+                - Logical operators: AND | OR | NOT
 
                 For more information about condition expressions, see Condition
                 Expressions in the Amazon DynamoDB Developer Guide.
@@ -1239,27 +1089,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -1267,16 +1109,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -1730,44 +1568,28 @@ class DynamoDBClient(_BaseClient):
         For example, you could use one of the Amazon Web Services SDKs to do the
         following:
 
-        -
+        - Call DescribeLimits for a particular Region to obtain your current account
+          quotas on provisioned capacity there.
 
-        Call DescribeLimits for a particular Region to obtain your current account
-        quotas on provisioned capacity there.
+        - Create a variable to hold the aggregate read capacity units provisioned for
+          all your tables in that Region, and one to hold the aggregate write capacity
+          units. Zero them both.
 
-        -
+        - Call ListTables to obtain a list of all your DynamoDB tables.
 
-        Create a variable to hold the aggregate read capacity units provisioned for
-        all your tables in that Region, and one to hold the aggregate write capacity
-        units. Zero them both.
+        - For each table name listed by ListTables, do the following:
 
-        -
+        - Call DescribeTable with the table name.
 
-        Call ListTables to obtain a list of all your DynamoDB tables.
+        - Use the data returned by DescribeTable to add the read capacity units and
+          write capacity units provisioned for the table itself to your variables.
 
-        -
+        - If the table has one or more global secondary indexes (GSIs), loop over
+          these GSIs and add their provisioned capacity values to your variables as
+          well.
 
-        For each table name listed by ListTables, do the following:
-
-        -
-
-        Call DescribeTable with the table name.
-
-        -
-
-        Use the data returned by DescribeTable to add the read capacity units and
-        write capacity units provisioned for the table itself to your variables.
-
-        -
-
-        If the table has one or more global secondary indexes (GSIs), loop over
-        these GSIs and add their provisioned capacity values to your variables as
-        well.
-
-        -
-
-        Report the account quotas for that Region returned by DescribeLimits, along
-        with the total current provisioned capacity levels you have calculated.
+        - Report the account quotas for that Region returned by DescribeLimits, along
+          with the total current provisioned capacity levels you have calculated.
 
         This will let you see whether you are getting close to your account-level
         quotas.
@@ -2142,13 +1964,9 @@ class DynamoDBClient(_BaseClient):
             s3_sse_algorithm: Type of encryption used on the bucket where export data will be
                 stored. Valid values for S3SseAlgorithm are:
 
-                -
+                - AES256 - server-side encryption with Amazon S3 managed keys
 
-                AES256 - server-side encryption with Amazon S3 managed keys
-
-                -
-
-                KMS - server-side encryption with KMS managed keys
+                - KMS - server-side encryption with KMS managed keys
             s3_sse_kms_key_id: The ID of the KMS managed key used to encrypt the S3 bucket where
                 export data will be stored (if applicable).
             export_format: The format for the exported data. Valid values for ExportFormat are
@@ -2241,27 +2059,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -2269,16 +2079,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -2321,22 +2127,16 @@ class DynamoDBClient(_BaseClient):
         describes the outcomes when you issue the GetResourcePolicy request
         immediately after issuing another request:
 
-        -
+        - If you issue a GetResourcePolicy request immediately after a
+          PutResourcePolicy request, DynamoDB might return a PolicyNotFoundException.
 
-        If you issue a GetResourcePolicy request immediately after a
-        PutResourcePolicy request, DynamoDB might return a PolicyNotFoundException.
+        - If you issue a GetResourcePolicyrequest immediately after a
+          DeleteResourcePolicy request, DynamoDB might return the policy that was
+          present before the deletion request.
 
-        -
-
-        If you issue a GetResourcePolicyrequest immediately after a
-        DeleteResourcePolicy request, DynamoDB might return the policy that was
-        present before the deletion request.
-
-        -
-
-        If you issue a GetResourcePolicy request immediately after a CreateTable
-        request, which includes a resource-based policy, DynamoDB might return a
-        ResourceNotFoundException or a PolicyNotFoundException.
+        - If you issue a GetResourcePolicy request immediately after a CreateTable
+          request, which includes a resource-based policy, DynamoDB might return a
+          ResourceNotFoundException or a PolicyNotFoundException.
 
         Because GetResourcePolicy uses an eventually consistent query, the metadata
         for your policy or table might not be available at that moment. Wait for a
@@ -2466,18 +2266,12 @@ class DynamoDBClient(_BaseClient):
 
                 Where BackupType can be:
 
-                -
+                - USER - On-demand backup created by you. (The default setting if no
+                  other backup types are specified.)
 
-                USER - On-demand backup created by you. (The default setting if no
-                other backup types are specified.)
+                - SYSTEM - On-demand backup automatically created by DynamoDB.
 
-                -
-
-                SYSTEM - On-demand backup automatically created by DynamoDB.
-
-                -
-
-                ALL - All types of on-demand backups (USER and SYSTEM).
+                - ALL - All types of on-demand backups (USER and SYSTEM).
 
         Raises:
             errors.InternalServerError
@@ -2773,20 +2567,14 @@ class DynamoDBClient(_BaseClient):
                 write operations. A violation of any of these constraints results in
                 a ValidationException:
 
-                -
+                - The vector attribute must be a list of numbers with dimensions
+                  matching the index configuration.
 
-                The vector attribute must be a list of numbers with dimensions
-                matching the index configuration.
+                - Vector values must fit in 32-bit IEEE-754 floating point format
+                  (f32).
 
-                -
-
-                Vector values must fit in 32-bit IEEE-754 floating point format
-                (f32).
-
-                -
-
-                Partition key and inline filter attributes defined in the search
-                schema must have data types matching the index schema definition.
+                - Partition key and inline filter attributes defined in the search
+                  schema must have data types matching the index schema definition.
 
                 Empty String and Binary attribute values are allowed. Attribute
                 values of type String and Binary must have a length greater than
@@ -2804,16 +2592,12 @@ class DynamoDBClient(_BaseClient):
                 appeared before they were updated with the PutItem request. For
                 PutItem, the valid values are:
 
-                -
+                - NONE - If ReturnValues is not specified, or if its value is NONE,
+                  then nothing is returned. (This setting is the default for
+                  ReturnValues.)
 
-                NONE - If ReturnValues is not specified, or if its value is NONE,
-                then nothing is returned. (This setting is the default for
-                ReturnValues.)
-
-                -
-
-                ALL_OLD - If PutItem overwrote an attribute name-value pair, then
-                the content of the old item is returned.
+                - ALL_OLD - If PutItem overwrote an attribute name-value pair, then
+                  the content of the old item is returned.
 
                 The values returned are strongly consistent.
 
@@ -2837,20 +2621,14 @@ class DynamoDBClient(_BaseClient):
 
                 An expression can contain any of the following:
 
-                -
-
-                Functions: attribute_exists | attribute_not_exists | attribute_type
-                | contains | begins_with | size
+                - Functions: attribute_exists | attribute_not_exists | attribute_type
+                  | contains | begins_with | size
 
                 These function names are case-sensitive.
 
-                -
+                - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-                Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-                -
-
-                Logical operators: AND | OR | NOT
+                - Logical operators: AND | OR | NOT
 
                 For more information on condition expressions, see Condition
                 Expressions in the Amazon DynamoDB Developer Guide.
@@ -2858,27 +2636,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -2886,16 +2656,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -3001,17 +2767,13 @@ class DynamoDBClient(_BaseClient):
             policy: An Amazon Web Services resource-based policy document in JSON
                 format.
 
-                -
+                - The maximum size supported for a resource-based policy document is
+                  20 KB. DynamoDB counts whitespaces when calculating the size of a
+                  policy against this limit.
 
-                The maximum size supported for a resource-based policy document is
-                20 KB. DynamoDB counts whitespaces when calculating the size of a
-                policy against this limit.
-
-                -
-
-                Within a resource-based policy, if the action for a DynamoDB
-                service-linked role (SLR) to replicate data for a global table is
-                denied, adding or deleting a replica will fail with an error.
+                - Within a resource-based policy, if the action for a DynamoDB
+                  service-linked role (SLR) to replicate data for a global table is
+                  denied, adding or deleting a replica will fail with an error.
 
                 For a full list of all considerations that apply while attaching a
                 resource-based policy, see Resource-based policy considerations.
@@ -3135,34 +2897,26 @@ class DynamoDBClient(_BaseClient):
                 items, or in the case of an index, some or all of the attributes
                 projected into the index.
 
-                -
+                - ALL_ATTRIBUTES - Returns all of the item attributes from the
+                  specified table or index. If you query a local secondary index, then
+                  for each matching item in the index, DynamoDB fetches the entire
+                  item from the parent table. If the index is configured to project
+                  all item attributes, then all of the data can be obtained from the
+                  local secondary index, and no fetching is required.
 
-                ALL_ATTRIBUTES - Returns all of the item attributes from the
-                specified table or index. If you query a local secondary index, then
-                for each matching item in the index, DynamoDB fetches the entire
-                item from the parent table. If the index is configured to project
-                all item attributes, then all of the data can be obtained from the
-                local secondary index, and no fetching is required.
+                - ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
+                  Retrieves all attributes that have been projected into the index. If
+                  the index is configured to project all attributes, this return value
+                  is equivalent to specifying ALL_ATTRIBUTES.
 
-                -
+                - COUNT - Returns the number of matching items, rather than the
+                  matching items themselves. Note that this uses the same quantity of
+                  read capacity units as getting the items, and is subject to the same
+                  item size calculations.
 
-                ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
-                Retrieves all attributes that have been projected into the index. If
-                the index is configured to project all attributes, this return value
-                is equivalent to specifying ALL_ATTRIBUTES.
-
-                -
-
-                COUNT - Returns the number of matching items, rather than the
-                matching items themselves. Note that this uses the same quantity of
-                read capacity units as getting the items, and is subject to the same
-                item size calculations.
-
-                -
-
-                SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
-                ProjectionExpression. This return value is equivalent to specifying
-                ProjectionExpression without specifying any value for Select.
+                - SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
+                  ProjectionExpression. This return value is equivalent to specifying
+                  ProjectionExpression without specifying any value for Select.
 
                 If you query or scan a local secondary index and request only
                 attributes that are projected into that index, the operation will
@@ -3286,43 +3040,29 @@ class DynamoDBClient(_BaseClient):
 
                 Valid comparisons for the sort key condition are as follows:
 
-                -
+                - sortKeyName = :sortkeyval - true if the sort key value is equal to
+                  :sortkeyval.
 
-                sortKeyName = :sortkeyval - true if the sort key value is equal to
-                :sortkeyval.
+                - sortKeyName < :sortkeyval - true if the sort key value is less than
+                  :sortkeyval.
 
-                -
+                - sortKeyName <= :sortkeyval - true if the sort key value is less than
+                  or equal to :sortkeyval.
 
-                sortKeyName < :sortkeyval - true if the sort key value is less than
-                :sortkeyval.
+                - sortKeyName > :sortkeyval - true if the sort key value is greater
+                  than :sortkeyval.
 
-                -
+                - sortKeyName >= :sortkeyval - true if the sort key value is greater
+                  than or equal to :sortkeyval.
 
-                sortKeyName <= :sortkeyval - true if the sort key value is less than
-                or equal to :sortkeyval.
+                - sortKeyName BETWEEN :sortkeyval1 AND :sortkeyval2 - true if the sort
+                  key value is greater than or equal to :sortkeyval1, and less than or
+                  equal to :sortkeyval2.
 
-                -
-
-                sortKeyName > :sortkeyval - true if the sort key value is greater
-                than :sortkeyval.
-
-                -
-
-                sortKeyName >= :sortkeyval - true if the sort key value is greater
-                than or equal to :sortkeyval.
-
-                -
-
-                sortKeyName BETWEEN :sortkeyval1 AND :sortkeyval2 - true if the sort
-                key value is greater than or equal to :sortkeyval1, and less than or
-                equal to :sortkeyval2.
-
-                -
-
-                begins_with ( sortKeyName, :sortkeyval ) - true if the sort key
-                value begins with a particular operand. (You cannot use this
-                function with a sort key that is of type Number.) Note that the
-                function name begins_with is case-sensitive.
+                - begins_with ( sortKeyName, :sortkeyval ) - true if the sort key
+                  value begins with a particular operand. (You cannot use this
+                  function with a sort key that is of type Number.) Note that the
+                  function name begins_with is case-sensitive.
 
                 Use the ExpressionAttributeValues parameter to replace tokens such
                 as :partitionval and :sortval with actual values at runtime.
@@ -3334,16 +3074,12 @@ class DynamoDBClient(_BaseClient):
                 KeyConditionExpression parameter causes an error because Size is a
                 reserved word:
 
-                -
-
-                Size = :myval
+                - Size = :myval
 
                 To work around this, define a placeholder (such a #S) to represent
                 the attribute name Size. KeyConditionExpression then is as follows:
 
-                -
-
-                #S = :myval
+                - #S = :myval
 
                 For a list of reserved words, see Reserved Words in the Amazon
                 DynamoDB Developer Guide.
@@ -3355,27 +3091,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -3383,16 +3111,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -3475,29 +3199,17 @@ class DynamoDBClient(_BaseClient):
 
         You must manually set up the following on the restored table:
 
-        -
+        - Auto scaling policies
 
-        Auto scaling policies
+        - IAM policies
 
-        -
+        - Amazon CloudWatch metrics and alarms
 
-        IAM policies
+        - Tags
 
-        -
+        - Stream settings
 
-        Amazon CloudWatch metrics and alarms
-
-        -
-
-        Tags
-
-        -
-
-        Stream settings
-
-        -
-
-        Time to Live (TTL) settings
+        - Time to Live (TTL) settings
 
         Args:
             target_table_name: The name of the new table to which the backup must be restored.
@@ -3573,54 +3285,32 @@ class DynamoDBClient(_BaseClient):
         Along with data, the following are also included on the new restored table
         using point in time recovery:
 
-        -
+        - Global secondary indexes (GSIs)
 
-        Global secondary indexes (GSIs)
+        - Local secondary indexes (LSIs)
 
-        -
+        - Provisioned read and write capacity
 
-        Local secondary indexes (LSIs)
-
-        -
-
-        Provisioned read and write capacity
-
-        -
-
-        Encryption settings
+        - Encryption settings
 
         All these settings come from the current settings of the source table at the
         time of restore.
 
         You must manually set up the following on the restored table:
 
-        -
+        - Auto scaling policies
 
-        Auto scaling policies
+        - IAM policies
 
-        -
+        - Amazon CloudWatch metrics and alarms
 
-        IAM policies
+        - Tags
 
-        -
+        - Stream settings
 
-        Amazon CloudWatch metrics and alarms
+        - Time to Live (TTL) settings
 
-        -
-
-        Tags
-
-        -
-
-        Stream settings
-
-        -
-
-        Time to Live (TTL) settings
-
-        -
-
-        Point in time recovery settings
+        - Point in time recovery settings
 
         Args:
             source_table_arn: The DynamoDB table that will be restored. This value is an Amazon
@@ -3775,34 +3465,26 @@ class DynamoDBClient(_BaseClient):
                 items, or in the case of an index, some or all of the attributes
                 projected into the index.
 
-                -
+                - ALL_ATTRIBUTES - Returns all of the item attributes from the
+                  specified table or index. If you query a local secondary index, then
+                  for each matching item in the index, DynamoDB fetches the entire
+                  item from the parent table. If the index is configured to project
+                  all item attributes, then all of the data can be obtained from the
+                  local secondary index, and no fetching is required.
 
-                ALL_ATTRIBUTES - Returns all of the item attributes from the
-                specified table or index. If you query a local secondary index, then
-                for each matching item in the index, DynamoDB fetches the entire
-                item from the parent table. If the index is configured to project
-                all item attributes, then all of the data can be obtained from the
-                local secondary index, and no fetching is required.
+                - ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
+                  Retrieves all attributes that have been projected into the index. If
+                  the index is configured to project all attributes, this return value
+                  is equivalent to specifying ALL_ATTRIBUTES.
 
-                -
+                - COUNT - Returns the number of matching items, rather than the
+                  matching items themselves. Note that this uses the same quantity of
+                  read capacity units as getting the items, and is subject to the same
+                  item size calculations.
 
-                ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
-                Retrieves all attributes that have been projected into the index. If
-                the index is configured to project all attributes, this return value
-                is equivalent to specifying ALL_ATTRIBUTES.
-
-                -
-
-                COUNT - Returns the number of matching items, rather than the
-                matching items themselves. Note that this uses the same quantity of
-                read capacity units as getting the items, and is subject to the same
-                item size calculations.
-
-                -
-
-                SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
-                ProjectionExpression. This return value is equivalent to specifying
-                ProjectionExpression without specifying any value for Select.
+                - SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
+                  ProjectionExpression. This return value is equivalent to specifying
+                  ProjectionExpression without specifying any value for Select.
 
                 If you query or scan a local secondary index and request only
                 attributes that are projected into that index, the operation reads
@@ -3895,27 +3577,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -3923,16 +3597,12 @@ class DynamoDBClient(_BaseClient):
                 Guide). To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -3963,17 +3633,13 @@ class DynamoDBClient(_BaseClient):
             consistent_read: A Boolean value that determines the read consistency model during
                 the scan:
 
-                -
+                - If ConsistentRead is false, then the data returned from Scan might
+                  not contain the results from other recently completed write
+                  operations (PutItem, UpdateItem, or DeleteItem).
 
-                If ConsistentRead is false, then the data returned from Scan might
-                not contain the results from other recently completed write
-                operations (PutItem, UpdateItem, or DeleteItem).
-
-                -
-
-                If ConsistentRead is true, then all of the write operations that
-                completed before the Scan began are guaranteed to be contained in
-                the Scan response.
+                - If ConsistentRead is true, then all of the write operations that
+                  completed before the Scan began are guaranteed to be contained in
+                  the Scan response.
 
                 The default setting for ConsistentRead is false.
 
@@ -4032,21 +3698,15 @@ class DynamoDBClient(_BaseClient):
 
         Score interpretation depends on the distance function:
 
-        -
+        - COSINE - Returns the items with the k smallest scores. Scores range from 0
+          (identical) to 2 (opposite). Lower scores indicate higher similarity.
 
-        COSINE - Returns the items with the k smallest scores. Scores range from 0
-        (identical) to 2 (opposite). Lower scores indicate higher similarity.
+        - EUCLIDEAN - Returns the items with the k smallest scores. Scores represent
+          the Euclidean distance between vectors. Lower scores indicate higher
+          similarity.
 
-        -
-
-        EUCLIDEAN - Returns the items with the k smallest scores. Scores represent
-        the Euclidean distance between vectors. Lower scores indicate higher
-        similarity.
-
-        -
-
-        DOT_PRODUCT - Returns the items with the k highest scores. Higher scores
-        indicate higher similarity.
+        - DOT_PRODUCT - Returns the items with the k highest scores. Higher scores
+          indicate higher similarity.
 
         Args:
             table_name: The name or Amazon Resource Name (ARN) of the table containing the
@@ -4115,20 +3775,16 @@ class DynamoDBClient(_BaseClient):
         Management console for cost allocation tracking. You can call TagResource up
         to five times per second, per account.
 
-        -
+        - TagResource is an asynchronous operation. If you issue a ListTagsOfResource
+          request immediately after a TagResource request, DynamoDB might return your
+          previous tag set, if there was one, or an empty tag set. This is because
+          ListTagsOfResource uses an eventually consistent query, and the metadata for
+          your tags or table might not be available at that moment. Wait for a few
+          seconds, and then try the ListTagsOfResource request again.
 
-        TagResource is an asynchronous operation. If you issue a ListTagsOfResource
-        request immediately after a TagResource request, DynamoDB might return your
-        previous tag set, if there was one, or an empty tag set. This is because
-        ListTagsOfResource uses an eventually consistent query, and the metadata for
-        your tags or table might not be available at that moment. Wait for a few
-        seconds, and then try the ListTagsOfResource request again.
-
-        -
-
-        The application or removal of tags using TagResource and UntagResource APIs
-        is eventually consistent. ListTagsOfResource API will only reflect the
-        changes after a few seconds.
+        - The application or removal of tags using TagResource and UntagResource APIs
+          is eventually consistent. ListTagsOfResource API will only reflect the
+          changes after a few seconds.
 
         For an overview on tagging DynamoDB resources, see Tagging for DynamoDB in
         the Amazon DynamoDB Developer Guide.
@@ -4173,22 +3829,14 @@ class DynamoDBClient(_BaseClient):
         DynamoDB rejects the entire TransactGetItems request if any of the following
         is true:
 
-        -
+        - A conflicting operation is in the process of updating an item to be read.
 
-        A conflicting operation is in the process of updating an item to be read.
+        - There is insufficient provisioned capacity for the transaction to be
+          completed.
 
-        -
+        - There is a user error, such as an invalid data format.
 
-        There is insufficient provisioned capacity for the transaction to be
-        completed.
-
-        -
-
-        There is a user error, such as an invalid data format.
-
-        -
-
-        The aggregate size of the items in the transaction exceeded 4 MB.
+        - The aggregate size of the items in the transaction exceeded 4 MB.
 
         Args:
             transact_items: An ordered array of up to 100 TransactGetItem objects, each of which
@@ -4234,70 +3882,50 @@ class DynamoDBClient(_BaseClient):
         The actions are completed atomically so that either all of them succeed, or
         all of them fail. They are defined by the following objects:
 
-        -
+        - Put  —   Initiates a PutItem operation to write a new item. This structure
+          specifies the primary key of the item to be written, the name of the table
+          to write it in, an optional condition expression that must be satisfied for
+          the write to succeed, a list of the item's attributes, and a field
+          indicating whether to retrieve the item's attributes if the condition is not
+          met.
 
-        Put  —   Initiates a PutItem operation to write a new item. This structure
-        specifies the primary key of the item to be written, the name of the table
-        to write it in, an optional condition expression that must be satisfied for
-        the write to succeed, a list of the item's attributes, and a field
-        indicating whether to retrieve the item's attributes if the condition is not
-        met.
+        - Update  —   Initiates an UpdateItem operation to update an existing item.
+          This structure specifies the primary key of the item to be updated, the name
+          of the table where it resides, an optional condition expression that must be
+          satisfied for the update to succeed, an expression that defines one or more
+          attributes to be updated, and a field indicating whether to retrieve the
+          item's attributes if the condition is not met.
 
-        -
+        - Delete  —   Initiates a DeleteItem operation to delete an existing item.
+          This structure specifies the primary key of the item to be deleted, the name
+          of the table where it resides, an optional condition expression that must be
+          satisfied for the deletion to succeed, and a field indicating whether to
+          retrieve the item's attributes if the condition is not met.
 
-        Update  —   Initiates an UpdateItem operation to update an existing item.
-        This structure specifies the primary key of the item to be updated, the name
-        of the table where it resides, an optional condition expression that must be
-        satisfied for the update to succeed, an expression that defines one or more
-        attributes to be updated, and a field indicating whether to retrieve the
-        item's attributes if the condition is not met.
-
-        -
-
-        Delete  —   Initiates a DeleteItem operation to delete an existing item.
-        This structure specifies the primary key of the item to be deleted, the name
-        of the table where it resides, an optional condition expression that must be
-        satisfied for the deletion to succeed, and a field indicating whether to
-        retrieve the item's attributes if the condition is not met.
-
-        -
-
-        ConditionCheck  —   Applies a condition to an item that is not being
-        modified by the transaction. This structure specifies the primary key of the
-        item to be checked, the name of the table where it resides, a condition
-        expression that must be satisfied for the transaction to succeed, and a
-        field indicating whether to retrieve the item's attributes if the condition
-        is not met.
+        - ConditionCheck  —   Applies a condition to an item that is not being
+          modified by the transaction. This structure specifies the primary key of the
+          item to be checked, the name of the table where it resides, a condition
+          expression that must be satisfied for the transaction to succeed, and a
+          field indicating whether to retrieve the item's attributes if the condition
+          is not met.
 
         DynamoDB rejects the entire TransactWriteItems request if any of the
         following is true:
 
-        -
+        - A condition in one of the condition expressions is not met.
 
-        A condition in one of the condition expressions is not met.
+        - An ongoing operation is in the process of updating the same item.
 
-        -
+        - There is insufficient provisioned capacity for the transaction to be
+          completed.
 
-        An ongoing operation is in the process of updating the same item.
+        - An item size becomes too large (bigger than 400 KB), a local secondary index
+          (LSI) becomes too large, or a similar validation error occurs because of
+          changes made by the transaction.
 
-        -
+        - The aggregate size of the items in the transaction exceeds 4 MB.
 
-        There is insufficient provisioned capacity for the transaction to be
-        completed.
-
-        -
-
-        An item size becomes too large (bigger than 400 KB), a local secondary index
-        (LSI) becomes too large, or a similar validation error occurs because of
-        changes made by the transaction.
-
-        -
-
-        The aggregate size of the items in the transaction exceeds 4 MB.
-
-        -
-
-        There is a user error, such as an invalid data format.
+        - There is a user error, such as an invalid data format.
 
         Args:
             transact_items: An ordered array of up to 100 TransactWriteItem objects, each of
@@ -4366,21 +3994,17 @@ class DynamoDBClient(_BaseClient):
         """Removes the association of tags from an Amazon DynamoDB resource. You can
         call UntagResource up to five times per second, per account.
 
-        -
+        - UntagResource is an asynchronous operation. If you issue a
+          ListTagsOfResource request immediately after an UntagResource request,
+          DynamoDB might return your previous tag set, if there was one, or an empty
+          tag set. This is because ListTagsOfResource uses an eventually consistent
+          query, and the metadata for your tags or table might not be available at
+          that moment. Wait for a few seconds, and then try the ListTagsOfResource
+          request again.
 
-        UntagResource is an asynchronous operation. If you issue a
-        ListTagsOfResource request immediately after an UntagResource request,
-        DynamoDB might return your previous tag set, if there was one, or an empty
-        tag set. This is because ListTagsOfResource uses an eventually consistent
-        query, and the metadata for your tags or table might not be available at
-        that moment. Wait for a few seconds, and then try the ListTagsOfResource
-        request again.
-
-        -
-
-        The application or removal of tags using TagResource and UntagResource APIs
-        is eventually consistent. ListTagsOfResource API will only reflect the
-        changes after a few seconds.
+        - The application or removal of tags using TagResource and UntagResource APIs
+          is eventually consistent. ListTagsOfResource API will only reflect the
+          changes after a few seconds.
 
         For an overview on tagging DynamoDB resources, see Tagging for DynamoDB in
         the Amazon DynamoDB Developer Guide.
@@ -4524,19 +4148,13 @@ class DynamoDBClient(_BaseClient):
         If global secondary indexes are specified, then the following conditions
         must also be met:
 
-        -
+        - The global secondary indexes must have the same name.
 
-        The global secondary indexes must have the same name.
+        - The global secondary indexes must have the same hash key and sort key (if
+          present).
 
-        -
-
-        The global secondary indexes must have the same hash key and sort key (if
-        present).
-
-        -
-
-        The global secondary indexes must have the same provisioned and maximum
-        write capacity units.
+        - The global secondary indexes must have the same provisioned and maximum
+          write capacity units.
 
         Args:
             global_table_name: The global table name.
@@ -4594,17 +4212,13 @@ class DynamoDBClient(_BaseClient):
                 not specified, the global table defaults to PROVISIONED capacity
                 billing mode.
 
-                -
+                - PROVISIONED - We recommend using PROVISIONED for predictable
+                  workloads. PROVISIONED sets the billing mode to Provisioned capacity
+                  mode.
 
-                PROVISIONED - We recommend using PROVISIONED for predictable
-                workloads. PROVISIONED sets the billing mode to Provisioned capacity
-                mode.
-
-                -
-
-                PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for
-                unpredictable workloads. PAY_PER_REQUEST sets the billing mode to
-                On-demand capacity mode.
+                - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for
+                  unpredictable workloads. PAY_PER_REQUEST sets the billing mode to
+                  On-demand capacity mode.
             global_table_provisioned_write_capacity_units: The maximum number of writes consumed per second before DynamoDB
                 returns a ThrottlingException.
             global_table_provisioned_write_capacity_auto_scaling_settings_update: Auto scaling settings for managing provisioned write capacity for
@@ -4687,31 +4301,21 @@ class DynamoDBClient(_BaseClient):
                 appear before or after they are successfully updated. For
                 UpdateItem, the valid values are:
 
-                -
+                - NONE - If ReturnValues is not specified, or if its value is NONE,
+                  then nothing is returned. (This setting is the default for
+                  ReturnValues.)
 
-                NONE - If ReturnValues is not specified, or if its value is NONE,
-                then nothing is returned. (This setting is the default for
-                ReturnValues.)
+                - ALL_OLD - Returns all of the attributes of the item, as they
+                  appeared before the UpdateItem operation.
 
-                -
+                - UPDATED_OLD - Returns only the updated attributes, as they appeared
+                  before the UpdateItem operation.
 
-                ALL_OLD - Returns all of the attributes of the item, as they
-                appeared before the UpdateItem operation.
+                - ALL_NEW - Returns all of the attributes of the item, as they appear
+                  after the UpdateItem operation.
 
-                -
-
-                UPDATED_OLD - Returns only the updated attributes, as they appeared
-                before the UpdateItem operation.
-
-                -
-
-                ALL_NEW - Returns all of the attributes of the item, as they appear
-                after the UpdateItem operation.
-
-                -
-
-                UPDATED_NEW - Returns only the updated attributes, as they appear
-                after the UpdateItem operation.
+                - UPDATED_NEW - Returns only the updated attributes, as they appear
+                  after the UpdateItem operation.
 
                 There is no additional cost associated with requesting a return
                 value aside from the small network and processing overhead of
@@ -4728,47 +4332,35 @@ class DynamoDBClient(_BaseClient):
 
                 The following action values are available for UpdateExpression.
 
-                -
-
-                SET - Adds one or more attributes and values to an item. If any of
-                these attributes already exist, they are replaced by the new values.
-                You can also use SET to add or subtract from an attribute that is of
-                type Number. For example: SET myNum = myNum + :val
+                - SET - Adds one or more attributes and values to an item. If any of
+                  these attributes already exist, they are replaced by the new values.
+                  You can also use SET to add or subtract from an attribute that is of
+                  type Number. For example: SET myNum = myNum + :val
 
                 SET supports the following functions:
 
-                -
+                - if_not_exists (path, operand) - if the item does not contain an
+                  attribute at the specified path, then if_not_exists evaluates to
+                  operand; otherwise, it evaluates to path. You can use this function
+                  to avoid overwriting an attribute that may already be present in the
+                  item.
 
-                if_not_exists (path, operand) - if the item does not contain an
-                attribute at the specified path, then if_not_exists evaluates to
-                operand; otherwise, it evaluates to path. You can use this function
-                to avoid overwriting an attribute that may already be present in the
-                item.
-
-                -
-
-                list_append (operand, operand) - evaluates to a list with a new
-                element added to it. You can append the new element to the start or
-                the end of the list by reversing the order of the operands.
+                - list_append (operand, operand) - evaluates to a list with a new
+                  element added to it. You can append the new element to the start or
+                  the end of the list by reversing the order of the operands.
 
                 These function names are case-sensitive.
 
-                -
+                - REMOVE - Removes one or more attributes from an item.
 
-                REMOVE - Removes one or more attributes from an item.
+                - ADD - Adds the specified value to the item, if the attribute does
+                  not already exist. If the attribute does exist, then the behavior of
+                  ADD depends on the data type of the attribute:
 
-                -
-
-                ADD - Adds the specified value to the item, if the attribute does
-                not already exist. If the attribute does exist, then the behavior of
-                ADD depends on the data type of the attribute:
-
-                -
-
-                If the existing attribute is a number, and if Value is also a
-                number, then Value is mathematically added to the existing
-                attribute. If Value is a negative number, then it is subtracted from
-                the existing attribute.
+                - If the existing attribute is a number, and if Value is also a
+                  number, then Value is mathematically added to the existing
+                  attribute. If Value is a negative number, then it is subtracted from
+                  the existing attribute.
 
                 If you use ADD to increment or decrement a number value for an item
                 that doesn't exist before the update, DynamoDB uses 0 as the initial
@@ -4783,14 +4375,12 @@ class DynamoDBClient(_BaseClient):
                 to 0, and finally add 3 to it. The result will be a new itemcount
                 attribute in the item, with a value of 3.
 
-                -
-
-                If the existing data type is a set and if Value is also a set, then
-                Value is added to the existing set. For example, if the attribute
-                value is the set [1,2], and the ADD action specified [3], then the
-                final attribute value is [1,2,3]. An error occurs if an ADD action
-                is specified for a set attribute and the attribute type specified
-                does not match the existing set type.
+                - If the existing data type is a set and if Value is also a set, then
+                  Value is added to the existing set. For example, if the attribute
+                  value is the set [1,2], and the ADD action specified [3], then the
+                  final attribute value is [1,2,3]. An error occurs if an ADD action
+                  is specified for a set attribute and the attribute type specified
+                  does not match the existing set type.
 
                 Both sets must have the same primitive data type. For example, if
                 the existing data type is a set of strings, the Value must also be a
@@ -4798,9 +4388,7 @@ class DynamoDBClient(_BaseClient):
 
                 The ADD action only supports Number and set data types.
 
-                -
-
-                DELETE - Deletes an element from a set.
+                - DELETE - Deletes an element from a set.
 
                 If a set of values is specified, then those values are subtracted
                 from the old set. For example, if the attribute value was the set
@@ -4819,20 +4407,14 @@ class DynamoDBClient(_BaseClient):
 
                 An expression can contain any of the following:
 
-                -
-
-                Functions: attribute_exists | attribute_not_exists | attribute_type
-                | contains | begins_with | size
+                - Functions: attribute_exists | attribute_not_exists | attribute_type
+                  | contains | begins_with | size
 
                 These function names are case-sensitive.
 
-                -
+                - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-                Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-                -
-
-                Logical operators: AND | OR | NOT
+                - Logical operators: AND | OR | NOT
 
                 For more information about condition expressions, see Specifying
                 Conditions in the Amazon DynamoDB Developer Guide.
@@ -4840,27 +4422,19 @@ class DynamoDBClient(_BaseClient):
                 expression. The following are some use cases for using
                 ExpressionAttributeNames:
 
-                -
+                - To access an attribute whose name conflicts with a DynamoDB reserved
+                  word.
 
-                To access an attribute whose name conflicts with a DynamoDB reserved
-                word.
+                - To create a placeholder for repeating occurrences of an attribute
+                  name in an expression.
 
-                -
-
-                To create a placeholder for repeating occurrences of an attribute
-                name in an expression.
-
-                -
-
-                To prevent special characters in an attribute name from being
-                misinterpreted in an expression.
+                - To prevent special characters in an attribute name from being
+                  misinterpreted in an expression.
 
                 Use the # character in an expression to dereference an attribute
                 name. For example, consider the following attribute name:
 
-                -
-
-                Percentile
+                - Percentile
 
                 The name of this attribute conflicts with a reserved word, so it
                 cannot be used directly in an expression. (For the complete list of
@@ -4868,16 +4442,12 @@ class DynamoDBClient(_BaseClient):
                 Guide.) To work around this, you could specify the following for
                 ExpressionAttributeNames:
 
-                -
-
-                {"#P":"Percentile"}
+                - {"#P":"Percentile"}
 
                 You could then use this substitution in an expression, as in this
                 example:
 
-                -
-
-                #P = :val
+                - #P = :val
 
                 Tokens that begin with the : character are expression attribute
                 values, which are placeholders for the actual value at runtime.
@@ -5013,18 +4583,12 @@ class DynamoDBClient(_BaseClient):
 
         You can only perform one of the following operations at once:
 
-        -
+        - Modify the provisioned throughput settings of the table.
 
-        Modify the provisioned throughput settings of the table.
+        - Remove a global secondary index from the table.
 
-        -
-
-        Remove a global secondary index from the table.
-
-        -
-
-        Create a new global secondary index on the table. After the index begins
-        backfilling, you can use UpdateTable to perform other operations.
+        - Create a new global secondary index on the table. After the index begins
+          backfilling, you can use UpdateTable to perform other operations.
 
         UpdateTable is an asynchronous operation; while it's executing, the table
         status changes from ACTIVE to UPDATING. While it's UPDATING, you can't issue
@@ -5045,35 +4609,25 @@ class DynamoDBClient(_BaseClient):
                 the consumed read and write capacity of your table and global
                 secondary indexes over the past 30 minutes.
 
-                -
+                - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most
+                  DynamoDB workloads. PAY_PER_REQUEST sets the billing mode to
+                  On-demand capacity mode.
 
-                PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most
-                DynamoDB workloads. PAY_PER_REQUEST sets the billing mode to
-                On-demand capacity mode.
-
-                -
-
-                PROVISIONED - We recommend using PROVISIONED for steady workloads
-                with predictable growth where capacity requirements can be reliably
-                forecasted. PROVISIONED sets the billing mode to Provisioned
-                capacity mode.
+                - PROVISIONED - We recommend using PROVISIONED for steady workloads
+                  with predictable growth where capacity requirements can be reliably
+                  forecasted. PROVISIONED sets the billing mode to Provisioned
+                  capacity mode.
             provisioned_throughput: The new provisioned throughput settings for the specified table or
                 index.
             global_secondary_index_updates: An array of one or more global secondary indexes for the table. For
                 each index in the array, you can request one action:
 
-                -
+                - Create - add a new global secondary index to the table.
 
-                Create - add a new global secondary index to the table.
+                - Update - modify the provisioned throughput settings of an existing
+                  global secondary index.
 
-                -
-
-                Update - modify the provisioned throughput settings of an existing
-                global secondary index.
-
-                -
-
-                Delete - remove a global secondary index from the table.
+                - Delete - remove a global secondary index from the table.
 
                 You can create or delete only one global secondary index per
                 UpdateTable operation.
@@ -5098,16 +4652,12 @@ class DynamoDBClient(_BaseClient):
 
                 You can specify one of the following consistency modes:
 
-                -
+                - EVENTUAL: Configures a new global table for multi-Region eventual
+                  consistency (MREC). This is the default consistency mode for global
+                  tables.
 
-                EVENTUAL: Configures a new global table for multi-Region eventual
-                consistency (MREC). This is the default consistency mode for global
-                tables.
-
-                -
-
-                STRONG: Configures a new global table for multi-Region strong
-                consistency (MRSC).
+                - STRONG: Configures a new global table for multi-Region strong
+                  consistency (MRSC).
 
                 If you don't specify this field, the global table consistency mode
                 defaults to EVENTUAL. For more information about global tables
@@ -5119,13 +4669,9 @@ class DynamoDBClient(_BaseClient):
                 table replicas. You cannot perform read or write operations on a
                 witness. For each witness, you can request one action:
 
-                -
+                - Create - add a new witness to the global table.
 
-                Create - add a new witness to the global table.
-
-                -
-
-                Delete - remove a witness from the global table.
+                - Delete - remove a witness from the global table.
 
                 You can create or delete only one witness per UpdateTable operation.
 
@@ -5140,16 +4686,12 @@ class DynamoDBClient(_BaseClient):
                 This attribute can be defined using UpdateTable operation only on a
                 regional table with values:
 
-                -
+                - ENABLED: Defines settings replication on a regional table to be used
+                  as a source table for creating Multi-Account Global Table.
 
-                ENABLED: Defines settings replication on a regional table to be used
-                as a source table for creating Multi-Account Global Table.
-
-                -
-
-                DISABLED: Remove settings replication on a regional table. Settings
-                replication needs to be defined to ENABLED again in order to create
-                a Multi-Account Global Table using this table.
+                - DISABLED: Remove settings replication on a regional table. Settings
+                  replication needs to be defined to ENABLED again in order to create
+                  a Multi-Account Global Table using this table.
             vector_index_updates: A list of vector indexes to be added to or removed from the table.
                 You can add or remove one vector index for each UpdateTable
                 operation.

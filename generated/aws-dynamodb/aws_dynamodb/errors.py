@@ -240,17 +240,11 @@ class RequestLimitExceeded(DynamoDBError):
 class ResourceInUseException(DynamoDBError):
     """The operation conflicts with the resource's availability. For example:
 
-    -
+    - You attempted to recreate an existing table.
 
-    You attempted to recreate an existing table.
+    - You tried to delete a table currently in the CREATING state.
 
-    -
-
-    You tried to delete a table currently in the CREATING state.
-
-    -
-
-    You tried to update a resource that was already being updated.
+    - You tried to update a resource that was already being updated.
 
     When appropriate, wait for the ongoing update to complete and attempt the
     request again.
@@ -302,57 +296,35 @@ class TransactionCanceledException(DynamoDBError):
 
     DynamoDB cancels a TransactWriteItems request under the following circumstances:
 
-    -
+    - A condition in one of the condition expressions is not met.
 
-    A condition in one of the condition expressions is not met.
+    - A table in the TransactWriteItems request is in a different account or region.
 
-    -
+    - More than one action in the TransactWriteItems operation targets the same item.
 
-    A table in the TransactWriteItems request is in a different account or region.
+    - There is insufficient provisioned capacity for the transaction to be completed.
 
-    -
+    - An item size becomes too large (larger than 400 KB), or a local secondary index
+      (LSI) becomes too large, or a similar validation error occurs because of changes
+      made by the transaction.
 
-    More than one action in the TransactWriteItems operation targets the same item.
+    - There is a user error, such as an invalid data format.
 
-    -
-
-    There is insufficient provisioned capacity for the transaction to be completed.
-
-    -
-
-    An item size becomes too large (larger than 400 KB), or a local secondary index
-    (LSI) becomes too large, or a similar validation error occurs because of changes
-    made by the transaction.
-
-    -
-
-    There is a user error, such as an invalid data format.
-
-    -
-
-    There is an ongoing TransactWriteItems operation that conflicts with a
-    concurrent TransactWriteItems request. In this case the TransactWriteItems
-    operation fails with a TransactionCanceledException.
+    - There is an ongoing TransactWriteItems operation that conflicts with a
+      concurrent TransactWriteItems request. In this case the TransactWriteItems
+      operation fails with a TransactionCanceledException.
 
     DynamoDB cancels a TransactGetItems request under the following circumstances:
 
-    -
+    - There is an ongoing TransactGetItems operation that conflicts with a concurrent
+      PutItem, UpdateItem, DeleteItem or TransactWriteItems request. In this case the
+      TransactGetItems operation fails with a TransactionCanceledException.
 
-    There is an ongoing TransactGetItems operation that conflicts with a concurrent
-    PutItem, UpdateItem, DeleteItem or TransactWriteItems request. In this case the
-    TransactGetItems operation fails with a TransactionCanceledException.
+    - A table in the TransactGetItems request is in a different account or region.
 
-    -
+    - There is insufficient provisioned capacity for the transaction to be completed.
 
-    A table in the TransactGetItems request is in a different account or region.
-
-    -
-
-    There is insufficient provisioned capacity for the transaction to be completed.
-
-    -
-
-    There is a user error, such as an invalid data format.
+    - There is a user error, such as an invalid data format.
 
     DynamoDB lists the cancellation reasons on the CancellationReasons property.
     Transaction cancellation reasons are ordered in the order of requested items, if
@@ -363,168 +335,98 @@ class TransactionCanceledException(DynamoDBError):
 
     Cancellation reason codes and possible error messages:
 
-    -
+    - No Errors:
 
-    No Errors:
+    - Code: None
 
-    -
+    - Message: null
 
-    Code: None
+    - Conditional Check Failed:
 
-    -
+    - Code: ConditionalCheckFailed
 
-    Message: null
+    - Message: The conditional request failed.
 
-    -
+    - Item Collection Size Limit Exceeded:
 
-    Conditional Check Failed:
+    - Code: ItemCollectionSizeLimitExceeded
 
-    -
+    - Message: Collection size exceeded.
 
-    Code: ConditionalCheckFailed
+    - Transaction Conflict:
 
-    -
+    - Code: TransactionConflict
 
-    Message: The conditional request failed.
+    - Message: Transaction is ongoing for the item.
 
-    -
+    - Provisioned Throughput Exceeded:
 
-    Item Collection Size Limit Exceeded:
+    - Code: ProvisionedThroughputExceeded
 
-    -
+    - Messages:
 
-    Code: ItemCollectionSizeLimitExceeded
-
-    -
-
-    Message: Collection size exceeded.
-
-    -
-
-    Transaction Conflict:
-
-    -
-
-    Code: TransactionConflict
-
-    -
-
-    Message: Transaction is ongoing for the item.
-
-    -
-
-    Provisioned Throughput Exceeded:
-
-    -
-
-    Code: ProvisionedThroughputExceeded
-
-    -
-
-    Messages:
-
-    -
-
-    The level of configured provisioned throughput for the table was exceeded.
-    Consider increasing your provisioning level with the UpdateTable API.
+    - The level of configured provisioned throughput for the table was exceeded.
+      Consider increasing your provisioning level with the UpdateTable API.
 
     This Message is received when provisioned throughput is exceeded is on a
     provisioned DynamoDB table.
 
-    -
-
-    The level of configured provisioned throughput for one or more global secondary
-    indexes of the table was exceeded. Consider increasing your provisioning level
-    for the under-provisioned global secondary indexes with the UpdateTable API.
+    - The level of configured provisioned throughput for one or more global secondary
+      indexes of the table was exceeded. Consider increasing your provisioning level
+      for the under-provisioned global secondary indexes with the UpdateTable API.
 
     This message is returned when provisioned throughput is exceeded is on a
     provisioned GSI.
 
-    -
+    - Throttling Error:
 
-    Throttling Error:
+    - Code: ThrottlingError
 
-    -
+    - Messages:
 
-    Code: ThrottlingError
-
-    -
-
-    Messages:
-
-    -
-
-    Throughput exceeds the current capacity of your table or index. DynamoDB is
-    automatically scaling your table or index so please try again shortly. If
-    exceptions persist, check if you have a hot key:
-    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.
+    - Throughput exceeds the current capacity of your table or index. DynamoDB is
+      automatically scaling your table or index so please try again shortly. If
+      exceptions persist, check if you have a hot key:
+      https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.
 
     This message is returned when writes get throttled on an On-Demand table as
     DynamoDB is automatically scaling the table.
 
-    -
-
-    Throughput exceeds the current capacity for one or more global secondary
-    indexes. DynamoDB is automatically scaling your index so please try again
-    shortly.
+    - Throughput exceeds the current capacity for one or more global secondary
+      indexes. DynamoDB is automatically scaling your index so please try again
+      shortly.
 
     This message is returned when writes get throttled on an On-Demand GSI as
     DynamoDB is automatically scaling the GSI.
 
-    -
+    - Validation Error:
 
-    Validation Error:
+    - Code: ValidationError
 
-    -
+    - Messages:
 
-    Code: ValidationError
+    - One or more parameter values were invalid.
 
-    -
+    - The update expression attempted to update the secondary index key beyond allowed
+      size limits.
 
-    Messages:
+    - The update expression attempted to update the secondary index key to unsupported
+      type.
 
-    -
+    - An operand in the update expression has an incorrect data type.
 
-    One or more parameter values were invalid.
+    - Item size to update has exceeded the maximum allowed size.
 
-    -
+    - Number overflow. Attempting to store a number with magnitude larger than
+      supported range.
 
-    The update expression attempted to update the secondary index key beyond allowed
-    size limits.
+    - Type mismatch for attribute to update.
 
-    -
+    - Nesting Levels have exceeded supported limits.
 
-    The update expression attempted to update the secondary index key to unsupported
-    type.
+    - The document path provided in the update expression is invalid for update.
 
-    -
-
-    An operand in the update expression has an incorrect data type.
-
-    -
-
-    Item size to update has exceeded the maximum allowed size.
-
-    -
-
-    Number overflow. Attempting to store a number with magnitude larger than
-    supported range.
-
-    -
-
-    Type mismatch for attribute to update.
-
-    -
-
-    Nesting Levels have exceeded supported limits.
-
-    -
-
-    The document path provided in the update expression is invalid for update.
-
-    -
-
-    The provided expression refers to an attribute that does not exist in the item.
+    - The provided expression refers to an attribute that does not exist in the item.
 
     Attributes:
         message:
@@ -547,58 +449,36 @@ class TransactionInProgressException(DynamoDBError):
     TransactionInProgressException. These settings help ensure that the client
     retries will trigger completion of the ongoing TransactWriteItems request.
 
-    -
+    - Set clientExecutionTimeout to a value that allows at least one retry to be
+      processed after 5 seconds have elapsed since the first attempt for the
+      TransactWriteItems operation.
 
-    Set clientExecutionTimeout to a value that allows at least one retry to be
-    processed after 5 seconds have elapsed since the first attempt for the
-    TransactWriteItems operation.
+    - Set socketTimeout to a value a little lower than the requestTimeout setting.
 
-    -
+    - requestTimeout should be set based on the time taken for the individual retries
+      of a single HTTP request for your use case, but setting it to 1 second or higher
+      should work well to reduce chances of retries and TransactionInProgressException
+      errors.
 
-    Set socketTimeout to a value a little lower than the requestTimeout setting.
-
-    -
-
-    requestTimeout should be set based on the time taken for the individual retries
-    of a single HTTP request for your use case, but setting it to 1 second or higher
-    should work well to reduce chances of retries and TransactionInProgressException
-    errors.
-
-    -
-
-    Use exponential backoff when retrying and tune backoff if needed.
+    - Use exponential backoff when retrying and tune backoff if needed.
 
     Assuming default retry policy, example timeout settings based on the guidelines
     above are as follows:
 
     Example timeline:
 
-    -
+    - 0-1000 first attempt
 
-    0-1000 first attempt
+    - 1000-1500 first sleep/delay (default retry policy uses 500 ms as base delay for
+      4xx errors)
 
-    -
+    - 1500-2500 second attempt
 
-    1000-1500 first sleep/delay (default retry policy uses 500 ms as base delay for
-    4xx errors)
+    - 2500-3500 second sleep/delay (500 * 2, exponential backoff)
 
-    -
+    - 3500-4500 third attempt
 
-    1500-2500 second attempt
+    - 4500-6500 third sleep/delay (500 * 2^2)
 
-    -
-
-    2500-3500 second sleep/delay (500 * 2, exponential backoff)
-
-    -
-
-    3500-4500 third attempt
-
-    -
-
-    4500-6500 third sleep/delay (500 * 2^2)
-
-    -
-
-    6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have
-    elapsed since the first attempt reached TC)"""
+    - 6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have
+      elapsed since the first attempt reached TC)"""

@@ -853,24 +853,18 @@ class ReturnConsumedCapacity(_OpenEnum):
     """Determines the level of detail about either provisioned or on-demand throughput
     consumption that is returned in the response:
 
-    -
-
-    INDEXES - The response includes the aggregate ConsumedCapacity for the
-    operation, together with ConsumedCapacity for each table and secondary index
-    that was accessed.
+    - INDEXES - The response includes the aggregate ConsumedCapacity for the
+      operation, together with ConsumedCapacity for each table and secondary index
+      that was accessed.
 
     Note that some operations, such as GetItem and BatchGetItem, do not access any
     indexes at all. In these cases, specifying INDEXES will only return
     ConsumedCapacity information for table(s).
 
-    -
+    - TOTAL - The response includes only the aggregate ConsumedCapacity for the
+      operation.
 
-    TOTAL - The response includes only the aggregate ConsumedCapacity for the
-    operation.
-
-    -
-
-    NONE - No ConsumedCapacity details are included in the response."""
+    - NONE - No ConsumedCapacity details are included in the response."""
 
     __slots__ = ()
     INDEXES: _t.ClassVar[ReturnConsumedCapacity]
@@ -1143,11 +1137,9 @@ class ArchivalSummary(_Shape):
         archival_reason: The reason DynamoDB archived the table. Currently, the only possible
             value is:
 
-            -
-
-            INACCESSIBLE_ENCRYPTION_CREDENTIALS - The table was archived due to the
-            table's KMS key being inaccessible for more than seven days. An
-            On-Demand backup was created at the archival time.
+            - INACCESSIBLE_ENCRYPTION_CREDENTIALS - The table was archived due to the
+              table's KMS key being inaccessible for more than seven days. An
+              On-Demand backup was created at the archival time.
         archival_backup_arn: The Amazon Resource Name (ARN) of the backup the table was archived to,
             when applicable in the archival reason. If you wish to restore this
             backup to the same table name, you will need to delete the original
@@ -1188,17 +1180,11 @@ class AttributeDefinition(_Shape):
         attribute_name: A name for the attribute.
         attribute_type: The data type for the attribute, where:
 
-            -
+            - S - the attribute is of type String
 
-            S - the attribute is of type String
+            - N - the attribute is of type Number
 
-            -
-
-            N - the attribute is of type Number
-
-            -
-
-            B - the attribute is of type Binary
+            - B - the attribute is of type Binary
     """
 
     __slots__ = (
@@ -1360,34 +1346,26 @@ class AttributeValueUpdate(_Shape):
 
             If an item with the specified Key is found in the table:
 
-            -
+            - PUT - Adds the specified attribute to the item. If the attribute already
+              exists, it is replaced by the new value.
 
-            PUT - Adds the specified attribute to the item. If the attribute already
-            exists, it is replaced by the new value.
-
-            -
-
-            DELETE - If no value is specified, the attribute and its value are
-            removed from the item. The data type of the specified value must match
-            the existing value's data type.
+            - DELETE - If no value is specified, the attribute and its value are
+              removed from the item. The data type of the specified value must match
+              the existing value's data type.
 
             If a set of values is specified, then those values are subtracted from
             the old set. For example, if the attribute value was the set [a,b,c] and
             the DELETE action specified [a,c], then the final attribute value would
             be [b]. Specifying an empty set is an error.
 
-            -
+            - ADD - If the attribute does not already exist, then the attribute and
+              its values are added to the item. If the attribute does exist, then the
+              behavior of ADD depends on the data type of the attribute:
 
-            ADD - If the attribute does not already exist, then the attribute and
-            its values are added to the item. If the attribute does exist, then the
-            behavior of ADD depends on the data type of the attribute:
-
-            -
-
-            If the existing attribute is a number, and if Value is also a number,
-            then the Value is mathematically added to the existing attribute. If
-            Value is a negative number, then it is subtracted from the existing
-            attribute.
+            - If the existing attribute is a number, and if Value is also a number,
+              then the Value is mathematically added to the existing attribute. If
+              Value is a negative number, then it is subtracted from the existing
+              attribute.
 
             If you use ADD to increment or decrement a number value for an item that
             doesn't exist before the update, DynamoDB uses 0 as the initial value.
@@ -1401,15 +1379,13 @@ class AttributeValueUpdate(_Shape):
             set its initial value to 0, and finally add 3 to it. The result will be
             a new itemcount attribute in the item, with a value of 3.
 
-            -
-
-            If the existing data type is a set, and if the Value is also a set, then
-            the Value is added to the existing set. (This is a set operation, not
-            mathematical addition.) For example, if the attribute value was the set
-            [1,2], and the ADD action specified [3], then the final attribute value
-            would be [1,2,3]. An error occurs if an Add action is specified for a
-            set attribute and the attribute type specified does not match the
-            existing set type.
+            - If the existing data type is a set, and if the Value is also a set, then
+              the Value is added to the existing set. (This is a set operation, not
+              mathematical addition.) For example, if the attribute value was the set
+              [1,2], and the ADD action specified [3], then the final attribute value
+              would be [1,2,3]. An error occurs if an Add action is specified for a
+              set attribute and the attribute type specified does not match the
+              existing set type.
 
             Both sets must have the same primitive data type. For example, if the
             existing data type is a set of strings, the Value must also be a set of
@@ -1420,20 +1396,14 @@ class AttributeValueUpdate(_Shape):
 
             If no item with the specified Key is found:
 
-            -
+            - PUT - DynamoDB creates a new item with the specified primary key, and
+              then adds the attribute.
 
-            PUT - DynamoDB creates a new item with the specified primary key, and
-            then adds the attribute.
+            - DELETE - Nothing happens; there is no attribute to delete.
 
-            -
-
-            DELETE - Nothing happens; there is no attribute to delete.
-
-            -
-
-            ADD - DynamoDB creates a new item with the supplied primary key and
-            number (or set) for the attribute value. The only data types allowed are
-            number, number set, string set or binary set.
+            - ADD - DynamoDB creates a new item with the supplied primary key and
+              number (or set) for the attribute value. The only data types allowed are
+              number, number set, string set or binary set.
     """
 
     __slots__ = (
@@ -1796,20 +1766,14 @@ class BackupDetails(_Shape):
         backup_status: Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
         backup_type: BackupType:
 
-            -
+            - USER - You create and manage these using the on-demand backup feature.
 
-            USER - You create and manage these using the on-demand backup feature.
+            - SYSTEM - If you delete a table with point-in-time recovery enabled, a
+              SYSTEM backup is automatically created and is retained for 35 days (at
+              no additional cost). System backups allow you to restore the deleted
+              table to the state it was in just before the point of deletion.
 
-            -
-
-            SYSTEM - If you delete a table with point-in-time recovery enabled, a
-            SYSTEM backup is automatically created and is retained for 35 days (at
-            no additional cost). System backups allow you to restore the deleted
-            table to the state it was in just before the point of deletion.
-
-            -
-
-            AWS_BACKUP - On-demand backup created by you from Backup service.
+            - AWS_BACKUP - On-demand backup created by you from Backup service.
         backup_creation_date_time: Time at which the backup was created. This is the request time of the
             backup.
         backup_expiry_date_time: Time at which the automatic on-demand backup created by DynamoDB will
@@ -1880,20 +1844,14 @@ class BackupSummary(_Shape):
         backup_status: Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
         backup_type: BackupType:
 
-            -
+            - USER - You create and manage these using the on-demand backup feature.
 
-            USER - You create and manage these using the on-demand backup feature.
+            - SYSTEM - If you delete a table with point-in-time recovery enabled, a
+              SYSTEM backup is automatically created and is retained for 35 days (at
+              no additional cost). System backups allow you to restore the deleted
+              table to the state it was in just before the point of deletion.
 
-            -
-
-            SYSTEM - If you delete a table with point-in-time recovery enabled, a
-            SYSTEM backup is automatically created and is retained for 35 days (at
-            no additional cost). System backups allow you to restore the deleted
-            table to the state it was in just before the point of deletion.
-
-            -
-
-            AWS_BACKUP - On-demand backup created by you from Backup service.
+            - AWS_BACKUP - On-demand backup created by you from Backup service.
         backup_size_bytes: Size of the backup in bytes.
     """
 
@@ -2031,38 +1989,26 @@ class BatchGetItemInput(_Shape):
 
             Each element in the map of items to retrieve consists of the following:
 
-            -
+            - ConsistentRead - If true, a strongly consistent read is used; if false
+              (the default), an eventually consistent read is used.
 
-            ConsistentRead - If true, a strongly consistent read is used; if false
-            (the default), an eventually consistent read is used.
+            - ExpressionAttributeNames - One or more substitution tokens for attribute
+              names in the ProjectionExpression parameter. The following are some use
+              cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            ExpressionAttributeNames - One or more substitution tokens for attribute
-            names in the ProjectionExpression parameter. The following are some use
-            cases for using ExpressionAttributeNames:
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
-
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -2070,16 +2016,12 @@ class BatchGetItemInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -2087,20 +2029,16 @@ class BatchGetItemInput(_Shape):
             For more information about expression attribute names, see Accessing
             Item Attributes in the Amazon DynamoDB Developer Guide.
 
-            -
+            - Keys - An array of primary key attribute values that define specific
+              items in the table. For each primary key, you must provide all of the
+              key attributes. For example, with a simple primary key, you only need to
+              provide the partition key value. For a composite key, you must provide
+              both the partition key value and the sort key value.
 
-            Keys - An array of primary key attribute values that define specific
-            items in the table. For each primary key, you must provide all of the
-            key attributes. For example, with a simple primary key, you only need to
-            provide the partition key value. For a composite key, you must provide
-            both the partition key value and the sort key value.
-
-            -
-
-            ProjectionExpression - A string that identifies one or more attributes
-            to retrieve from the table. These attributes can include scalars, sets,
-            or elements of a JSON document. The attributes in the expression must be
-            separated by commas.
+            - ProjectionExpression - A string that identifies one or more attributes
+              to retrieve from the table. These attributes can include scalars, sets,
+              or elements of a JSON document. The attributes in the expression must be
+              separated by commas.
 
             If no attribute names are specified, then all attributes are returned.
             If any of the requested attributes are not found, they do not appear in
@@ -2109,11 +2047,9 @@ class BatchGetItemInput(_Shape):
             For more information, see Accessing Item Attributes in the Amazon
             DynamoDB Developer Guide.
 
-            -
-
-            AttributesToGet - This is a legacy parameter. Use ProjectionExpression
-            instead. For more information, see AttributesToGet in the Amazon
-            DynamoDB Developer Guide.
+            - AttributesToGet - This is a legacy parameter. Use ProjectionExpression
+              instead. For more information, see AttributesToGet in the Amazon
+              DynamoDB Developer Guide.
         return_consumed_capacity:
     """
 
@@ -2154,22 +2090,16 @@ class BatchGetItemOutput(_Shape):
 
             Each element consists of:
 
-            -
+            - Keys - An array of primary key attribute values that define specific
+              items in the table.
 
-            Keys - An array of primary key attribute values that define specific
-            items in the table.
+            - ProjectionExpression - One or more attributes to be retrieved from the
+              table or index. By default, all attributes are returned. If a requested
+              attribute is not found, it does not appear in the result.
 
-            -
-
-            ProjectionExpression - One or more attributes to be retrieved from the
-            table or index. By default, all attributes are returned. If a requested
-            attribute is not found, it does not appear in the result.
-
-            -
-
-            ConsistentRead - The consistency of a read operation. If set to true,
-            then a strongly consistent read is used; otherwise, an eventually
-            consistent read is used.
+            - ConsistentRead - The consistency of a read operation. If set to true,
+              then a strongly consistent read is used; otherwise, an eventually
+              consistent read is used.
 
             If there are no unprocessed keys remaining, the response contains an
             empty UnprocessedKeys map.
@@ -2177,13 +2107,9 @@ class BatchGetItemOutput(_Shape):
 
             Each element consists of:
 
-            -
+            - TableName - The table that consumed the provisioned throughput.
 
-            TableName - The table that consumed the provisioned throughput.
-
-            -
-
-            CapacityUnits - The total number of capacity units consumed.
+            - CapacityUnits - The total number of capacity units consumed.
     """
 
     __slots__ = (
@@ -2341,33 +2267,25 @@ class BatchWriteItemInput(_Shape):
             list of operations to be performed (DeleteRequest or PutRequest). Each
             element in the map consists of the following:
 
-            -
+            - DeleteRequest - Perform a DeleteItem operation on the specified item.
+              The item to be deleted is identified by a Key subelement:
 
-            DeleteRequest - Perform a DeleteItem operation on the specified item.
-            The item to be deleted is identified by a Key subelement:
+            - Key - A map of primary key attribute values that uniquely identify the
+              item. Each entry in this map consists of an attribute name and an
+              attribute value. For each primary key, you must provide all of the key
+              attributes. For example, with a simple primary key, you only need to
+              provide a value for the partition key. For a composite primary key, you
+              must provide values for both the partition key and the sort key.
 
-            -
+            - PutRequest - Perform a PutItem operation on the specified item. The item
+              to be put is identified by an Item subelement:
 
-            Key - A map of primary key attribute values that uniquely identify the
-            item. Each entry in this map consists of an attribute name and an
-            attribute value. For each primary key, you must provide all of the key
-            attributes. For example, with a simple primary key, you only need to
-            provide a value for the partition key. For a composite primary key, you
-            must provide values for both the partition key and the sort key.
-
-            -
-
-            PutRequest - Perform a PutItem operation on the specified item. The item
-            to be put is identified by an Item subelement:
-
-            -
-
-            Item - A map of attributes and their values. Each entry in this map
-            consists of an attribute name and an attribute value. Attribute values
-            must not be null; string and binary type attributes must have lengths
-            greater than zero; and set type attributes must not be empty. Requests
-            that contain empty values are rejected with a ValidationException
-            exception.
+            - Item - A map of attributes and their values. Each entry in this map
+              consists of an attribute name and an attribute value. Attribute values
+              must not be null; string and binary type attributes must have lengths
+              greater than zero; and set type attributes must not be empty. Requests
+              that contain empty values are rejected with a ValidationException
+              exception.
 
             If you specify any attributes that are part of an index key, then the
             data types for those attributes must match those of the schema in the
@@ -2420,30 +2338,22 @@ class BatchWriteItemOutput(_Shape):
             for that table, a list of operations to perform (DeleteRequest or
             PutRequest).
 
-            -
+            - DeleteRequest - Perform a DeleteItem operation on the specified item.
+              The item to be deleted is identified by a Key subelement:
 
-            DeleteRequest - Perform a DeleteItem operation on the specified item.
-            The item to be deleted is identified by a Key subelement:
+            - Key - A map of primary key attribute values that uniquely identify the
+              item. Each entry in this map consists of an attribute name and an
+              attribute value.
 
-            -
+            - PutRequest - Perform a PutItem operation on the specified item. The item
+              to be put is identified by an Item subelement:
 
-            Key - A map of primary key attribute values that uniquely identify the
-            item. Each entry in this map consists of an attribute name and an
-            attribute value.
-
-            -
-
-            PutRequest - Perform a PutItem operation on the specified item. The item
-            to be put is identified by an Item subelement:
-
-            -
-
-            Item - A map of attributes and their values. Each entry in this map
-            consists of an attribute name and an attribute value. Attribute values
-            must not be null; string and binary type attributes must have lengths
-            greater than zero; and set type attributes must not be empty. Requests
-            that contain empty values will be rejected with a ValidationException
-            exception.
+            - Item - A map of attributes and their values. Each entry in this map
+              consists of an attribute name and an attribute value. Attribute values
+              must not be null; string and binary type attributes must have lengths
+              greater than zero; and set type attributes must not be empty. Requests
+              that contain empty values will be rejected with a ValidationException
+              exception.
 
             If you specify any attributes that are part of an index key, then the
             data types for those attributes must match those of the schema in the
@@ -2457,19 +2367,15 @@ class BatchWriteItemOutput(_Shape):
 
             Each entry consists of the following subelements:
 
-            -
+            - ItemCollectionKey - The partition key value of the item collection. This
+              is the same as the partition key value of the item.
 
-            ItemCollectionKey - The partition key value of the item collection. This
-            is the same as the partition key value of the item.
-
-            -
-
-            SizeEstimateRangeGB - An estimate of item collection size, expressed in
-            GB. This is a two-element array containing a lower bound and an upper
-            bound for the estimate. The estimate includes the size of all the items
-            in the table, plus the size of all attributes projected into all of the
-            local secondary indexes on the table. Use this estimate to measure
-            whether a local secondary index is approaching its size limit.
+            - SizeEstimateRangeGB - An estimate of item collection size, expressed in
+              GB. This is a two-element array containing a lower bound and an upper
+              bound for the estimate. The estimate includes the size of all the items
+              in the table, plus the size of all attributes projected into all of the
+              local secondary indexes on the table. Use this estimate to measure
+              whether a local secondary index is approaching its size limit.
 
             The estimate is subject to change over time; therefore, do not rely on
             the precision or accuracy of the estimate.
@@ -2477,13 +2383,9 @@ class BatchWriteItemOutput(_Shape):
 
             Each element consists of:
 
-            -
+            - TableName - The table that consumed the provisioned throughput.
 
-            TableName - The table that consumed the provisioned throughput.
-
-            -
-
-            CapacityUnits - The total number of capacity units consumed.
+            - CapacityUnits - The total number of capacity units consumed.
 
             If the table has vector indexes, each element also includes a
             VectorIndexes field with VectorWriteRequestBytes consumed for each
@@ -2529,15 +2431,11 @@ class BillingModeSummary(_Shape):
         billing_mode: Controls how you are charged for read and write throughput and how you
             manage capacity. This setting can be changed later.
 
-            -
+            - PROVISIONED - Sets the read/write capacity mode to PROVISIONED. We
+              recommend using PROVISIONED for predictable workloads.
 
-            PROVISIONED - Sets the read/write capacity mode to PROVISIONED. We
-            recommend using PROVISIONED for predictable workloads.
-
-            -
-
-            PAY_PER_REQUEST - Sets the read/write capacity mode to PAY_PER_REQUEST.
-            We recommend using PAY_PER_REQUEST for unpredictable workloads.
+            - PAY_PER_REQUEST - Sets the read/write capacity mode to PAY_PER_REQUEST.
+              We recommend using PAY_PER_REQUEST for unpredictable workloads.
         last_update_to_pay_per_request_date_time: Represents the time when PAY_PER_REQUEST was last set as the read/write
             capacity mode.
     """
@@ -2645,21 +2543,17 @@ class Capacity(_Shape):
 class Condition(_Shape):
     """Represents the selection criteria for a Query or Scan operation:
 
-    -
-
-    For a Query operation, Condition is used for specifying the KeyConditions to use
-    when querying a table or an index. For KeyConditions, only the following
-    comparison operators are supported:
+    - For a Query operation, Condition is used for specifying the KeyConditions to use
+      when querying a table or an index. For KeyConditions, only the following
+      comparison operators are supported:
 
     EQ | LE | LT | GE | GT | BEGINS_WITH | BETWEEN
 
     Condition is also used in a QueryFilter, which evaluates the query results and
     returns only the desired values.
 
-    -
-
-    For a Scan operation, Condition is used in a ScanFilter, which evaluates the
-    scan results and returns only the desired values.
+    - For a Scan operation, Condition is used in a ScanFilter, which evaluates the
+      scan results and returns only the desired values.
 
     Attributes:
         attribute_value_list: One or more values to evaluate against the supplied attribute. The
@@ -2685,10 +2579,8 @@ class Condition(_Shape):
 
             The following are descriptions of each comparison operator.
 
-            -
-
-            EQ : Equal. EQ is supported for all data types, including lists and
-            maps.
+            - EQ : Equal. EQ is supported for all data types, including lists and
+              maps.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, Binary, String Set, Number Set, or Binary Set. If an
@@ -2697,10 +2589,8 @@ class Condition(_Shape):
             {"S":"6"} does not equal {"N":"6"}. Also, {"N":"6"} does not equal
             {"NS":["6", "2", "1"]}.
 
-            -
-
-            NE : Not equal. NE is supported for all data types, including lists and
-            maps.
+            - NE : Not equal. NE is supported for all data types, including lists and
+              maps.
 
             AttributeValueList can contain only one AttributeValue of type String,
             Number, Binary, String Set, Number Set, or Binary Set. If an item
@@ -2708,9 +2598,7 @@ class Condition(_Shape):
             the request, the value does not match. For example, {"S":"6"} does not
             equal {"N":"6"}. Also, {"N":"6"} does not equal {"NS":["6", "2", "1"]}.
 
-            -
-
-            LE : Less than or equal.
+            - LE : Less than or equal.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -2718,9 +2606,7 @@ class Condition(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            LT : Less than.
+            - LT : Less than.
 
             AttributeValueList can contain only one AttributeValue of type String,
             Number, or Binary (not a set type). If an item contains an
@@ -2728,9 +2614,7 @@ class Condition(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            GE : Greater than or equal.
+            - GE : Greater than or equal.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -2738,9 +2622,7 @@ class Condition(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            GT : Greater than.
+            - GT : Greater than.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -2748,10 +2630,8 @@ class Condition(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            NOT_NULL : The attribute exists. NOT_NULL is supported for all data
-            types, including lists and maps.
+            - NOT_NULL : The attribute exists. NOT_NULL is supported for all data
+              types, including lists and maps.
 
             This operator tests for the existence of an attribute, not its data
             type. If the data type of attribute "a" is null, and you evaluate it
@@ -2759,10 +2639,8 @@ class Condition(_Shape):
             attribute "a" exists; its data type is not relevant to the NOT_NULL
             comparison operator.
 
-            -
-
-            NULL : The attribute does not exist. NULL is supported for all data
-            types, including lists and maps.
+            - NULL : The attribute does not exist. NULL is supported for all data
+              types, including lists and maps.
 
             This operator tests for the nonexistence of an attribute, not its data
             type. If the data type of attribute "a" is null, and you evaluate it
@@ -2770,9 +2648,7 @@ class Condition(_Shape):
             "a" exists; its data type is not relevant to the NULL comparison
             operator.
 
-            -
-
-            CONTAINS : Checks for a subsequence, or value in a set.
+            - CONTAINS : Checks for a subsequence, or value in a set.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If the target attribute of
@@ -2786,10 +2662,8 @@ class Condition(_Shape):
             CONTAINS is supported for lists: When evaluating "a CONTAINS b", "a" can
             be a list; however, "b" cannot be a set, a map, or a list.
 
-            -
-
-            NOT_CONTAINS : Checks for absence of a subsequence, or absence of a
-            value in a set.
+            - NOT_CONTAINS : Checks for absence of a subsequence, or absence of a
+              value in a set.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If the target attribute of
@@ -2803,28 +2677,22 @@ class Condition(_Shape):
             NOT_CONTAINS is supported for lists: When evaluating "a NOT CONTAINS b",
             "a" can be a list; however, "b" cannot be a set, a map, or a list.
 
-            -
-
-            BEGINS_WITH : Checks for a prefix.
+            - BEGINS_WITH : Checks for a prefix.
 
             AttributeValueList can contain only one AttributeValue of type String or
             Binary (not a Number or a set type). The target attribute of the
             comparison must be of type String or Binary (not a Number or a set
             type).
 
-            -
-
-            IN : Checks for matching elements in a list.
+            - IN : Checks for matching elements in a list.
 
             AttributeValueList can contain one or more AttributeValue elements of
             type String, Number, or Binary. These attributes are compared against an
             existing attribute of an item. If any elements of the input are equal to
             the item attribute, the expression evaluates to true.
 
-            -
-
-            BETWEEN : Greater than or equal to the first value, and less than or
-            equal to the second value.
+            - BETWEEN : Greater than or equal to the first value, and less than or
+              equal to the second value.
 
             AttributeValueList must contain two AttributeValue elements of the same
             type, either String, Number, or Binary (not a set type). A target
@@ -3260,19 +3128,13 @@ class CreateGlobalTableWitnessGroupMemberAction(_Shape):
             the MRSC global table. The witness must be in a different Region than
             the replicas and within the same Region set:
 
-            -
+            - US Region set: US East (N. Virginia), US East (Ohio), US West (Oregon)
 
-            US Region set: US East (N. Virginia), US East (Ohio), US West (Oregon)
+            - EU Region set: Europe (Ireland), Europe (London), Europe (Paris), Europe
+              (Frankfurt)
 
-            -
-
-            EU Region set: Europe (Ireland), Europe (London), Europe (Paris), Europe
-            (Frankfurt)
-
-            -
-
-            AP Region set: Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific
-            (Osaka)
+            - AP Region set: Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific
+              (Osaka)
     """
 
     __slots__ = ("region_name",)
@@ -3385,21 +3247,13 @@ class CreateTableInput(_Shape):
 
             Each KeySchemaElement in the array is composed of:
 
-            -
+            - AttributeName - The name of this key attribute.
 
-            AttributeName - The name of this key attribute.
+            - KeyType - The role that the key attribute will assume:
 
-            -
+            - HASH - partition key
 
-            KeyType - The role that the key attribute will assume:
-
-            -
-
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from the DynamoDB usage of an internal
@@ -3427,123 +3281,85 @@ class CreateTableInput(_Shape):
 
             Each local secondary index in the array includes the following:
 
-            -
+            - IndexName - The name of the local secondary index. Must be unique only
+              for this table.
 
-            IndexName - The name of the local secondary index. Must be unique only
-            for this table.
+            - KeySchema - Specifies the key schema for the local secondary index. The
+              key schema must begin with the same partition key as the table.
 
-            -
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the index. These are in addition to the primary key
+              attributes and index key attributes, which are automatically projected.
+              Each attribute specification is composed of:
 
-            KeySchema - Specifies the key schema for the local secondary index. The
-            key schema must begin with the same partition key as the table.
+            - ProjectionType - One of the following:
 
-            -
+            - KEYS_ONLY - Only the index and primary keys are projected into the
+              index.
 
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the index. These are in addition to the primary key
-            attributes and index key attributes, which are automatically projected.
-            Each attribute specification is composed of:
+            - INCLUDE - Only the specified table attributes are projected into the
+              index. The list of projected attributes is in NonKeyAttributes.
 
-            -
+            - ALL - All of the table attributes are projected into the index.
 
-            ProjectionType - One of the following:
-
-            -
-
-            KEYS_ONLY - Only the index and primary keys are projected into the
-            index.
-
-            -
-
-            INCLUDE - Only the specified table attributes are projected into the
-            index. The list of projected attributes is in NonKeyAttributes.
-
-            -
-
-            ALL - All of the table attributes are projected into the index.
-
-            -
-
-            NonKeyAttributes - A list of one or more non-key attribute names that
-            are projected into the secondary index. The total count of attributes
-            provided in NonKeyAttributes, summed across all of the secondary
-            indexes, must not exceed 100. If you project the same attribute into two
-            different indexes, this counts as two distinct attributes when
-            determining the total. This limit only applies when you specify the
-            ProjectionType of INCLUDE. You still can specify the ProjectionType of
-            ALL to project all attributes from the source table, even if the table
-            has more than 100 attributes.
+            - NonKeyAttributes - A list of one or more non-key attribute names that
+              are projected into the secondary index. The total count of attributes
+              provided in NonKeyAttributes, summed across all of the secondary
+              indexes, must not exceed 100. If you project the same attribute into two
+              different indexes, this counts as two distinct attributes when
+              determining the total. This limit only applies when you specify the
+              ProjectionType of INCLUDE. You still can specify the ProjectionType of
+              ALL to project all attributes from the source table, even if the table
+              has more than 100 attributes.
         global_secondary_indexes: One or more global secondary indexes (the maximum is 20) to be created
             on the table. Each global secondary index in the array includes the
             following:
 
-            -
+            - IndexName - The name of the global secondary index. Must be unique only
+              for this table.
 
-            IndexName - The name of the global secondary index. Must be unique only
-            for this table.
+            - KeySchema - Specifies the key schema for the global secondary index.
+              Each global secondary index supports up to 4 partition keys and up to 4
+              sort keys.
 
-            -
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the index. These are in addition to the primary key
+              attributes and index key attributes, which are automatically projected.
+              Each attribute specification is composed of:
 
-            KeySchema - Specifies the key schema for the global secondary index.
-            Each global secondary index supports up to 4 partition keys and up to 4
-            sort keys.
+            - ProjectionType - One of the following:
 
-            -
+            - KEYS_ONLY - Only the index and primary keys are projected into the
+              index.
 
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the index. These are in addition to the primary key
-            attributes and index key attributes, which are automatically projected.
-            Each attribute specification is composed of:
+            - INCLUDE - Only the specified table attributes are projected into the
+              index. The list of projected attributes is in NonKeyAttributes.
 
-            -
+            - ALL - All of the table attributes are projected into the index.
 
-            ProjectionType - One of the following:
+            - NonKeyAttributes - A list of one or more non-key attribute names that
+              are projected into the secondary index. The total count of attributes
+              provided in NonKeyAttributes, summed across all of the secondary
+              indexes, must not exceed 100. If you project the same attribute into two
+              different indexes, this counts as two distinct attributes when
+              determining the total. This limit only applies when you specify the
+              ProjectionType of INCLUDE. You still can specify the ProjectionType of
+              ALL to project all attributes from the source table, even if the table
+              has more than 100 attributes.
 
-            -
-
-            KEYS_ONLY - Only the index and primary keys are projected into the
-            index.
-
-            -
-
-            INCLUDE - Only the specified table attributes are projected into the
-            index. The list of projected attributes is in NonKeyAttributes.
-
-            -
-
-            ALL - All of the table attributes are projected into the index.
-
-            -
-
-            NonKeyAttributes - A list of one or more non-key attribute names that
-            are projected into the secondary index. The total count of attributes
-            provided in NonKeyAttributes, summed across all of the secondary
-            indexes, must not exceed 100. If you project the same attribute into two
-            different indexes, this counts as two distinct attributes when
-            determining the total. This limit only applies when you specify the
-            ProjectionType of INCLUDE. You still can specify the ProjectionType of
-            ALL to project all attributes from the source table, even if the table
-            has more than 100 attributes.
-
-            -
-
-            ProvisionedThroughput - The provisioned throughput settings for the
-            global secondary index, consisting of read and write capacity units.
+            - ProvisionedThroughput - The provisioned throughput settings for the
+              global secondary index, consisting of read and write capacity units.
         billing_mode: Controls how you are charged for read and write throughput and how you
             manage capacity. This setting can be changed later.
 
-            -
+            - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most DynamoDB
+              workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
+              mode.
 
-            PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most DynamoDB
-            workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
-            mode.
-
-            -
-
-            PROVISIONED - We recommend using PROVISIONED for steady workloads with
-            predictable growth where capacity requirements can be reliably
-            forecasted. PROVISIONED sets the billing mode to Provisioned capacity
-            mode.
+            - PROVISIONED - We recommend using PROVISIONED for steady workloads with
+              predictable growth where capacity requirements can be reliably
+              forecasted. PROVISIONED sets the billing mode to Provisioned capacity
+              mode.
         provisioned_throughput: Represents the provisioned throughput settings for a specified table or
             index. The settings can be modified using the UpdateTable operation.
 
@@ -3557,36 +3373,24 @@ class CreateTableInput(_Shape):
         stream_specification: The settings for DynamoDB Streams on the table. These settings consist
             of:
 
-            -
+            - StreamEnabled - Indicates whether DynamoDB Streams is to be enabled
+              (true) or disabled (false).
 
-            StreamEnabled - Indicates whether DynamoDB Streams is to be enabled
-            (true) or disabled (false).
+            - StreamViewType - When an item in the table is modified, StreamViewType
+              determines what information is written to the table's stream. Valid
+              values for StreamViewType are:
 
-            -
+            - KEYS_ONLY - Only the key attributes of the modified item are written to
+              the stream.
 
-            StreamViewType - When an item in the table is modified, StreamViewType
-            determines what information is written to the table's stream. Valid
-            values for StreamViewType are:
+            - NEW_IMAGE - The entire item, as it appears after it was modified, is
+              written to the stream.
 
-            -
+            - OLD_IMAGE - The entire item, as it appeared before it was modified, is
+              written to the stream.
 
-            KEYS_ONLY - Only the key attributes of the modified item are written to
-            the stream.
-
-            -
-
-            NEW_IMAGE - The entire item, as it appears after it was modified, is
-            written to the stream.
-
-            -
-
-            OLD_IMAGE - The entire item, as it appeared before it was modified, is
-            written to the stream.
-
-            -
-
-            NEW_AND_OLD_IMAGES - Both the new and the old item images of the item
-            are written to the stream.
+            - NEW_AND_OLD_IMAGES - Both the new and the old item images of the item
+              are written to the stream.
         sse_specification: Represents the settings used to enable server-side encryption.
         tags: A list of key-value pairs to label the table. For more information, see
             Tagging for DynamoDB.
@@ -3622,38 +3426,26 @@ class CreateTableInput(_Shape):
             enables similarity search on a vector attribute. Each element in the
             list consists of:
 
-            -
+            - IndexName - The name of the vector index. Must be unique within the
+              table.
 
-            IndexName - The name of the vector index. Must be unique within the
-            table.
+            - VectorAttribute - The attribute that contains vector embeddings. If
+              multiple vector indexes reference the same attribute, they must all use
+              the same number of dimensions.
 
-            -
+            - Dimensions - The number of dimensions in each vector.
 
-            VectorAttribute - The attribute that contains vector embeddings. If
-            multiple vector indexes reference the same attribute, they must all use
-            the same number of dimensions.
+            - DistanceFunction - The distance function used to calculate similarity.
+              Valid values: COSINE, EUCLIDEAN, DOT_PRODUCT.
 
-            -
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the vector index. The total number of projected non-key
+              attributes is shared across the vector attribute (counts as 1) and
+              INLINE_FILTER search schema elements (each counts as 1). HASH search
+              schema elements do not count toward this limit.
 
-            Dimensions - The number of dimensions in each vector.
-
-            -
-
-            DistanceFunction - The distance function used to calculate similarity.
-            Valid values: COSINE, EUCLIDEAN, DOT_PRODUCT.
-
-            -
-
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the vector index. The total number of projected non-key
-            attributes is shared across the vector attribute (counts as 1) and
-            INLINE_FILTER search schema elements (each counts as 1). HASH search
-            schema elements do not count toward this limit.
-
-            -
-
-            SearchSchema - (Optional) Defines the partition key (HASH) and inline
-            filter (INLINE_FILTER) attributes for the vector index.
+            - SearchSchema - (Optional) Defines the partition key (HASH) and inline
+              filter (INLINE_FILTER) attributes for the vector index.
     """
 
     __slots__ = (
@@ -4034,14 +3826,10 @@ class DeleteItemInput(_Shape):
         return_values: Use ReturnValues if you want to get the item attributes as they appeared
             before they were deleted. For DeleteItem, the valid values are:
 
-            -
+            - NONE - If ReturnValues is not specified, or if its value is NONE, then
+              nothing is returned. (This setting is the default for ReturnValues.)
 
-            NONE - If ReturnValues is not specified, or if its value is NONE, then
-            nothing is returned. (This setting is the default for ReturnValues.)
-
-            -
-
-            ALL_OLD - The content of the old item is returned.
+            - ALL_OLD - The content of the old item is returned.
 
             There is no additional cost associated with requesting a return value
             aside from the small network and processing overhead of receiving a
@@ -4060,47 +3848,33 @@ class DeleteItemInput(_Shape):
 
             An expression can contain any of the following:
 
-            -
-
-            Functions: attribute_exists | attribute_not_exists | attribute_type |
-            contains | begins_with | size
+            - Functions: attribute_exists | attribute_not_exists | attribute_type |
+              contains | begins_with | size
 
             These function names are case-sensitive.
 
-            -
+            - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-            Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-            -
-
-            Logical operators: AND | OR | NOT
+            - Logical operators: AND | OR | NOT
 
             For more information about condition expressions, see Condition
             Expressions in the Amazon DynamoDB Developer Guide.
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -4108,16 +3882,12 @@ class DeleteItemInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -4244,19 +4014,15 @@ class DeleteItemOutput(_Shape):
 
             Each ItemCollectionMetrics element consists of:
 
-            -
+            - ItemCollectionKey - The partition key value of the item collection. This
+              is the same as the partition key value of the item itself.
 
-            ItemCollectionKey - The partition key value of the item collection. This
-            is the same as the partition key value of the item itself.
-
-            -
-
-            SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
-            This value is a two-element array containing a lower bound and an upper
-            bound for the estimate. The estimate includes the size of all the items
-            in the table, plus the size of all attributes projected into all of the
-            local secondary indexes on that table. Use this estimate to measure
-            whether a local secondary index is approaching its size limit.
+            - SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
+              This value is a two-element array containing a lower bound and an upper
+              bound for the estimate. The estimate includes the size of all the items
+              in the table, plus the size of all attributes projected into all of the
+              local secondary indexes on that table. Use this estimate to measure
+              whether a local secondary index is approaching its size limit.
 
             The estimate is subject to change over time; therefore, do not rely on
             the precision or accuracy of the estimate.
@@ -4604,27 +4370,19 @@ class DescribeContributorInsightsOutput(_Shape):
 
             The most common exceptions for a FAILED status are:
 
-            -
+            - LimitExceededException - Per-account Amazon CloudWatch Contributor
+              Insights rule limit reached. Please disable Contributor Insights for
+              other tables/indexes OR disable Contributor Insights rules before
+              retrying.
 
-            LimitExceededException - Per-account Amazon CloudWatch Contributor
-            Insights rule limit reached. Please disable Contributor Insights for
-            other tables/indexes OR disable Contributor Insights rules before
-            retrying.
+            - AccessDeniedException - Amazon CloudWatch Contributor Insights rules
+              cannot be modified due to insufficient permissions.
 
-            -
+            - AccessDeniedException - Failed to create service-linked role for
+              Contributor Insights due to insufficient permissions.
 
-            AccessDeniedException - Amazon CloudWatch Contributor Insights rules
-            cannot be modified due to insufficient permissions.
-
-            -
-
-            AccessDeniedException - Failed to create service-linked role for
-            Contributor Insights due to insufficient permissions.
-
-            -
-
-            InternalServerError - Failed to create Amazon CloudWatch Contributor
-            Insights rules. Please retry request.
+            - InternalServerError - Failed to create Amazon CloudWatch Contributor
+              Insights rules. Please retry request.
         contributor_insights_mode: The mode of CloudWatch Contributor Insights for DynamoDB that determines
             which events are emitted. Can be set to track all access and throttled
             events or throttled events only.
@@ -5374,21 +5132,17 @@ class ExpectedAttributeValue(_Shape):
     comparison evaluates to true, the operation succeeds; if not, the operation
     fails. You can use ExpectedAttributeValue in one of two different ways:
 
-    -
+    - Use AttributeValueList to specify one or more values to compare against an
+      attribute. Use ComparisonOperator to specify how you want to perform the
+      comparison. If the comparison evaluates to true, then the conditional operation
+      succeeds.
 
-    Use AttributeValueList to specify one or more values to compare against an
-    attribute. Use ComparisonOperator to specify how you want to perform the
-    comparison. If the comparison evaluates to true, then the conditional operation
-    succeeds.
-
-    -
-
-    Use Value to specify a value that DynamoDB will compare against an attribute. If
-    the values match, then ExpectedAttributeValue evaluates to true and the
-    conditional operation succeeds. Optionally, you can also set Exists to false,
-    indicating that you do not expect to find the attribute value in the table. In
-    this case, the conditional operation succeeds only if the comparison evaluates
-    to false.
+    - Use Value to specify a value that DynamoDB will compare against an attribute. If
+      the values match, then ExpectedAttributeValue evaluates to true and the
+      conditional operation succeeds. Optionally, you can also set Exists to false,
+      indicating that you do not expect to find the attribute value in the table. In
+      this case, the conditional operation succeeds only if the comparison evaluates
+      to false.
 
     Value and Exists are incompatible with AttributeValueList and
     ComparisonOperator. Note that if you use both sets of parameters at once,
@@ -5405,20 +5159,16 @@ class ExpectedAttributeValue(_Shape):
         exists: Causes DynamoDB to evaluate the value before attempting a conditional
             operation:
 
-            -
+            - If Exists is true, DynamoDB will check to see if that attribute value
+              already exists in the table. If it is found, then the operation
+              succeeds. If it is not found, the operation fails with a
+              ConditionCheckFailedException.
 
-            If Exists is true, DynamoDB will check to see if that attribute value
-            already exists in the table. If it is found, then the operation
-            succeeds. If it is not found, the operation fails with a
-            ConditionCheckFailedException.
-
-            -
-
-            If Exists is false, DynamoDB assumes that the attribute value does not
-            exist in the table. If in fact the value does not exist, then the
-            assumption is valid and the operation succeeds. If the value is found,
-            despite the assumption that it does not exist, the operation fails with
-            a ConditionCheckFailedException.
+            - If Exists is false, DynamoDB assumes that the attribute value does not
+              exist in the table. If in fact the value does not exist, then the
+              assumption is valid and the operation succeeds. If the value is found,
+              despite the assumption that it does not exist, the operation fails with
+              a ConditionCheckFailedException.
 
             The default setting for Exists is true. If you supply a Value all by
             itself, DynamoDB assumes the attribute exists: You don't have to set
@@ -5426,15 +5176,11 @@ class ExpectedAttributeValue(_Shape):
 
             DynamoDB returns a ValidationException if:
 
-            -
+            - Exists is true but there is no Value to check. (You expect a value to
+              exist, but don't specify what that value is.)
 
-            Exists is true but there is no Value to check. (You expect a value to
-            exist, but don't specify what that value is.)
-
-            -
-
-            Exists is false but you also provide a Value. (You cannot expect an
-            attribute to have a value, while also expecting it not to exist.)
+            - Exists is false but you also provide a Value. (You cannot expect an
+              attribute to have a value, while also expecting it not to exist.)
         comparison_operator: A comparator for evaluating attributes in the AttributeValueList. For
             example, equals, greater than, less than, etc.
 
@@ -5445,10 +5191,8 @@ class ExpectedAttributeValue(_Shape):
 
             The following are descriptions of each comparison operator.
 
-            -
-
-            EQ : Equal. EQ is supported for all data types, including lists and
-            maps.
+            - EQ : Equal. EQ is supported for all data types, including lists and
+              maps.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, Binary, String Set, Number Set, or Binary Set. If an
@@ -5457,10 +5201,8 @@ class ExpectedAttributeValue(_Shape):
             {"S":"6"} does not equal {"N":"6"}. Also, {"N":"6"} does not equal
             {"NS":["6", "2", "1"]}.
 
-            -
-
-            NE : Not equal. NE is supported for all data types, including lists and
-            maps.
+            - NE : Not equal. NE is supported for all data types, including lists and
+              maps.
 
             AttributeValueList can contain only one AttributeValue of type String,
             Number, Binary, String Set, Number Set, or Binary Set. If an item
@@ -5468,9 +5210,7 @@ class ExpectedAttributeValue(_Shape):
             the request, the value does not match. For example, {"S":"6"} does not
             equal {"N":"6"}. Also, {"N":"6"} does not equal {"NS":["6", "2", "1"]}.
 
-            -
-
-            LE : Less than or equal.
+            - LE : Less than or equal.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -5478,9 +5218,7 @@ class ExpectedAttributeValue(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            LT : Less than.
+            - LT : Less than.
 
             AttributeValueList can contain only one AttributeValue of type String,
             Number, or Binary (not a set type). If an item contains an
@@ -5488,9 +5226,7 @@ class ExpectedAttributeValue(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            GE : Greater than or equal.
+            - GE : Greater than or equal.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -5498,9 +5234,7 @@ class ExpectedAttributeValue(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            GT : Greater than.
+            - GT : Greater than.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If an item contains an
@@ -5508,10 +5242,8 @@ class ExpectedAttributeValue(_Shape):
             request, the value does not match. For example, {"S":"6"} does not equal
             {"N":"6"}. Also, {"N":"6"} does not compare to {"NS":["6", "2", "1"]}.
 
-            -
-
-            NOT_NULL : The attribute exists. NOT_NULL is supported for all data
-            types, including lists and maps.
+            - NOT_NULL : The attribute exists. NOT_NULL is supported for all data
+              types, including lists and maps.
 
             This operator tests for the existence of an attribute, not its data
             type. If the data type of attribute "a" is null, and you evaluate it
@@ -5519,10 +5251,8 @@ class ExpectedAttributeValue(_Shape):
             attribute "a" exists; its data type is not relevant to the NOT_NULL
             comparison operator.
 
-            -
-
-            NULL : The attribute does not exist. NULL is supported for all data
-            types, including lists and maps.
+            - NULL : The attribute does not exist. NULL is supported for all data
+              types, including lists and maps.
 
             This operator tests for the nonexistence of an attribute, not its data
             type. If the data type of attribute "a" is null, and you evaluate it
@@ -5530,9 +5260,7 @@ class ExpectedAttributeValue(_Shape):
             "a" exists; its data type is not relevant to the NULL comparison
             operator.
 
-            -
-
-            CONTAINS : Checks for a subsequence, or value in a set.
+            - CONTAINS : Checks for a subsequence, or value in a set.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If the target attribute of
@@ -5546,10 +5274,8 @@ class ExpectedAttributeValue(_Shape):
             CONTAINS is supported for lists: When evaluating "a CONTAINS b", "a" can
             be a list; however, "b" cannot be a set, a map, or a list.
 
-            -
-
-            NOT_CONTAINS : Checks for absence of a subsequence, or absence of a
-            value in a set.
+            - NOT_CONTAINS : Checks for absence of a subsequence, or absence of a
+              value in a set.
 
             AttributeValueList can contain only one AttributeValue element of type
             String, Number, or Binary (not a set type). If the target attribute of
@@ -5563,28 +5289,22 @@ class ExpectedAttributeValue(_Shape):
             NOT_CONTAINS is supported for lists: When evaluating "a NOT CONTAINS b",
             "a" can be a list; however, "b" cannot be a set, a map, or a list.
 
-            -
-
-            BEGINS_WITH : Checks for a prefix.
+            - BEGINS_WITH : Checks for a prefix.
 
             AttributeValueList can contain only one AttributeValue of type String or
             Binary (not a Number or a set type). The target attribute of the
             comparison must be of type String or Binary (not a Number or a set
             type).
 
-            -
-
-            IN : Checks for matching elements in a list.
+            - IN : Checks for matching elements in a list.
 
             AttributeValueList can contain one or more AttributeValue elements of
             type String, Number, or Binary. These attributes are compared against an
             existing attribute of an item. If any elements of the input are equal to
             the item attribute, the expression evaluates to true.
 
-            -
-
-            BETWEEN : Greater than or equal to the first value, and less than or
-            equal to the second value.
+            - BETWEEN : Greater than or equal to the first value, and less than or
+              equal to the second value.
 
             AttributeValueList must contain two AttributeValue elements of the same
             type, either String, Number, or Binary (not a set type). A target
@@ -5668,13 +5388,9 @@ class ExportDescription(_Shape):
         s3_sse_algorithm: Type of encryption used on the bucket where export data is stored. Valid
             values for S3SseAlgorithm are:
 
-            -
+            - AES256 - server-side encryption with Amazon S3 managed keys
 
-            AES256 - server-side encryption with Amazon S3 managed keys
-
-            -
-
-            KMS - server-side encryption with KMS managed keys
+            - KMS - server-side encryption with KMS managed keys
         s3_sse_kms_key_id: The ID of the KMS managed key used to encrypt the S3 bucket where export
             data is stored (if applicable).
         failure_code: Status code for the result of the failed export.
@@ -5876,13 +5592,9 @@ class ExportTableToPointInTimeInput(_Shape):
         s3_sse_algorithm: Type of encryption used on the bucket where export data will be stored.
             Valid values for S3SseAlgorithm are:
 
-            -
+            - AES256 - server-side encryption with Amazon S3 managed keys
 
-            AES256 - server-side encryption with Amazon S3 managed keys
-
-            -
-
-            KMS - server-side encryption with KMS managed keys
+            - KMS - server-side encryption with KMS managed keys
         s3_sse_kms_key_id: The ID of the KMS managed key used to encrypt the S3 bucket where export
             data will be stored (if applicable).
         export_format: The format for the exported data. Valid values for ExportFormat are
@@ -6095,27 +5807,19 @@ class GetItemInput(_Shape):
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -6123,16 +5827,12 @@ class GetItemInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -6287,13 +5987,9 @@ class GlobalSecondaryIndex(_Shape):
         key_schema: The complete key schema for a global secondary index, which consists of
             one or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -6408,13 +6104,9 @@ class GlobalSecondaryIndexDescription(_Shape):
         key_schema: The complete key schema for a global secondary index, which consists of
             one or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -6430,21 +6122,13 @@ class GlobalSecondaryIndexDescription(_Shape):
             attributes and index key attributes, which are automatically projected.
         index_status: The current state of the global secondary index:
 
-            -
+            - CREATING - The index is being created.
 
-            CREATING - The index is being created.
+            - UPDATING - The index is being updated.
 
-            -
+            - DELETING - The index is being deleted.
 
-            UPDATING - The index is being updated.
-
-            -
-
-            DELETING - The index is being deleted.
-
-            -
-
-            ACTIVE - The index is ready for use.
+            - ACTIVE - The index is ready for use.
         backfilling: Indicates whether the index is currently backfilling. Backfilling is the
             process of reading items from the table and determining whether they can
             be added to the index. (Not all items will qualify: For example, a
@@ -6555,13 +6239,9 @@ class GlobalSecondaryIndexInfo(_Shape):
         key_schema: The complete key schema for a global secondary index, which consists of
             one or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -6620,17 +6300,11 @@ class GlobalSecondaryIndexInfo(_Shape):
 class GlobalSecondaryIndexUpdate(_Shape):
     """Represents one of the following:
 
-    -
+    - A new global secondary index to be added to an existing table.
 
-    A new global secondary index to be added to an existing table.
+    - New provisioned throughput parameters for an existing global secondary index.
 
-    -
-
-    New provisioned throughput parameters for an existing global secondary index.
-
-    -
-
-    An existing global secondary index to be removed from an existing table.
+    - An existing global secondary index to be removed from an existing table.
 
     Attributes:
         update: The name of an existing global secondary index, along with new
@@ -6638,25 +6312,15 @@ class GlobalSecondaryIndexUpdate(_Shape):
         create: The parameters required for creating a global secondary index on an
             existing table:
 
-            -
+            - IndexName
 
-            IndexName
+            - KeySchema
 
-            -
+            - AttributeDefinitions
 
-            KeySchema
+            - Projection
 
-            -
-
-            AttributeDefinitions
-
-            -
-
-            Projection
-
-            -
-
-            ProvisionedThroughput
+            - ProvisionedThroughput
         delete: The name of an existing global secondary index to be removed.
     """
 
@@ -6765,21 +6429,13 @@ class GlobalTableDescription(_Shape):
         creation_date_time: The creation time of the global table.
         global_table_status: The current state of the global table:
 
-            -
+            - CREATING - The global table is being created.
 
-            CREATING - The global table is being created.
+            - UPDATING - The global table is being updated.
 
-            -
+            - DELETING - The global table is being deleted.
 
-            UPDATING - The global table is being updated.
-
-            -
-
-            DELETING - The global table is being deleted.
-
-            -
-
-            ACTIVE - The global table is ready for use.
+            - ACTIVE - The global table is ready for use.
         global_table_name: The global table name.
     """
 
@@ -6898,13 +6554,9 @@ class GlobalTableWitnessDescription(_Shape):
 class GlobalTableWitnessGroupUpdate(_Shape):
     """Represents one of the following:
 
-    -
+    - A new witness to be added to a new global table.
 
-    A new witness to be added to a new global table.
-
-    -
-
-    An existing witness to be removed from an existing global table.
+    - An existing witness to be removed from an existing global table.
 
     You can configure one witness per MRSC global table.
 
@@ -7395,13 +7047,9 @@ class KeySchemaElement(_Shape):
         attribute_name: The name of a key attribute.
         key_type: The role that this key attribute will assume:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -7467,27 +7115,19 @@ class KeysAndAttributes(_Shape):
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -7495,16 +7135,12 @@ class KeysAndAttributes(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -7693,18 +7329,12 @@ class ListBackupsInput(_Shape):
 
             Where BackupType can be:
 
-            -
+            - USER - On-demand backup created by you. (The default setting if no other
+              backup types are specified.)
 
-            USER - On-demand backup created by you. (The default setting if no other
-            backup types are specified.)
+            - SYSTEM - On-demand backup automatically created by DynamoDB.
 
-            -
-
-            SYSTEM - On-demand backup automatically created by DynamoDB.
-
-            -
-
-            ALL - All types of on-demand backups (USER and SYSTEM).
+            - ALL - All types of on-demand backups (USER and SYSTEM).
     """
 
     __slots__ = (
@@ -8217,13 +7847,9 @@ class LocalSecondaryIndex(_Shape):
         key_schema: The complete key schema for the local secondary index, consisting of one
             or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -8274,13 +7900,9 @@ class LocalSecondaryIndexDescription(_Shape):
         key_schema: The complete key schema for the local secondary index, consisting of one
             or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -8354,13 +7976,9 @@ class LocalSecondaryIndexInfo(_Shape):
         key_schema: The complete key schema for a local secondary index, which consists of
             one or more pairs of attribute names and key types:
 
-            -
+            - HASH - partition key
 
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -8514,13 +8132,9 @@ class PointInTimeRecoveryDescription(_Shape):
     Attributes:
         point_in_time_recovery_status: The current state of point in time recovery:
 
-            -
+            - ENABLED - Point in time recovery is enabled.
 
-            ENABLED - Point in time recovery is enabled.
-
-            -
-
-            DISABLED - Point in time recovery is disabled.
+            - DISABLED - Point in time recovery is disabled.
         recovery_period_in_days: The number of preceding days for which continuous backups are taken and
             maintained. Your table data is only recoverable to any point-in-time
             from within the configured recovery period. This parameter is optional.
@@ -8603,19 +8217,13 @@ class Projection(_Shape):
     Attributes:
         projection_type: The set of attributes that are projected into the index:
 
-            -
+            - KEYS_ONLY - Only the index and primary keys are projected into the
+              index.
 
-            KEYS_ONLY - Only the index and primary keys are projected into the
-            index.
+            - INCLUDE - In addition to the attributes described in KEYS_ONLY, the
+              secondary index will include other non-key attributes that you specify.
 
-            -
-
-            INCLUDE - In addition to the attributes described in KEYS_ONLY, the
-            secondary index will include other non-key attributes that you specify.
-
-            -
-
-            ALL - All of the table attributes are projected into the index.
+            - ALL - All of the table attributes are projected into the index.
 
             When using the DynamoDB console, ALL is selected by default.
         non_key_attributes: Represents the non-key attribute names which will be projected into the
@@ -8872,19 +8480,13 @@ class PutItemInput(_Shape):
             write operations. A violation of any of these constraints results in a
             ValidationException:
 
-            -
+            - The vector attribute must be a list of numbers with dimensions matching
+              the index configuration.
 
-            The vector attribute must be a list of numbers with dimensions matching
-            the index configuration.
+            - Vector values must fit in 32-bit IEEE-754 floating point format (f32).
 
-            -
-
-            Vector values must fit in 32-bit IEEE-754 floating point format (f32).
-
-            -
-
-            Partition key and inline filter attributes defined in the search schema
-            must have data types matching the index schema definition.
+            - Partition key and inline filter attributes defined in the search schema
+              must have data types matching the index schema definition.
 
             Empty String and Binary attribute values are allowed. Attribute values
             of type String and Binary must have a length greater than zero if the
@@ -8900,15 +8502,11 @@ class PutItemInput(_Shape):
             before they were updated with the PutItem request. For PutItem, the
             valid values are:
 
-            -
+            - NONE - If ReturnValues is not specified, or if its value is NONE, then
+              nothing is returned. (This setting is the default for ReturnValues.)
 
-            NONE - If ReturnValues is not specified, or if its value is NONE, then
-            nothing is returned. (This setting is the default for ReturnValues.)
-
-            -
-
-            ALL_OLD - If PutItem overwrote an attribute name-value pair, then the
-            content of the old item is returned.
+            - ALL_OLD - If PutItem overwrote an attribute name-value pair, then the
+              content of the old item is returned.
 
             The values returned are strongly consistent.
 
@@ -8932,47 +8530,33 @@ class PutItemInput(_Shape):
 
             An expression can contain any of the following:
 
-            -
-
-            Functions: attribute_exists | attribute_not_exists | attribute_type |
-            contains | begins_with | size
+            - Functions: attribute_exists | attribute_not_exists | attribute_type |
+              contains | begins_with | size
 
             These function names are case-sensitive.
 
-            -
+            - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-            Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-            -
-
-            Logical operators: AND | OR | NOT
+            - Logical operators: AND | OR | NOT
 
             For more information on condition expressions, see Condition Expressions
             in the Amazon DynamoDB Developer Guide.
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -8980,16 +8564,12 @@ class PutItemInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -9115,19 +8695,15 @@ class PutItemOutput(_Shape):
 
             Each ItemCollectionMetrics element consists of:
 
-            -
+            - ItemCollectionKey - The partition key value of the item collection. This
+              is the same as the partition key value of the item itself.
 
-            ItemCollectionKey - The partition key value of the item collection. This
-            is the same as the partition key value of the item itself.
-
-            -
-
-            SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
-            This value is a two-element array containing a lower bound and an upper
-            bound for the estimate. The estimate includes the size of all the items
-            in the table, plus the size of all attributes projected into all of the
-            local secondary indexes on that table. Use this estimate to measure
-            whether a local secondary index is approaching its size limit.
+            - SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
+              This value is a two-element array containing a lower bound and an upper
+              bound for the estimate. The estimate includes the size of all the items
+              in the table, plus the size of all attributes projected into all of the
+              local secondary indexes on that table. Use this estimate to measure
+              whether a local secondary index is approaching its size limit.
 
             The estimate is subject to change over time; therefore, do not rely on
             the precision or accuracy of the estimate.
@@ -9202,17 +8778,13 @@ class PutResourcePolicyInput(_Shape):
             document.
         policy: An Amazon Web Services resource-based policy document in JSON format.
 
-            -
+            - The maximum size supported for a resource-based policy document is 20
+              KB. DynamoDB counts whitespaces when calculating the size of a policy
+              against this limit.
 
-            The maximum size supported for a resource-based policy document is 20
-            KB. DynamoDB counts whitespaces when calculating the size of a policy
-            against this limit.
-
-            -
-
-            Within a resource-based policy, if the action for a DynamoDB
-            service-linked role (SLR) to replicate data for a global table is
-            denied, adding or deleting a replica will fail with an error.
+            - Within a resource-based policy, if the action for a DynamoDB
+              service-linked role (SLR) to replicate data for a global table is
+              denied, adding or deleting a replica will fail with an error.
 
             For a full list of all considerations that apply while attaching a
             resource-based policy, see Resource-based policy considerations.
@@ -9298,34 +8870,26 @@ class QueryInput(_Shape):
             the case of an index, some or all of the attributes projected into the
             index.
 
-            -
+            - ALL_ATTRIBUTES - Returns all of the item attributes from the specified
+              table or index. If you query a local secondary index, then for each
+              matching item in the index, DynamoDB fetches the entire item from the
+              parent table. If the index is configured to project all item attributes,
+              then all of the data can be obtained from the local secondary index, and
+              no fetching is required.
 
-            ALL_ATTRIBUTES - Returns all of the item attributes from the specified
-            table or index. If you query a local secondary index, then for each
-            matching item in the index, DynamoDB fetches the entire item from the
-            parent table. If the index is configured to project all item attributes,
-            then all of the data can be obtained from the local secondary index, and
-            no fetching is required.
+            - ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
+              Retrieves all attributes that have been projected into the index. If the
+              index is configured to project all attributes, this return value is
+              equivalent to specifying ALL_ATTRIBUTES.
 
-            -
+            - COUNT - Returns the number of matching items, rather than the matching
+              items themselves. Note that this uses the same quantity of read capacity
+              units as getting the items, and is subject to the same item size
+              calculations.
 
-            ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
-            Retrieves all attributes that have been projected into the index. If the
-            index is configured to project all attributes, this return value is
-            equivalent to specifying ALL_ATTRIBUTES.
-
-            -
-
-            COUNT - Returns the number of matching items, rather than the matching
-            items themselves. Note that this uses the same quantity of read capacity
-            units as getting the items, and is subject to the same item size
-            calculations.
-
-            -
-
-            SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
-            ProjectionExpression. This return value is equivalent to specifying
-            ProjectionExpression without specifying any value for Select.
+            - SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
+              ProjectionExpression. This return value is equivalent to specifying
+              ProjectionExpression without specifying any value for Select.
 
             If you query or scan a local secondary index and request only attributes
             that are projected into that index, the operation will read only the
@@ -9443,43 +9007,29 @@ class QueryInput(_Shape):
 
             Valid comparisons for the sort key condition are as follows:
 
-            -
+            - sortKeyName = :sortkeyval - true if the sort key value is equal to
+              :sortkeyval.
 
-            sortKeyName = :sortkeyval - true if the sort key value is equal to
-            :sortkeyval.
+            - sortKeyName < :sortkeyval - true if the sort key value is less than
+              :sortkeyval.
 
-            -
+            - sortKeyName <= :sortkeyval - true if the sort key value is less than or
+              equal to :sortkeyval.
 
-            sortKeyName < :sortkeyval - true if the sort key value is less than
-            :sortkeyval.
+            - sortKeyName > :sortkeyval - true if the sort key value is greater than
+              :sortkeyval.
 
-            -
+            - sortKeyName >= :sortkeyval - true if the sort key value is greater than
+              or equal to :sortkeyval.
 
-            sortKeyName <= :sortkeyval - true if the sort key value is less than or
-            equal to :sortkeyval.
+            - sortKeyName BETWEEN :sortkeyval1 AND :sortkeyval2 - true if the sort key
+              value is greater than or equal to :sortkeyval1, and less than or equal
+              to :sortkeyval2.
 
-            -
-
-            sortKeyName > :sortkeyval - true if the sort key value is greater than
-            :sortkeyval.
-
-            -
-
-            sortKeyName >= :sortkeyval - true if the sort key value is greater than
-            or equal to :sortkeyval.
-
-            -
-
-            sortKeyName BETWEEN :sortkeyval1 AND :sortkeyval2 - true if the sort key
-            value is greater than or equal to :sortkeyval1, and less than or equal
-            to :sortkeyval2.
-
-            -
-
-            begins_with ( sortKeyName, :sortkeyval ) - true if the sort key value
-            begins with a particular operand. (You cannot use this function with a
-            sort key that is of type Number.) Note that the function name
-            begins_with is case-sensitive.
+            - begins_with ( sortKeyName, :sortkeyval ) - true if the sort key value
+              begins with a particular operand. (You cannot use this function with a
+              sort key that is of type Number.) Note that the function name
+              begins_with is case-sensitive.
 
             Use the ExpressionAttributeValues parameter to replace tokens such as
             :partitionval and :sortval with actual values at runtime.
@@ -9491,16 +9041,12 @@ class QueryInput(_Shape):
             KeyConditionExpression parameter causes an error because Size is a
             reserved word:
 
-            -
-
-            Size = :myval
+            - Size = :myval
 
             To work around this, define a placeholder (such a #S) to represent the
             attribute name Size. KeyConditionExpression then is as follows:
 
-            -
-
-            #S = :myval
+            - #S = :myval
 
             For a list of reserved words, see Reserved Words in the Amazon DynamoDB
             Developer Guide.
@@ -9511,27 +9057,19 @@ class QueryInput(_Shape):
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -9539,16 +9077,12 @@ class QueryInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -9780,21 +9314,13 @@ class ReplicaAutoScalingDescription(_Shape):
         replica_provisioned_write_capacity_auto_scaling_settings:
         replica_status: The current state of the replica:
 
-            -
+            - CREATING - The replica is being created.
 
-            CREATING - The replica is being created.
+            - UPDATING - The replica is being updated.
 
-            -
+            - DELETING - The replica is being deleted.
 
-            UPDATING - The replica is being updated.
-
-            -
-
-            DELETING - The replica is being deleted.
-
-            -
-
-            ACTIVE - The replica is ready for use.
+            - ACTIVE - The replica is ready for use.
     """
 
     __slots__ = (
@@ -9896,36 +9422,24 @@ class ReplicaDescription(_Shape):
         region_name: The name of the Region.
         replica_status: The current state of the replica:
 
-            -
+            - CREATING - The replica is being created.
 
-            CREATING - The replica is being created.
+            - UPDATING - The replica is being updated.
 
-            -
+            - DELETING - The replica is being deleted.
 
-            UPDATING - The replica is being updated.
+            - ACTIVE - The replica is ready for use.
 
-            -
-
-            DELETING - The replica is being deleted.
-
-            -
-
-            ACTIVE - The replica is ready for use.
-
-            -
-
-            REGION_DISABLED - The replica is inaccessible because the Amazon Web
-            Services Region has been disabled.
+            - REGION_DISABLED - The replica is inaccessible because the Amazon Web
+              Services Region has been disabled.
 
             If the Amazon Web Services Region remains inaccessible for more than 20
             hours, DynamoDB will remove this replica from the replication group. The
             replica will not be deleted and replication will stop from and to this
             region.
 
-            -
-
-            INACCESSIBLE_ENCRYPTION_CREDENTIALS - The KMS key used to encrypt the
-            table is inaccessible.
+            - INACCESSIBLE_ENCRYPTION_CREDENTIALS - The KMS key used to encrypt the
+              table is inaccessible.
 
             If the KMS key remains inaccessible for more than 20 hours, DynamoDB
             will remove this replica from the replication group. The replica will
@@ -9947,21 +9461,15 @@ class ReplicaDescription(_Shape):
         global_table_settings_replication_mode: Indicates one of the settings synchronization modes for the global table
             replica:
 
-            -
+            - ENABLED: Indicates that the settings synchronization mode for the global
+              table replica is enabled.
 
-            ENABLED: Indicates that the settings synchronization mode for the global
-            table replica is enabled.
+            - DISABLED: Indicates that the settings synchronization mode for the
+              global table replica is disabled.
 
-            -
-
-            DISABLED: Indicates that the settings synchronization mode for the
-            global table replica is disabled.
-
-            -
-
-            ENABLED_WITH_OVERRIDES: This mode is set by default for a same account
-            global table. Indicates that certain global table settings can be
-            overridden.
+            - ENABLED_WITH_OVERRIDES: This mode is set by default for a same account
+              global table. Indicates that certain global table settings can be
+              overridden.
     """
 
     __slots__ = (
@@ -10086,22 +9594,14 @@ class ReplicaGlobalSecondaryIndexAutoScalingDescription(_Shape):
         index_name: The name of the global secondary index.
         index_status: The current state of the replica global secondary index:
 
-            -
+            - CREATING - The index is being created.
 
-            CREATING - The index is being created.
+            - UPDATING - The table/index configuration is being updated. The
+              table/index remains available for data operations when UPDATING
 
-            -
+            - DELETING - The index is being deleted.
 
-            UPDATING - The table/index configuration is being updated. The
-            table/index remains available for data operations when UPDATING
-
-            -
-
-            DELETING - The index is being deleted.
-
-            -
-
-            ACTIVE - The index is ready for use.
+            - ACTIVE - The index is ready for use.
         provisioned_read_capacity_auto_scaling_settings:
         provisioned_write_capacity_auto_scaling_settings:
     """
@@ -10231,21 +9731,13 @@ class ReplicaGlobalSecondaryIndexSettingsDescription(_Shape):
             all other indexes on this table.
         index_status: The current status of the global secondary index:
 
-            -
+            - CREATING - The global secondary index is being created.
 
-            CREATING - The global secondary index is being created.
+            - UPDATING - The global secondary index is being updated.
 
-            -
+            - DELETING - The global secondary index is being deleted.
 
-            UPDATING - The global secondary index is being updated.
-
-            -
-
-            DELETING - The global secondary index is being deleted.
-
-            -
-
-            ACTIVE - The global secondary index is ready for use.
+            - ACTIVE - The global secondary index is ready for use.
         provisioned_read_capacity_units: The maximum number of strongly consistent reads consumed per second
             before DynamoDB returns a ThrottlingException.
         provisioned_read_capacity_auto_scaling_settings: Auto scaling settings for a global secondary index replica's read
@@ -10357,21 +9849,13 @@ class ReplicaSettingsDescription(_Shape):
         region_name: The Region name of the replica.
         replica_status: The current state of the Region:
 
-            -
+            - CREATING - The Region is being created.
 
-            CREATING - The Region is being created.
+            - UPDATING - The Region is being updated.
 
-            -
+            - DELETING - The Region is being deleted.
 
-            UPDATING - The Region is being updated.
-
-            -
-
-            DELETING - The Region is being deleted.
-
-            -
-
-            ACTIVE - The Region is ready for use.
+            - ACTIVE - The Region is ready for use.
         replica_billing_mode_summary: The read/write capacity mode of the replica.
         replica_provisioned_read_capacity_units: The maximum number of strongly consistent reads consumed per second
             before DynamoDB returns a ThrottlingException. For more information, see
@@ -10522,17 +10006,11 @@ class ReplicaSettingsUpdate(_Shape):
 class ReplicaUpdate(_Shape):
     """Represents one of the following:
 
-    -
+    - A new replica to be added to an existing global table.
 
-    A new replica to be added to an existing global table.
+    - New parameters for an existing replica.
 
-    -
-
-    New parameters for an existing replica.
-
-    -
-
-    An existing replica to be removed from an existing global table.
+    - An existing replica to be removed from an existing global table.
 
     Attributes:
         create: The parameters required for creating a replica on an existing global
@@ -10565,21 +10043,15 @@ class ReplicaUpdate(_Shape):
 class ReplicationGroupUpdate(_Shape):
     """Represents one of the following:
 
-    -
+    - A new replica to be added to an existing regional table or global table. This
+      request invokes the CreateTableReplica action in the destination Region.
 
-    A new replica to be added to an existing regional table or global table. This
-    request invokes the CreateTableReplica action in the destination Region.
+    - New parameters for an existing replica. This request invokes the UpdateTable
+      action in the destination Region.
 
-    -
-
-    New parameters for an existing replica. This request invokes the UpdateTable
-    action in the destination Region.
-
-    -
-
-    An existing replica to be deleted. The request invokes the DeleteTableReplica
-    action in the destination Region, deleting the replica and all if its items in
-    the destination Region.
+    - An existing replica to be deleted. The request invokes the DeleteTableReplica
+      action in the destination Region, deleting the replica and all if its items in
+      the destination Region.
 
     When you manually remove a table or global table replica, you do not
     automatically remove any associated scalable targets, scaling policies, or
@@ -10929,19 +10401,13 @@ class SSEDescription(_Shape):
         status: Represents the current state of server-side encryption. The only
             supported values are:
 
-            -
+            - ENABLED - Server-side encryption is enabled.
 
-            ENABLED - Server-side encryption is enabled.
-
-            -
-
-            UPDATING - Server-side encryption is being updated.
+            - UPDATING - Server-side encryption is being updated.
         sse_type: Server-side encryption type. The only supported value is:
 
-            -
-
-            KMS - Server-side encryption that uses Key Management Service. The key
-            is stored in your account and is managed by KMS (KMS charges apply).
+            - KMS - Server-side encryption that uses Key Management Service. The key
+              is stored in your account and is managed by KMS (KMS charges apply).
         kms_master_key_arn: The KMS key ARN used for the KMS encryption.
         inaccessible_encryption_date_time: Indicates the time, in UNIX epoch date format, when DynamoDB detected
             that the table's KMS key was inaccessible. This attribute will
@@ -10995,10 +10461,8 @@ class SSESpecification(_Shape):
             owned key.
         sse_type: Server-side encryption type. The only supported value is:
 
-            -
-
-            KMS - Server-side encryption that uses Key Management Service. The key
-            is stored in your account and is managed by KMS (KMS charges apply).
+            - KMS - Server-side encryption that uses Key Management Service. The key
+              is stored in your account and is managed by KMS (KMS charges apply).
         kms_master_key_id: The KMS key that should be used for the KMS encryption. To specify a
             key, use its key ID, Amazon Resource Name (ARN), alias name, or alias
             ARN. Note that you should only provide this parameter if the key is
@@ -11061,34 +10525,26 @@ class ScanInput(_Shape):
             the case of an index, some or all of the attributes projected into the
             index.
 
-            -
+            - ALL_ATTRIBUTES - Returns all of the item attributes from the specified
+              table or index. If you query a local secondary index, then for each
+              matching item in the index, DynamoDB fetches the entire item from the
+              parent table. If the index is configured to project all item attributes,
+              then all of the data can be obtained from the local secondary index, and
+              no fetching is required.
 
-            ALL_ATTRIBUTES - Returns all of the item attributes from the specified
-            table or index. If you query a local secondary index, then for each
-            matching item in the index, DynamoDB fetches the entire item from the
-            parent table. If the index is configured to project all item attributes,
-            then all of the data can be obtained from the local secondary index, and
-            no fetching is required.
+            - ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
+              Retrieves all attributes that have been projected into the index. If the
+              index is configured to project all attributes, this return value is
+              equivalent to specifying ALL_ATTRIBUTES.
 
-            -
+            - COUNT - Returns the number of matching items, rather than the matching
+              items themselves. Note that this uses the same quantity of read capacity
+              units as getting the items, and is subject to the same item size
+              calculations.
 
-            ALL_PROJECTED_ATTRIBUTES - Allowed only when querying an index.
-            Retrieves all attributes that have been projected into the index. If the
-            index is configured to project all attributes, this return value is
-            equivalent to specifying ALL_ATTRIBUTES.
-
-            -
-
-            COUNT - Returns the number of matching items, rather than the matching
-            items themselves. Note that this uses the same quantity of read capacity
-            units as getting the items, and is subject to the same item size
-            calculations.
-
-            -
-
-            SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
-            ProjectionExpression. This return value is equivalent to specifying
-            ProjectionExpression without specifying any value for Select.
+            - SPECIFIC_ATTRIBUTES - Returns only the attributes listed in
+              ProjectionExpression. This return value is equivalent to specifying
+              ProjectionExpression without specifying any value for Select.
 
             If you query or scan a local secondary index and request only attributes
             that are projected into that index, the operation reads only the index
@@ -11179,27 +10635,19 @@ class ScanInput(_Shape):
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -11207,16 +10655,12 @@ class ScanInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -11245,17 +10689,13 @@ class ScanInput(_Shape):
         consistent_read: A Boolean value that determines the read consistency model during the
             scan:
 
-            -
+            - If ConsistentRead is false, then the data returned from Scan might not
+              contain the results from other recently completed write operations
+              (PutItem, UpdateItem, or DeleteItem).
 
-            If ConsistentRead is false, then the data returned from Scan might not
-            contain the results from other recently completed write operations
-            (PutItem, UpdateItem, or DeleteItem).
-
-            -
-
-            If ConsistentRead is true, then all of the write operations that
-            completed before the Scan began are guaranteed to be contained in the
-            Scan response.
+            - If ConsistentRead is true, then all of the write operations that
+              completed before the Scan began are guaranteed to be contained in the
+              Scan response.
 
             The default setting for ConsistentRead is false.
 
@@ -11473,17 +10913,13 @@ class SearchSchemaElement(_Shape):
         attribute_name: The name of the attribute.
         search_schema_element_type: The role of the attribute in the search schema. Valid values:
 
-            -
+            - HASH - A partition key that partitions the vector index for independent
+              scaling. When specified, you must provide this attribute's value in the
+              SearchConditionExpression.
 
-            HASH - A partition key that partitions the vector index for independent
-            scaling. When specified, you must provide this attribute's value in the
-            SearchConditionExpression.
-
-            -
-
-            INLINE_FILTER - An attribute projected into the vector index for
-            filtering at the storage layer during search. Inline filters are
-            optional in the SearchConditionExpression.
+            - INLINE_FILTER - An attribute projected into the vector index for
+              filtering at the storage layer during search. Inline filters are
+              optional in the SearchConditionExpression.
     """
 
     __slots__ = (
@@ -11650,15 +11086,11 @@ class SourceTableDetails(_Shape):
         billing_mode: Controls how you are charged for read and write throughput and how you
             manage capacity. This setting can be changed later.
 
-            -
+            - PROVISIONED - Sets the read/write capacity mode to PROVISIONED. We
+              recommend using PROVISIONED for predictable workloads.
 
-            PROVISIONED - Sets the read/write capacity mode to PROVISIONED. We
-            recommend using PROVISIONED for predictable workloads.
-
-            -
-
-            PAY_PER_REQUEST - Sets the read/write capacity mode to PAY_PER_REQUEST.
-            We recommend using PAY_PER_REQUEST for unpredictable workloads.
+            - PAY_PER_REQUEST - Sets the read/write capacity mode to PAY_PER_REQUEST.
+              We recommend using PAY_PER_REQUEST for unpredictable workloads.
     """
 
     __slots__ = (
@@ -11795,25 +11227,17 @@ class StreamSpecification(_Shape):
             information is written to the stream for this table. Valid values for
             StreamViewType are:
 
-            -
+            - KEYS_ONLY - Only the key attributes of the modified item are written to
+              the stream.
 
-            KEYS_ONLY - Only the key attributes of the modified item are written to
-            the stream.
+            - NEW_IMAGE - The entire item, as it appears after it was modified, is
+              written to the stream.
 
-            -
+            - OLD_IMAGE - The entire item, as it appeared before it was modified, is
+              written to the stream.
 
-            NEW_IMAGE - The entire item, as it appears after it was modified, is
-            written to the stream.
-
-            -
-
-            OLD_IMAGE - The entire item, as it appeared before it was modified, is
-            written to the stream.
-
-            -
-
-            NEW_AND_OLD_IMAGES - Both the new and the old item images of the item
-            are written to the stream.
+            - NEW_AND_OLD_IMAGES - Both the new and the old item images of the item
+              are written to the stream.
     """
 
     __slots__ = (
@@ -11845,21 +11269,13 @@ class TableAutoScalingDescription(_Shape):
         table_name: The name of the table.
         table_status: The current state of the table:
 
-            -
+            - CREATING - The table is being created.
 
-            CREATING - The table is being created.
+            - UPDATING - The table is being updated.
 
-            -
+            - DELETING - The table is being deleted.
 
-            UPDATING - The table is being updated.
-
-            -
-
-            DELETING - The table is being deleted.
-
-            -
-
-            ACTIVE - The table is ready for use.
+            - ACTIVE - The table is ready for use.
         replicas: Represents replicas of the global table.
     """
 
@@ -12006,32 +11422,20 @@ class TableDescription(_Shape):
 
             Each AttributeDefinition object in this array is composed of:
 
-            -
+            - AttributeName - The name of the attribute.
 
-            AttributeName - The name of the attribute.
-
-            -
-
-            AttributeType - The data type for the attribute.
+            - AttributeType - The data type for the attribute.
         table_name: The name of the table.
         key_schema: The primary key structure for the table. Each KeySchemaElement consists
             of:
 
-            -
+            - AttributeName - The name of the attribute.
 
-            AttributeName - The name of the attribute.
+            - KeyType - The role of the attribute:
 
-            -
+            - HASH - partition key
 
-            KeyType - The role of the attribute:
-
-            -
-
-            HASH - partition key
-
-            -
-
-            RANGE - sort key
+            - RANGE - sort key
 
             The partition key of an item is also known as its hash attribute. The
             term "hash attribute" derives from DynamoDB's usage of an internal hash
@@ -12047,39 +11451,25 @@ class TableDescription(_Shape):
             DynamoDB Developer Guide.
         table_status: The current state of the table:
 
-            -
+            - CREATING - The table is being created.
 
-            CREATING - The table is being created.
+            - UPDATING - The table/index configuration is being updated. The
+              table/index remains available for data operations when UPDATING.
 
-            -
+            - DELETING - The table is being deleted.
 
-            UPDATING - The table/index configuration is being updated. The
-            table/index remains available for data operations when UPDATING.
+            - ACTIVE - The table is ready for use.
 
-            -
+            - INACCESSIBLE_ENCRYPTION_CREDENTIALS - The KMS key used to encrypt the
+              table in inaccessible. Table operations may fail due to failure to use
+              the KMS key. DynamoDB will initiate the table archival process when a
+              table's KMS key remains inaccessible for more than seven days.
 
-            DELETING - The table is being deleted.
+            - ARCHIVING - The table is being archived. Operations are not allowed
+              until archival is complete.
 
-            -
-
-            ACTIVE - The table is ready for use.
-
-            -
-
-            INACCESSIBLE_ENCRYPTION_CREDENTIALS - The KMS key used to encrypt the
-            table in inaccessible. Table operations may fail due to failure to use
-            the KMS key. DynamoDB will initiate the table archival process when a
-            table's KMS key remains inaccessible for more than seven days.
-
-            -
-
-            ARCHIVING - The table is being archived. Operations are not allowed
-            until archival is complete.
-
-            -
-
-            ARCHIVED - The table has been archived. See the ArchivalReason for more
-            information.
+            - ARCHIVED - The table has been archived. See the ArchivalReason for more
+              information.
         creation_date_time: The date and time when the table was created, in UNIX epoch time format.
         provisioned_throughput: The provisioned throughput settings for the table, consisting of read
             and write capacity units, along with data about increases and decreases.
@@ -12099,77 +11489,55 @@ class TableDescription(_Shape):
             the amount of data within a given item collection cannot exceed 10 GB.
             Each element is composed of:
 
-            -
+            - IndexName - The name of the local secondary index.
 
-            IndexName - The name of the local secondary index.
+            - KeySchema - Specifies the complete index key schema. The attribute names
+              in the key schema must be between 1 and 255 characters (inclusive). The
+              key schema must begin with the same partition key as the table.
 
-            -
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the index. These are in addition to the primary key
+              attributes and index key attributes, which are automatically projected.
+              Each attribute specification is composed of:
 
-            KeySchema - Specifies the complete index key schema. The attribute names
-            in the key schema must be between 1 and 255 characters (inclusive). The
-            key schema must begin with the same partition key as the table.
+            - ProjectionType - One of the following:
 
-            -
+            - KEYS_ONLY - Only the index and primary keys are projected into the
+              index.
 
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the index. These are in addition to the primary key
-            attributes and index key attributes, which are automatically projected.
-            Each attribute specification is composed of:
+            - INCLUDE - Only the specified table attributes are projected into the
+              index. The list of projected attributes is in NonKeyAttributes.
 
-            -
+            - ALL - All of the table attributes are projected into the index.
 
-            ProjectionType - One of the following:
+            - NonKeyAttributes - A list of one or more non-key attribute names that
+              are projected into the secondary index. The total count of attributes
+              provided in NonKeyAttributes, summed across all of the secondary
+              indexes, must not exceed 100. If you project the same attribute into two
+              different indexes, this counts as two distinct attributes when
+              determining the total. This limit only applies when you specify the
+              ProjectionType of INCLUDE. You still can specify the ProjectionType of
+              ALL to project all attributes from the source table, even if the table
+              has more than 100 attributes.
 
-            -
+            - IndexSizeBytes - Represents the total size of the index, in bytes.
+              DynamoDB updates this value approximately every six hours. Recent
+              changes might not be reflected in this value.
 
-            KEYS_ONLY - Only the index and primary keys are projected into the
-            index.
-
-            -
-
-            INCLUDE - Only the specified table attributes are projected into the
-            index. The list of projected attributes is in NonKeyAttributes.
-
-            -
-
-            ALL - All of the table attributes are projected into the index.
-
-            -
-
-            NonKeyAttributes - A list of one or more non-key attribute names that
-            are projected into the secondary index. The total count of attributes
-            provided in NonKeyAttributes, summed across all of the secondary
-            indexes, must not exceed 100. If you project the same attribute into two
-            different indexes, this counts as two distinct attributes when
-            determining the total. This limit only applies when you specify the
-            ProjectionType of INCLUDE. You still can specify the ProjectionType of
-            ALL to project all attributes from the source table, even if the table
-            has more than 100 attributes.
-
-            -
-
-            IndexSizeBytes - Represents the total size of the index, in bytes.
-            DynamoDB updates this value approximately every six hours. Recent
-            changes might not be reflected in this value.
-
-            -
-
-            ItemCount - Represents the number of items in the index. DynamoDB
-            updates this value approximately every six hours. Recent changes might
-            not be reflected in this value.
+            - ItemCount - Represents the number of items in the index. DynamoDB
+              updates this value approximately every six hours. Recent changes might
+              not be reflected in this value.
 
             If the table is in the DELETING state, no information about indexes will
             be returned.
         global_secondary_indexes: The global secondary indexes, if any, on the table. Each index is scoped
             to a given partition key value. Each element is composed of:
 
-            -
-
-            Backfilling - If true, then the index is currently in the backfilling
-            phase. Backfilling occurs only when a new global secondary index is
-            added to the table. It is the process by which DynamoDB populates the
-            new index with data from the table. (This attribute does not appear for
-            indexes that were created during a CreateTable operation.)
+            - Backfilling - If true, then the index is currently in the backfilling
+              phase. Backfilling occurs only when a new global secondary index is
+              added to the table. It is the process by which DynamoDB populates the
+              new index with data from the table. (This attribute does not appear for
+              indexes that were created during a CreateTable operation.)
 
             You can delete an index that is being created during the Backfilling
             phase when IndexStatus is set to CREATING and Backfilling is true. You
@@ -12177,90 +11545,58 @@ class TableDescription(_Shape):
             CREATING and Backfilling is false. (This attribute does not appear for
             indexes that were created during a CreateTable operation.)
 
-            -
+            - IndexName - The name of the global secondary index.
 
-            IndexName - The name of the global secondary index.
+            - IndexSizeBytes - The total size of the global secondary index, in bytes.
+              DynamoDB updates this value approximately every six hours. Recent
+              changes might not be reflected in this value.
 
-            -
+            - IndexStatus - The current status of the global secondary index:
 
-            IndexSizeBytes - The total size of the global secondary index, in bytes.
-            DynamoDB updates this value approximately every six hours. Recent
-            changes might not be reflected in this value.
+            - CREATING - The index is being created.
 
-            -
+            - UPDATING - The index is being updated.
 
-            IndexStatus - The current status of the global secondary index:
+            - DELETING - The index is being deleted.
 
-            -
+            - ACTIVE - The index is ready for use.
 
-            CREATING - The index is being created.
+            - ItemCount - The number of items in the global secondary index. DynamoDB
+              updates this value approximately every six hours. Recent changes might
+              not be reflected in this value.
 
-            -
+            - KeySchema - Specifies the complete index key schema. The attribute names
+              in the key schema must be between 1 and 255 characters (inclusive). The
+              key schema must begin with the same partition key as the table.
 
-            UPDATING - The index is being updated.
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the index. These are in addition to the primary key
+              attributes and index key attributes, which are automatically projected.
+              Each attribute specification is composed of:
 
-            -
+            - ProjectionType - One of the following:
 
-            DELETING - The index is being deleted.
+            - KEYS_ONLY - Only the index and primary keys are projected into the
+              index.
 
-            -
+            - INCLUDE - In addition to the attributes described in KEYS_ONLY, the
+              secondary index will include other non-key attributes that you specify.
 
-            ACTIVE - The index is ready for use.
+            - ALL - All of the table attributes are projected into the index.
 
-            -
+            - NonKeyAttributes - A list of one or more non-key attribute names that
+              are projected into the secondary index. The total count of attributes
+              provided in NonKeyAttributes, summed across all of the secondary
+              indexes, must not exceed 100. If you project the same attribute into two
+              different indexes, this counts as two distinct attributes when
+              determining the total. This limit only applies when you specify the
+              ProjectionType of INCLUDE. You still can specify the ProjectionType of
+              ALL to project all attributes from the source table, even if the table
+              has more than 100 attributes.
 
-            ItemCount - The number of items in the global secondary index. DynamoDB
-            updates this value approximately every six hours. Recent changes might
-            not be reflected in this value.
-
-            -
-
-            KeySchema - Specifies the complete index key schema. The attribute names
-            in the key schema must be between 1 and 255 characters (inclusive). The
-            key schema must begin with the same partition key as the table.
-
-            -
-
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the index. These are in addition to the primary key
-            attributes and index key attributes, which are automatically projected.
-            Each attribute specification is composed of:
-
-            -
-
-            ProjectionType - One of the following:
-
-            -
-
-            KEYS_ONLY - Only the index and primary keys are projected into the
-            index.
-
-            -
-
-            INCLUDE - In addition to the attributes described in KEYS_ONLY, the
-            secondary index will include other non-key attributes that you specify.
-
-            -
-
-            ALL - All of the table attributes are projected into the index.
-
-            -
-
-            NonKeyAttributes - A list of one or more non-key attribute names that
-            are projected into the secondary index. The total count of attributes
-            provided in NonKeyAttributes, summed across all of the secondary
-            indexes, must not exceed 100. If you project the same attribute into two
-            different indexes, this counts as two distinct attributes when
-            determining the total. This limit only applies when you specify the
-            ProjectionType of INCLUDE. You still can specify the ProjectionType of
-            ALL to project all attributes from the source table, even if the table
-            has more than 100 attributes.
-
-            -
-
-            ProvisionedThroughput - The provisioned throughput settings for the
-            global secondary index, consisting of read and write capacity units,
-            along with data about increases and decreases.
+            - ProvisionedThroughput - The provisioned throughput settings for the
+              global secondary index, consisting of read and write capacity units,
+              along with data about increases and decreases.
 
             If the table is in the DELETING state, no information about indexes will
             be returned.
@@ -12272,17 +11608,11 @@ class TableDescription(_Shape):
             same timestamp. However, the combination of the following three elements
             is guaranteed to be unique:
 
-            -
+            - Amazon Web Services customer ID
 
-            Amazon Web Services customer ID
+            - Table name
 
-            -
-
-            Table name
-
-            -
-
-            StreamLabel
+            - StreamLabel
         latest_stream_arn: The Amazon Resource Name (ARN) that uniquely identifies the latest
             stream for this table.
         global_table_version: Represents the version of global tables in use, if the table is
@@ -12293,21 +11623,15 @@ class TableDescription(_Shape):
         global_table_settings_replication_mode: Indicates one of the settings synchronization modes for the global
             table:
 
-            -
+            - ENABLED: Indicates that the settings synchronization mode for the global
+              table is enabled.
 
-            ENABLED: Indicates that the settings synchronization mode for the global
-            table is enabled.
+            - DISABLED: Indicates that the settings synchronization mode for the
+              global table is disabled.
 
-            -
-
-            DISABLED: Indicates that the settings synchronization mode for the
-            global table is disabled.
-
-            -
-
-            ENABLED_WITH_OVERRIDES: This mode is set by default for a same account
-            global table. Indicates that certain global table settings can be
-            overridden.
+            - ENABLED_WITH_OVERRIDES: This mode is set by default for a same account
+              global table. Indicates that certain global table settings can be
+              overridden.
         restore_summary: Contains details for the restore.
         sse_description: The description of the server-side encryption status on the specified
             table.
@@ -12321,75 +11645,49 @@ class TableDescription(_Shape):
         warm_throughput: Describes the warm throughput value of the base table.
         multi_region_consistency: Indicates one of the following consistency modes for a global table:
 
-            -
+            - EVENTUAL: Indicates that the global table is configured for multi-Region
+              eventual consistency (MREC).
 
-            EVENTUAL: Indicates that the global table is configured for multi-Region
-            eventual consistency (MREC).
-
-            -
-
-            STRONG: Indicates that the global table is configured for multi-Region
-            strong consistency (MRSC).
+            - STRONG: Indicates that the global table is configured for multi-Region
+              strong consistency (MRSC).
 
             If you don't specify this field, the global table consistency mode
             defaults to EVENTUAL. For more information about global tables
             consistency modes, see Consistency modes in DynamoDB developer guide.
         vector_indexes: The vector indexes, if any, on the table. Each element is composed of:
 
-            -
+            - IndexName - The name of the vector index.
 
-            IndexName - The name of the vector index.
+            - IndexStatus - The current status of the vector index: CREATING, ACTIVE,
+              or DELETING.
 
-            -
+            - Backfilling - Specifies whether the index is currently backfilling.
+              During backfill, SearchVectors operations might return incomplete
+              results.
 
-            IndexStatus - The current status of the vector index: CREATING, ACTIVE,
-            or DELETING.
+            - VectorAttribute - The attribute that contains vector embeddings.
 
-            -
+            - Dimensions - The number of dimensions in each vector.
 
-            Backfilling - Specifies whether the index is currently backfilling.
-            During backfill, SearchVectors operations might return incomplete
-            results.
+            - DistanceFunction - The distance function used to calculate similarity
+              (COSINE, EUCLIDEAN, or DOT_PRODUCT).
 
-            -
+            - SearchSchema - The partition key and inline filter attributes for the
+              vector index.
 
-            VectorAttribute - The attribute that contains vector embeddings.
+            - Projection - Specifies attributes that are copied (projected) from the
+              table into the vector index.
 
-            -
+            - IndexArn - The Amazon Resource Name (ARN) that uniquely identifies the
+              index.
 
-            Dimensions - The number of dimensions in each vector.
+            - IndexSizeBytes - The total size of the vector index, in bytes. Amazon
+              DynamoDB updates this value approximately every six hours. Recent
+              changes might not be reflected in this value.
 
-            -
-
-            DistanceFunction - The distance function used to calculate similarity
-            (COSINE, EUCLIDEAN, or DOT_PRODUCT).
-
-            -
-
-            SearchSchema - The partition key and inline filter attributes for the
-            vector index.
-
-            -
-
-            Projection - Specifies attributes that are copied (projected) from the
-            table into the vector index.
-
-            -
-
-            IndexArn - The Amazon Resource Name (ARN) that uniquely identifies the
-            index.
-
-            -
-
-            IndexSizeBytes - The total size of the vector index, in bytes. Amazon
-            DynamoDB updates this value approximately every six hours. Recent
-            changes might not be reflected in this value.
-
-            -
-
-            ItemCount - The number of items indexed in the vector index. Amazon
-            DynamoDB updates this value approximately every six hours. Recent
-            changes might not be reflected in this value.
+            - ItemCount - The number of items indexed in the vector index. Amazon
+              DynamoDB updates this value approximately every six hours. Recent
+              changes might not be reflected in this value.
     """
 
     __slots__ = (
@@ -12672,54 +11970,36 @@ class ThrottlingReason(_Shape):
         reason: The reason for throttling. The throttling reason follows a specific
             format: ResourceType+OperationType+LimitType:
 
-            -
+            - Resource Type (What is being throttled): Table or Index
 
-            Resource Type (What is being throttled): Table or Index
+            - Operation Type (What kind of operation): Read or Write
 
-            -
+            - Limit Type (Why the throttling occurred):
 
-            Operation Type (What kind of operation): Read or Write
+            - ProvisionedThroughputExceeded: The request rate is exceeding the
+              provisioned throughput capacity (read or write capacity units)
+              configured for a table or a global secondary index (GSI) in provisioned
+              capacity mode.
 
-            -
+            - AccountLimitExceeded: The request rate has caused a table or global
+              secondary index (GSI) in on-demand mode to exceed the per-table
+              account-level service quotas for read/write throughput in the current
+              Amazon Web Services Region.
 
-            Limit Type (Why the throttling occurred):
+            - KeyRangeThroughputExceeded: The request rate directed at a specific
+              partition key value has exceeded the internal partition-level throughput
+              limits, indicating uneven access patterns across the table's or GSI's
+              key space.
 
-            -
-
-            ProvisionedThroughputExceeded: The request rate is exceeding the
-            provisioned throughput capacity (read or write capacity units)
-            configured for a table or a global secondary index (GSI) in provisioned
-            capacity mode.
-
-            -
-
-            AccountLimitExceeded: The request rate has caused a table or global
-            secondary index (GSI) in on-demand mode to exceed the per-table
-            account-level service quotas for read/write throughput in the current
-            Amazon Web Services Region.
-
-            -
-
-            KeyRangeThroughputExceeded: The request rate directed at a specific
-            partition key value has exceeded the internal partition-level throughput
-            limits, indicating uneven access patterns across the table's or GSI's
-            key space.
-
-            -
-
-            MaxOnDemandThroughputExceeded: The request rate has exceeded the
-            configured maximum throughput limits set for a table or index in
-            on-demand capacity mode.
+            - MaxOnDemandThroughputExceeded: The request rate has exceeded the
+              configured maximum throughput limits set for a table or index in
+              on-demand capacity mode.
 
             Examples of complete throttling reasons:
 
-            -
+            - TableReadProvisionedThroughputExceeded
 
-            TableReadProvisionedThroughputExceeded
-
-            -
-
-            IndexWriteAccountLimitExceeded
+            - IndexWriteAccountLimitExceeded
 
             This helps identify exactly what resource is being throttled, what type
             of operation caused it, and why the throttling occurred.
@@ -13407,16 +12687,12 @@ class UpdateGlobalTableSettingsInput(_Shape):
             specified, the global table defaults to PROVISIONED capacity billing
             mode.
 
-            -
+            - PROVISIONED - We recommend using PROVISIONED for predictable workloads.
+              PROVISIONED sets the billing mode to Provisioned capacity mode.
 
-            PROVISIONED - We recommend using PROVISIONED for predictable workloads.
-            PROVISIONED sets the billing mode to Provisioned capacity mode.
-
-            -
-
-            PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for unpredictable
-            workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
-            mode.
+            - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for unpredictable
+              workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
+              mode.
         global_table_provisioned_write_capacity_units: The maximum number of writes consumed per second before DynamoDB returns
             a ThrottlingException.
         global_table_provisioned_write_capacity_auto_scaling_settings_update: Auto scaling settings for managing provisioned write capacity for the
@@ -13538,30 +12814,20 @@ class UpdateItemInput(_Shape):
             before or after they are successfully updated. For UpdateItem, the valid
             values are:
 
-            -
+            - NONE - If ReturnValues is not specified, or if its value is NONE, then
+              nothing is returned. (This setting is the default for ReturnValues.)
 
-            NONE - If ReturnValues is not specified, or if its value is NONE, then
-            nothing is returned. (This setting is the default for ReturnValues.)
+            - ALL_OLD - Returns all of the attributes of the item, as they appeared
+              before the UpdateItem operation.
 
-            -
+            - UPDATED_OLD - Returns only the updated attributes, as they appeared
+              before the UpdateItem operation.
 
-            ALL_OLD - Returns all of the attributes of the item, as they appeared
-            before the UpdateItem operation.
+            - ALL_NEW - Returns all of the attributes of the item, as they appear
+              after the UpdateItem operation.
 
-            -
-
-            UPDATED_OLD - Returns only the updated attributes, as they appeared
-            before the UpdateItem operation.
-
-            -
-
-            ALL_NEW - Returns all of the attributes of the item, as they appear
-            after the UpdateItem operation.
-
-            -
-
-            UPDATED_NEW - Returns only the updated attributes, as they appear after
-            the UpdateItem operation.
+            - UPDATED_NEW - Returns only the updated attributes, as they appear after
+              the UpdateItem operation.
 
             There is no additional cost associated with requesting a return value
             aside from the small network and processing overhead of receiving a
@@ -13578,45 +12844,33 @@ class UpdateItemInput(_Shape):
 
             The following action values are available for UpdateExpression.
 
-            -
-
-            SET - Adds one or more attributes and values to an item. If any of these
-            attributes already exist, they are replaced by the new values. You can
-            also use SET to add or subtract from an attribute that is of type
-            Number. For example: SET myNum = myNum + :val
+            - SET - Adds one or more attributes and values to an item. If any of these
+              attributes already exist, they are replaced by the new values. You can
+              also use SET to add or subtract from an attribute that is of type
+              Number. For example: SET myNum = myNum + :val
 
             SET supports the following functions:
 
-            -
+            - if_not_exists (path, operand) - if the item does not contain an
+              attribute at the specified path, then if_not_exists evaluates to
+              operand; otherwise, it evaluates to path. You can use this function to
+              avoid overwriting an attribute that may already be present in the item.
 
-            if_not_exists (path, operand) - if the item does not contain an
-            attribute at the specified path, then if_not_exists evaluates to
-            operand; otherwise, it evaluates to path. You can use this function to
-            avoid overwriting an attribute that may already be present in the item.
-
-            -
-
-            list_append (operand, operand) - evaluates to a list with a new element
-            added to it. You can append the new element to the start or the end of
-            the list by reversing the order of the operands.
+            - list_append (operand, operand) - evaluates to a list with a new element
+              added to it. You can append the new element to the start or the end of
+              the list by reversing the order of the operands.
 
             These function names are case-sensitive.
 
-            -
+            - REMOVE - Removes one or more attributes from an item.
 
-            REMOVE - Removes one or more attributes from an item.
+            - ADD - Adds the specified value to the item, if the attribute does not
+              already exist. If the attribute does exist, then the behavior of ADD
+              depends on the data type of the attribute:
 
-            -
-
-            ADD - Adds the specified value to the item, if the attribute does not
-            already exist. If the attribute does exist, then the behavior of ADD
-            depends on the data type of the attribute:
-
-            -
-
-            If the existing attribute is a number, and if Value is also a number,
-            then Value is mathematically added to the existing attribute. If Value
-            is a negative number, then it is subtracted from the existing attribute.
+            - If the existing attribute is a number, and if Value is also a number,
+              then Value is mathematically added to the existing attribute. If Value
+              is a negative number, then it is subtracted from the existing attribute.
 
             If you use ADD to increment or decrement a number value for an item that
             doesn't exist before the update, DynamoDB uses 0 as the initial value.
@@ -13630,14 +12884,12 @@ class UpdateItemInput(_Shape):
             it. The result will be a new itemcount attribute in the item, with a
             value of 3.
 
-            -
-
-            If the existing data type is a set and if Value is also a set, then
-            Value is added to the existing set. For example, if the attribute value
-            is the set [1,2], and the ADD action specified [3], then the final
-            attribute value is [1,2,3]. An error occurs if an ADD action is
-            specified for a set attribute and the attribute type specified does not
-            match the existing set type.
+            - If the existing data type is a set and if Value is also a set, then
+              Value is added to the existing set. For example, if the attribute value
+              is the set [1,2], and the ADD action specified [3], then the final
+              attribute value is [1,2,3]. An error occurs if an ADD action is
+              specified for a set attribute and the attribute type specified does not
+              match the existing set type.
 
             Both sets must have the same primitive data type. For example, if the
             existing data type is a set of strings, the Value must also be a set of
@@ -13645,9 +12897,7 @@ class UpdateItemInput(_Shape):
 
             The ADD action only supports Number and set data types.
 
-            -
-
-            DELETE - Deletes an element from a set.
+            - DELETE - Deletes an element from a set.
 
             If a set of values is specified, then those values are subtracted from
             the old set. For example, if the attribute value was the set [a,b,c] and
@@ -13666,47 +12916,33 @@ class UpdateItemInput(_Shape):
 
             An expression can contain any of the following:
 
-            -
-
-            Functions: attribute_exists | attribute_not_exists | attribute_type |
-            contains | begins_with | size
+            - Functions: attribute_exists | attribute_not_exists | attribute_type |
+              contains | begins_with | size
 
             These function names are case-sensitive.
 
-            -
+            - Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
 
-            Comparison operators: = | <> | < | > | <= | >= | BETWEEN | IN
-
-            -
-
-            Logical operators: AND | OR | NOT
+            - Logical operators: AND | OR | NOT
 
             For more information about condition expressions, see Specifying
             Conditions in the Amazon DynamoDB Developer Guide.
         expression_attribute_names: One or more substitution tokens for attribute names in an expression.
             The following are some use cases for using ExpressionAttributeNames:
 
-            -
+            - To access an attribute whose name conflicts with a DynamoDB reserved
+              word.
 
-            To access an attribute whose name conflicts with a DynamoDB reserved
-            word.
+            - To create a placeholder for repeating occurrences of an attribute name
+              in an expression.
 
-            -
-
-            To create a placeholder for repeating occurrences of an attribute name
-            in an expression.
-
-            -
-
-            To prevent special characters in an attribute name from being
-            misinterpreted in an expression.
+            - To prevent special characters in an attribute name from being
+              misinterpreted in an expression.
 
             Use the # character in an expression to dereference an attribute name.
             For example, consider the following attribute name:
 
-            -
-
-            Percentile
+            - Percentile
 
             The name of this attribute conflicts with a reserved word, so it cannot
             be used directly in an expression. (For the complete list of reserved
@@ -13714,16 +12950,12 @@ class UpdateItemInput(_Shape):
             work around this, you could specify the following for
             ExpressionAttributeNames:
 
-            -
-
-            {"#P":"Percentile"}
+            - {"#P":"Percentile"}
 
             You could then use this substitution in an expression, as in this
             example:
 
-            -
-
-            #P = :val
+            - #P = :val
 
             Tokens that begin with the : character are expression attribute values,
             which are placeholders for the actual value at runtime.
@@ -13862,19 +13094,15 @@ class UpdateItemOutput(_Shape):
 
             Each ItemCollectionMetrics element consists of:
 
-            -
+            - ItemCollectionKey - The partition key value of the item collection. This
+              is the same as the partition key value of the item itself.
 
-            ItemCollectionKey - The partition key value of the item collection. This
-            is the same as the partition key value of the item itself.
-
-            -
-
-            SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
-            This value is a two-element array containing a lower bound and an upper
-            bound for the estimate. The estimate includes the size of all the items
-            in the table, plus the size of all attributes projected into all of the
-            local secondary indexes on that table. Use this estimate to measure
-            whether a local secondary index is approaching its size limit.
+            - SizeEstimateRangeGB - An estimate of item collection size, in gigabytes.
+              This value is a two-element array containing a lower bound and an upper
+              bound for the estimate. The estimate includes the size of all the items
+              in the table, plus the size of all attributes projected into all of the
+              local secondary indexes on that table. Use this estimate to measure
+              whether a local secondary index is approaching its size limit.
 
             The estimate is subject to change over time; therefore, do not rely on
             the precision or accuracy of the estimate.
@@ -14082,35 +13310,25 @@ class UpdateTableInput(_Shape):
             write capacity of your table and global secondary indexes over the past
             30 minutes.
 
-            -
+            - PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most DynamoDB
+              workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
+              mode.
 
-            PAY_PER_REQUEST - We recommend using PAY_PER_REQUEST for most DynamoDB
-            workloads. PAY_PER_REQUEST sets the billing mode to On-demand capacity
-            mode.
-
-            -
-
-            PROVISIONED - We recommend using PROVISIONED for steady workloads with
-            predictable growth where capacity requirements can be reliably
-            forecasted. PROVISIONED sets the billing mode to Provisioned capacity
-            mode.
+            - PROVISIONED - We recommend using PROVISIONED for steady workloads with
+              predictable growth where capacity requirements can be reliably
+              forecasted. PROVISIONED sets the billing mode to Provisioned capacity
+              mode.
         provisioned_throughput: The new provisioned throughput settings for the specified table or
             index.
         global_secondary_index_updates: An array of one or more global secondary indexes for the table. For each
             index in the array, you can request one action:
 
-            -
+            - Create - add a new global secondary index to the table.
 
-            Create - add a new global secondary index to the table.
+            - Update - modify the provisioned throughput settings of an existing
+              global secondary index.
 
-            -
-
-            Update - modify the provisioned throughput settings of an existing
-            global secondary index.
-
-            -
-
-            Delete - remove a global secondary index from the table.
+            - Delete - remove a global secondary index from the table.
 
             You can create or delete only one global secondary index per UpdateTable
             operation.
@@ -14135,16 +13353,12 @@ class UpdateTableInput(_Shape):
 
             You can specify one of the following consistency modes:
 
-            -
+            - EVENTUAL: Configures a new global table for multi-Region eventual
+              consistency (MREC). This is the default consistency mode for global
+              tables.
 
-            EVENTUAL: Configures a new global table for multi-Region eventual
-            consistency (MREC). This is the default consistency mode for global
-            tables.
-
-            -
-
-            STRONG: Configures a new global table for multi-Region strong
-            consistency (MRSC).
+            - STRONG: Configures a new global table for multi-Region strong
+              consistency (MRSC).
 
             If you don't specify this field, the global table consistency mode
             defaults to EVENTUAL. For more information about global tables
@@ -14155,13 +13369,9 @@ class UpdateTableInput(_Shape):
             cannot perform read or write operations on a witness. For each witness,
             you can request one action:
 
-            -
+            - Create - add a new witness to the global table.
 
-            Create - add a new witness to the global table.
-
-            -
-
-            Delete - remove a witness from the global table.
+            - Delete - remove a witness from the global table.
 
             You can create or delete only one witness per UpdateTable operation.
 
@@ -14176,16 +13386,12 @@ class UpdateTableInput(_Shape):
             attribute can be defined using UpdateTable operation only on a regional
             table with values:
 
-            -
+            - ENABLED: Defines settings replication on a regional table to be used as
+              a source table for creating Multi-Account Global Table.
 
-            ENABLED: Defines settings replication on a regional table to be used as
-            a source table for creating Multi-Account Global Table.
-
-            -
-
-            DISABLED: Remove settings replication on a regional table. Settings
-            replication needs to be defined to ENABLED again in order to create a
-            Multi-Account Global Table using this table.
+            - DISABLED: Remove settings replication on a regional table. Settings
+              replication needs to be defined to ENABLED again in order to create a
+              Multi-Account Global Table using this table.
         vector_index_updates: A list of vector indexes to be added to or removed from the table. You
             can add or remove one vector index for each UpdateTable operation.
 
@@ -14556,17 +13762,11 @@ class VectorIndexDescription(_Shape):
         distance_function: The distance function used to calculate similarity between vectors.
         index_status: The current state of the vector index:
 
-            -
+            - CREATING - The index is being created.
 
-            CREATING - The index is being created.
+            - ACTIVE - The index is ready for use.
 
-            -
-
-            ACTIVE - The index is ready for use.
-
-            -
-
-            DELETING - The index is being deleted.
+            - DELETING - The index is being deleted.
         backfilling: Specifies whether the index is currently backfilling. During backfill,
             SearchVectors operations might return incomplete results.
         index_size_bytes: The total size of the vector index, in bytes. Amazon DynamoDB updates

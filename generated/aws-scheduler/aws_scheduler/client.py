@@ -155,17 +155,11 @@ class SchedulerClient(_BaseClient):
             schedule_expression: The expression that defines when the schedule runs. The following
                 formats are supported.
 
-                -
+                - at expression - at(yyyy-mm-ddThh:mm:ss)
 
-                at expression - at(yyyy-mm-ddThh:mm:ss)
+                - rate expression - rate(value unit)
 
-                -
-
-                rate expression - rate(value unit)
-
-                -
-
-                cron expression - cron(fields)
+                - cron expression - cron(fields)
 
                 You can use at expressions to create one-time schedules that invoke
                 a target once, at the time and in the time zone, that you specify.
@@ -615,17 +609,11 @@ class SchedulerClient(_BaseClient):
             schedule_expression: The expression that defines when the schedule runs. The following
                 formats are supported.
 
-                -
+                - at expression - at(yyyy-mm-ddThh:mm:ss)
 
-                at expression - at(yyyy-mm-ddThh:mm:ss)
+                - rate expression - rate(value unit)
 
-                -
-
-                rate expression - rate(value unit)
-
-                -
-
-                cron expression - cron(fields)
+                - cron expression - cron(fields)
 
                 You can use at expressions to create one-time schedules that invoke
                 a target once, at the time and in the time zone, that you specify.

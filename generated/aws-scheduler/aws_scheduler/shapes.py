@@ -361,17 +361,11 @@ class CreateScheduleInput(_Shape):
         schedule_expression: The expression that defines when the schedule runs. The following
             formats are supported.
 
-            -
+            - at expression - at(yyyy-mm-ddThh:mm:ss)
 
-            at expression - at(yyyy-mm-ddThh:mm:ss)
+            - rate expression - rate(value unit)
 
-            -
-
-            rate expression - rate(value unit)
-
-            -
-
-            cron expression - cron(fields)
+            - cron expression - cron(fields)
 
             You can use at expressions to create one-time schedules that invoke a
             target once, at the time and in the time zone, that you specify. You can
@@ -924,17 +918,11 @@ class GetScheduleOutput(_Shape):
         schedule_expression: The expression that defines when the schedule runs. The following
             formats are supported.
 
-            -
+            - at expression - at(yyyy-mm-ddThh:mm:ss)
 
-            at expression - at(yyyy-mm-ddThh:mm:ss)
+            - rate expression - rate(value unit)
 
-            -
-
-            rate expression - rate(value unit)
-
-            -
-
-            cron expression - cron(fields)
+            - cron expression - cron(fields)
 
             You can use at expressions to create one-time schedules that invoke a
             target once, at the time and in the time zone, that you specify. You can
@@ -1851,17 +1839,11 @@ class UpdateScheduleInput(_Shape):
         schedule_expression: The expression that defines when the schedule runs. The following
             formats are supported.
 
-            -
+            - at expression - at(yyyy-mm-ddThh:mm:ss)
 
-            at expression - at(yyyy-mm-ddThh:mm:ss)
+            - rate expression - rate(value unit)
 
-            -
-
-            rate expression - rate(value unit)
-
-            -
-
-            cron expression - cron(fields)
+            - cron expression - cron(fields)
 
             You can use at expressions to create one-time schedules that invoke a
             target once, at the time and in the time zone, that you specify. You can
