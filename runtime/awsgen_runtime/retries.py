@@ -13,10 +13,9 @@
 
 from __future__ import annotations
 
-import random
+import random as _random
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Callable
 
 THROTTLING_CODES = frozenset({
@@ -30,18 +29,41 @@ TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "Prior
 TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
 
 
-@dataclass
 class RetryConfig:
-    """Settings of standard-mode retries; ``max_attempts=1`` turns retrying off."""
+    """Settings of standard-mode retries; ``max_attempts=1`` turns retrying off.
 
-    max_attempts: int = 3
-    base_delay: float = 1.0
-    max_backoff: float = 20.0
-    quota: int = 500
-    retry_cost: int = 5
-    timeout_retry_cost: int = 10
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
-    random: Callable[[], float] = field(default=random.random, repr=False)
+    ``sleep`` and ``random`` can be replaced (tests make backoff instant and fixed).
+    """
+
+    __slots__ = ("max_attempts", "base_delay", "max_backoff", "quota", "retry_cost",
+                 "timeout_retry_cost", "sleep", "random")
+
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 3,
+        base_delay: float = 1.0,
+        max_backoff: float = 20.0,
+        quota: int = 500,
+        retry_cost: int = 5,
+        timeout_retry_cost: int = 10,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_backoff = max_backoff
+        self.quota = quota
+        self.retry_cost = retry_cost
+        self.timeout_retry_cost = timeout_retry_cost
+        self.sleep = sleep
+        self.random = random
+
+    def __repr__(self) -> str:
+        return (f"RetryConfig(max_attempts={self.max_attempts}, base_delay={self.base_delay}, "
+                f"max_backoff={self.max_backoff}, quota={self.quota})")
 
 
 class RetryQuota:

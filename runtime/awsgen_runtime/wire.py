@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import datetime as _dt
-import gzip
-import hashlib
 import json
 import math
 import re
-import uuid
-from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -74,23 +69,32 @@ def gzip_body(body: Any, headers: dict[str, str]) -> Any:
         return body
     current = headers.get("Content-Encoding")
     headers["Content-Encoding"] = f"{current}, gzip" if current else "gzip"
+    import gzip
+
     return gzip.compress(bytes(body), mtime=0)
 
 
 def content_md5(body: Any, headers: dict[str, str]) -> None:
     """Set Content-MD5 (base64 of the MD5 digest) for operations that require a checksum."""
     if isinstance(body, (bytes, bytearray)):
+        import hashlib
+
         digest = hashlib.md5(body, usedforsecurity=False).digest()
         headers["Content-MD5"] = base64.b64encode(digest).decode("ascii")
 
 
 def new_token() -> str:
     """A fresh idempotency token."""
+    import uuid
+
     return str(uuid.uuid4())
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def json_dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 _UNRESERVED = "-_.~"
@@ -173,15 +177,21 @@ def b64json(value: Any) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _timegm(value: _dt.datetime) -> int:
+    """Whole seconds since the epoch of an aware UTC datetime."""
+    return (value.replace(microsecond=0) - _EPOCH) // _dt.timedelta(seconds=1)
+
+
 def _aware(value: _dt.datetime) -> _dt.datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def ts_epoch(value: _dt.datetime) -> int | float:
     v = _aware(value)
-    seconds = calendar.timegm(v.timetuple())
-    if v.microsecond:
-        return round(seconds + v.microsecond / 1e6, 6)
+    seconds = _timegm(v)
+    millis = v.microsecond // 1000  # epoch seconds carry millisecond precision on the wire
+    if millis:
+        return seconds + millis / 1000
     return seconds
 
 
@@ -194,7 +204,9 @@ def ts_iso(value: _dt.datetime) -> str:
 
 def ts_http(value: _dt.datetime) -> str:
     v = _aware(value)
-    return formatdate(calendar.timegm(v.timetuple()), usegmt=True)
+    from email.utils import formatdate
+
+    return formatdate(_timegm(v), usegmt=True)
 
 
 def ts_epoch_text(value: _dt.datetime) -> str:
@@ -317,6 +329,8 @@ def parse_ts_text(value: str) -> _dt.datetime:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime
+
         dt = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError) as exc:
         raise WireTypeError(f"invalid timestamp: {value!r}") from exc

@@ -734,12 +734,14 @@ MUTATORS: dict[str, Mutator] = {
 ALL_KINDS = tuple(MUTATORS)
 
 
-@dataclass
 class Case:
-    base: str
-    model: Any
-    steps: list[str] = field(default_factory=list)
-    with_rules: bool = False
+    """A mutated model, the mutations that made it, and whether a rule set sits beside it."""
+
+    def __init__(self, base: str, model: Any, steps: list[str] | None = None, with_rules: bool = False) -> None:
+        self.base, self.model, self.steps, self.with_rules = base, model, steps or [], with_rules
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis' pretty printer
+        printer.text(repr(self))
 
     def __repr__(self) -> str:
         steps = "".join(f"\n    - {s}" for s in self.steps) or " (none)"
@@ -788,6 +790,14 @@ def problem_ok(problem: str, label: str) -> bool:
     if len(problem.splitlines()) != 1 or "\n" in problem or "\r" in problem:
         return False
     return re.fullmatch(re.escape(label) + ": " + _JPATH + r": .+", problem) is not None
+
+
+def _message_shape(problem: str, label: str) -> str:
+    """A problem with its model-specific parts blanked, to group similar failures."""
+    text = problem.removeprefix(label + ": ")
+    text = re.sub(r"^\$\S*", "$...", text)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|\{[^}]*\}?", "...", text, flags=re.S)
+    return text.splitlines()[0][:70] if text else ""
 
 
 def canary_state() -> dict[str, Any]:
@@ -914,8 +924,8 @@ def generate(case: Case, root: Path, *, fmt: bool) -> Outcome:
             raise FuzzFailure("message", "ModelError with no problems", case) from exc
         bad = [p for p in exc.problems if not problem_ok(p, label)]
         if bad:
-            raise FuzzFailure("message", f"badly formed problem(s): {[b for b in bad][:3]!r}", case,
-                              where=re.sub(r"'.*", "", bad[0].removeprefix(label))[:60]) from exc
+            raise FuzzFailure("message", f"badly formed problem(s): {bad[:3]!r}", case,
+                              where=_message_shape(bad[0], label)) from exc
         return Outcome("error", problems=list(exc.problems))
     except UnsupportedProtocol as exc:
         text = str(exc)

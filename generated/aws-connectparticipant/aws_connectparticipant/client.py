@@ -19,6 +19,7 @@ events, and retrieving chat transcripts.
 
 from __future__ import annotations
 
+import builtins as _b
 import datetime as _dt
 import typing as _t
 
@@ -160,7 +161,7 @@ class ConnectParticipantClient(_BaseClient):
             connection_token=connection_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CancelParticipantAuthenticationRequest(v, "", e)
             self._check(e)
         r = self._send(
@@ -212,7 +213,7 @@ class ConnectParticipantClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CompleteAttachmentUploadRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CompleteAttachmentUpload(v), _OP_CompleteAttachmentUpload)
@@ -316,7 +317,7 @@ class ConnectParticipantClient(_BaseClient):
             connect_participant=connect_participant,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateParticipantConnectionRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateParticipantConnection(v), _OP_CreateParticipantConnection)
@@ -352,7 +353,7 @@ class ConnectParticipantClient(_BaseClient):
             connection_token=connection_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeViewRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeView(v), _OP_DescribeView)
@@ -393,7 +394,7 @@ class ConnectParticipantClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DisconnectParticipantRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DisconnectParticipant(v), _OP_DisconnectParticipant)
@@ -441,7 +442,7 @@ class ConnectParticipantClient(_BaseClient):
             url_expiry_in_seconds=url_expiry_in_seconds,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetAttachmentRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetAttachment(v), _OP_GetAttachment)
@@ -490,7 +491,7 @@ class ConnectParticipantClient(_BaseClient):
             connection_token=connection_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetAuthenticationUrlRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetAuthenticationUrl(v), _OP_GetAuthenticationUrl)
@@ -565,7 +566,7 @@ class ConnectParticipantClient(_BaseClient):
             start_position=start_position,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetTranscriptRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetTranscript(v), _OP_GetTranscript)
@@ -634,7 +635,7 @@ class ConnectParticipantClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_SendEventRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_SendEvent(v), _OP_SendEvent)
@@ -698,7 +699,7 @@ class ConnectParticipantClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_SendMessageRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_SendMessage(v), _OP_SendMessage)
@@ -752,7 +753,7 @@ class ConnectParticipantClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_StartAttachmentUploadRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_StartAttachmentUpload(v), _OP_StartAttachmentUpload)

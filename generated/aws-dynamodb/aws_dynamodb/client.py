@@ -25,6 +25,7 @@ data durability.
 
 from __future__ import annotations
 
+import builtins as _b
 import datetime as _dt
 import typing as _t
 
@@ -233,7 +234,7 @@ class DynamoDBClient(_BaseClient):
             return_consumed_capacity=return_consumed_capacity,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_BatchExecuteStatementInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_BatchExecuteStatement(v), _OP_BatchExecuteStatement)
@@ -387,7 +388,7 @@ class DynamoDBClient(_BaseClient):
             return_consumed_capacity=return_consumed_capacity,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_BatchGetItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_BatchGetItem(v), _OP_BatchGetItem)
@@ -537,7 +538,7 @@ class DynamoDBClient(_BaseClient):
             return_item_collection_metrics=return_item_collection_metrics,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_BatchWriteItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem)
@@ -599,7 +600,7 @@ class DynamoDBClient(_BaseClient):
             backup_name=backup_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateBackupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateBackup(v), _OP_CreateBackup)
@@ -679,7 +680,7 @@ class DynamoDBClient(_BaseClient):
             replication_group=replication_group,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateGlobalTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable)
@@ -966,7 +967,7 @@ class DynamoDBClient(_BaseClient):
             vector_indexes=vector_indexes,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateTable(v), _OP_CreateTable)
@@ -994,7 +995,7 @@ class DynamoDBClient(_BaseClient):
             backup_arn=backup_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteBackupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteBackup(v), _OP_DeleteBackup)
@@ -1174,7 +1175,7 @@ class DynamoDBClient(_BaseClient):
             return_values_on_condition_check_failure=return_values_on_condition_check_failure,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteItem(v), _OP_DeleteItem)
@@ -1229,7 +1230,7 @@ class DynamoDBClient(_BaseClient):
             expected_revision_id=expected_revision_id,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteResourcePolicyInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy)
@@ -1274,7 +1275,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteTable(v), _OP_DeleteTable)
@@ -1300,7 +1301,7 @@ class DynamoDBClient(_BaseClient):
             backup_arn=backup_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeBackupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeBackup(v), _OP_DescribeBackup)
@@ -1342,7 +1343,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeContinuousBackupsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups)
@@ -1371,7 +1372,7 @@ class DynamoDBClient(_BaseClient):
             index_name=index_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeContributorInsightsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeContributorInsights(v), _OP_DescribeContributorInsights)
@@ -1386,7 +1387,7 @@ class DynamoDBClient(_BaseClient):
         permissions, please see Internetwork traffic privacy."""
         v = _shapes.DescribeEndpointsRequest()
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeEndpointsRequest(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeEndpoints(v), _OP_DescribeEndpoints)
@@ -1411,7 +1412,7 @@ class DynamoDBClient(_BaseClient):
             export_arn=export_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeExportInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeExport(v), _OP_DescribeExport)
@@ -1446,7 +1447,7 @@ class DynamoDBClient(_BaseClient):
             global_table_name=global_table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeGlobalTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable)
@@ -1481,7 +1482,7 @@ class DynamoDBClient(_BaseClient):
             global_table_name=global_table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeGlobalTableSettingsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeGlobalTableSettings(v), _OP_DescribeGlobalTableSettings)
@@ -1507,7 +1508,7 @@ class DynamoDBClient(_BaseClient):
             import_arn=import_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeImportInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeImport(v), _OP_DescribeImport)
@@ -1532,7 +1533,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeKinesisStreamingDestinationInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -1613,7 +1614,7 @@ class DynamoDBClient(_BaseClient):
         """
         v = _shapes.DescribeLimitsInput()
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeLimitsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeLimits(v), _OP_DescribeLimits)
@@ -1646,7 +1647,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeTable(v), _OP_DescribeTable)
@@ -1671,7 +1672,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeTableReplicaAutoScalingInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -1700,7 +1701,7 @@ class DynamoDBClient(_BaseClient):
             table_name=table_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DescribeTimeToLiveInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive)
@@ -1737,7 +1738,7 @@ class DynamoDBClient(_BaseClient):
             enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_KinesisStreamingDestinationInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -1780,7 +1781,7 @@ class DynamoDBClient(_BaseClient):
             enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_KinesisStreamingDestinationInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -1864,7 +1865,7 @@ class DynamoDBClient(_BaseClient):
             return_values_on_condition_check_failure=return_values_on_condition_check_failure,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ExecuteStatementInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ExecuteStatement(v), _OP_ExecuteStatement)
@@ -1910,7 +1911,7 @@ class DynamoDBClient(_BaseClient):
             return_consumed_capacity=return_consumed_capacity,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ExecuteTransactionInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ExecuteTransaction(v), _OP_ExecuteTransaction)
@@ -2000,7 +2001,7 @@ class DynamoDBClient(_BaseClient):
             incremental_export_specification=incremental_export_specification,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ExportTableToPointInTimeInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime)
@@ -2109,7 +2110,7 @@ class DynamoDBClient(_BaseClient):
             expression_attribute_names=expression_attribute_names,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetItem(v), _OP_GetItem)
@@ -2163,7 +2164,7 @@ class DynamoDBClient(_BaseClient):
             resource_arn=resource_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetResourcePolicyInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy)
@@ -2217,7 +2218,7 @@ class DynamoDBClient(_BaseClient):
             input_compression_type=input_compression_type,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ImportTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ImportTable(v), _OP_ImportTable)
@@ -2285,7 +2286,7 @@ class DynamoDBClient(_BaseClient):
             backup_type=backup_type,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListBackupsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListBackups(v), _OP_ListBackups)
@@ -2317,7 +2318,7 @@ class DynamoDBClient(_BaseClient):
             max_results=max_results,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListContributorInsightsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListContributorInsights(v), _OP_ListContributorInsights)
@@ -2350,7 +2351,7 @@ class DynamoDBClient(_BaseClient):
             next_token=next_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListExportsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListExports(v), _OP_ListExports)
@@ -2397,7 +2398,7 @@ class DynamoDBClient(_BaseClient):
             region_name=region_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListGlobalTablesInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListGlobalTables(v), _OP_ListGlobalTables)
@@ -2429,7 +2430,7 @@ class DynamoDBClient(_BaseClient):
             next_token=next_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListImportsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListImports(v), _OP_ListImports)
@@ -2460,7 +2461,7 @@ class DynamoDBClient(_BaseClient):
             limit=limit,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListTablesInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListTables(v), _OP_ListTables)
@@ -2494,7 +2495,7 @@ class DynamoDBClient(_BaseClient):
             next_token=next_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListTagsOfResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource)
@@ -2721,7 +2722,7 @@ class DynamoDBClient(_BaseClient):
             return_values_on_condition_check_failure=return_values_on_condition_check_failure,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_PutItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_PutItem(v), _OP_PutItem)
@@ -2805,7 +2806,7 @@ class DynamoDBClient(_BaseClient):
             confirm_remove_self_resource_access=confirm_remove_self_resource_access,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_PutResourcePolicyInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy)
@@ -3172,7 +3173,7 @@ class DynamoDBClient(_BaseClient):
             expression_attribute_values=expression_attribute_values,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_QueryInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_Query(v), _OP_Query)
@@ -3249,7 +3250,7 @@ class DynamoDBClient(_BaseClient):
             vector_index_override=vector_index_override,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_RestoreTableFromBackupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup)
@@ -3367,7 +3368,7 @@ class DynamoDBClient(_BaseClient):
             vector_index_override=vector_index_override,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_RestoreTableToPointInTimeInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime)
@@ -3673,7 +3674,7 @@ class DynamoDBClient(_BaseClient):
             consistent_read=consistent_read,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ScanInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_Scan(v), _OP_Scan)
@@ -3758,7 +3759,7 @@ class DynamoDBClient(_BaseClient):
             search_condition_expression=search_condition_expression,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_SearchVectorsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_SearchVectors(v), _OP_SearchVectors)
@@ -3805,7 +3806,7 @@ class DynamoDBClient(_BaseClient):
             tags=tags,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_TagResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_TagResource(v), _OP_TagResource)
@@ -3858,7 +3859,7 @@ class DynamoDBClient(_BaseClient):
             return_consumed_capacity=return_consumed_capacity,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_TransactGetItemsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_TransactGetItems(v), _OP_TransactGetItems)
@@ -3979,7 +3980,7 @@ class DynamoDBClient(_BaseClient):
             client_request_token=client_request_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_TransactWriteItemsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems)
@@ -4026,7 +4027,7 @@ class DynamoDBClient(_BaseClient):
             tag_keys=tag_keys,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UntagResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource)
@@ -4067,7 +4068,7 @@ class DynamoDBClient(_BaseClient):
             point_in_time_recovery_specification=point_in_time_recovery_specification,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateContinuousBackupsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups)
@@ -4109,7 +4110,7 @@ class DynamoDBClient(_BaseClient):
             contributor_insights_mode=contributor_insights_mode,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateContributorInsightsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights)
@@ -4173,7 +4174,7 @@ class DynamoDBClient(_BaseClient):
             replica_updates=replica_updates,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateGlobalTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable)
@@ -4245,7 +4246,7 @@ class DynamoDBClient(_BaseClient):
             replica_settings_update=replica_settings_update,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateGlobalTableSettingsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings)
@@ -4509,7 +4510,7 @@ class DynamoDBClient(_BaseClient):
             return_values_on_condition_check_failure=return_values_on_condition_check_failure,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateItemInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateItem(v), _OP_UpdateItem)
@@ -4544,7 +4545,7 @@ class DynamoDBClient(_BaseClient):
             update_kinesis_streaming_configuration=update_kinesis_streaming_configuration,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateKinesisStreamingDestinationInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -4725,7 +4726,7 @@ class DynamoDBClient(_BaseClient):
             vector_index_updates=vector_index_updates,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateTableInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateTable(v), _OP_UpdateTable)
@@ -4767,7 +4768,7 @@ class DynamoDBClient(_BaseClient):
             replica_updates=replica_updates,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateTableReplicaAutoScalingInput(v, "", e)
             self._check(e)
         r = self._send(
@@ -4829,7 +4830,7 @@ class DynamoDBClient(_BaseClient):
             time_to_live_specification=time_to_live_specification,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateTimeToLiveInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive)

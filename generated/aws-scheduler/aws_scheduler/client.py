@@ -10,6 +10,7 @@ available API actions, and data types for EventBridge Scheduler.
 
 from __future__ import annotations
 
+import builtins as _b
 import datetime as _dt
 import typing as _t
 
@@ -211,7 +212,7 @@ class SchedulerClient(_BaseClient):
             state=state,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateScheduleInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateSchedule(v), _OP_CreateSchedule)
@@ -247,7 +248,7 @@ class SchedulerClient(_BaseClient):
             tags=tags,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_CreateScheduleGroupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_CreateScheduleGroup(v), _OP_CreateScheduleGroup)
@@ -284,7 +285,7 @@ class SchedulerClient(_BaseClient):
             group_name=group_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteScheduleInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteSchedule(v), _OP_DeleteSchedule)
@@ -325,7 +326,7 @@ class SchedulerClient(_BaseClient):
             client_token=client_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_DeleteScheduleGroupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_DeleteScheduleGroup(v), _OP_DeleteScheduleGroup)
@@ -356,7 +357,7 @@ class SchedulerClient(_BaseClient):
             group_name=group_name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetScheduleInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetSchedule(v), _OP_GetSchedule)
@@ -382,7 +383,7 @@ class SchedulerClient(_BaseClient):
             name=name,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_GetScheduleGroupInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_GetScheduleGroup(v), _OP_GetScheduleGroup)
@@ -417,7 +418,7 @@ class SchedulerClient(_BaseClient):
             next_token=next_token,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListScheduleGroupsInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListScheduleGroups(v), _OP_ListScheduleGroups)
@@ -460,7 +461,7 @@ class SchedulerClient(_BaseClient):
             state=state,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListSchedulesInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListSchedules(v), _OP_ListSchedules)
@@ -487,7 +488,7 @@ class SchedulerClient(_BaseClient):
             resource_arn=resource_arn,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_ListTagsForResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_ListTagsForResource(v), _OP_ListTagsForResource)
@@ -519,7 +520,7 @@ class SchedulerClient(_BaseClient):
             tags=tags,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_TagResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_TagResource(v), _OP_TagResource)
@@ -551,7 +552,7 @@ class SchedulerClient(_BaseClient):
             tag_keys=tag_keys,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UntagResourceInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource)
@@ -665,7 +666,7 @@ class SchedulerClient(_BaseClient):
             state=state,
         )
         if self._validate:
-            e: list[str] = []
+            e: list[_b.str] = []
             _serde._val_UpdateScheduleInput(v, "", e)
             self._check(e)
         r = self._send(_serde.ser_UpdateSchedule(v), _OP_UpdateSchedule)
