@@ -99,6 +99,7 @@ def _cross_reference(raw: dict[str, Any]) -> list[str]:
         payload = shape.get("payload")
         if payload is not None and payload not in members:
             out.append(f"{_jpath(base + ['payload'])}: payload member {payload!r} is not a member")
+    out.extend(_collection_cycles(shapes))
     ops: dict[str, Any] = raw["operations"]
     op_names: dict[str, str] = {}
     for oname, op in ops.items():
@@ -123,6 +124,33 @@ def _cross_reference(raw: dict[str, Any]) -> list[str]:
             if target is not None and not (target["type"] == "structure" and target.get("exception")):
                 out.append(f"{_jpath(path)}: error {err['shape']!r} is not an exception shape")
         out.extend(_check_uri(op, shapes, base))
+    return out
+
+
+def _collection_cycles(shapes: dict[str, Any]) -> list[str]:
+    """Lists and maps that contain themselves with no structure in between.
+
+    Recursion through a structure is fine (a structure can be absent); a list of
+    itself has no Python type and no finite value, so it is refused.
+    """
+    out = []
+    for start, shape in shapes.items():
+        if shape.get("type") not in ("list", "map"):
+            continue
+        seen = {start}
+        name = start
+        while True:
+            body = shapes.get(name, {})
+            if body.get("type") not in ("list", "map"):
+                break
+            key = "member" if body["type"] == "list" else "value"
+            name = body.get(key, {}).get("shape", "")
+            if name == start:
+                out.append(f"{_jpath(['shapes', start])}: {body['type']} {start!r} contains itself with no structure in between")
+                break
+            if name in seen or name not in shapes:
+                break
+            seen.add(name)
     return out
 
 
