@@ -179,17 +179,31 @@ class Codegen:
 
     def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,
                        union: bool = False) -> None:
+        if union and members:
+            self._de_union_body(members, code, indent, src, dst)
+            return
         for m in members:
             code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
             code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
-        if union:
-            # No known variant set: keep the name of the one received (``__type`` is not one).
-            known = tuple(m.wire_name for m in members) + ("__type",)
-            code.add(indent, "if " + " and ".join([f"{dst}.{m.py_name} is None" for m in members] + [src]) + ":")
-            code.add(indent + 1, f"for k in {src}:")
-            code.add(indent + 2, f"if k not in {pylit(known)}:")
-            code.add(indent + 3, f"{dst}._sdk_unknown_member = k")
-            code.add(indent + 3, "break")
+
+    def _de_union_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
+        """A union holds one member: walk the keys present instead of looking up every member.
+
+        A variant the model does not know is kept by name (``__type`` is not a variant),
+        when no known one was set.
+        """
+        code.add(indent, " = ".join(f"{dst}.{m.py_name}" for m in members) + " = None")
+        code.add(indent, "u = None")
+        code.add(indent, f"for k, x in {src}.items():")
+        code.add(indent + 1, "if x is None:")
+        code.add(indent + 2, "continue")
+        for i, m in enumerate(members):
+            code.add(indent + 1, f"{'if' if i == 0 else 'elif'} k == {pylit(m.wire_name)}:")
+            code.add(indent + 2, f"{dst}.{m.py_name} = {self.de(m, 'x')}")
+        code.add(indent + 1, "elif k != '__type':")
+        code.add(indent + 2, "u = k")
+        code.add(indent, "if u is not None and " + " and ".join(f"{dst}.{m.py_name} is None" for m in members) + ":")
+        code.add(indent + 1, f"{dst}._sdk_unknown_member = u")
 
     # ----- validation --------------------------------------------------------------
     def validate(self, m: Member, expr: str, path: str, code: Code, indent: int, depth: int = 0) -> None:

@@ -707,7 +707,8 @@ def _ser_StartPosition(v: _s.StartPosition) -> dict[str, _t.Any]:
 
 
 def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AttachmentItem)
     x: _t.Any
     x = d.get("ContentType")
@@ -718,60 +719,72 @@ def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
     o.attachment_name = None if x is None else _rt.p_str(x)
     x = d.get("Status")
     o.status = None if x is None else _s.ArtifactStatus(_rt.p_str(x))
-    return _t.cast(_s.AttachmentItem, o)
+    r: _s.AttachmentItem = o
+    return r
 
 
 def _de_Attendee(d: _t.Any) -> _s.Attendee:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Attendee)
     x: _t.Any
     x = d.get("AttendeeId")
     o.attendee_id = None if x is None else _rt.p_str(x)
     x = d.get("JoinToken")
     o.join_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Attendee, o)
+    r: _s.Attendee = o
+    return r
 
 
 def _de_AudioFeatures(d: _t.Any) -> _s.AudioFeatures:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AudioFeatures)
     x: _t.Any
     x = d.get("EchoReduction")
     o.echo_reduction = None if x is None else _s.MeetingFeatureStatus(_rt.p_str(x))
-    return _t.cast(_s.AudioFeatures, o)
+    r: _s.AudioFeatures = o
+    return r
 
 
 def _de_CancelParticipantAuthenticationResponse(
     d: _t.Any,
 ) -> _s.CancelParticipantAuthenticationResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CancelParticipantAuthenticationResponse)
     x: _t.Any
 
-    return _t.cast(_s.CancelParticipantAuthenticationResponse, o)
+    r: _s.CancelParticipantAuthenticationResponse = o
+    return r
 
 
 def _de_CompleteAttachmentUploadResponse(d: _t.Any) -> _s.CompleteAttachmentUploadResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CompleteAttachmentUploadResponse)
     x: _t.Any
 
-    return _t.cast(_s.CompleteAttachmentUploadResponse, o)
+    r: _s.CompleteAttachmentUploadResponse = o
+    return r
 
 
 def _de_ConnectionCredentials(d: _t.Any) -> _s.ConnectionCredentials:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ConnectionCredentials)
     x: _t.Any
     x = d.get("ConnectionToken")
     o.connection_token = None if x is None else _rt.p_str(x)
     x = d.get("Expiry")
     o.expiry = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ConnectionCredentials, o)
+    r: _s.ConnectionCredentials = o
+    return r
 
 
 def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantConnectionResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateParticipantConnectionResponse)
     x: _t.Any
     x = d.get("Websocket")
@@ -780,28 +793,34 @@ def _de_CreateParticipantConnectionResponse(d: _t.Any) -> _s.CreateParticipantCo
     o.connection_credentials = None if x is None else _de_ConnectionCredentials(x)
     x = d.get("WebRTCConnection")
     o.web_rtc_connection = None if x is None else _de_WebRTCConnection(x)
-    return _t.cast(_s.CreateParticipantConnectionResponse, o)
+    r: _s.CreateParticipantConnectionResponse = o
+    return r
 
 
 def _de_DescribeViewResponse(d: _t.Any) -> _s.DescribeViewResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeViewResponse)
     x: _t.Any
     x = d.get("View")
     o.view = None if x is None else _de_View(x)
-    return _t.cast(_s.DescribeViewResponse, o)
+    r: _s.DescribeViewResponse = o
+    return r
 
 
 def _de_DisconnectParticipantResponse(d: _t.Any) -> _s.DisconnectParticipantResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DisconnectParticipantResponse)
     x: _t.Any
 
-    return _t.cast(_s.DisconnectParticipantResponse, o)
+    r: _s.DisconnectParticipantResponse = o
+    return r
 
 
 def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetAttachmentResponse)
     x: _t.Any
     x = d.get("Url")
@@ -810,20 +829,24 @@ def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     o.url_expiry = None if x is None else _rt.p_str(x)
     x = d.get("AttachmentSizeInBytes")
     o.attachment_size_in_bytes = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.GetAttachmentResponse, o)
+    r: _s.GetAttachmentResponse = o
+    return r
 
 
 def _de_GetAuthenticationUrlResponse(d: _t.Any) -> _s.GetAuthenticationUrlResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetAuthenticationUrlResponse)
     x: _t.Any
     x = d.get("AuthenticationUrl")
     o.authentication_url = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.GetAuthenticationUrlResponse, o)
+    r: _s.GetAuthenticationUrlResponse = o
+    return r
 
 
 def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetTranscriptResponse)
     x: _t.Any
     x = d.get("InitialContactId")
@@ -832,11 +855,13 @@ def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     o.transcript = None if x is None else [_de_Item(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.GetTranscriptResponse, o)
+    r: _s.GetTranscriptResponse = o
+    return r
 
 
 def _de_Item(d: _t.Any) -> _s.Item:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Item)
     x: _t.Any
     x = d.get("AbsoluteTime")
@@ -865,20 +890,24 @@ def _de_Item(d: _t.Any) -> _s.Item:
     o.related_contact_id = None if x is None else _rt.p_str(x)
     x = d.get("ContactId")
     o.contact_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Item, o)
+    r: _s.Item = o
+    return r
 
 
 def _de_MeetingFeaturesConfiguration(d: _t.Any) -> _s.MeetingFeaturesConfiguration:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.MeetingFeaturesConfiguration)
     x: _t.Any
     x = d.get("Audio")
     o.audio = None if x is None else _de_AudioFeatures(x)
-    return _t.cast(_s.MeetingFeaturesConfiguration, o)
+    r: _s.MeetingFeaturesConfiguration = o
+    return r
 
 
 def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.MessageMetadata)
     x: _t.Any
     x = d.get("MessageId")
@@ -887,20 +916,24 @@ def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     o.receipts = None if x is None else [_de_Receipt(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
-    return _t.cast(_s.MessageMetadata, o)
+    r: _s.MessageMetadata = o
+    return r
 
 
 def _de_MessageProcessingMetadata(d: _t.Any) -> _s.MessageProcessingMetadata:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.MessageProcessingMetadata)
     x: _t.Any
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
-    return _t.cast(_s.MessageProcessingMetadata, o)
+    r: _s.MessageProcessingMetadata = o
+    return r
 
 
 def _de_Receipt(d: _t.Any) -> _s.Receipt:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Receipt)
     x: _t.Any
     x = d.get("DeliveredTimestamp")
@@ -909,22 +942,26 @@ def _de_Receipt(d: _t.Any) -> _s.Receipt:
     o.read_timestamp = None if x is None else _rt.p_str(x)
     x = d.get("RecipientParticipantId")
     o.recipient_participant_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Receipt, o)
+    r: _s.Receipt = o
+    return r
 
 
 def _de_SendEventResponse(d: _t.Any) -> _s.SendEventResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SendEventResponse)
     x: _t.Any
     x = d.get("Id")
     o.id = None if x is None else _rt.p_str(x)
     x = d.get("AbsoluteTime")
     o.absolute_time = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.SendEventResponse, o)
+    r: _s.SendEventResponse = o
+    return r
 
 
 def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SendMessageResponse)
     x: _t.Any
     x = d.get("Id")
@@ -933,22 +970,26 @@ def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
     o.absolute_time = None if x is None else _rt.p_str(x)
     x = d.get("MessageMetadata")
     o.message_metadata = None if x is None else _de_MessageProcessingMetadata(x)
-    return _t.cast(_s.SendMessageResponse, o)
+    r: _s.SendMessageResponse = o
+    return r
 
 
 def _de_StartAttachmentUploadResponse(d: _t.Any) -> _s.StartAttachmentUploadResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.StartAttachmentUploadResponse)
     x: _t.Any
     x = d.get("AttachmentId")
     o.attachment_id = None if x is None else _rt.p_str(x)
     x = d.get("UploadMetadata")
     o.upload_metadata = None if x is None else _de_UploadMetadata(x)
-    return _t.cast(_s.StartAttachmentUploadResponse, o)
+    r: _s.StartAttachmentUploadResponse = o
+    return r
 
 
 def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UploadMetadata)
     x: _t.Any
     x = d.get("Url")
@@ -961,11 +1002,13 @@ def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
         if x is None
         else {k0: _rt.p_str(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.UploadMetadata, o)
+    r: _s.UploadMetadata = o
+    return r
 
 
 def _de_View(d: _t.Any) -> _s.View:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.View)
     x: _t.Any
     x = d.get("Id")
@@ -978,11 +1021,13 @@ def _de_View(d: _t.Any) -> _s.View:
     o.version = None if x is None else _rt.p_int(x)
     x = d.get("Content")
     o.content = None if x is None else _de_ViewContent(x)
-    return _t.cast(_s.View, o)
+    r: _s.View = o
+    return r
 
 
 def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ViewContent)
     x: _t.Any
     x = d.get("InputSchema")
@@ -991,22 +1036,26 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     o.template = None if x is None else _rt.p_str(x)
     x = d.get("Actions")
     o.actions = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
-    return _t.cast(_s.ViewContent, o)
+    r: _s.ViewContent = o
+    return r
 
 
 def _de_WebRTCConnection(d: _t.Any) -> _s.WebRTCConnection:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.WebRTCConnection)
     x: _t.Any
     x = d.get("Attendee")
     o.attendee = None if x is None else _de_Attendee(x)
     x = d.get("Meeting")
     o.meeting = None if x is None else _de_WebRTCMeeting(x)
-    return _t.cast(_s.WebRTCConnection, o)
+    r: _s.WebRTCConnection = o
+    return r
 
 
 def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.WebRTCMediaPlacement)
     x: _t.Any
     x = d.get("AudioHostUrl")
@@ -1017,11 +1066,13 @@ def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
     o.signaling_url = None if x is None else _rt.p_str(x)
     x = d.get("EventIngestionUrl")
     o.event_ingestion_url = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.WebRTCMediaPlacement, o)
+    r: _s.WebRTCMediaPlacement = o
+    return r
 
 
 def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.WebRTCMeeting)
     x: _t.Any
     x = d.get("MediaPlacement")
@@ -1030,18 +1081,21 @@ def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
     o.meeting_features = None if x is None else _de_MeetingFeaturesConfiguration(x)
     x = d.get("MeetingId")
     o.meeting_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.WebRTCMeeting, o)
+    r: _s.WebRTCMeeting = o
+    return r
 
 
 def _de_Websocket(d: _t.Any) -> _s.Websocket:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Websocket)
     x: _t.Any
     x = d.get("Url")
     o.url = None if x is None else _rt.p_str(x)
     x = d.get("ConnectionExpiry")
     o.connection_expiry = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Websocket, o)
+    r: _s.Websocket = o
+    return r
 
 
 def ser_CancelParticipantAuthentication(

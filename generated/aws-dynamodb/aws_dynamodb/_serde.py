@@ -10040,7 +10040,8 @@ def _ser_WriteRequest(v: _s.WriteRequest) -> dict[str, _t.Any]:
 
 
 def _de_ArchivalSummary(d: _t.Any) -> _s.ArchivalSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ArchivalSummary)
     x: _t.Any
     x = d.get("ArchivalDateTime")
@@ -10049,22 +10050,26 @@ def _de_ArchivalSummary(d: _t.Any) -> _s.ArchivalSummary:
     o.archival_reason = None if x is None else _rt.p_str(x)
     x = d.get("ArchivalBackupArn")
     o.archival_backup_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ArchivalSummary, o)
+    r: _s.ArchivalSummary = o
+    return r
 
 
 def _de_AttributeDefinition(d: _t.Any) -> _s.AttributeDefinition:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AttributeDefinition)
     x: _t.Any
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
     x = d.get("AttributeType")
     o.attribute_type = None if x is None else _s.ScalarAttributeType(_rt.p_str(x))
-    return _t.cast(_s.AttributeDefinition, o)
+    r: _s.AttributeDefinition = o
+    return r
 
 
 def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AttributeValue)
     x: _t.Any
     x = d.get("S")
@@ -10091,11 +10096,13 @@ def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
     o.null = None if x is None else _rt.p_bool(x)
     x = d.get("BOOL")
     o.bool = None if x is None else _rt.p_bool(x)
-    return _t.cast(_s.AttributeValue, o)
+    r: _s.AttributeValue = o
+    return r
 
 
 def _de_AutoScalingPolicyDescription(d: _t.Any) -> _s.AutoScalingPolicyDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AutoScalingPolicyDescription)
     x: _t.Any
     x = d.get("PolicyName")
@@ -10104,11 +10111,13 @@ def _de_AutoScalingPolicyDescription(d: _t.Any) -> _s.AutoScalingPolicyDescripti
     o.target_tracking_scaling_policy_configuration = (
         None if x is None else _de_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(x)
     )
-    return _t.cast(_s.AutoScalingPolicyDescription, o)
+    r: _s.AutoScalingPolicyDescription = o
+    return r
 
 
 def _de_AutoScalingSettingsDescription(d: _t.Any) -> _s.AutoScalingSettingsDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AutoScalingSettingsDescription)
     x: _t.Any
     x = d.get("MinimumUnits")
@@ -10125,13 +10134,15 @@ def _de_AutoScalingSettingsDescription(d: _t.Any) -> _s.AutoScalingSettingsDescr
         if x is None
         else [_de_AutoScalingPolicyDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.AutoScalingSettingsDescription, o)
+    r: _s.AutoScalingSettingsDescription = o
+    return r
 
 
 def _de_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(
     d: _t.Any,
 ) -> _s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription)
     x: _t.Any
     x = d.get("DisableScaleIn")
@@ -10142,11 +10153,13 @@ def _de_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(
     o.scale_out_cooldown = None if x is None else _rt.p_int(x)
     x = d.get("TargetValue")
     o.target_value = None if x is None else _rt.p_float(x)
-    return _t.cast(_s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription, o)
+    r: _s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription = o
+    return r
 
 
 def _de_BackupDescription(d: _t.Any) -> _s.BackupDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BackupDescription)
     x: _t.Any
     x = d.get("BackupDetails")
@@ -10155,11 +10168,13 @@ def _de_BackupDescription(d: _t.Any) -> _s.BackupDescription:
     o.source_table_details = None if x is None else _de_SourceTableDetails(x)
     x = d.get("SourceTableFeatureDetails")
     o.source_table_feature_details = None if x is None else _de_SourceTableFeatureDetails(x)
-    return _t.cast(_s.BackupDescription, o)
+    r: _s.BackupDescription = o
+    return r
 
 
 def _de_BackupDetails(d: _t.Any) -> _s.BackupDetails:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BackupDetails)
     x: _t.Any
     x = d.get("BackupArn")
@@ -10176,11 +10191,13 @@ def _de_BackupDetails(d: _t.Any) -> _s.BackupDetails:
     o.backup_creation_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("BackupExpiryDateTime")
     o.backup_expiry_date_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.BackupDetails, o)
+    r: _s.BackupDetails = o
+    return r
 
 
 def _de_BackupSummary(d: _t.Any) -> _s.BackupSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BackupSummary)
     x: _t.Any
     x = d.get("TableName")
@@ -10203,11 +10220,13 @@ def _de_BackupSummary(d: _t.Any) -> _s.BackupSummary:
     o.backup_type = None if x is None else _s.BackupType(_rt.p_str(x))
     x = d.get("BackupSizeBytes")
     o.backup_size_bytes = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.BackupSummary, o)
+    r: _s.BackupSummary = o
+    return r
 
 
 def _de_BatchExecuteStatementOutput(d: _t.Any) -> _s.BatchExecuteStatementOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchExecuteStatementOutput)
     x: _t.Any
     x = d.get("Responses")
@@ -10220,11 +10239,13 @@ def _de_BatchExecuteStatementOutput(d: _t.Any) -> _s.BatchExecuteStatementOutput
     o.consumed_capacity = (
         None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.BatchExecuteStatementOutput, o)
+    r: _s.BatchExecuteStatementOutput = o
+    return r
 
 
 def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchGetItemOutput)
     x: _t.Any
     x = d.get("Responses")
@@ -10251,11 +10272,13 @@ def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
     o.consumed_capacity = (
         None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.BatchGetItemOutput, o)
+    r: _s.BatchGetItemOutput = o
+    return r
 
 
 def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchStatementError)
     x: _t.Any
     x = d.get("Code")
@@ -10268,11 +10291,13 @@ def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.BatchStatementError, o)
+    r: _s.BatchStatementError = o
+    return r
 
 
 def _de_BatchStatementResponse(d: _t.Any) -> _s.BatchStatementResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchStatementResponse)
     x: _t.Any
     x = d.get("Error")
@@ -10285,11 +10310,13 @@ def _de_BatchStatementResponse(d: _t.Any) -> _s.BatchStatementResponse:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.BatchStatementResponse, o)
+    r: _s.BatchStatementResponse = o
+    return r
 
 
 def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchWriteItemOutput)
     x: _t.Any
     x = d.get("UnprocessedItems")
@@ -10316,22 +10343,26 @@ def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
     o.consumed_capacity = (
         None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.BatchWriteItemOutput, o)
+    r: _s.BatchWriteItemOutput = o
+    return r
 
 
 def _de_BillingModeSummary(d: _t.Any) -> _s.BillingModeSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.BillingModeSummary)
     x: _t.Any
     x = d.get("BillingMode")
     o.billing_mode = None if x is None else _s.BillingMode(_rt.p_str(x))
     x = d.get("LastUpdateToPayPerRequestDateTime")
     o.last_update_to_pay_per_request_date_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.BillingModeSummary, o)
+    r: _s.BillingModeSummary = o
+    return r
 
 
 def _de_CancellationReason(d: _t.Any) -> _s.CancellationReason:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CancellationReason)
     x: _t.Any
     x = d.get("Item")
@@ -10344,11 +10375,13 @@ def _de_CancellationReason(d: _t.Any) -> _s.CancellationReason:
     o.code = None if x is None else _rt.p_str(x)
     x = d.get("Message")
     o.message = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.CancellationReason, o)
+    r: _s.CancellationReason = o
+    return r
 
 
 def _de_Capacity(d: _t.Any) -> _s.Capacity:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Capacity)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
@@ -10357,11 +10390,13 @@ def _de_Capacity(d: _t.Any) -> _s.Capacity:
     o.write_capacity_units = None if x is None else _rt.p_float(x)
     x = d.get("CapacityUnits")
     o.capacity_units = None if x is None else _rt.p_float(x)
-    return _t.cast(_s.Capacity, o)
+    r: _s.Capacity = o
+    return r
 
 
 def _de_ConsumedCapacity(d: _t.Any) -> _s.ConsumedCapacity:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ConsumedCapacity)
     x: _t.Any
     x = d.get("TableName")
@@ -10392,11 +10427,13 @@ def _de_ConsumedCapacity(d: _t.Any) -> _s.ConsumedCapacity:
         if x is None
         else {k0: _de_VectorCapacity(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.ConsumedCapacity, o)
+    r: _s.ConsumedCapacity = o
+    return r
 
 
 def _de_ContinuousBackupsDescription(d: _t.Any) -> _s.ContinuousBackupsDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ContinuousBackupsDescription)
     x: _t.Any
     x = d.get("ContinuousBackupsStatus")
@@ -10405,11 +10442,13 @@ def _de_ContinuousBackupsDescription(d: _t.Any) -> _s.ContinuousBackupsDescripti
     o.point_in_time_recovery_description = (
         None if x is None else _de_PointInTimeRecoveryDescription(x)
     )
-    return _t.cast(_s.ContinuousBackupsDescription, o)
+    r: _s.ContinuousBackupsDescription = o
+    return r
 
 
 def _de_ContributorInsightsSummary(d: _t.Any) -> _s.ContributorInsightsSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ContributorInsightsSummary)
     x: _t.Any
     x = d.get("TableName")
@@ -10422,58 +10461,70 @@ def _de_ContributorInsightsSummary(d: _t.Any) -> _s.ContributorInsightsSummary:
     )
     x = d.get("ContributorInsightsMode")
     o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
-    return _t.cast(_s.ContributorInsightsSummary, o)
+    r: _s.ContributorInsightsSummary = o
+    return r
 
 
 def _de_CreateBackupOutput(d: _t.Any) -> _s.CreateBackupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateBackupOutput)
     x: _t.Any
     x = d.get("BackupDetails")
     o.backup_details = None if x is None else _de_BackupDetails(x)
-    return _t.cast(_s.CreateBackupOutput, o)
+    r: _s.CreateBackupOutput = o
+    return r
 
 
 def _de_CreateGlobalTableOutput(d: _t.Any) -> _s.CreateGlobalTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateGlobalTableOutput)
     x: _t.Any
     x = d.get("GlobalTableDescription")
     o.global_table_description = None if x is None else _de_GlobalTableDescription(x)
-    return _t.cast(_s.CreateGlobalTableOutput, o)
+    r: _s.CreateGlobalTableOutput = o
+    return r
 
 
 def _de_CreateTableOutput(d: _t.Any) -> _s.CreateTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateTableOutput)
     x: _t.Any
     x = d.get("TableDescription")
     o.table_description = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.CreateTableOutput, o)
+    r: _s.CreateTableOutput = o
+    return r
 
 
 def _de_CsvOptions(d: _t.Any) -> _s.CsvOptions:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CsvOptions)
     x: _t.Any
     x = d.get("Delimiter")
     o.delimiter = None if x is None else _rt.p_str(x)
     x = d.get("HeaderList")
     o.header_list = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
-    return _t.cast(_s.CsvOptions, o)
+    r: _s.CsvOptions = o
+    return r
 
 
 def _de_DeleteBackupOutput(d: _t.Any) -> _s.DeleteBackupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteBackupOutput)
     x: _t.Any
     x = d.get("BackupDescription")
     o.backup_description = None if x is None else _de_BackupDescription(x)
-    return _t.cast(_s.DeleteBackupOutput, o)
+    r: _s.DeleteBackupOutput = o
+    return r
 
 
 def _de_DeleteItemOutput(d: _t.Any) -> _s.DeleteItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteItemOutput)
     x: _t.Any
     x = d.get("Attributes")
@@ -10486,11 +10537,13 @@ def _de_DeleteItemOutput(d: _t.Any) -> _s.DeleteItemOutput:
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
     o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
-    return _t.cast(_s.DeleteItemOutput, o)
+    r: _s.DeleteItemOutput = o
+    return r
 
 
 def _de_DeleteRequest(d: _t.Any) -> _s.DeleteRequest:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteRequest)
     x: _t.Any
     x = d.get("Key")
@@ -10499,47 +10552,57 @@ def _de_DeleteRequest(d: _t.Any) -> _s.DeleteRequest:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.DeleteRequest, o)
+    r: _s.DeleteRequest = o
+    return r
 
 
 def _de_DeleteResourcePolicyOutput(d: _t.Any) -> _s.DeleteResourcePolicyOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteResourcePolicyOutput)
     x: _t.Any
     x = d.get("RevisionId")
     o.revision_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.DeleteResourcePolicyOutput, o)
+    r: _s.DeleteResourcePolicyOutput = o
+    return r
 
 
 def _de_DeleteTableOutput(d: _t.Any) -> _s.DeleteTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteTableOutput)
     x: _t.Any
     x = d.get("TableDescription")
     o.table_description = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.DeleteTableOutput, o)
+    r: _s.DeleteTableOutput = o
+    return r
 
 
 def _de_DescribeBackupOutput(d: _t.Any) -> _s.DescribeBackupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeBackupOutput)
     x: _t.Any
     x = d.get("BackupDescription")
     o.backup_description = None if x is None else _de_BackupDescription(x)
-    return _t.cast(_s.DescribeBackupOutput, o)
+    r: _s.DescribeBackupOutput = o
+    return r
 
 
 def _de_DescribeContinuousBackupsOutput(d: _t.Any) -> _s.DescribeContinuousBackupsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeContinuousBackupsOutput)
     x: _t.Any
     x = d.get("ContinuousBackupsDescription")
     o.continuous_backups_description = None if x is None else _de_ContinuousBackupsDescription(x)
-    return _t.cast(_s.DescribeContinuousBackupsOutput, o)
+    r: _s.DescribeContinuousBackupsOutput = o
+    return r
 
 
 def _de_DescribeContributorInsightsOutput(d: _t.Any) -> _s.DescribeContributorInsightsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeContributorInsightsOutput)
     x: _t.Any
     x = d.get("TableName")
@@ -10560,40 +10623,48 @@ def _de_DescribeContributorInsightsOutput(d: _t.Any) -> _s.DescribeContributorIn
     o.failure_exception = None if x is None else _de_FailureException(x)
     x = d.get("ContributorInsightsMode")
     o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
-    return _t.cast(_s.DescribeContributorInsightsOutput, o)
+    r: _s.DescribeContributorInsightsOutput = o
+    return r
 
 
 def _de_DescribeEndpointsResponse(d: _t.Any) -> _s.DescribeEndpointsResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeEndpointsResponse)
     x: _t.Any
     x = d.get("Endpoints")
     o.endpoints = (
         None if x is None else [_de_Endpoint(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.DescribeEndpointsResponse, o)
+    r: _s.DescribeEndpointsResponse = o
+    return r
 
 
 def _de_DescribeExportOutput(d: _t.Any) -> _s.DescribeExportOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeExportOutput)
     x: _t.Any
     x = d.get("ExportDescription")
     o.export_description = None if x is None else _de_ExportDescription(x)
-    return _t.cast(_s.DescribeExportOutput, o)
+    r: _s.DescribeExportOutput = o
+    return r
 
 
 def _de_DescribeGlobalTableOutput(d: _t.Any) -> _s.DescribeGlobalTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeGlobalTableOutput)
     x: _t.Any
     x = d.get("GlobalTableDescription")
     o.global_table_description = None if x is None else _de_GlobalTableDescription(x)
-    return _t.cast(_s.DescribeGlobalTableOutput, o)
+    r: _s.DescribeGlobalTableOutput = o
+    return r
 
 
 def _de_DescribeGlobalTableSettingsOutput(d: _t.Any) -> _s.DescribeGlobalTableSettingsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeGlobalTableSettingsOutput)
     x: _t.Any
     x = d.get("GlobalTableName")
@@ -10604,22 +10675,26 @@ def _de_DescribeGlobalTableSettingsOutput(d: _t.Any) -> _s.DescribeGlobalTableSe
         if x is None
         else [_de_ReplicaSettingsDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.DescribeGlobalTableSettingsOutput, o)
+    r: _s.DescribeGlobalTableSettingsOutput = o
+    return r
 
 
 def _de_DescribeImportOutput(d: _t.Any) -> _s.DescribeImportOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeImportOutput)
     x: _t.Any
     x = d.get("ImportTableDescription")
     o.import_table_description = None if x is None else _de_ImportTableDescription(x)
-    return _t.cast(_s.DescribeImportOutput, o)
+    r: _s.DescribeImportOutput = o
+    return r
 
 
 def _de_DescribeKinesisStreamingDestinationOutput(
     d: _t.Any,
 ) -> _s.DescribeKinesisStreamingDestinationOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeKinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
@@ -10630,11 +10705,13 @@ def _de_DescribeKinesisStreamingDestinationOutput(
         if x is None
         else [_de_KinesisDataStreamDestination(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.DescribeKinesisStreamingDestinationOutput, o)
+    r: _s.DescribeKinesisStreamingDestinationOutput = o
+    return r
 
 
 def _de_DescribeLimitsOutput(d: _t.Any) -> _s.DescribeLimitsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeLimitsOutput)
     x: _t.Any
     x = d.get("AccountMaxReadCapacityUnits")
@@ -10645,62 +10722,74 @@ def _de_DescribeLimitsOutput(d: _t.Any) -> _s.DescribeLimitsOutput:
     o.table_max_read_capacity_units = None if x is None else _rt.p_int(x)
     x = d.get("TableMaxWriteCapacityUnits")
     o.table_max_write_capacity_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.DescribeLimitsOutput, o)
+    r: _s.DescribeLimitsOutput = o
+    return r
 
 
 def _de_DescribeTableOutput(d: _t.Any) -> _s.DescribeTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeTableOutput)
     x: _t.Any
     x = d.get("Table")
     o.table = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.DescribeTableOutput, o)
+    r: _s.DescribeTableOutput = o
+    return r
 
 
 def _de_DescribeTableReplicaAutoScalingOutput(
     d: _t.Any,
 ) -> _s.DescribeTableReplicaAutoScalingOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeTableReplicaAutoScalingOutput)
     x: _t.Any
     x = d.get("TableAutoScalingDescription")
     o.table_auto_scaling_description = None if x is None else _de_TableAutoScalingDescription(x)
-    return _t.cast(_s.DescribeTableReplicaAutoScalingOutput, o)
+    r: _s.DescribeTableReplicaAutoScalingOutput = o
+    return r
 
 
 def _de_DescribeTimeToLiveOutput(d: _t.Any) -> _s.DescribeTimeToLiveOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DescribeTimeToLiveOutput)
     x: _t.Any
     x = d.get("TimeToLiveDescription")
     o.time_to_live_description = None if x is None else _de_TimeToLiveDescription(x)
-    return _t.cast(_s.DescribeTimeToLiveOutput, o)
+    r: _s.DescribeTimeToLiveOutput = o
+    return r
 
 
 def _de_EnableKinesisStreamingConfiguration(d: _t.Any) -> _s.EnableKinesisStreamingConfiguration:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.EnableKinesisStreamingConfiguration)
     x: _t.Any
     x = d.get("ApproximateCreationDateTimePrecision")
     o.approximate_creation_date_time_precision = (
         None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
     )
-    return _t.cast(_s.EnableKinesisStreamingConfiguration, o)
+    r: _s.EnableKinesisStreamingConfiguration = o
+    return r
 
 
 def _de_Endpoint(d: _t.Any) -> _s.Endpoint:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Endpoint)
     x: _t.Any
     x = d.get("Address")
     o.address = None if x is None else _rt.p_str(x)
     x = d.get("CachePeriodInMinutes")
     o.cache_period_in_minutes = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.Endpoint, o)
+    r: _s.Endpoint = o
+    return r
 
 
 def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExecuteStatementOutput)
     x: _t.Any
     x = d.get("Items")
@@ -10723,11 +10812,13 @@ def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.ExecuteStatementOutput, o)
+    r: _s.ExecuteStatementOutput = o
+    return r
 
 
 def _de_ExecuteTransactionOutput(d: _t.Any) -> _s.ExecuteTransactionOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExecuteTransactionOutput)
     x: _t.Any
     x = d.get("Responses")
@@ -10738,11 +10829,13 @@ def _de_ExecuteTransactionOutput(d: _t.Any) -> _s.ExecuteTransactionOutput:
     o.consumed_capacity = (
         None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.ExecuteTransactionOutput, o)
+    r: _s.ExecuteTransactionOutput = o
+    return r
 
 
 def _de_ExportDescription(d: _t.Any) -> _s.ExportDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExportDescription)
     x: _t.Any
     x = d.get("ExportArn")
@@ -10789,11 +10882,13 @@ def _de_ExportDescription(d: _t.Any) -> _s.ExportDescription:
     o.incremental_export_specification = (
         None if x is None else _de_IncrementalExportSpecification(x)
     )
-    return _t.cast(_s.ExportDescription, o)
+    r: _s.ExportDescription = o
+    return r
 
 
 def _de_ExportSummary(d: _t.Any) -> _s.ExportSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExportSummary)
     x: _t.Any
     x = d.get("ExportArn")
@@ -10802,31 +10897,37 @@ def _de_ExportSummary(d: _t.Any) -> _s.ExportSummary:
     o.export_status = None if x is None else _s.ExportStatus(_rt.p_str(x))
     x = d.get("ExportType")
     o.export_type = None if x is None else _s.ExportType(_rt.p_str(x))
-    return _t.cast(_s.ExportSummary, o)
+    r: _s.ExportSummary = o
+    return r
 
 
 def _de_ExportTableToPointInTimeOutput(d: _t.Any) -> _s.ExportTableToPointInTimeOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExportTableToPointInTimeOutput)
     x: _t.Any
     x = d.get("ExportDescription")
     o.export_description = None if x is None else _de_ExportDescription(x)
-    return _t.cast(_s.ExportTableToPointInTimeOutput, o)
+    r: _s.ExportTableToPointInTimeOutput = o
+    return r
 
 
 def _de_FailureException(d: _t.Any) -> _s.FailureException:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.FailureException)
     x: _t.Any
     x = d.get("ExceptionName")
     o.exception_name = None if x is None else _rt.p_str(x)
     x = d.get("ExceptionDescription")
     o.exception_description = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.FailureException, o)
+    r: _s.FailureException = o
+    return r
 
 
 def _de_GetItemOutput(d: _t.Any) -> _s.GetItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetItemOutput)
     x: _t.Any
     x = d.get("Item")
@@ -10837,22 +10938,26 @@ def _de_GetItemOutput(d: _t.Any) -> _s.GetItemOutput:
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
-    return _t.cast(_s.GetItemOutput, o)
+    r: _s.GetItemOutput = o
+    return r
 
 
 def _de_GetResourcePolicyOutput(d: _t.Any) -> _s.GetResourcePolicyOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetResourcePolicyOutput)
     x: _t.Any
     x = d.get("Policy")
     o.policy = None if x is None else _rt.p_str(x)
     x = d.get("RevisionId")
     o.revision_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.GetResourcePolicyOutput, o)
+    r: _s.GetResourcePolicyOutput = o
+    return r
 
 
 def _de_GlobalSecondaryIndex(d: _t.Any) -> _s.GlobalSecondaryIndex:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalSecondaryIndex)
     x: _t.Any
     x = d.get("IndexName")
@@ -10869,11 +10974,13 @@ def _de_GlobalSecondaryIndex(d: _t.Any) -> _s.GlobalSecondaryIndex:
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
     x = d.get("WarmThroughput")
     o.warm_throughput = None if x is None else _de_WarmThroughput(x)
-    return _t.cast(_s.GlobalSecondaryIndex, o)
+    r: _s.GlobalSecondaryIndex = o
+    return r
 
 
 def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -10900,11 +11007,13 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
     x = d.get("WarmThroughput")
     o.warm_throughput = None if x is None else _de_GlobalSecondaryIndexWarmThroughputDescription(x)
-    return _t.cast(_s.GlobalSecondaryIndexDescription, o)
+    r: _s.GlobalSecondaryIndexDescription = o
+    return r
 
 
 def _de_GlobalSecondaryIndexInfo(d: _t.Any) -> _s.GlobalSecondaryIndexInfo:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalSecondaryIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
@@ -10919,13 +11028,15 @@ def _de_GlobalSecondaryIndexInfo(d: _t.Any) -> _s.GlobalSecondaryIndexInfo:
     o.provisioned_throughput = None if x is None else _de_ProvisionedThroughput(x)
     x = d.get("OnDemandThroughput")
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
-    return _t.cast(_s.GlobalSecondaryIndexInfo, o)
+    r: _s.GlobalSecondaryIndexInfo = o
+    return r
 
 
 def _de_GlobalSecondaryIndexWarmThroughputDescription(
     d: _t.Any,
 ) -> _s.GlobalSecondaryIndexWarmThroughputDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalSecondaryIndexWarmThroughputDescription)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
@@ -10934,11 +11045,13 @@ def _de_GlobalSecondaryIndexWarmThroughputDescription(
     o.write_units_per_second = None if x is None else _rt.p_int(x)
     x = d.get("Status")
     o.status = None if x is None else _s.IndexStatus(_rt.p_str(x))
-    return _t.cast(_s.GlobalSecondaryIndexWarmThroughputDescription, o)
+    r: _s.GlobalSecondaryIndexWarmThroughputDescription = o
+    return r
 
 
 def _de_GlobalTable(d: _t.Any) -> _s.GlobalTable:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalTable)
     x: _t.Any
     x = d.get("GlobalTableName")
@@ -10947,11 +11060,13 @@ def _de_GlobalTable(d: _t.Any) -> _s.GlobalTable:
     o.replication_group = (
         None if x is None else [_de_Replica(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.GlobalTable, o)
+    r: _s.GlobalTable = o
+    return r
 
 
 def _de_GlobalTableDescription(d: _t.Any) -> _s.GlobalTableDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalTableDescription)
     x: _t.Any
     x = d.get("ReplicationGroup")
@@ -10968,22 +11083,26 @@ def _de_GlobalTableDescription(d: _t.Any) -> _s.GlobalTableDescription:
     o.global_table_status = None if x is None else _s.GlobalTableStatus(_rt.p_str(x))
     x = d.get("GlobalTableName")
     o.global_table_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.GlobalTableDescription, o)
+    r: _s.GlobalTableDescription = o
+    return r
 
 
 def _de_GlobalTableWitnessDescription(d: _t.Any) -> _s.GlobalTableWitnessDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GlobalTableWitnessDescription)
     x: _t.Any
     x = d.get("RegionName")
     o.region_name = None if x is None else _rt.p_str(x)
     x = d.get("WitnessStatus")
     o.witness_status = None if x is None else _s.WitnessStatus(_rt.p_str(x))
-    return _t.cast(_s.GlobalTableWitnessDescription, o)
+    r: _s.GlobalTableWitnessDescription = o
+    return r
 
 
 def _de_ImportSummary(d: _t.Any) -> _s.ImportSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ImportSummary)
     x: _t.Any
     x = d.get("ImportArn")
@@ -11002,11 +11121,13 @@ def _de_ImportSummary(d: _t.Any) -> _s.ImportSummary:
     o.start_time = None if x is None else _rt.p_ts(x)
     x = d.get("EndTime")
     o.end_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.ImportSummary, o)
+    r: _s.ImportSummary = o
+    return r
 
 
 def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ImportTableDescription)
     x: _t.Any
     x = d.get("ImportArn")
@@ -11047,20 +11168,24 @@ def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
     o.failure_code = None if x is None else _rt.p_str(x)
     x = d.get("FailureMessage")
     o.failure_message = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ImportTableDescription, o)
+    r: _s.ImportTableDescription = o
+    return r
 
 
 def _de_ImportTableOutput(d: _t.Any) -> _s.ImportTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ImportTableOutput)
     x: _t.Any
     x = d.get("ImportTableDescription")
     o.import_table_description = None if x is None else _de_ImportTableDescription(x)
-    return _t.cast(_s.ImportTableOutput, o)
+    r: _s.ImportTableOutput = o
+    return r
 
 
 def _de_IncrementalExportSpecification(d: _t.Any) -> _s.IncrementalExportSpecification:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.IncrementalExportSpecification)
     x: _t.Any
     x = d.get("ExportFromTime")
@@ -11069,20 +11194,24 @@ def _de_IncrementalExportSpecification(d: _t.Any) -> _s.IncrementalExportSpecifi
     o.export_to_time = None if x is None else _rt.p_ts(x)
     x = d.get("ExportViewType")
     o.export_view_type = None if x is None else _s.ExportViewType(_rt.p_str(x))
-    return _t.cast(_s.IncrementalExportSpecification, o)
+    r: _s.IncrementalExportSpecification = o
+    return r
 
 
 def _de_InputFormatOptions(d: _t.Any) -> _s.InputFormatOptions:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.InputFormatOptions)
     x: _t.Any
     x = d.get("Csv")
     o.csv = None if x is None else _de_CsvOptions(x)
-    return _t.cast(_s.InputFormatOptions, o)
+    r: _s.InputFormatOptions = o
+    return r
 
 
 def _de_ItemCollectionMetrics(d: _t.Any) -> _s.ItemCollectionMetrics:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ItemCollectionMetrics)
     x: _t.Any
     x = d.get("ItemCollectionKey")
@@ -11095,11 +11224,13 @@ def _de_ItemCollectionMetrics(d: _t.Any) -> _s.ItemCollectionMetrics:
     o.size_estimate_range_gb = (
         None if x is None else [_rt.p_float(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.ItemCollectionMetrics, o)
+    r: _s.ItemCollectionMetrics = o
+    return r
 
 
 def _de_ItemResponse(d: _t.Any) -> _s.ItemResponse:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ItemResponse)
     x: _t.Any
     x = d.get("Item")
@@ -11108,22 +11239,26 @@ def _de_ItemResponse(d: _t.Any) -> _s.ItemResponse:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.ItemResponse, o)
+    r: _s.ItemResponse = o
+    return r
 
 
 def _de_KeySchemaElement(d: _t.Any) -> _s.KeySchemaElement:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.KeySchemaElement)
     x: _t.Any
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
     x = d.get("KeyType")
     o.key_type = None if x is None else _s.KeyType(_rt.p_str(x))
-    return _t.cast(_s.KeySchemaElement, o)
+    r: _s.KeySchemaElement = o
+    return r
 
 
 def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.KeysAndAttributes)
     x: _t.Any
     x = d.get("Keys")
@@ -11150,11 +11285,13 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
         if x is None
         else {k0: _rt.p_str(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.KeysAndAttributes, o)
+    r: _s.KeysAndAttributes = o
+    return r
 
 
 def _de_KinesisDataStreamDestination(d: _t.Any) -> _s.KinesisDataStreamDestination:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.KinesisDataStreamDestination)
     x: _t.Any
     x = d.get("StreamArn")
@@ -11167,11 +11304,13 @@ def _de_KinesisDataStreamDestination(d: _t.Any) -> _s.KinesisDataStreamDestinati
     o.approximate_creation_date_time_precision = (
         None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
     )
-    return _t.cast(_s.KinesisDataStreamDestination, o)
+    r: _s.KinesisDataStreamDestination = o
+    return r
 
 
 def _de_KinesisStreamingDestinationOutput(d: _t.Any) -> _s.KinesisStreamingDestinationOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.KinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
@@ -11184,11 +11323,13 @@ def _de_KinesisStreamingDestinationOutput(d: _t.Any) -> _s.KinesisStreamingDesti
     o.enable_kinesis_streaming_configuration = (
         None if x is None else _de_EnableKinesisStreamingConfiguration(x)
     )
-    return _t.cast(_s.KinesisStreamingDestinationOutput, o)
+    r: _s.KinesisStreamingDestinationOutput = o
+    return r
 
 
 def _de_ListBackupsOutput(d: _t.Any) -> _s.ListBackupsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListBackupsOutput)
     x: _t.Any
     x = d.get("BackupSummaries")
@@ -11197,11 +11338,13 @@ def _de_ListBackupsOutput(d: _t.Any) -> _s.ListBackupsOutput:
     )
     x = d.get("LastEvaluatedBackupArn")
     o.last_evaluated_backup_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListBackupsOutput, o)
+    r: _s.ListBackupsOutput = o
+    return r
 
 
 def _de_ListContributorInsightsOutput(d: _t.Any) -> _s.ListContributorInsightsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListContributorInsightsOutput)
     x: _t.Any
     x = d.get("ContributorInsightsSummaries")
@@ -11212,11 +11355,13 @@ def _de_ListContributorInsightsOutput(d: _t.Any) -> _s.ListContributorInsightsOu
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListContributorInsightsOutput, o)
+    r: _s.ListContributorInsightsOutput = o
+    return r
 
 
 def _de_ListExportsOutput(d: _t.Any) -> _s.ListExportsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListExportsOutput)
     x: _t.Any
     x = d.get("ExportSummaries")
@@ -11225,11 +11370,13 @@ def _de_ListExportsOutput(d: _t.Any) -> _s.ListExportsOutput:
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListExportsOutput, o)
+    r: _s.ListExportsOutput = o
+    return r
 
 
 def _de_ListGlobalTablesOutput(d: _t.Any) -> _s.ListGlobalTablesOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListGlobalTablesOutput)
     x: _t.Any
     x = d.get("GlobalTables")
@@ -11238,11 +11385,13 @@ def _de_ListGlobalTablesOutput(d: _t.Any) -> _s.ListGlobalTablesOutput:
     )
     x = d.get("LastEvaluatedGlobalTableName")
     o.last_evaluated_global_table_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListGlobalTablesOutput, o)
+    r: _s.ListGlobalTablesOutput = o
+    return r
 
 
 def _de_ListImportsOutput(d: _t.Any) -> _s.ListImportsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListImportsOutput)
     x: _t.Any
     x = d.get("ImportSummaryList")
@@ -11251,33 +11400,39 @@ def _de_ListImportsOutput(d: _t.Any) -> _s.ListImportsOutput:
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListImportsOutput, o)
+    r: _s.ListImportsOutput = o
+    return r
 
 
 def _de_ListTablesOutput(d: _t.Any) -> _s.ListTablesOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListTablesOutput)
     x: _t.Any
     x = d.get("TableNames")
     o.table_names = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("LastEvaluatedTableName")
     o.last_evaluated_table_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListTablesOutput, o)
+    r: _s.ListTablesOutput = o
+    return r
 
 
 def _de_ListTagsOfResourceOutput(d: _t.Any) -> _s.ListTagsOfResourceOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListTagsOfResourceOutput)
     x: _t.Any
     x = d.get("Tags")
     o.tags = None if x is None else [_de_Tag(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("NextToken")
     o.next_token = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ListTagsOfResourceOutput, o)
+    r: _s.ListTagsOfResourceOutput = o
+    return r
 
 
 def _de_LocalSecondaryIndexDescription(d: _t.Any) -> _s.LocalSecondaryIndexDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.LocalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -11294,11 +11449,13 @@ def _de_LocalSecondaryIndexDescription(d: _t.Any) -> _s.LocalSecondaryIndexDescr
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("IndexArn")
     o.index_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.LocalSecondaryIndexDescription, o)
+    r: _s.LocalSecondaryIndexDescription = o
+    return r
 
 
 def _de_LocalSecondaryIndexInfo(d: _t.Any) -> _s.LocalSecondaryIndexInfo:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.LocalSecondaryIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
@@ -11309,31 +11466,37 @@ def _de_LocalSecondaryIndexInfo(d: _t.Any) -> _s.LocalSecondaryIndexInfo:
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
-    return _t.cast(_s.LocalSecondaryIndexInfo, o)
+    r: _s.LocalSecondaryIndexInfo = o
+    return r
 
 
 def _de_OnDemandThroughput(d: _t.Any) -> _s.OnDemandThroughput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.OnDemandThroughput)
     x: _t.Any
     x = d.get("MaxReadRequestUnits")
     o.max_read_request_units = None if x is None else _rt.p_int(x)
     x = d.get("MaxWriteRequestUnits")
     o.max_write_request_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.OnDemandThroughput, o)
+    r: _s.OnDemandThroughput = o
+    return r
 
 
 def _de_OnDemandThroughputOverride(d: _t.Any) -> _s.OnDemandThroughputOverride:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.OnDemandThroughputOverride)
     x: _t.Any
     x = d.get("MaxReadRequestUnits")
     o.max_read_request_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.OnDemandThroughputOverride, o)
+    r: _s.OnDemandThroughputOverride = o
+    return r
 
 
 def _de_PointInTimeRecoveryDescription(d: _t.Any) -> _s.PointInTimeRecoveryDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PointInTimeRecoveryDescription)
     x: _t.Any
     x = d.get("PointInTimeRecoveryStatus")
@@ -11346,11 +11509,13 @@ def _de_PointInTimeRecoveryDescription(d: _t.Any) -> _s.PointInTimeRecoveryDescr
     o.earliest_restorable_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("LatestRestorableDateTime")
     o.latest_restorable_date_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.PointInTimeRecoveryDescription, o)
+    r: _s.PointInTimeRecoveryDescription = o
+    return r
 
 
 def _de_Projection(d: _t.Any) -> _s.Projection:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Projection)
     x: _t.Any
     x = d.get("ProjectionType")
@@ -11359,22 +11524,26 @@ def _de_Projection(d: _t.Any) -> _s.Projection:
     o.non_key_attributes = (
         None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.Projection, o)
+    r: _s.Projection = o
+    return r
 
 
 def _de_ProvisionedThroughput(d: _t.Any) -> _s.ProvisionedThroughput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ProvisionedThroughput)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
     o.read_capacity_units = None if x is None else _rt.p_int(x)
     x = d.get("WriteCapacityUnits")
     o.write_capacity_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.ProvisionedThroughput, o)
+    r: _s.ProvisionedThroughput = o
+    return r
 
 
 def _de_ProvisionedThroughputDescription(d: _t.Any) -> _s.ProvisionedThroughputDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ProvisionedThroughputDescription)
     x: _t.Any
     x = d.get("LastIncreaseDateTime")
@@ -11387,20 +11556,24 @@ def _de_ProvisionedThroughputDescription(d: _t.Any) -> _s.ProvisionedThroughputD
     o.read_capacity_units = None if x is None else _rt.p_int(x)
     x = d.get("WriteCapacityUnits")
     o.write_capacity_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.ProvisionedThroughputDescription, o)
+    r: _s.ProvisionedThroughputDescription = o
+    return r
 
 
 def _de_ProvisionedThroughputOverride(d: _t.Any) -> _s.ProvisionedThroughputOverride:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ProvisionedThroughputOverride)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
     o.read_capacity_units = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.ProvisionedThroughputOverride, o)
+    r: _s.ProvisionedThroughputOverride = o
+    return r
 
 
 def _de_PutItemOutput(d: _t.Any) -> _s.PutItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PutItemOutput)
     x: _t.Any
     x = d.get("Attributes")
@@ -11413,11 +11586,13 @@ def _de_PutItemOutput(d: _t.Any) -> _s.PutItemOutput:
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
     o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
-    return _t.cast(_s.PutItemOutput, o)
+    r: _s.PutItemOutput = o
+    return r
 
 
 def _de_PutRequest(d: _t.Any) -> _s.PutRequest:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PutRequest)
     x: _t.Any
     x = d.get("Item")
@@ -11426,20 +11601,24 @@ def _de_PutRequest(d: _t.Any) -> _s.PutRequest:
         if x is None
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
-    return _t.cast(_s.PutRequest, o)
+    r: _s.PutRequest = o
+    return r
 
 
 def _de_PutResourcePolicyOutput(d: _t.Any) -> _s.PutResourcePolicyOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PutResourcePolicyOutput)
     x: _t.Any
     x = d.get("RevisionId")
     o.revision_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.PutResourcePolicyOutput, o)
+    r: _s.PutResourcePolicyOutput = o
+    return r
 
 
 def _de_QueryOutput(d: _t.Any) -> _s.QueryOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.QueryOutput)
     x: _t.Any
     x = d.get("Items")
@@ -11464,20 +11643,24 @@ def _de_QueryOutput(d: _t.Any) -> _s.QueryOutput:
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
-    return _t.cast(_s.QueryOutput, o)
+    r: _s.QueryOutput = o
+    return r
 
 
 def _de_Replica(d: _t.Any) -> _s.Replica:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Replica)
     x: _t.Any
     x = d.get("RegionName")
     o.region_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Replica, o)
+    r: _s.Replica = o
+    return r
 
 
 def _de_ReplicaAutoScalingDescription(d: _t.Any) -> _s.ReplicaAutoScalingDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaAutoScalingDescription)
     x: _t.Any
     x = d.get("RegionName")
@@ -11502,11 +11685,13 @@ def _de_ReplicaAutoScalingDescription(d: _t.Any) -> _s.ReplicaAutoScalingDescrip
     )
     x = d.get("ReplicaStatus")
     o.replica_status = None if x is None else _s.ReplicaStatus(_rt.p_str(x))
-    return _t.cast(_s.ReplicaAutoScalingDescription, o)
+    r: _s.ReplicaAutoScalingDescription = o
+    return r
 
 
 def _de_ReplicaDescription(d: _t.Any) -> _s.ReplicaDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaDescription)
     x: _t.Any
     x = d.get("RegionName")
@@ -11543,13 +11728,15 @@ def _de_ReplicaDescription(d: _t.Any) -> _s.ReplicaDescription:
     o.global_table_settings_replication_mode = (
         None if x is None else _s.GlobalTableSettingsReplicationMode(_rt.p_str(x))
     )
-    return _t.cast(_s.ReplicaDescription, o)
+    r: _s.ReplicaDescription = o
+    return r
 
 
 def _de_ReplicaGlobalSecondaryIndexAutoScalingDescription(
     d: _t.Any,
 ) -> _s.ReplicaGlobalSecondaryIndexAutoScalingDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexAutoScalingDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -11564,13 +11751,15 @@ def _de_ReplicaGlobalSecondaryIndexAutoScalingDescription(
     o.provisioned_write_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
     )
-    return _t.cast(_s.ReplicaGlobalSecondaryIndexAutoScalingDescription, o)
+    r: _s.ReplicaGlobalSecondaryIndexAutoScalingDescription = o
+    return r
 
 
 def _de_ReplicaGlobalSecondaryIndexDescription(
     d: _t.Any,
 ) -> _s.ReplicaGlobalSecondaryIndexDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -11581,13 +11770,15 @@ def _de_ReplicaGlobalSecondaryIndexDescription(
     o.on_demand_throughput_override = None if x is None else _de_OnDemandThroughputOverride(x)
     x = d.get("WarmThroughput")
     o.warm_throughput = None if x is None else _de_GlobalSecondaryIndexWarmThroughputDescription(x)
-    return _t.cast(_s.ReplicaGlobalSecondaryIndexDescription, o)
+    r: _s.ReplicaGlobalSecondaryIndexDescription = o
+    return r
 
 
 def _de_ReplicaGlobalSecondaryIndexSettingsDescription(
     d: _t.Any,
 ) -> _s.ReplicaGlobalSecondaryIndexSettingsDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexSettingsDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -11606,11 +11797,13 @@ def _de_ReplicaGlobalSecondaryIndexSettingsDescription(
     o.provisioned_write_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
     )
-    return _t.cast(_s.ReplicaGlobalSecondaryIndexSettingsDescription, o)
+    r: _s.ReplicaGlobalSecondaryIndexSettingsDescription = o
+    return r
 
 
 def _de_ReplicaSettingsDescription(d: _t.Any) -> _s.ReplicaSettingsDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ReplicaSettingsDescription)
     x: _t.Any
     x = d.get("RegionName")
@@ -11643,11 +11836,13 @@ def _de_ReplicaSettingsDescription(d: _t.Any) -> _s.ReplicaSettingsDescription:
     )
     x = d.get("ReplicaTableClassSummary")
     o.replica_table_class_summary = None if x is None else _de_TableClassSummary(x)
-    return _t.cast(_s.ReplicaSettingsDescription, o)
+    r: _s.ReplicaSettingsDescription = o
+    return r
 
 
 def _de_RestoreSummary(d: _t.Any) -> _s.RestoreSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.RestoreSummary)
     x: _t.Any
     x = d.get("SourceBackupArn")
@@ -11658,29 +11853,35 @@ def _de_RestoreSummary(d: _t.Any) -> _s.RestoreSummary:
     o.restore_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("RestoreInProgress")
     o.restore_in_progress = None if x is None else _rt.p_bool(x)
-    return _t.cast(_s.RestoreSummary, o)
+    r: _s.RestoreSummary = o
+    return r
 
 
 def _de_RestoreTableFromBackupOutput(d: _t.Any) -> _s.RestoreTableFromBackupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.RestoreTableFromBackupOutput)
     x: _t.Any
     x = d.get("TableDescription")
     o.table_description = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.RestoreTableFromBackupOutput, o)
+    r: _s.RestoreTableFromBackupOutput = o
+    return r
 
 
 def _de_RestoreTableToPointInTimeOutput(d: _t.Any) -> _s.RestoreTableToPointInTimeOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.RestoreTableToPointInTimeOutput)
     x: _t.Any
     x = d.get("TableDescription")
     o.table_description = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.RestoreTableToPointInTimeOutput, o)
+    r: _s.RestoreTableToPointInTimeOutput = o
+    return r
 
 
 def _de_S3BucketSource(d: _t.Any) -> _s.S3BucketSource:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.S3BucketSource)
     x: _t.Any
     x = d.get("S3BucketOwner")
@@ -11689,11 +11890,13 @@ def _de_S3BucketSource(d: _t.Any) -> _s.S3BucketSource:
     o.s3_bucket = None if x is None else _rt.p_str(x)
     x = d.get("S3KeyPrefix")
     o.s3_key_prefix = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.S3BucketSource, o)
+    r: _s.S3BucketSource = o
+    return r
 
 
 def _de_SSEDescription(d: _t.Any) -> _s.SSEDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SSEDescription)
     x: _t.Any
     x = d.get("Status")
@@ -11704,11 +11907,13 @@ def _de_SSEDescription(d: _t.Any) -> _s.SSEDescription:
     o.kms_master_key_arn = None if x is None else _rt.p_str(x)
     x = d.get("InaccessibleEncryptionDateTime")
     o.inaccessible_encryption_date_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.SSEDescription, o)
+    r: _s.SSEDescription = o
+    return r
 
 
 def _de_SSESpecification(d: _t.Any) -> _s.SSESpecification:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SSESpecification)
     x: _t.Any
     x = d.get("Enabled")
@@ -11717,11 +11922,13 @@ def _de_SSESpecification(d: _t.Any) -> _s.SSESpecification:
     o.sse_type = None if x is None else _s.SSEType(_rt.p_str(x))
     x = d.get("KMSMasterKeyId")
     o.kms_master_key_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.SSESpecification, o)
+    r: _s.SSESpecification = o
+    return r
 
 
 def _de_ScanOutput(d: _t.Any) -> _s.ScanOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ScanOutput)
     x: _t.Any
     x = d.get("Items")
@@ -11746,11 +11953,13 @@ def _de_ScanOutput(d: _t.Any) -> _s.ScanOutput:
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
-    return _t.cast(_s.ScanOutput, o)
+    r: _s.ScanOutput = o
+    return r
 
 
 def _de_SearchResultItem(d: _t.Any) -> _s.SearchResultItem:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SearchResultItem)
     x: _t.Any
     x = d.get("Item")
@@ -11761,22 +11970,26 @@ def _de_SearchResultItem(d: _t.Any) -> _s.SearchResultItem:
     )
     x = d.get("Score")
     o.score = None if x is None else _rt.p_float(x)
-    return _t.cast(_s.SearchResultItem, o)
+    r: _s.SearchResultItem = o
+    return r
 
 
 def _de_SearchSchemaElement(d: _t.Any) -> _s.SearchSchemaElement:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SearchSchemaElement)
     x: _t.Any
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
     x = d.get("SearchSchemaElementType")
     o.search_schema_element_type = None if x is None else _s.SearchSchemaElementType(_rt.p_str(x))
-    return _t.cast(_s.SearchSchemaElement, o)
+    r: _s.SearchSchemaElement = o
+    return r
 
 
 def _de_SearchVectorsOutput(d: _t.Any) -> _s.SearchVectorsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SearchVectorsOutput)
     x: _t.Any
     x = d.get("ConsumedCapacity")
@@ -11785,11 +11998,13 @@ def _de_SearchVectorsOutput(d: _t.Any) -> _s.SearchVectorsOutput:
     o.search_results = (
         None if x is None else [_de_SearchResultItem(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.SearchVectorsOutput, o)
+    r: _s.SearchVectorsOutput = o
+    return r
 
 
 def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SourceTableDetails)
     x: _t.Any
     x = d.get("TableName")
@@ -11814,11 +12029,13 @@ def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("BillingMode")
     o.billing_mode = None if x is None else _s.BillingMode(_rt.p_str(x))
-    return _t.cast(_s.SourceTableDetails, o)
+    r: _s.SourceTableDetails = o
+    return r
 
 
 def _de_SourceTableFeatureDetails(d: _t.Any) -> _s.SourceTableFeatureDetails:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SourceTableFeatureDetails)
     x: _t.Any
     x = d.get("LocalSecondaryIndexes")
@@ -11843,22 +12060,26 @@ def _de_SourceTableFeatureDetails(d: _t.Any) -> _s.SourceTableFeatureDetails:
     o.vector_indexes = (
         None if x is None else [_de_VectorIndexInfo(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.SourceTableFeatureDetails, o)
+    r: _s.SourceTableFeatureDetails = o
+    return r
 
 
 def _de_StreamSpecification(d: _t.Any) -> _s.StreamSpecification:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.StreamSpecification)
     x: _t.Any
     x = d.get("StreamEnabled")
     o.stream_enabled = None if x is None else _rt.p_bool(x)
     x = d.get("StreamViewType")
     o.stream_view_type = None if x is None else _s.StreamViewType(_rt.p_str(x))
-    return _t.cast(_s.StreamSpecification, o)
+    r: _s.StreamSpecification = o
+    return r
 
 
 def _de_TableAutoScalingDescription(d: _t.Any) -> _s.TableAutoScalingDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TableAutoScalingDescription)
     x: _t.Any
     x = d.get("TableName")
@@ -11871,22 +12092,26 @@ def _de_TableAutoScalingDescription(d: _t.Any) -> _s.TableAutoScalingDescription
         if x is None
         else [_de_ReplicaAutoScalingDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.TableAutoScalingDescription, o)
+    r: _s.TableAutoScalingDescription = o
+    return r
 
 
 def _de_TableClassSummary(d: _t.Any) -> _s.TableClassSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TableClassSummary)
     x: _t.Any
     x = d.get("TableClass")
     o.table_class = None if x is None else _s.TableClass(_rt.p_str(x))
     x = d.get("LastUpdateDateTime")
     o.last_update_date_time = None if x is None else _rt.p_ts(x)
-    return _t.cast(_s.TableClassSummary, o)
+    r: _s.TableClassSummary = o
+    return r
 
 
 def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TableCreationParameters)
     x: _t.Any
     x = d.get("TableName")
@@ -11919,11 +12144,13 @@ def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
     o.vector_indexes = (
         None if x is None else [_de_VectorIndex(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.TableCreationParameters, o)
+    r: _s.TableCreationParameters = o
+    return r
 
 
 def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TableDescription)
     x: _t.Any
     x = d.get("AttributeDefinitions")
@@ -12012,11 +12239,13 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
         if x is None
         else [_de_VectorIndexDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.TableDescription, o)
+    r: _s.TableDescription = o
+    return r
 
 
 def _de_TableWarmThroughputDescription(d: _t.Any) -> _s.TableWarmThroughputDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TableWarmThroughputDescription)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
@@ -12025,55 +12254,65 @@ def _de_TableWarmThroughputDescription(d: _t.Any) -> _s.TableWarmThroughputDescr
     o.write_units_per_second = None if x is None else _rt.p_int(x)
     x = d.get("Status")
     o.status = None if x is None else _s.TableStatus(_rt.p_str(x))
-    return _t.cast(_s.TableWarmThroughputDescription, o)
+    r: _s.TableWarmThroughputDescription = o
+    return r
 
 
 def _de_Tag(d: _t.Any) -> _s.Tag:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Tag)
     x: _t.Any
     x = d.get("Key")
     o.key = None if x is None else _rt.p_str(x)
     x = d.get("Value")
     o.value = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Tag, o)
+    r: _s.Tag = o
+    return r
 
 
 def _de_ThrottlingReason(d: _t.Any) -> _s.ThrottlingReason:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ThrottlingReason)
     x: _t.Any
     x = d.get("reason")
     o.reason = None if x is None else _rt.p_str(x)
     x = d.get("resource")
     o.resource = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.ThrottlingReason, o)
+    r: _s.ThrottlingReason = o
+    return r
 
 
 def _de_TimeToLiveDescription(d: _t.Any) -> _s.TimeToLiveDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TimeToLiveDescription)
     x: _t.Any
     x = d.get("TimeToLiveStatus")
     o.time_to_live_status = None if x is None else _s.TimeToLiveStatus(_rt.p_str(x))
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.TimeToLiveDescription, o)
+    r: _s.TimeToLiveDescription = o
+    return r
 
 
 def _de_TimeToLiveSpecification(d: _t.Any) -> _s.TimeToLiveSpecification:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TimeToLiveSpecification)
     x: _t.Any
     x = d.get("Enabled")
     o.enabled = None if x is None else _rt.p_bool(x)
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.TimeToLiveSpecification, o)
+    r: _s.TimeToLiveSpecification = o
+    return r
 
 
 def _de_TransactGetItemsOutput(d: _t.Any) -> _s.TransactGetItemsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TransactGetItemsOutput)
     x: _t.Any
     x = d.get("ConsumedCapacity")
@@ -12084,11 +12323,13 @@ def _de_TransactGetItemsOutput(d: _t.Any) -> _s.TransactGetItemsOutput:
     o.responses = (
         None if x is None else [_de_ItemResponse(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.TransactGetItemsOutput, o)
+    r: _s.TransactGetItemsOutput = o
+    return r
 
 
 def _de_TransactWriteItemsOutput(d: _t.Any) -> _s.TransactWriteItemsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TransactWriteItemsOutput)
     x: _t.Any
     x = d.get("ConsumedCapacity")
@@ -12105,20 +12346,24 @@ def _de_TransactWriteItemsOutput(d: _t.Any) -> _s.TransactWriteItemsOutput:
             if v0 is not None
         }
     )
-    return _t.cast(_s.TransactWriteItemsOutput, o)
+    r: _s.TransactWriteItemsOutput = o
+    return r
 
 
 def _de_UpdateContinuousBackupsOutput(d: _t.Any) -> _s.UpdateContinuousBackupsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateContinuousBackupsOutput)
     x: _t.Any
     x = d.get("ContinuousBackupsDescription")
     o.continuous_backups_description = None if x is None else _de_ContinuousBackupsDescription(x)
-    return _t.cast(_s.UpdateContinuousBackupsOutput, o)
+    r: _s.UpdateContinuousBackupsOutput = o
+    return r
 
 
 def _de_UpdateContributorInsightsOutput(d: _t.Any) -> _s.UpdateContributorInsightsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateContributorInsightsOutput)
     x: _t.Any
     x = d.get("TableName")
@@ -12131,20 +12376,24 @@ def _de_UpdateContributorInsightsOutput(d: _t.Any) -> _s.UpdateContributorInsigh
     )
     x = d.get("ContributorInsightsMode")
     o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
-    return _t.cast(_s.UpdateContributorInsightsOutput, o)
+    r: _s.UpdateContributorInsightsOutput = o
+    return r
 
 
 def _de_UpdateGlobalTableOutput(d: _t.Any) -> _s.UpdateGlobalTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateGlobalTableOutput)
     x: _t.Any
     x = d.get("GlobalTableDescription")
     o.global_table_description = None if x is None else _de_GlobalTableDescription(x)
-    return _t.cast(_s.UpdateGlobalTableOutput, o)
+    r: _s.UpdateGlobalTableOutput = o
+    return r
 
 
 def _de_UpdateGlobalTableSettingsOutput(d: _t.Any) -> _s.UpdateGlobalTableSettingsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateGlobalTableSettingsOutput)
     x: _t.Any
     x = d.get("GlobalTableName")
@@ -12155,11 +12404,13 @@ def _de_UpdateGlobalTableSettingsOutput(d: _t.Any) -> _s.UpdateGlobalTableSettin
         if x is None
         else [_de_ReplicaSettingsDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.UpdateGlobalTableSettingsOutput, o)
+    r: _s.UpdateGlobalTableSettingsOutput = o
+    return r
 
 
 def _de_UpdateItemOutput(d: _t.Any) -> _s.UpdateItemOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateItemOutput)
     x: _t.Any
     x = d.get("Attributes")
@@ -12172,24 +12423,28 @@ def _de_UpdateItemOutput(d: _t.Any) -> _s.UpdateItemOutput:
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
     o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
-    return _t.cast(_s.UpdateItemOutput, o)
+    r: _s.UpdateItemOutput = o
+    return r
 
 
 def _de_UpdateKinesisStreamingConfiguration(d: _t.Any) -> _s.UpdateKinesisStreamingConfiguration:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateKinesisStreamingConfiguration)
     x: _t.Any
     x = d.get("ApproximateCreationDateTimePrecision")
     o.approximate_creation_date_time_precision = (
         None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
     )
-    return _t.cast(_s.UpdateKinesisStreamingConfiguration, o)
+    r: _s.UpdateKinesisStreamingConfiguration = o
+    return r
 
 
 def _de_UpdateKinesisStreamingDestinationOutput(
     d: _t.Any,
 ) -> _s.UpdateKinesisStreamingDestinationOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateKinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
@@ -12202,58 +12457,70 @@ def _de_UpdateKinesisStreamingDestinationOutput(
     o.update_kinesis_streaming_configuration = (
         None if x is None else _de_UpdateKinesisStreamingConfiguration(x)
     )
-    return _t.cast(_s.UpdateKinesisStreamingDestinationOutput, o)
+    r: _s.UpdateKinesisStreamingDestinationOutput = o
+    return r
 
 
 def _de_UpdateTableOutput(d: _t.Any) -> _s.UpdateTableOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateTableOutput)
     x: _t.Any
     x = d.get("TableDescription")
     o.table_description = None if x is None else _de_TableDescription(x)
-    return _t.cast(_s.UpdateTableOutput, o)
+    r: _s.UpdateTableOutput = o
+    return r
 
 
 def _de_UpdateTableReplicaAutoScalingOutput(d: _t.Any) -> _s.UpdateTableReplicaAutoScalingOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateTableReplicaAutoScalingOutput)
     x: _t.Any
     x = d.get("TableAutoScalingDescription")
     o.table_auto_scaling_description = None if x is None else _de_TableAutoScalingDescription(x)
-    return _t.cast(_s.UpdateTableReplicaAutoScalingOutput, o)
+    r: _s.UpdateTableReplicaAutoScalingOutput = o
+    return r
 
 
 def _de_UpdateTimeToLiveOutput(d: _t.Any) -> _s.UpdateTimeToLiveOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateTimeToLiveOutput)
     x: _t.Any
     x = d.get("TimeToLiveSpecification")
     o.time_to_live_specification = None if x is None else _de_TimeToLiveSpecification(x)
-    return _t.cast(_s.UpdateTimeToLiveOutput, o)
+    r: _s.UpdateTimeToLiveOutput = o
+    return r
 
 
 def _de_VectorAttributeDefinition(d: _t.Any) -> _s.VectorAttributeDefinition:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.VectorAttributeDefinition)
     x: _t.Any
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.VectorAttributeDefinition, o)
+    r: _s.VectorAttributeDefinition = o
+    return r
 
 
 def _de_VectorCapacity(d: _t.Any) -> _s.VectorCapacity:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.VectorCapacity)
     x: _t.Any
     x = d.get("VectorSearchRequestBytes")
     o.vector_search_request_bytes = None if x is None else _rt.p_float(x)
     x = d.get("VectorWriteRequestBytes")
     o.vector_write_request_bytes = None if x is None else _rt.p_float(x)
-    return _t.cast(_s.VectorCapacity, o)
+    r: _s.VectorCapacity = o
+    return r
 
 
 def _de_VectorIndex(d: _t.Any) -> _s.VectorIndex:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.VectorIndex)
     x: _t.Any
     x = d.get("IndexName")
@@ -12272,11 +12539,13 @@ def _de_VectorIndex(d: _t.Any) -> _s.VectorIndex:
     o.dimensions = None if x is None else _rt.p_int(x)
     x = d.get("DistanceFunction")
     o.distance_function = None if x is None else _s.VectorDistanceFunction(_rt.p_str(x))
-    return _t.cast(_s.VectorIndex, o)
+    r: _s.VectorIndex = o
+    return r
 
 
 def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.VectorIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
@@ -12305,11 +12574,13 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("IndexArn")
     o.index_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.VectorIndexDescription, o)
+    r: _s.VectorIndexDescription = o
+    return r
 
 
 def _de_VectorIndexInfo(d: _t.Any) -> _s.VectorIndexInfo:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.VectorIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
@@ -12328,29 +12599,34 @@ def _de_VectorIndexInfo(d: _t.Any) -> _s.VectorIndexInfo:
     o.dimensions = None if x is None else _rt.p_int(x)
     x = d.get("DistanceFunction")
     o.distance_function = None if x is None else _s.VectorDistanceFunction(_rt.p_str(x))
-    return _t.cast(_s.VectorIndexInfo, o)
+    r: _s.VectorIndexInfo = o
+    return r
 
 
 def _de_WarmThroughput(d: _t.Any) -> _s.WarmThroughput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.WarmThroughput)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
     o.read_units_per_second = None if x is None else _rt.p_int(x)
     x = d.get("WriteUnitsPerSecond")
     o.write_units_per_second = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.WarmThroughput, o)
+    r: _s.WarmThroughput = o
+    return r
 
 
 def _de_WriteRequest(d: _t.Any) -> _s.WriteRequest:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.WriteRequest)
     x: _t.Any
     x = d.get("PutRequest")
     o.put_request = None if x is None else _de_PutRequest(x)
     x = d.get("DeleteRequest")
     o.delete_request = None if x is None else _de_DeleteRequest(x)
-    return _t.cast(_s.WriteRequest, o)
+    r: _s.WriteRequest = o
+    return r
 
 
 def ser_BatchExecuteStatement(v: _s.BatchExecuteStatementInput) -> _rt.Request:

@@ -1787,7 +1787,8 @@ def _ser_UpdateScheduleInput(v: _s.UpdateScheduleInput) -> dict[str, _t.Any]:
 
 
 def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.AwsVpcConfiguration)
     x: _t.Any
     x = d.get("AssignPublicIp")
@@ -1798,11 +1799,13 @@ def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
     )
     x = d.get("Subnets")
     o.subnets = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
-    return _t.cast(_s.AwsVpcConfiguration, o)
+    r: _s.AwsVpcConfiguration = o
+    return r
 
 
 def _de_CapacityProviderStrategyItem(d: _t.Any) -> _s.CapacityProviderStrategyItem:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CapacityProviderStrategyItem)
     x: _t.Any
     x = d.get("base")
@@ -1811,54 +1814,66 @@ def _de_CapacityProviderStrategyItem(d: _t.Any) -> _s.CapacityProviderStrategyIt
     o.capacity_provider = None if x is None else _rt.p_str(x)
     x = d.get("weight")
     o.weight = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.CapacityProviderStrategyItem, o)
+    r: _s.CapacityProviderStrategyItem = o
+    return r
 
 
 def _de_CreateScheduleGroupOutput(d: _t.Any) -> _s.CreateScheduleGroupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateScheduleGroupOutput)
     x: _t.Any
     x = d.get("ScheduleGroupArn")
     o.schedule_group_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.CreateScheduleGroupOutput, o)
+    r: _s.CreateScheduleGroupOutput = o
+    return r
 
 
 def _de_CreateScheduleOutput(d: _t.Any) -> _s.CreateScheduleOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.CreateScheduleOutput)
     x: _t.Any
     x = d.get("ScheduleArn")
     o.schedule_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.CreateScheduleOutput, o)
+    r: _s.CreateScheduleOutput = o
+    return r
 
 
 def _de_DeadLetterConfig(d: _t.Any) -> _s.DeadLetterConfig:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeadLetterConfig)
     x: _t.Any
     x = d.get("Arn")
     o.arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.DeadLetterConfig, o)
+    r: _s.DeadLetterConfig = o
+    return r
 
 
 def _de_DeleteScheduleGroupOutput(d: _t.Any) -> _s.DeleteScheduleGroupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteScheduleGroupOutput)
     x: _t.Any
 
-    return _t.cast(_s.DeleteScheduleGroupOutput, o)
+    r: _s.DeleteScheduleGroupOutput = o
+    return r
 
 
 def _de_DeleteScheduleOutput(d: _t.Any) -> _s.DeleteScheduleOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteScheduleOutput)
     x: _t.Any
 
-    return _t.cast(_s.DeleteScheduleOutput, o)
+    r: _s.DeleteScheduleOutput = o
+    return r
 
 
 def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.EcsParameters)
     x: _t.Any
     x = d.get("CapacityProviderStrategy")
@@ -1907,33 +1922,39 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
     o.task_count = None if x is None else _rt.p_int(x)
     x = d.get("TaskDefinitionArn")
     o.task_definition_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.EcsParameters, o)
+    r: _s.EcsParameters = o
+    return r
 
 
 def _de_EventBridgeParameters(d: _t.Any) -> _s.EventBridgeParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.EventBridgeParameters)
     x: _t.Any
     x = d.get("DetailType")
     o.detail_type = None if x is None else _rt.p_str(x)
     x = d.get("Source")
     o.source = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.EventBridgeParameters, o)
+    r: _s.EventBridgeParameters = o
+    return r
 
 
 def _de_FlexibleTimeWindow(d: _t.Any) -> _s.FlexibleTimeWindow:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.FlexibleTimeWindow)
     x: _t.Any
     x = d.get("MaximumWindowInMinutes")
     o.maximum_window_in_minutes = None if x is None else _rt.p_int(x)
     x = d.get("Mode")
     o.mode = None if x is None else _s.FlexibleTimeWindowMode(_rt.p_str(x))
-    return _t.cast(_s.FlexibleTimeWindow, o)
+    r: _s.FlexibleTimeWindow = o
+    return r
 
 
 def _de_GetScheduleGroupOutput(d: _t.Any) -> _s.GetScheduleGroupOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetScheduleGroupOutput)
     x: _t.Any
     x = d.get("Arn")
@@ -1946,11 +1967,13 @@ def _de_GetScheduleGroupOutput(d: _t.Any) -> _s.GetScheduleGroupOutput:
     o.name = None if x is None else _rt.p_str(x)
     x = d.get("State")
     o.state = None if x is None else _s.ScheduleGroupState(_rt.p_str(x))
-    return _t.cast(_s.GetScheduleGroupOutput, o)
+    r: _s.GetScheduleGroupOutput = o
+    return r
 
 
 def _de_GetScheduleOutput(d: _t.Any) -> _s.GetScheduleOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetScheduleOutput)
     x: _t.Any
     x = d.get("ActionAfterCompletion")
@@ -1983,20 +2006,24 @@ def _de_GetScheduleOutput(d: _t.Any) -> _s.GetScheduleOutput:
     o.state = None if x is None else _s.ScheduleState(_rt.p_str(x))
     x = d.get("Target")
     o.target = None if x is None else _de_Target(x)
-    return _t.cast(_s.GetScheduleOutput, o)
+    r: _s.GetScheduleOutput = o
+    return r
 
 
 def _de_KinesisParameters(d: _t.Any) -> _s.KinesisParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.KinesisParameters)
     x: _t.Any
     x = d.get("PartitionKey")
     o.partition_key = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.KinesisParameters, o)
+    r: _s.KinesisParameters = o
+    return r
 
 
 def _de_ListScheduleGroupsOutput(d: _t.Any) -> _s.ListScheduleGroupsOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListScheduleGroupsOutput)
     x: _t.Any
     x = d.get("NextToken")
@@ -2007,11 +2034,13 @@ def _de_ListScheduleGroupsOutput(d: _t.Any) -> _s.ListScheduleGroupsOutput:
         if x is None
         else [_de_ScheduleGroupSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.ListScheduleGroupsOutput, o)
+    r: _s.ListScheduleGroupsOutput = o
+    return r
 
 
 def _de_ListSchedulesOutput(d: _t.Any) -> _s.ListSchedulesOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListSchedulesOutput)
     x: _t.Any
     x = d.get("NextToken")
@@ -2020,73 +2049,87 @@ def _de_ListSchedulesOutput(d: _t.Any) -> _s.ListSchedulesOutput:
     o.schedules = (
         None if x is None else [_de_ScheduleSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.ListSchedulesOutput, o)
+    r: _s.ListSchedulesOutput = o
+    return r
 
 
 def _de_ListTagsForResourceOutput(d: _t.Any) -> _s.ListTagsForResourceOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ListTagsForResourceOutput)
     x: _t.Any
     x = d.get("Tags")
     o.tags = None if x is None else [_de_Tag(x0) for x0 in _rt.p_list(x) if x0 is not None]
-    return _t.cast(_s.ListTagsForResourceOutput, o)
+    r: _s.ListTagsForResourceOutput = o
+    return r
 
 
 def _de_NetworkConfiguration(d: _t.Any) -> _s.NetworkConfiguration:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.NetworkConfiguration)
     x: _t.Any
     x = d.get("awsvpcConfiguration")
     o.awsvpc_configuration = None if x is None else _de_AwsVpcConfiguration(x)
-    return _t.cast(_s.NetworkConfiguration, o)
+    r: _s.NetworkConfiguration = o
+    return r
 
 
 def _de_PlacementConstraint(d: _t.Any) -> _s.PlacementConstraint:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PlacementConstraint)
     x: _t.Any
     x = d.get("expression")
     o.expression = None if x is None else _rt.p_str(x)
     x = d.get("type")
     o.type = None if x is None else _s.PlacementConstraintType(_rt.p_str(x))
-    return _t.cast(_s.PlacementConstraint, o)
+    r: _s.PlacementConstraint = o
+    return r
 
 
 def _de_PlacementStrategy(d: _t.Any) -> _s.PlacementStrategy:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.PlacementStrategy)
     x: _t.Any
     x = d.get("field")
     o.field = None if x is None else _rt.p_str(x)
     x = d.get("type")
     o.type = None if x is None else _s.PlacementStrategyType(_rt.p_str(x))
-    return _t.cast(_s.PlacementStrategy, o)
+    r: _s.PlacementStrategy = o
+    return r
 
 
 def _de_RetryPolicy(d: _t.Any) -> _s.RetryPolicy:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.RetryPolicy)
     x: _t.Any
     x = d.get("MaximumEventAgeInSeconds")
     o.maximum_event_age_in_seconds = None if x is None else _rt.p_int(x)
     x = d.get("MaximumRetryAttempts")
     o.maximum_retry_attempts = None if x is None else _rt.p_int(x)
-    return _t.cast(_s.RetryPolicy, o)
+    r: _s.RetryPolicy = o
+    return r
 
 
 def _de_SageMakerPipelineParameter(d: _t.Any) -> _s.SageMakerPipelineParameter:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SageMakerPipelineParameter)
     x: _t.Any
     x = d.get("Name")
     o.name = None if x is None else _rt.p_str(x)
     x = d.get("Value")
     o.value = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.SageMakerPipelineParameter, o)
+    r: _s.SageMakerPipelineParameter = o
+    return r
 
 
 def _de_SageMakerPipelineParameters(d: _t.Any) -> _s.SageMakerPipelineParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SageMakerPipelineParameters)
     x: _t.Any
     x = d.get("PipelineParameterList")
@@ -2095,11 +2138,13 @@ def _de_SageMakerPipelineParameters(d: _t.Any) -> _s.SageMakerPipelineParameters
         if x is None
         else [_de_SageMakerPipelineParameter(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
-    return _t.cast(_s.SageMakerPipelineParameters, o)
+    r: _s.SageMakerPipelineParameters = o
+    return r
 
 
 def _de_ScheduleGroupSummary(d: _t.Any) -> _s.ScheduleGroupSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ScheduleGroupSummary)
     x: _t.Any
     x = d.get("Arn")
@@ -2112,11 +2157,13 @@ def _de_ScheduleGroupSummary(d: _t.Any) -> _s.ScheduleGroupSummary:
     o.name = None if x is None else _rt.p_str(x)
     x = d.get("State")
     o.state = None if x is None else _s.ScheduleGroupState(_rt.p_str(x))
-    return _t.cast(_s.ScheduleGroupSummary, o)
+    r: _s.ScheduleGroupSummary = o
+    return r
 
 
 def _de_ScheduleSummary(d: _t.Any) -> _s.ScheduleSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.ScheduleSummary)
     x: _t.Any
     x = d.get("Arn")
@@ -2133,39 +2180,47 @@ def _de_ScheduleSummary(d: _t.Any) -> _s.ScheduleSummary:
     o.state = None if x is None else _s.ScheduleState(_rt.p_str(x))
     x = d.get("Target")
     o.target = None if x is None else _de_TargetSummary(x)
-    return _t.cast(_s.ScheduleSummary, o)
+    r: _s.ScheduleSummary = o
+    return r
 
 
 def _de_SqsParameters(d: _t.Any) -> _s.SqsParameters:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.SqsParameters)
     x: _t.Any
     x = d.get("MessageGroupId")
     o.message_group_id = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.SqsParameters, o)
+    r: _s.SqsParameters = o
+    return r
 
 
 def _de_Tag(d: _t.Any) -> _s.Tag:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Tag)
     x: _t.Any
     x = d.get("Key")
     o.key = None if x is None else _rt.p_str(x)
     x = d.get("Value")
     o.value = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.Tag, o)
+    r: _s.Tag = o
+    return r
 
 
 def _de_TagResourceOutput(d: _t.Any) -> _s.TagResourceOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TagResourceOutput)
     x: _t.Any
 
-    return _t.cast(_s.TagResourceOutput, o)
+    r: _s.TagResourceOutput = o
+    return r
 
 
 def _de_Target(d: _t.Any) -> _s.Target:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.Target)
     x: _t.Any
     x = d.get("Arn")
@@ -2188,33 +2243,40 @@ def _de_Target(d: _t.Any) -> _s.Target:
     o.sage_maker_pipeline_parameters = None if x is None else _de_SageMakerPipelineParameters(x)
     x = d.get("SqsParameters")
     o.sqs_parameters = None if x is None else _de_SqsParameters(x)
-    return _t.cast(_s.Target, o)
+    r: _s.Target = o
+    return r
 
 
 def _de_TargetSummary(d: _t.Any) -> _s.TargetSummary:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.TargetSummary)
     x: _t.Any
     x = d.get("Arn")
     o.arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.TargetSummary, o)
+    r: _s.TargetSummary = o
+    return r
 
 
 def _de_UntagResourceOutput(d: _t.Any) -> _s.UntagResourceOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UntagResourceOutput)
     x: _t.Any
 
-    return _t.cast(_s.UntagResourceOutput, o)
+    r: _s.UntagResourceOutput = o
+    return r
 
 
 def _de_UpdateScheduleOutput(d: _t.Any) -> _s.UpdateScheduleOutput:
-    d = _rt.p_object(d)
+    if d.__class__ is not dict:
+        d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateScheduleOutput)
     x: _t.Any
     x = d.get("ScheduleArn")
     o.schedule_arn = None if x is None else _rt.p_str(x)
-    return _t.cast(_s.UpdateScheduleOutput, o)
+    r: _s.UpdateScheduleOutput = o
+    return r
 
 
 def ser_CreateSchedule(v: _s.CreateScheduleInput) -> _rt.Request:
