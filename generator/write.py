@@ -24,12 +24,24 @@ def write_packages(out_root: Path, packages: dict[str, dict[str, str]]) -> None:
                 path = staging / dist / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8", newline="\n")
-        for dist in packages:
-            target = out_root / dist
-            old = staging / (dist + ".old")
-            if target.exists():
-                os.replace(target, old)
-            os.replace(staging / dist, target)
+        swapped: list[str] = []
+        try:
+            for dist in packages:
+                target = out_root / dist
+                old = staging / (dist + ".old")
+                if target.exists():
+                    os.replace(target, old)
+                swapped.append(dist)
+                os.replace(staging / dist, target)
+        except OSError:
+            # Put back every tree already moved aside, newest first.
+            for dist in reversed(swapped):
+                target, old = out_root / dist, staging / (dist + ".old")
+                if old.exists():
+                    if target.exists():
+                        shutil.rmtree(target)
+                    os.replace(old, target)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
