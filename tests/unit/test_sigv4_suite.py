@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import pickle
+import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from awsgen_runtime import sigv4
 from awsgen_runtime.sigv4 import (
     Credentials,
     SigV4Signer,
@@ -338,3 +341,163 @@ def test_agrees_with_botocore(
         method, path, query, ours, body, Credentials(ACCESS_KEY, SECRET_KEY, token), now=NOW
     )
     assert ours["Authorization"] == request.headers["Authorization"], auth.canonical_request(request)
+
+
+# --- The signer's fast paths give the same result as the plain rules --------------
+#
+# SigV4Signer.sign does not call canonical_request: it caches what depends only on
+# the header names, paths, query strings and the current second. The tests below
+# check it against a reference built from the public functions.
+
+
+def reference_sign(
+    signer: SigV4Signer,
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    credentials: Credentials,
+    now: datetime,
+) -> None:
+    """What ``sign`` must do to ``headers``, spelled out with the public functions."""
+    amz_date = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    replaced = {"x-amz-date", "authorization"} | ({"x-amz-security-token"} if credentials.token else set())
+    own = {"X-Amz-Date", "X-Amz-Security-Token", "Authorization"}
+    for name in [n for n in headers if n not in own and n.lower() in replaced]:
+        del headers[name]
+    headers["X-Amz-Date"] = amz_date
+    if credentials.token:
+        headers["X-Amz-Security-Token"] = credentials.token
+    creq = canonical_request(method, path, query, headers, hashlib.sha256(body).hexdigest())
+    scope = signer.credential_scope(amz_date[:8])
+    key = signer.signing_key(amz_date[:8], credentials.secret_key)
+    signature = hmac.new(key, string_to_sign(amz_date, scope, creq).encode(), hashlib.sha256).hexdigest()
+    signed = creq.split("\n")[-2]
+    headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
+        f"SignedHeaders={signed}, Signature={signature}"
+    )
+
+
+def test_every_whitespace_but_the_space_is_unprintable() -> None:
+    # The premise of the signer's quick test for header values that need no trimming.
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char != " " and len(f"a{char}a".split()) != 1:
+            assert not char.isprintable(), hex(code)
+
+
+_ODD_NAMES = st.sampled_from(
+    [
+        "Host", "host", "HOST", "Content-Type", "content-type", "X-Amz-Target", "Content-Length",
+        "User-Agent", "Expect", "Connection", "X-Amz-Date", "x-amz-date", "X-AMZ-DATE",
+        "Authorization", "authorization", "X-Amz-Security-Token", "x-amz-security-token",
+        "X-Amz-Meta", "X-Amz-Meta-A", "x-amz-meta-a", "X-Pct%s", "X-Brace{}", "X-\u00c9t\u00e9",
+    ]
+)  # fmt: skip
+_ODD_VALUES = st.text(
+    st.sampled_from(list("ab9:,%{}-\u00e9\u4e2d \t\n\r\x0b\x1f\x85\xa0\u2003\u3000")), max_size=10
+)
+_QUERY_PART = st.text(st.sampled_from(list("ab%20=~+&\u00e9 ")), max_size=8)
+_SHARED_SIGNER = SigV4Signer("svc", "eu-west-1")
+_KEY_PAIRS = [
+    Credentials(ACCESS_KEY, SECRET_KEY),
+    Credentials(ACCESS_KEY, SECRET_KEY, "token one"),
+    Credentials(ACCESS_KEY, "another-secret", "token\ttwo"),
+    Credentials(EXAMPLE_KEY, SECRET_KEY),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    attempts=st.lists(
+        st.tuples(
+            st.sampled_from(_KEY_PAIRS),
+            st.sampled_from([NOW, NOW + timedelta(seconds=1), NOW + timedelta(days=1)]),
+            st.dictionaries(_ODD_NAMES, _ODD_VALUES, max_size=3),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    start=st.dictionaries(_ODD_NAMES, _ODD_VALUES, max_size=8),
+    method=st.sampled_from(["GET", "post"]),
+    path=st.sampled_from(["", "/", "/a%20b/./c/..", "//x//y/", "//x//y", "/caf%C3%A9", "/a/b/.."]),
+    query=_QUERY_PART,
+    body=st.sampled_from([b"", b"{}", b"x" * 70]),
+    fresh=st.booleans(),
+)
+def test_sign_agrees_with_the_public_functions(
+    attempts: list[tuple[Credentials, datetime, dict[str, str]]],
+    start: dict[str, str],
+    method: str,
+    path: str,
+    query: str,
+    body: bytes,
+    fresh: bool,
+) -> None:
+    """Odd header sets, signed and re-signed (a retry, maybe with rotated credentials
+    or a later clock, maybe with headers added in between), come out as the plain
+    rules say, both in the ``Authorization`` header and in the headers left behind."""
+    signer = SigV4Signer("svc", "eu-west-1") if fresh else _SHARED_SIGNER
+    ours = dict(start)
+    expected = dict(start)
+    for credentials, now, added in attempts:
+        ours.update(added)
+        expected.update(added)
+        try:
+            reference_sign(signer, method, path, query, expected, body, credentials, now)
+        except ValueError:
+            with pytest.raises(ValueError, match="Host"):
+                signer.sign(method, path, query, ours, body, credentials, now=now)
+        else:
+            signer.sign(method, path, query, ours, body, credentials, now=now)
+        assert list(ours.items()) == list(expected.items())
+
+
+def test_date_text_follows_the_clock_across_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date text is formatted once a second; the clock is moved through ``time.time``."""
+    signer = SigV4Signer("service", "us-east-1")
+    creds = Credentials(ACCESS_KEY, SECRET_KEY)
+    base = NOW.timestamp()
+    for offset in (0.0, 0.25, 0.999, 1.0, 1.5, 59.9999, 86400.0, 0.5):
+        monkeypatch.setattr(time, "time", lambda: base + offset)
+        headers = {"Host": "example.amazonaws.com"}
+        signer.sign("GET", "/", "", headers, b"", creds)
+        at = NOW + timedelta(seconds=int(offset))
+        assert headers["X-Amz-Date"] == at.strftime("%Y%m%dT%H%M%SZ")
+        expected = {"Host": "example.amazonaws.com"}
+        SigV4Signer("service", "us-east-1").sign("GET", "/", "", expected, b"", creds, now=at)
+        assert headers == expected
+
+
+def test_rotated_credentials_within_one_second_take_effect() -> None:
+    signer = SigV4Signer("service", "us-east-1")
+    for creds in (
+        Credentials(ACCESS_KEY, SECRET_KEY),
+        Credentials(ACCESS_KEY, "rotated-secret"),
+        Credentials(EXAMPLE_KEY, "rotated-secret"),
+        Credentials(ACCESS_KEY, SECRET_KEY),
+    ):
+        headers = {"Host": "example.amazonaws.com"}
+        signer.sign("GET", "/", "", headers, b"", creds, now=NOW)
+        expected = {"Host": "example.amazonaws.com"}
+        SigV4Signer("service", "us-east-1").sign("GET", "/", "", expected, b"", creds, now=NOW)
+        assert headers == expected
+
+
+def test_signer_caches_stay_bounded() -> None:
+    signer = SigV4Signer("service", "us-east-1")
+    creds = Credentials(ACCESS_KEY, SECRET_KEY)
+    for i in range(3 * sigv4._CACHE_SIZE):
+        headers = {"Host": "example.amazonaws.com", f"X-Test-{i}": "v"}
+        path, query = f"/item/{i}", f"n={i}"
+        signer.sign("GET", path, query, headers, b"", creds, now=NOW)
+        expected = {"Host": "example.amazonaws.com", f"X-Test-{i}": "v"}
+        reference_sign(signer, "GET", path, query, expected, b"", creds, NOW)
+        assert headers == expected
+    for cache in (sigv4._path_cache, sigv4._query_cache, sigv4._plans, sigv4._plans_with_token):
+        assert len(cache) <= sigv4._CACHE_SIZE
+    long_path = "/" + "x" * (sigv4._CACHE_MAX_KEY + 1)
+    signer.sign("GET", long_path, "", {"Host": "h"}, b"", creds, now=NOW)
+    assert long_path not in sigv4._path_cache
