@@ -131,4 +131,4 @@ def _unescaped_at_end(text: str) -> bool:
 
 def comment(text: str) -> str:
     """Text for a single ``#`` comment line: no newlines can escape it."""
-    return re.sub(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+", " ", text)
+    return "".join(c if c.isprintable() else " " for c in text)

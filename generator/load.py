@@ -41,12 +41,21 @@ def load_document(path: Path) -> Any:
         raise ModelError([f"{path}: not UTF-8 text: {exc}"]) from exc
     if name.endswith((".yaml", ".yml")):
         try:
-            return yaml.safe_load(text)
+            doc = yaml.safe_load(text)
+            # Back through JSON: YAML's dates become strings ("apiVersion: 2018-09-07"),
+            # and aliases that form a loop are refused instead of looping later.
+            return json.loads(json.dumps(doc, default=str))
+        except ValueError as exc:
+            raise ModelError([f"{path}: $: not JSON-like data: {exc}"]) from exc
+        except RecursionError as exc:
+            raise ModelError([f"{path}: $: nested too deeply to be a service model"]) from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             raise ModelError([f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}"]) from exc
     try:
         return json.loads(text)
+    except RecursionError as exc:
+        raise ModelError([f"{path}: $: nested too deeply to be a service model"]) from exc
     except json.JSONDecodeError as exc:
         raise ModelError([f"{path}: invalid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"]) from exc

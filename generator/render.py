@@ -307,6 +307,8 @@ class PackageView:
         )
         client_class = _client_class_name(svc.service_id)
         error_base = client_class.removesuffix("Client") + "Error"
+        while error_base in {e.class_name for e in self.exceptions}:
+            error_base += "_"  # an error shape of the same name keeps its name
         required = self.required_init()
         attrs = self.error_attrs()
         public = [e.class_name for e in self.enums] + [x.class_name for x in self.structures]
@@ -366,7 +368,7 @@ def _all_elements(shapes: dict[str, Shape], shape: Shape) -> list[Member]:
 
 
 def _client_class_name(service_id: str) -> str:
-    words = [w for w in "".join(c if c.isalnum() else " " for c in service_id).split() if w]
+    words = [w for w in "".join(c if c.isascii() and c.isalnum() else " " for c in service_id).split() if w]
     name = "".join(w[0].upper() + w[1:] for w in words) or "Service"
     if name[0].isdigit():
         name = "Service" + name

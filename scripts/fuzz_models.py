@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run black (fmt=True) on every Nth example (slow; default never)")
     parser.add_argument("--cli", type=int, default=0,
                         help="also run this many mutated small models through `python -m generator generate`")
+    parser.add_argument("--call", action="store_true",
+                        help="beyond the contract: also call every method of each generated client "
+                             "(required arguments None, a canned 200 {} reply)")
     parser.add_argument("--show", type=int, default=2, help="examples printed per failure group")
     args = parser.parse_args(argv)
 
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             if cli:
                 result = fz.run_cli_case(case)
             else:
-                result = fz.run_case(case, fmt=bool(args.fmt_every) and n % args.fmt_every == 0).result
+                result = fz.run_case(case, fmt=bool(args.fmt_every) and n % args.fmt_every == 0,
+                                     calls=args.call).result
             record(case, {"unsupported": "error"}.get(result, result))
         except fz.FuzzFailure as failure:
             record(case, "failure", failure)
@@ -94,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         if n % 100 == 0:
             print(f"  ... {n} mutations, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
-    common = dict(deadline=None, database=None, derandomize=False, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck), print_blob=False)
+    common: dict[str, Any] = dict(deadline=None, database=None, derandomize=False, phases=[Phase.generate],
+                                  suppress_health_check=list(HealthCheck), print_blob=False)
 
     @seed(seed_value)
     @settings(max_examples=args.examples, **common)

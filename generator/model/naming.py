@@ -41,6 +41,9 @@ _SPECIAL_CASES = {
 # method's own ``self``, and the names generated modules import under.
 _RESERVED = frozenset({"self", "cls"})
 
+# Builtins that generated shapes.py / errors.py refer to by name: a class may not take them.
+_SHADOWED_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "frozenset", "object", "type"})
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -79,6 +82,8 @@ def class_name(name: str) -> str:
     """
     if name.startswith("_"):
         return name.lstrip("_") + "_"
+    if name in _SHADOWED_BUILTINS:
+        return name + "_"
     return escape_keyword(name)
 
 
@@ -88,7 +93,7 @@ def is_identifier(name: str) -> bool:
     Leading underscores are refused because generated modules keep their private
     helpers under such names.
     """
-    return bool(_IDENTIFIER.match(name)) and not name.startswith("_")
+    return bool(_IDENTIFIER.fullmatch(name)) and not name.startswith("_")
 
 
 def constant_name(value: str) -> str:

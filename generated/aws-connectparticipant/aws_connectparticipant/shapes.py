@@ -80,7 +80,7 @@ class ArtifactStatus(_OpenEnum):
 ArtifactStatus.APPROVED = ArtifactStatus("APPROVED")
 ArtifactStatus.REJECTED = ArtifactStatus("REJECTED")
 ArtifactStatus.IN_PROGRESS = ArtifactStatus("IN_PROGRESS")
-ArtifactStatus._values = frozenset(["APPROVED", "REJECTED", "IN_PROGRESS"])
+ArtifactStatus._values = _b.frozenset(["APPROVED", "REJECTED", "IN_PROGRESS"])
 
 
 class ChatItemType(_OpenEnum):
@@ -113,7 +113,7 @@ ChatItemType.ATTACHMENT = ChatItemType("ATTACHMENT")
 ChatItemType.CONNECTION_ACK = ChatItemType("CONNECTION_ACK")
 ChatItemType.MESSAGE_DELIVERED = ChatItemType("MESSAGE_DELIVERED")
 ChatItemType.MESSAGE_READ = ChatItemType("MESSAGE_READ")
-ChatItemType._values = frozenset(
+ChatItemType._values = _b.frozenset(
     [
         "TYPING",
         "PARTICIPANT_JOINED",
@@ -143,7 +143,7 @@ class ConnectionType(_OpenEnum):
 ConnectionType.WEBSOCKET = ConnectionType("WEBSOCKET")
 ConnectionType.CONNECTION_CREDENTIALS = ConnectionType("CONNECTION_CREDENTIALS")
 ConnectionType.WEBRTC_CONNECTION = ConnectionType("WEBRTC_CONNECTION")
-ConnectionType._values = frozenset(["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"])
+ConnectionType._values = _b.frozenset(["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"])
 
 
 class MeetingFeatureStatus(_OpenEnum):
@@ -156,7 +156,7 @@ class MeetingFeatureStatus(_OpenEnum):
 
 MeetingFeatureStatus.AVAILABLE = MeetingFeatureStatus("AVAILABLE")
 MeetingFeatureStatus.UNAVAILABLE = MeetingFeatureStatus("UNAVAILABLE")
-MeetingFeatureStatus._values = frozenset(["AVAILABLE", "UNAVAILABLE"])
+MeetingFeatureStatus._values = _b.frozenset(["AVAILABLE", "UNAVAILABLE"])
 
 
 class MessageProcessingStatus(_OpenEnum):
@@ -171,7 +171,7 @@ class MessageProcessingStatus(_OpenEnum):
 MessageProcessingStatus.PROCESSING = MessageProcessingStatus("PROCESSING")
 MessageProcessingStatus.FAILED = MessageProcessingStatus("FAILED")
 MessageProcessingStatus.REJECTED = MessageProcessingStatus("REJECTED")
-MessageProcessingStatus._values = frozenset(["PROCESSING", "FAILED", "REJECTED"])
+MessageProcessingStatus._values = _b.frozenset(["PROCESSING", "FAILED", "REJECTED"])
 
 
 class ParticipantRole(_OpenEnum):
@@ -190,7 +190,7 @@ ParticipantRole.CUSTOMER = ParticipantRole("CUSTOMER")
 ParticipantRole.SYSTEM = ParticipantRole("SYSTEM")
 ParticipantRole.CUSTOM_BOT = ParticipantRole("CUSTOM_BOT")
 ParticipantRole.SUPERVISOR = ParticipantRole("SUPERVISOR")
-ParticipantRole._values = frozenset(["AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR"])
+ParticipantRole._values = _b.frozenset(["AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR"])
 
 
 class ResourceType(_OpenEnum):
@@ -215,7 +215,7 @@ ResourceType.HIERARCHY_LEVEL = ResourceType("HIERARCHY_LEVEL")
 ResourceType.HIERARCHY_GROUP = ResourceType("HIERARCHY_GROUP")
 ResourceType.USER = ResourceType("USER")
 ResourceType.PHONE_NUMBER = ResourceType("PHONE_NUMBER")
-ResourceType._values = frozenset(
+ResourceType._values = _b.frozenset(
     [
         "CONTACT",
         "CONTACT_FLOW",
@@ -239,7 +239,7 @@ class ScanDirection(_OpenEnum):
 
 ScanDirection.FORWARD = ScanDirection("FORWARD")
 ScanDirection.BACKWARD = ScanDirection("BACKWARD")
-ScanDirection._values = frozenset(["FORWARD", "BACKWARD"])
+ScanDirection._values = _b.frozenset(["FORWARD", "BACKWARD"])
 
 
 class SortKey(_OpenEnum):
@@ -252,7 +252,7 @@ class SortKey(_OpenEnum):
 
 SortKey.DESCENDING = SortKey("DESCENDING")
 SortKey.ASCENDING = SortKey("ASCENDING")
-SortKey._values = frozenset(["DESCENDING", "ASCENDING"])
+SortKey._values = _b.frozenset(["DESCENDING", "ASCENDING"])
 
 
 class AttachmentItem(_Shape):
@@ -316,7 +316,7 @@ class Attendee(_Shape):
         "attendee_id",
         "join_token",
     )
-    _sensitive = frozenset(["join_token"])
+    _sensitive = _b.frozenset(["join_token"])
 
     attendee_id: str | None
     join_token: str | None
@@ -1486,7 +1486,7 @@ class View(_Shape):
         "version",
         "content",
     )
-    _sensitive = frozenset(["name"])
+    _sensitive = _b.frozenset(["name"])
 
     id: str | None
     arn: str | None
@@ -1531,7 +1531,7 @@ class ViewContent(_Shape):
         "template",
         "actions",
     )
-    _sensitive = frozenset(["input_schema", "template"])
+    _sensitive = _b.frozenset(["input_schema", "template"])
 
     input_schema: str | None
     template: str | None

@@ -315,7 +315,7 @@ ApproximateCreationDateTimePrecision.MILLISECOND = ApproximateCreationDateTimePr
 ApproximateCreationDateTimePrecision.MICROSECOND = ApproximateCreationDateTimePrecision(
     "MICROSECOND"
 )
-ApproximateCreationDateTimePrecision._values = frozenset(["MILLISECOND", "MICROSECOND"])
+ApproximateCreationDateTimePrecision._values = _b.frozenset(["MILLISECOND", "MICROSECOND"])
 
 
 class AttributeAction(_OpenEnum):
@@ -330,7 +330,7 @@ class AttributeAction(_OpenEnum):
 AttributeAction.ADD = AttributeAction("ADD")
 AttributeAction.PUT = AttributeAction("PUT")
 AttributeAction.DELETE = AttributeAction("DELETE")
-AttributeAction._values = frozenset(["ADD", "PUT", "DELETE"])
+AttributeAction._values = _b.frozenset(["ADD", "PUT", "DELETE"])
 
 
 class BackupStatus(_OpenEnum):
@@ -345,7 +345,7 @@ class BackupStatus(_OpenEnum):
 BackupStatus.CREATING = BackupStatus("CREATING")
 BackupStatus.DELETED = BackupStatus("DELETED")
 BackupStatus.AVAILABLE = BackupStatus("AVAILABLE")
-BackupStatus._values = frozenset(["CREATING", "DELETED", "AVAILABLE"])
+BackupStatus._values = _b.frozenset(["CREATING", "DELETED", "AVAILABLE"])
 
 
 class BackupType(_OpenEnum):
@@ -360,7 +360,7 @@ class BackupType(_OpenEnum):
 BackupType.USER = BackupType("USER")
 BackupType.SYSTEM = BackupType("SYSTEM")
 BackupType.AWS_BACKUP = BackupType("AWS_BACKUP")
-BackupType._values = frozenset(["USER", "SYSTEM", "AWS_BACKUP"])
+BackupType._values = _b.frozenset(["USER", "SYSTEM", "AWS_BACKUP"])
 
 
 class BackupTypeFilter(_OpenEnum):
@@ -377,7 +377,7 @@ BackupTypeFilter.USER = BackupTypeFilter("USER")
 BackupTypeFilter.SYSTEM = BackupTypeFilter("SYSTEM")
 BackupTypeFilter.AWS_BACKUP = BackupTypeFilter("AWS_BACKUP")
 BackupTypeFilter.ALL = BackupTypeFilter("ALL")
-BackupTypeFilter._values = frozenset(["USER", "SYSTEM", "AWS_BACKUP", "ALL"])
+BackupTypeFilter._values = _b.frozenset(["USER", "SYSTEM", "AWS_BACKUP", "ALL"])
 
 
 class BatchStatementErrorCodeEnum(_OpenEnum):
@@ -416,7 +416,7 @@ BatchStatementErrorCodeEnum.INTERNALSERVERERROR = BatchStatementErrorCodeEnum("I
 BatchStatementErrorCodeEnum.RESOURCENOTFOUND = BatchStatementErrorCodeEnum("ResourceNotFound")
 BatchStatementErrorCodeEnum.ACCESSDENIED = BatchStatementErrorCodeEnum("AccessDenied")
 BatchStatementErrorCodeEnum.DUPLICATEITEM = BatchStatementErrorCodeEnum("DuplicateItem")
-BatchStatementErrorCodeEnum._values = frozenset(
+BatchStatementErrorCodeEnum._values = _b.frozenset(
     [
         "ConditionalCheckFailed",
         "ItemCollectionSizeLimitExceeded",
@@ -443,7 +443,7 @@ class BillingMode(_OpenEnum):
 
 BillingMode.PROVISIONED = BillingMode("PROVISIONED")
 BillingMode.PAY_PER_REQUEST = BillingMode("PAY_PER_REQUEST")
-BillingMode._values = frozenset(["PROVISIONED", "PAY_PER_REQUEST"])
+BillingMode._values = _b.frozenset(["PROVISIONED", "PAY_PER_REQUEST"])
 
 
 class ComparisonOperator(_OpenEnum):
@@ -478,7 +478,7 @@ ComparisonOperator.NULL = ComparisonOperator("NULL")
 ComparisonOperator.CONTAINS = ComparisonOperator("CONTAINS")
 ComparisonOperator.NOT_CONTAINS = ComparisonOperator("NOT_CONTAINS")
 ComparisonOperator.BEGINS_WITH = ComparisonOperator("BEGINS_WITH")
-ComparisonOperator._values = frozenset(
+ComparisonOperator._values = _b.frozenset(
     [
         "EQ",
         "NE",
@@ -507,7 +507,7 @@ class ConditionalOperator(_OpenEnum):
 
 ConditionalOperator.AND = ConditionalOperator("AND")
 ConditionalOperator.OR = ConditionalOperator("OR")
-ConditionalOperator._values = frozenset(["AND", "OR"])
+ConditionalOperator._values = _b.frozenset(["AND", "OR"])
 
 
 class ContinuousBackupsStatus(_OpenEnum):
@@ -520,7 +520,7 @@ class ContinuousBackupsStatus(_OpenEnum):
 
 ContinuousBackupsStatus.ENABLED = ContinuousBackupsStatus("ENABLED")
 ContinuousBackupsStatus.DISABLED = ContinuousBackupsStatus("DISABLED")
-ContinuousBackupsStatus._values = frozenset(["ENABLED", "DISABLED"])
+ContinuousBackupsStatus._values = _b.frozenset(["ENABLED", "DISABLED"])
 
 
 class ContributorInsightsAction(_OpenEnum):
@@ -533,7 +533,7 @@ class ContributorInsightsAction(_OpenEnum):
 
 ContributorInsightsAction.ENABLE = ContributorInsightsAction("ENABLE")
 ContributorInsightsAction.DISABLE = ContributorInsightsAction("DISABLE")
-ContributorInsightsAction._values = frozenset(["ENABLE", "DISABLE"])
+ContributorInsightsAction._values = _b.frozenset(["ENABLE", "DISABLE"])
 
 
 class ContributorInsightsMode(_OpenEnum):
@@ -548,7 +548,7 @@ ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS = ContributorInsightsMode(
     "ACCESSED_AND_THROTTLED_KEYS"
 )
 ContributorInsightsMode.THROTTLED_KEYS = ContributorInsightsMode("THROTTLED_KEYS")
-ContributorInsightsMode._values = frozenset(["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"])
+ContributorInsightsMode._values = _b.frozenset(["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"])
 
 
 class ContributorInsightsStatus(_OpenEnum):
@@ -567,7 +567,7 @@ ContributorInsightsStatus.ENABLED = ContributorInsightsStatus("ENABLED")
 ContributorInsightsStatus.DISABLING = ContributorInsightsStatus("DISABLING")
 ContributorInsightsStatus.DISABLED = ContributorInsightsStatus("DISABLED")
 ContributorInsightsStatus.FAILED = ContributorInsightsStatus("FAILED")
-ContributorInsightsStatus._values = frozenset(
+ContributorInsightsStatus._values = _b.frozenset(
     ["ENABLING", "ENABLED", "DISABLING", "DISABLED", "FAILED"]
 )
 
@@ -590,7 +590,7 @@ DestinationStatus.DISABLING = DestinationStatus("DISABLING")
 DestinationStatus.DISABLED = DestinationStatus("DISABLED")
 DestinationStatus.ENABLE_FAILED = DestinationStatus("ENABLE_FAILED")
 DestinationStatus.UPDATING = DestinationStatus("UPDATING")
-DestinationStatus._values = frozenset(
+DestinationStatus._values = _b.frozenset(
     ["ENABLING", "ACTIVE", "DISABLING", "DISABLED", "ENABLE_FAILED", "UPDATING"]
 )
 
@@ -605,7 +605,7 @@ class ExportFormat(_OpenEnum):
 
 ExportFormat.DYNAMODB_JSON = ExportFormat("DYNAMODB_JSON")
 ExportFormat.ION = ExportFormat("ION")
-ExportFormat._values = frozenset(["DYNAMODB_JSON", "ION"])
+ExportFormat._values = _b.frozenset(["DYNAMODB_JSON", "ION"])
 
 
 class ExportStatus(_OpenEnum):
@@ -620,7 +620,7 @@ class ExportStatus(_OpenEnum):
 ExportStatus.IN_PROGRESS = ExportStatus("IN_PROGRESS")
 ExportStatus.COMPLETED = ExportStatus("COMPLETED")
 ExportStatus.FAILED = ExportStatus("FAILED")
-ExportStatus._values = frozenset(["IN_PROGRESS", "COMPLETED", "FAILED"])
+ExportStatus._values = _b.frozenset(["IN_PROGRESS", "COMPLETED", "FAILED"])
 
 
 class ExportType(_OpenEnum):
@@ -633,7 +633,7 @@ class ExportType(_OpenEnum):
 
 ExportType.FULL_EXPORT = ExportType("FULL_EXPORT")
 ExportType.INCREMENTAL_EXPORT = ExportType("INCREMENTAL_EXPORT")
-ExportType._values = frozenset(["FULL_EXPORT", "INCREMENTAL_EXPORT"])
+ExportType._values = _b.frozenset(["FULL_EXPORT", "INCREMENTAL_EXPORT"])
 
 
 class ExportViewType(_OpenEnum):
@@ -646,7 +646,7 @@ class ExportViewType(_OpenEnum):
 
 ExportViewType.NEW_IMAGE = ExportViewType("NEW_IMAGE")
 ExportViewType.NEW_AND_OLD_IMAGES = ExportViewType("NEW_AND_OLD_IMAGES")
-ExportViewType._values = frozenset(["NEW_IMAGE", "NEW_AND_OLD_IMAGES"])
+ExportViewType._values = _b.frozenset(["NEW_IMAGE", "NEW_AND_OLD_IMAGES"])
 
 
 class GlobalTableSettingsReplicationMode(_OpenEnum):
@@ -663,7 +663,7 @@ GlobalTableSettingsReplicationMode.DISABLED = GlobalTableSettingsReplicationMode
 GlobalTableSettingsReplicationMode.ENABLED_WITH_OVERRIDES = GlobalTableSettingsReplicationMode(
     "ENABLED_WITH_OVERRIDES"
 )
-GlobalTableSettingsReplicationMode._values = frozenset(
+GlobalTableSettingsReplicationMode._values = _b.frozenset(
     ["ENABLED", "DISABLED", "ENABLED_WITH_OVERRIDES"]
 )
 
@@ -682,7 +682,7 @@ GlobalTableStatus.CREATING = GlobalTableStatus("CREATING")
 GlobalTableStatus.ACTIVE = GlobalTableStatus("ACTIVE")
 GlobalTableStatus.DELETING = GlobalTableStatus("DELETING")
 GlobalTableStatus.UPDATING = GlobalTableStatus("UPDATING")
-GlobalTableStatus._values = frozenset(["CREATING", "ACTIVE", "DELETING", "UPDATING"])
+GlobalTableStatus._values = _b.frozenset(["CREATING", "ACTIVE", "DELETING", "UPDATING"])
 
 
 class ImportStatus(_OpenEnum):
@@ -701,7 +701,9 @@ ImportStatus.COMPLETED = ImportStatus("COMPLETED")
 ImportStatus.CANCELLING = ImportStatus("CANCELLING")
 ImportStatus.CANCELLED = ImportStatus("CANCELLED")
 ImportStatus.FAILED = ImportStatus("FAILED")
-ImportStatus._values = frozenset(["IN_PROGRESS", "COMPLETED", "CANCELLING", "CANCELLED", "FAILED"])
+ImportStatus._values = _b.frozenset(
+    ["IN_PROGRESS", "COMPLETED", "CANCELLING", "CANCELLED", "FAILED"]
+)
 
 
 class IndexStatus(_OpenEnum):
@@ -718,7 +720,7 @@ IndexStatus.CREATING = IndexStatus("CREATING")
 IndexStatus.UPDATING = IndexStatus("UPDATING")
 IndexStatus.DELETING = IndexStatus("DELETING")
 IndexStatus.ACTIVE = IndexStatus("ACTIVE")
-IndexStatus._values = frozenset(["CREATING", "UPDATING", "DELETING", "ACTIVE"])
+IndexStatus._values = _b.frozenset(["CREATING", "UPDATING", "DELETING", "ACTIVE"])
 
 
 class InputCompressionType(_OpenEnum):
@@ -733,7 +735,7 @@ class InputCompressionType(_OpenEnum):
 InputCompressionType.GZIP = InputCompressionType("GZIP")
 InputCompressionType.ZSTD = InputCompressionType("ZSTD")
 InputCompressionType.NONE = InputCompressionType("NONE")
-InputCompressionType._values = frozenset(["GZIP", "ZSTD", "NONE"])
+InputCompressionType._values = _b.frozenset(["GZIP", "ZSTD", "NONE"])
 
 
 class InputFormat(_OpenEnum):
@@ -748,7 +750,7 @@ class InputFormat(_OpenEnum):
 InputFormat.DYNAMODB_JSON = InputFormat("DYNAMODB_JSON")
 InputFormat.ION = InputFormat("ION")
 InputFormat.CSV = InputFormat("CSV")
-InputFormat._values = frozenset(["DYNAMODB_JSON", "ION", "CSV"])
+InputFormat._values = _b.frozenset(["DYNAMODB_JSON", "ION", "CSV"])
 
 
 class KeyType(_OpenEnum):
@@ -761,7 +763,7 @@ class KeyType(_OpenEnum):
 
 KeyType.HASH = KeyType("HASH")
 KeyType.RANGE = KeyType("RANGE")
-KeyType._values = frozenset(["HASH", "RANGE"])
+KeyType._values = _b.frozenset(["HASH", "RANGE"])
 
 
 class MultiRegionConsistency(_OpenEnum):
@@ -774,7 +776,7 @@ class MultiRegionConsistency(_OpenEnum):
 
 MultiRegionConsistency.EVENTUAL = MultiRegionConsistency("EVENTUAL")
 MultiRegionConsistency.STRONG = MultiRegionConsistency("STRONG")
-MultiRegionConsistency._values = frozenset(["EVENTUAL", "STRONG"])
+MultiRegionConsistency._values = _b.frozenset(["EVENTUAL", "STRONG"])
 
 
 class PointInTimeRecoveryStatus(_OpenEnum):
@@ -787,7 +789,7 @@ class PointInTimeRecoveryStatus(_OpenEnum):
 
 PointInTimeRecoveryStatus.ENABLED = PointInTimeRecoveryStatus("ENABLED")
 PointInTimeRecoveryStatus.DISABLED = PointInTimeRecoveryStatus("DISABLED")
-PointInTimeRecoveryStatus._values = frozenset(["ENABLED", "DISABLED"])
+PointInTimeRecoveryStatus._values = _b.frozenset(["ENABLED", "DISABLED"])
 
 
 class ProjectionType(_OpenEnum):
@@ -802,7 +804,7 @@ class ProjectionType(_OpenEnum):
 ProjectionType.ALL = ProjectionType("ALL")
 ProjectionType.KEYS_ONLY = ProjectionType("KEYS_ONLY")
 ProjectionType.INCLUDE = ProjectionType("INCLUDE")
-ProjectionType._values = frozenset(["ALL", "KEYS_ONLY", "INCLUDE"])
+ProjectionType._values = _b.frozenset(["ALL", "KEYS_ONLY", "INCLUDE"])
 
 
 class ReplicaStatus(_OpenEnum):
@@ -833,7 +835,7 @@ ReplicaStatus.INACCESSIBLE_ENCRYPTION_CREDENTIALS = ReplicaStatus(
 ReplicaStatus.ARCHIVING = ReplicaStatus("ARCHIVING")
 ReplicaStatus.ARCHIVED = ReplicaStatus("ARCHIVED")
 ReplicaStatus.REPLICATION_NOT_AUTHORIZED = ReplicaStatus("REPLICATION_NOT_AUTHORIZED")
-ReplicaStatus._values = frozenset(
+ReplicaStatus._values = _b.frozenset(
     [
         "CREATING",
         "CREATION_FAILED",
@@ -875,7 +877,7 @@ class ReturnConsumedCapacity(_OpenEnum):
 ReturnConsumedCapacity.INDEXES = ReturnConsumedCapacity("INDEXES")
 ReturnConsumedCapacity.TOTAL = ReturnConsumedCapacity("TOTAL")
 ReturnConsumedCapacity.NONE = ReturnConsumedCapacity("NONE")
-ReturnConsumedCapacity._values = frozenset(["INDEXES", "TOTAL", "NONE"])
+ReturnConsumedCapacity._values = _b.frozenset(["INDEXES", "TOTAL", "NONE"])
 
 
 class ReturnItemCollectionMetrics(_OpenEnum):
@@ -888,7 +890,7 @@ class ReturnItemCollectionMetrics(_OpenEnum):
 
 ReturnItemCollectionMetrics.SIZE = ReturnItemCollectionMetrics("SIZE")
 ReturnItemCollectionMetrics.NONE = ReturnItemCollectionMetrics("NONE")
-ReturnItemCollectionMetrics._values = frozenset(["SIZE", "NONE"])
+ReturnItemCollectionMetrics._values = _b.frozenset(["SIZE", "NONE"])
 
 
 class ReturnValue(_OpenEnum):
@@ -907,7 +909,7 @@ ReturnValue.ALL_OLD = ReturnValue("ALL_OLD")
 ReturnValue.UPDATED_OLD = ReturnValue("UPDATED_OLD")
 ReturnValue.ALL_NEW = ReturnValue("ALL_NEW")
 ReturnValue.UPDATED_NEW = ReturnValue("UPDATED_NEW")
-ReturnValue._values = frozenset(["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
+ReturnValue._values = _b.frozenset(["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
 
 
 class ReturnValuesOnConditionCheckFailure(_OpenEnum):
@@ -920,7 +922,7 @@ class ReturnValuesOnConditionCheckFailure(_OpenEnum):
 
 ReturnValuesOnConditionCheckFailure.ALL_OLD = ReturnValuesOnConditionCheckFailure("ALL_OLD")
 ReturnValuesOnConditionCheckFailure.NONE = ReturnValuesOnConditionCheckFailure("NONE")
-ReturnValuesOnConditionCheckFailure._values = frozenset(["ALL_OLD", "NONE"])
+ReturnValuesOnConditionCheckFailure._values = _b.frozenset(["ALL_OLD", "NONE"])
 
 
 class S3SseAlgorithm(_OpenEnum):
@@ -933,7 +935,7 @@ class S3SseAlgorithm(_OpenEnum):
 
 S3SseAlgorithm.AES256 = S3SseAlgorithm("AES256")
 S3SseAlgorithm.KMS = S3SseAlgorithm("KMS")
-S3SseAlgorithm._values = frozenset(["AES256", "KMS"])
+S3SseAlgorithm._values = _b.frozenset(["AES256", "KMS"])
 
 
 class SSEStatus(_OpenEnum):
@@ -952,7 +954,7 @@ SSEStatus.ENABLED = SSEStatus("ENABLED")
 SSEStatus.DISABLING = SSEStatus("DISABLING")
 SSEStatus.DISABLED = SSEStatus("DISABLED")
 SSEStatus.UPDATING = SSEStatus("UPDATING")
-SSEStatus._values = frozenset(["ENABLING", "ENABLED", "DISABLING", "DISABLED", "UPDATING"])
+SSEStatus._values = _b.frozenset(["ENABLING", "ENABLED", "DISABLING", "DISABLED", "UPDATING"])
 
 
 class SSEType(_OpenEnum):
@@ -965,7 +967,7 @@ class SSEType(_OpenEnum):
 
 SSEType.AES256 = SSEType("AES256")
 SSEType.KMS = SSEType("KMS")
-SSEType._values = frozenset(["AES256", "KMS"])
+SSEType._values = _b.frozenset(["AES256", "KMS"])
 
 
 class ScalarAttributeType(_OpenEnum):
@@ -980,7 +982,7 @@ class ScalarAttributeType(_OpenEnum):
 ScalarAttributeType.S = ScalarAttributeType("S")
 ScalarAttributeType.N = ScalarAttributeType("N")
 ScalarAttributeType.B = ScalarAttributeType("B")
-ScalarAttributeType._values = frozenset(["S", "N", "B"])
+ScalarAttributeType._values = _b.frozenset(["S", "N", "B"])
 
 
 class SearchSchemaElementType(_OpenEnum):
@@ -993,7 +995,7 @@ class SearchSchemaElementType(_OpenEnum):
 
 SearchSchemaElementType.HASH = SearchSchemaElementType("HASH")
 SearchSchemaElementType.INLINE_FILTER = SearchSchemaElementType("INLINE_FILTER")
-SearchSchemaElementType._values = frozenset(["HASH", "INLINE_FILTER"])
+SearchSchemaElementType._values = _b.frozenset(["HASH", "INLINE_FILTER"])
 
 
 class Select(_OpenEnum):
@@ -1010,7 +1012,7 @@ Select.ALL_ATTRIBUTES = Select("ALL_ATTRIBUTES")
 Select.ALL_PROJECTED_ATTRIBUTES = Select("ALL_PROJECTED_ATTRIBUTES")
 Select.SPECIFIC_ATTRIBUTES = Select("SPECIFIC_ATTRIBUTES")
 Select.COUNT = Select("COUNT")
-Select._values = frozenset(
+Select._values = _b.frozenset(
     ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"]
 )
 
@@ -1029,7 +1031,7 @@ StreamViewType.NEW_IMAGE = StreamViewType("NEW_IMAGE")
 StreamViewType.OLD_IMAGE = StreamViewType("OLD_IMAGE")
 StreamViewType.NEW_AND_OLD_IMAGES = StreamViewType("NEW_AND_OLD_IMAGES")
 StreamViewType.KEYS_ONLY = StreamViewType("KEYS_ONLY")
-StreamViewType._values = frozenset(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"])
+StreamViewType._values = _b.frozenset(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"])
 
 
 class TableClass(_OpenEnum):
@@ -1042,7 +1044,7 @@ class TableClass(_OpenEnum):
 
 TableClass.STANDARD = TableClass("STANDARD")
 TableClass.STANDARD_INFREQUENT_ACCESS = TableClass("STANDARD_INFREQUENT_ACCESS")
-TableClass._values = frozenset(["STANDARD", "STANDARD_INFREQUENT_ACCESS"])
+TableClass._values = _b.frozenset(["STANDARD", "STANDARD_INFREQUENT_ACCESS"])
 
 
 class TableStatus(_OpenEnum):
@@ -1067,7 +1069,7 @@ TableStatus.INACCESSIBLE_ENCRYPTION_CREDENTIALS = TableStatus("INACCESSIBLE_ENCR
 TableStatus.ARCHIVING = TableStatus("ARCHIVING")
 TableStatus.ARCHIVED = TableStatus("ARCHIVED")
 TableStatus.REPLICATION_NOT_AUTHORIZED = TableStatus("REPLICATION_NOT_AUTHORIZED")
-TableStatus._values = frozenset(
+TableStatus._values = _b.frozenset(
     [
         "CREATING",
         "UPDATING",
@@ -1095,7 +1097,7 @@ TimeToLiveStatus.ENABLING = TimeToLiveStatus("ENABLING")
 TimeToLiveStatus.DISABLING = TimeToLiveStatus("DISABLING")
 TimeToLiveStatus.ENABLED = TimeToLiveStatus("ENABLED")
 TimeToLiveStatus.DISABLED = TimeToLiveStatus("DISABLED")
-TimeToLiveStatus._values = frozenset(["ENABLING", "DISABLING", "ENABLED", "DISABLED"])
+TimeToLiveStatus._values = _b.frozenset(["ENABLING", "DISABLING", "ENABLED", "DISABLED"])
 
 
 class VectorDistanceFunction(_OpenEnum):
@@ -1110,7 +1112,7 @@ class VectorDistanceFunction(_OpenEnum):
 VectorDistanceFunction.COSINE = VectorDistanceFunction("COSINE")
 VectorDistanceFunction.DOT_PRODUCT = VectorDistanceFunction("DOT_PRODUCT")
 VectorDistanceFunction.EUCLIDEAN = VectorDistanceFunction("EUCLIDEAN")
-VectorDistanceFunction._values = frozenset(["COSINE", "DOT_PRODUCT", "EUCLIDEAN"])
+VectorDistanceFunction._values = _b.frozenset(["COSINE", "DOT_PRODUCT", "EUCLIDEAN"])
 
 
 class WitnessStatus(_OpenEnum):
@@ -1125,7 +1127,7 @@ class WitnessStatus(_OpenEnum):
 WitnessStatus.CREATING = WitnessStatus("CREATING")
 WitnessStatus.DELETING = WitnessStatus("DELETING")
 WitnessStatus.ACTIVE = WitnessStatus("ACTIVE")
-WitnessStatus._values = frozenset(["CREATING", "DELETING", "ACTIVE"])
+WitnessStatus._values = _b.frozenset(["CREATING", "DELETING", "ACTIVE"])
 
 
 class ArchivalSummary(_Shape):

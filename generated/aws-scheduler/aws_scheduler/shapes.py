@@ -82,7 +82,7 @@ class ActionAfterCompletion(_OpenEnum):
 
 ActionAfterCompletion.NONE = ActionAfterCompletion("NONE")
 ActionAfterCompletion.DELETE = ActionAfterCompletion("DELETE")
-ActionAfterCompletion._values = frozenset(["NONE", "DELETE"])
+ActionAfterCompletion._values = _b.frozenset(["NONE", "DELETE"])
 
 
 class AssignPublicIp(_OpenEnum):
@@ -95,7 +95,7 @@ class AssignPublicIp(_OpenEnum):
 
 AssignPublicIp.ENABLED = AssignPublicIp("ENABLED")
 AssignPublicIp.DISABLED = AssignPublicIp("DISABLED")
-AssignPublicIp._values = frozenset(["ENABLED", "DISABLED"])
+AssignPublicIp._values = _b.frozenset(["ENABLED", "DISABLED"])
 
 
 class FlexibleTimeWindowMode(_OpenEnum):
@@ -108,7 +108,7 @@ class FlexibleTimeWindowMode(_OpenEnum):
 
 FlexibleTimeWindowMode.OFF = FlexibleTimeWindowMode("OFF")
 FlexibleTimeWindowMode.FLEXIBLE = FlexibleTimeWindowMode("FLEXIBLE")
-FlexibleTimeWindowMode._values = frozenset(["OFF", "FLEXIBLE"])
+FlexibleTimeWindowMode._values = _b.frozenset(["OFF", "FLEXIBLE"])
 
 
 class LaunchType(_OpenEnum):
@@ -123,7 +123,7 @@ class LaunchType(_OpenEnum):
 LaunchType.EC2 = LaunchType("EC2")
 LaunchType.FARGATE = LaunchType("FARGATE")
 LaunchType.EXTERNAL = LaunchType("EXTERNAL")
-LaunchType._values = frozenset(["EC2", "FARGATE", "EXTERNAL"])
+LaunchType._values = _b.frozenset(["EC2", "FARGATE", "EXTERNAL"])
 
 
 class PlacementConstraintType(_OpenEnum):
@@ -136,7 +136,7 @@ class PlacementConstraintType(_OpenEnum):
 
 PlacementConstraintType.DISTINCTINSTANCE = PlacementConstraintType("distinctInstance")
 PlacementConstraintType.MEMBEROF = PlacementConstraintType("memberOf")
-PlacementConstraintType._values = frozenset(["distinctInstance", "memberOf"])
+PlacementConstraintType._values = _b.frozenset(["distinctInstance", "memberOf"])
 
 
 class PlacementStrategyType(_OpenEnum):
@@ -151,7 +151,7 @@ class PlacementStrategyType(_OpenEnum):
 PlacementStrategyType.RANDOM = PlacementStrategyType("random")
 PlacementStrategyType.SPREAD = PlacementStrategyType("spread")
 PlacementStrategyType.BINPACK = PlacementStrategyType("binpack")
-PlacementStrategyType._values = frozenset(["random", "spread", "binpack"])
+PlacementStrategyType._values = _b.frozenset(["random", "spread", "binpack"])
 
 
 class PropagateTags(_OpenEnum):
@@ -162,7 +162,7 @@ class PropagateTags(_OpenEnum):
 
 
 PropagateTags.TASK_DEFINITION = PropagateTags("TASK_DEFINITION")
-PropagateTags._values = frozenset(["TASK_DEFINITION"])
+PropagateTags._values = _b.frozenset(["TASK_DEFINITION"])
 
 
 class ScheduleGroupState(_OpenEnum):
@@ -175,7 +175,7 @@ class ScheduleGroupState(_OpenEnum):
 
 ScheduleGroupState.ACTIVE = ScheduleGroupState("ACTIVE")
 ScheduleGroupState.DELETING = ScheduleGroupState("DELETING")
-ScheduleGroupState._values = frozenset(["ACTIVE", "DELETING"])
+ScheduleGroupState._values = _b.frozenset(["ACTIVE", "DELETING"])
 
 
 class ScheduleState(_OpenEnum):
@@ -188,7 +188,7 @@ class ScheduleState(_OpenEnum):
 
 ScheduleState.ENABLED = ScheduleState("ENABLED")
 ScheduleState.DISABLED = ScheduleState("DISABLED")
-ScheduleState._values = frozenset(["ENABLED", "DISABLED"])
+ScheduleState._values = _b.frozenset(["ENABLED", "DISABLED"])
 
 
 class AwsVpcConfiguration(_Shape):
