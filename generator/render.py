@@ -47,7 +47,9 @@ class PackageSettings:
 
 
 def _tomlstr(value: str) -> str:
-    return json.dumps(value)
+    """A TOML basic string: JSON's escapes are TOML's, except that astral characters must
+    stay literal (JSON would write surrogate pairs) and DEL must be escaped."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def make_env() -> jinja2.Environment:
