@@ -118,12 +118,16 @@ def _rest_json_serialize(view: PackageView, op: Operation) -> str:
             _query(view, m, code, named_query)
     body_members = [m for m in members if m.location == "body"]
     payload = shape.payload_member if shape else None
+    # A Content-Type header member, when the model has one, wins over the default type.
+    ct_key = next(
+        (m.wire_name for m in members if m.location == "header" and m.wire_name.lower() == "content-type"), None
+    )
     if payload is not None:
-        _payload(view, payload, code)
+        _payload(view, payload, code, ct_key)
     elif body_members:
         code.add(1, "d: dict[str, _t.Any] = {}")
         gen.ser_struct_body(shape, code, 1, "v", "d", body_members)  # type: ignore[arg-type]
-        code.add(1, "h['Content-Type'] = 'application/json'")
+        _content_type(code, 1, "application/json", ct_key)
         code.add(1, "body: _t.Any = _rt.json_dumps(d)")
     else:
         code.add(1, "body: _t.Any = b''")
@@ -165,28 +169,35 @@ def _q(text: str) -> str:
     return quote(text, safe="-_.~")
 
 
-def _payload(view: PackageView, m: Member, code: Code) -> None:
+def _content_type(code: Code, indent: int, value: str, ct_key: str | None, when: str = "") -> None:
+    """Set the default Content-Type, unless the caller set it through a header member."""
+    conditions = [c for c in (when, f"{pylit(ct_key)} not in h" if ct_key else "") if c]
+    if conditions:
+        code.add(indent, "if " + " and ".join(conditions) + ":")
+        indent += 1
+    code.add(indent, f"h[{pylit(ct_key or 'Content-Type')}] = {pylit(value)}")
+
+
+def _payload(view: PackageView, m: Member, code: Code, ct_key: str | None) -> None:
     """Statements setting ``body`` (and its Content-Type) from the payload member."""
     gen = view.gen
     target = view.shapes[m.target]
     code.add(1, f"x = v.{m.py_name}")
     if target.type == "blob":
-        code.add(1, "if 'Content-Type' not in h:")
-        code.add(2, "h['Content-Type'] = 'application/octet-stream'")
+        _content_type(code, 1, "application/octet-stream", ct_key)
         code.add(1, "body: _t.Any = b'' if x is None else x")
     elif target.type == "string":
-        code.add(1, "if x is not None and 'Content-Type' not in h:")
-        code.add(2, "h['Content-Type'] = 'text/plain'")
+        _content_type(code, 1, "text/plain", ct_key, when="x is not None")
         code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8')")
     elif target.type == "structure":
         # An unset structure payload is sent as an empty JSON object.
-        code.add(1, "h['Content-Type'] = 'application/json'")
+        _content_type(code, 1, "application/json", ct_key)
         code.add(1, f"body: _t.Any = b'{{}}' if x is None else _rt.json_dumps({gen.ser(m, 'x')})")
     else:
         # A union or document payload: no body at all when unset.
         code.add(1, "body: _t.Any = b''")
         code.add(1, "if x is not None:")
-        code.add(2, "h['Content-Type'] = 'application/json'")
+        _content_type(code, 2, "application/json", ct_key)
         code.add(2, f"body = _rt.json_dumps({gen.ser(m, 'x')})")
 
 

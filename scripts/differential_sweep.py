@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import argparse
 import collections
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ def _sweep_service(service: str, root: str, examples: int, max_ops: int | None) 
     from tests.differential.harness import Service, run_operation
 
     started = time.monotonic()
-    out: dict[str, Any] = {"service": service, "ops": 0, "skips": collections.Counter(), "diffs": [], "error": None}
+    out: dict[str, Any] = {"service": service, "ops": 0, "examples": 0, "skips": collections.Counter(), "diffs": [], "error": None}
     try:
         svc = Service(service, Path(root))
     except Exception as exc:  # noqa: BLE001 - one broken package must not stop the sweep
@@ -55,7 +55,8 @@ def _sweep_service(service: str, root: str, examples: int, max_ops: int | None) 
         ran = False
         for check in CHECKS:
             try:
-                diffs, skip = run_operation(svc, op, check, examples)
+                diffs, skip, n = run_operation(svc, op, check, examples)
+                out["examples"] += n
             except Exception as exc:  # noqa: BLE001
                 out["diffs"].append({"op": op, "check": check, "kind": "harness", "rule": None,
                                      "short": f"{type(exc).__name__}: {exc}"[:400], "example": ""})
@@ -77,11 +78,15 @@ def _sweep_service(service: str, root: str, examples: int, max_ops: int | None) 
     return out
 
 
+def _sweep_star(job: tuple[str, str, int, int | None]) -> dict[str, Any]:
+    return _sweep_service(*job)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--packages", help="a generate-all output folder (default: generate into a temp dir)")
     ap.add_argument("--only", nargs="*", help="just these services")
-    ap.add_argument("--examples", type=int, default=4, help="hypothesis examples per operation and check")
+    ap.add_argument("--examples", type=int, default=8, help="hypothesis examples per operation and check")
     ap.add_argument("--max-ops", type=int, default=None, help="at most this many operations per service (a sample)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--show", type=int, default=3, help="mismatches printed per category")
@@ -112,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     services.sort(key=lambda s: -(service_model_dir(s) / "service-2.json").stat().st_size)
     started = time.monotonic()
     results: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=8) as pool:
-        futures = [pool.submit(_sweep_service, s, str(root), args.examples, args.max_ops) for s in services]
-        for i, fut in enumerate(as_completed(futures), 1):
-            r = fut.result()
+    # Fresh worker processes every few services keep memory bounded (each generated
+    # package stays imported in the worker that loaded it).
+    jobs = [(s, str(root), args.examples, args.max_ops) for s in services]
+    with multiprocessing.get_context("spawn").Pool(args.jobs, maxtasksperchild=8) as pool:
+        for i, r in enumerate(pool.imap_unordered(_sweep_star, jobs), 1):
             results.append(r)
             counted = {d["op"] for d in r["diffs"] if d["rule"] not in DELIBERATE}
             status = f"ERROR {r['error']}" if r["error"] else f"{r['ops']} ops, {len(counted)} mismatching"
@@ -151,7 +157,9 @@ def _report(results: list[dict[str, Any]], deliberate: dict[str, str], show: int
             category = f"{d['check']}/{d['kind']}" + (f" (undocumented rule {d['rule']})" if d["rule"] else "")
             by_category[category].append((op_id, d))
     print()
-    print(f"services: {len(results)}, failed to load: {len(errors)}, time: {elapsed:.0f} s")
+    examples = sum(r.get("examples", 0) for r in results)
+    print(f"services: {len(results)}, failed to load: {len(errors)}, examples compared: {examples:,},"
+          f" time: {elapsed:.0f} s")
     for r in errors:
         print(f"  {r['service']}: {r['error']}")
     if skips:

@@ -23,7 +23,6 @@ import importlib.util
 import io
 import json
 import math
-import os
 import re
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -57,7 +56,7 @@ from generator.bulk import package_names  # noqa: E402
 from generator.model.build import _protocol  # noqa: E402
 from generator.model.naming import python_name  # noqa: E402
 
-from .strategies import ShapeStrategies, to_kwargs  # noqa: E402
+from .strategies import JSON_NULL, UNKNOWN_MEMBER, ShapeStrategies, to_kwargs  # noqa: E402
 
 ENDPOINT = "https://example.com"
 UTC = dt.timezone.utc
@@ -229,6 +228,8 @@ class Service:
             rd = self.serializer.serialize_to_request(params, op_model)
         except botocore.exceptions.ParamValidationError as exc:
             return [Diff("request", "strategy", op, str(exc), None, example=params)]
+        except Exception as exc:  # noqa: BLE001 - botocore itself cannot serialize the input
+            return [Diff("request", "botocore-error", op, f"{type(exc).__name__}: {exc}", None, example=params)]
         botocore.awsrequest.prepare_request_dict(rd, ENDPOINT)
         expected = botocore.awsrequest.create_request_object(rd).prepare()
         self.capture.requests.clear()
@@ -319,6 +320,9 @@ class Service:
             rule = None
             if name == "content-type" and ev is None and self._payload_kind(op) in ("blob", "string"):
                 rule = "payload-content-type"
+            elif (member is not None and ev is None and av == "" and params.get(member["__name"]) == []
+                  and self.shapes[member["shape"]]["type"] == "list"):
+                rule = "empty-list-header"
             out.append(Diff("request", "header", name, ev, av, rule))
         return out
 
@@ -378,7 +382,7 @@ class Service:
         en, an = norm_json(self.shapes, shape, ej), norm_json(self.shapes, shape, aj)
         if en == an:
             return []
-        return [Diff("request", "body", first_difference(en, an), ej, aj)]
+        return [Diff("request", "body", first_difference(en, an) or "$", ej, aj)]
 
     # ----- parse -----------------------------------------------------------------------
     def check_parse(self, op: str, values: dict[str, Any]) -> list[Diff]:
@@ -410,42 +414,63 @@ class Service:
         except Exception as exc:  # noqa: BLE001
             actual = _Failed(f"{type(exc).__name__}: {exc}")
         if isinstance(expected, _Failed) or isinstance(actual, _Failed):
-            if isinstance(expected, _Failed) and isinstance(actual, _Failed):
-                return []
-            diffs.append(Diff("parse", "error", op, expected, actual))
+            kind = "harness" if isinstance(expected, _Failed) and isinstance(actual, _Failed) else "error"
+            diffs.append(Diff("parse", kind, op, expected, actual))
         else:
-            where = first_difference(expected, actual)
-            if where is not None:
-                rule = self._parse_rule(op, values, expected, actual)
-                diffs.append(Diff("parse", "value", where, expected, actual, rule))
+            found = self._parse_differences(op, values, expected, actual)
+            unexplained = [where for where, rule in found if rule is None]
+            if unexplained:
+                diffs.append(Diff("parse", "value", unexplained[0], expected, actual))
+            else:
+                for rule in sorted({rule for _, rule in found if rule is not None}):
+                    where = next(w for w, r in found if r == rule)
+                    diffs.append(Diff("parse", "value", where, expected, actual, rule))
         for d in diffs:
             d.example = {"values": values, "status": status, "headers": headers, "body": body}
         return diffs
 
-    def _parse_rule(self, op: str, values: dict[str, Any], expected: dict[str, Any], actual: dict[str, Any]) -> str | None:
-        """A deliberate-difference rule that explains every differing member, if one does."""
-        shape = self.shapes[self.output_shape(op) or ""]
-        rules = set()
-        for name in set(expected) | set(actual):
-            if expected.get(name) == actual.get(name):
+    def _parse_differences(self, op: str, values: dict[str, Any], expected: dict[str, Any],
+                           actual: dict[str, Any]) -> list[tuple[str, str | None]]:
+        """Every place the two parsed outputs differ, each with the deliberate-difference
+        rule that explains it, or None."""
+        shape = self.shapes[self.output_shape(op) or ""] if self.output_shape(op) else {}
+        by_py = {python_name(m): m for m in shape.get("members", {})}
+        out: list[tuple[str, str | None]] = []
+        for name in sorted(set(expected) | set(actual)):
+            e, a = expected.get(name, _ABSENT), actual.get(name, _ABSENT)
+            if first_difference(e, a) is None:
                 continue
-            member_name = next((m for m in shape.get("members", {}) if python_name(m) == name), None)
-            if member_name is None:
-                return None
-            m = shape["members"][member_name]
-            target = self.shapes[m["shape"]]
-            if m.get("location") == "header" and target["type"] == "list":
-                raw = values.get(member_name) or []
-                if any(("," in str(v) or '"' in str(v)) for v in raw) and actual.get(name) == norm_ours(raw):
-                    rules.add("header-list-escaping")
+            member_name = by_py.get(name)
+            if member_name is not None:
+                m = shape["members"][member_name]
+                target = self.shapes[m["shape"]]
+                if m.get("location") == "header" and target["type"] == "list":
+                    raw = values.get(member_name) or []
+                    if any(("," in str(v) or '"' in str(v)) for v in raw) and a == norm_ours(raw):
+                        out.append((f"$.{name}", "header-list-escaping"))
+                        continue
+                if (shape.get("payload") == member_name and not values.get(member_name) and a is _ABSENT
+                        and e in (b"", "", {})):
+                    out.append((f"$.{name}", "empty-payload"))
                     continue
-            if (shape.get("payload") == member_name and target["type"] in ("blob", "string")
-                    and not values.get(member_name) and expected.get(name) in (b"", "")
-                    and actual.get(name) is None):
-                rules.add("empty-payload")
-                continue
-            return None
-        return rules.pop() if len(rules) == 1 else None
+            self._walk(e, a, f"$.{name}", out)
+        return out
+
+    def _walk(self, e: Any, a: Any, path: str, out: list[tuple[str, str | None]]) -> None:
+        if isinstance(e, dict) and isinstance(a, dict):
+            for k in sorted(set(e) | set(a), key=str):
+                self._walk(e.get(k, _ABSENT), a.get(k, _ABSENT), f"{path}.{k}", out)
+            return
+        if isinstance(e, list) and isinstance(a, list) and len(e) == len(a):
+            for i, (x, y) in enumerate(zip(e, a)):
+                self._walk(x, y, f"{path}[{i}]", out)
+            return
+        if first_difference(e, a) is None:
+            return
+        if self.protocol == "json" and isinstance(e, str) and _special_equal(e, a):
+            out.append((path, "json-special-float"))
+            return
+        out.append((path, None))
 
     # ----- responses as the service sends them ------------------------------------------
     def build_response(self, op: str, values: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -465,7 +490,7 @@ class Service:
         payload = shape.get("payload")
         body_values: dict[str, Any] = {}
         for name, value in values.items():
-            m = members[name]
+            m = members.get(name, {})
             loc = m.get("location")
             if loc == "header":
                 headers.append((m.get("locationName", name), self.header_text(m, value)))
@@ -489,12 +514,13 @@ class Service:
             elif target["type"] == "string":
                 body = value.encode("utf-8")
             else:
-                headers.append(("Content-Type", "application/json"))
+                _default_content_type(headers)
                 body = _dumps(self.wire_json(members[payload]["shape"], value))
             return status, headers, body
-        headers.append(("Content-Type", "application/json"))
-        has_body = any("location" not in m for m in members.values())
-        return status, headers, _dumps(self.wire_json(shape_name, body_values)) if has_body else b""
+        if not any("location" not in m for m in members.values()):
+            return status, headers, b""
+        _default_content_type(headers)
+        return status, headers, _dumps(self.wire_json(shape_name, body_values))
 
     def wire_json(self, shape_name: str, value: Any, ref: dict[str, Any] | None = None) -> Any:
         shape = self.shapes[shape_name]
@@ -503,8 +529,15 @@ class Service:
             if shape.get("document"):
                 return value
             members = shape.get("members", {})
-            return {members[k].get("locationName", k): self.wire_json(members[k]["shape"], v, members[k])
-                    for k, v in value.items()}
+            out = {}
+            for k, v in value.items():
+                if k == UNKNOWN_MEMBER:
+                    out["zzUnmodeledMember"] = v
+                elif v is JSON_NULL:
+                    out[members[k].get("locationName", k)] = None
+                else:
+                    out[members[k].get("locationName", k)] = self.wire_json(members[k]["shape"], v, members[k])
+            return out
         if t == "list":
             return [self.wire_json(shape["member"]["shape"], v, shape["member"]) for v in value]
         if t == "map":
@@ -566,6 +599,23 @@ class Service:
         return norm_ours(value)
 
 
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+_ABSENT = _Absent()
+
+
+def _special_equal(text: str, value: Any) -> bool:
+    """Whether ``text`` is the JSON spelling of the special float ``value``."""
+    if text == "NaN":
+        return isinstance(value, _NaN)
+    if text in ("Infinity", "-Infinity"):
+        return isinstance(value, float) and math.isinf(value) and (value > 0) == (text == "Infinity")
+    return False
+
+
 class _Failed:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -575,6 +625,11 @@ class _Failed:
 
 
 # ----- value helpers -----------------------------------------------------------------
+
+
+def _default_content_type(headers: list[tuple[str, str]]) -> None:
+    if not any(k.lower() == "content-type" for k, _ in headers):
+        headers.append(("Content-Type", "application/json"))
 
 
 def _dumps(value: Any) -> bytes:
@@ -595,6 +650,7 @@ def ts_number(value: dt.datetime) -> int | float:
 
 
 def ts_text(value: dt.datetime, fmt: str) -> str:
+    value = value.astimezone(UTC)
     if fmt == "rfc822":
         return formatdate(calendar.timegm(value.utctimetuple()), usegmt=True)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
@@ -669,6 +725,8 @@ def _query_pairs(query: str, stamps: frozenset[str] = frozenset()) -> list[tuple
         return []
     out: list[tuple[str, Any]] = []
     for part in query.split("&"):
+        if not part:
+            continue  # "a=1&" (botocore, for an empty list after a literal query) has no empty pair
         key, eq, value = part.partition("=")
         k = _norm_pct(key)
         v: Any = _norm_pct(value) if eq else None
@@ -778,22 +836,20 @@ def services_by_protocol() -> list[str]:
     return out
 
 
-def cpu_count() -> int:
-    return os.cpu_count() or 1
-
-
 # ----- running hypothesis over one operation ------------------------------------------
 
 
-def run_operation(svc: Service, op: str, check: str, examples: int) -> tuple[list[Diff], str | None]:
+def run_operation(svc: Service, op: str, check: str, examples: int) -> tuple[list[Diff], str | None, int]:
     """Draw ``examples`` inputs (or outputs) for one operation and collect every
-    difference, without stopping at the first. Returns (diffs, skip reason or None)."""
+    difference, without stopping at the first. Returns (diffs, skip reason or None,
+    examples compared)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
 
     reason = svc.skip_reason(op, check)
     if reason is not None:
-        return [], reason
+        return [], reason, 0
+    fn: Callable[[str, dict[str, Any]], list[Diff]]
     if check == "request":
         strategy = svc.strategies.operation_input(op)
         fn = svc.check_request
@@ -801,16 +857,18 @@ def run_operation(svc: Service, op: str, check: str, examples: int) -> tuple[lis
         strategy = svc.strategies.operation_output(op)
         fn = svc.check_parse
     found: list[Diff] = []
+    count = [0]
 
     @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
               print_blob=False)
     @given(strategy)
     def run(values: dict[str, Any]) -> None:
+        count[0] += 1
         found.extend(fn(op, values))
 
     try:
         run()
     except Unsatisfiable:
-        return found, "unsatisfiable"
-    return found, None
+        return found, "unsatisfiable", count[0]
+    return found, None, count[0]

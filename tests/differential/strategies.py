@@ -46,15 +46,33 @@ _TEXT_CHARS = st.characters(codec="utf-8")
 _HEADER_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
 _HOST_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
 
-_MIN_TS = dt.datetime(1970, 1, 1)
-_MAX_TS = dt.datetime(2100, 1, 1)
+_MIN_TS = dt.datetime(1900, 1, 2)
+_MAX_TS = dt.datetime(2200, 1, 1)
+_ZONES = (UTC, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(dt.timedelta(hours=-8)))
 
 
 def timestamps() -> st.SearchStrategy[dt.datetime]:
-    """Aware UTC datetimes with whole-millisecond precision."""
-    return st.datetimes(min_value=_MIN_TS, max_value=_MAX_TS).map(
-        lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=UTC)
+    """Aware datetimes with whole-millisecond precision, in UTC or another fixed offset."""
+    return st.builds(
+        lambda d, zone: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=UTC).astimezone(zone),
+        st.datetimes(min_value=_MIN_TS, max_value=_MAX_TS),
+        st.sampled_from(_ZONES),
     )
+
+
+class _JsonNull:
+    """An output member the service sends as JSON ``null`` (both parsers treat it as unset)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "JSON_NULL"
+
+
+JSON_NULL = _JsonNull()
+# The key of a member a newer service version sends and this model does not know.
+UNKNOWN_MEMBER = "\x00unknown"
 
 
 def _json_leaves() -> st.SearchStrategy[Any]:
@@ -145,8 +163,12 @@ class ShapeStrategies:
             # Idempotency tokens are always passed explicitly, so that both sides send the same.
             if name in required or (direction == "in" and member.get("idempotencyToken")) or where in (URI, GREEDY, HOST):
                 req[name] = s
+            elif direction == "out" and where == BODY and name != shape.get("payload"):
+                opt[name] = st.one_of(s, st.just(JSON_NULL))
             else:
                 opt[name] = s
+        if direction == "out" and not shape.get("payload"):
+            opt[UNKNOWN_MEMBER] = documents()
         return st.fixed_dictionaries(req, optional=opt)
 
     def _member(self, member: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
@@ -212,7 +234,12 @@ class ShapeStrategies:
 
     def _string(self, shape: dict[str, Any], where: str, direction: str, jsonvalue: bool) -> st.SearchStrategy[Any]:
         if shape.get("enum"):
-            return st.sampled_from(shape["enum"])
+            known = st.sampled_from(shape["enum"])
+            if direction == "out":
+                # A value the service added after this model: enums are open.
+                alphabet = _PRINTABLE_NO_SPACE if where in (HEADER, HEADER_MAP) else _TEXT_CHARS
+                return st.one_of(known, st.text(alphabet, min_size=1, max_size=8))
+            return known
         if jsonvalue and where == HEADER:
             # A JSON value header: botocore sends any JSON-serialisable object; users pass
             # objects or arrays (e.g. Lex session attributes).
@@ -273,10 +300,22 @@ class ShapeStrategies:
         required = set(shape.get("required", ()))
         req = {n: member(n) for n in members if n in required or (direction == "in" and members[n].get("idempotencyToken"))}
         optional = [n for n in members if n not in req]
+        extra: dict[str, st.SearchStrategy[Any]] = {}
+        if direction == "out":
+            # Responses may spell an unset member as null and carry members the model
+            # does not know yet; both parsers must ignore either.
+            extra = {UNKNOWN_MEMBER: documents()}
+
+            def member_or_null(name: str) -> st.SearchStrategy[Any]:
+                return st.one_of(member(name), st.just(JSON_NULL))
+        else:
+            member_or_null = member
         if depth > self.max_depth or not optional:
-            return st.fixed_dictionaries(req)
+            return st.fixed_dictionaries(req, optional=extra)
         chosen = st.lists(st.sampled_from(optional), max_size=min(self.max_optional, len(optional)), unique=True)
-        return chosen.flatmap(lambda names: st.fixed_dictionaries({**req, **{n: member(n) for n in names}}))
+        return chosen.flatmap(
+            lambda names: st.fixed_dictionaries({**req, **{n: member_or_null(n) for n in names}}, optional=extra)
+        )
 
 
 # ----- member-name dict -> generated client arguments --------------------------------
