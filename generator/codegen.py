@@ -324,53 +324,47 @@ class Codegen:
             self.validate(m, "x", f"p + {pylit('.' + m.py_name)}", code, indent + 1)
 
     # ----- HTTP bindings (rest-json) -----------------------------------------------
+    def _text(self, m: Member, expr: str, default_ts: str) -> str | None:
+        """A scalar as the text of a header, query value or URI label; None for other types."""
+        t = self.shapes[m.target].type
+        if t in ("integer", "long"):
+            return f"str({expr})"
+        if t in ("float", "double"):
+            return f"_rt.text_float({expr})"
+        if t == "boolean":
+            return f"_rt.text_bool({expr})"
+        if t == "blob":
+            return f"_rt.b64encode({expr})"
+        if t == "timestamp":
+            return f"_rt.{_TS_FUNCS[m.timestamp_format or default_ts]}_text({expr})"
+        return None
+
     def header_value(self, m: Member, expr: str) -> str:
         shape = self.shapes[m.target]
         t = shape.type
         if t == "string":
             return f"_rt.b64json({expr})" if m.jsonvalue else expr
-        if t in ("integer", "long"):
-            return f"str({expr})"
-        if t in ("float", "double"):
-            return f"_rt.text_float({expr})"
-        if t == "boolean":
-            return f"_rt.text_bool({expr})"
-        if t == "blob":
-            return f"_rt.b64encode({expr})"
-        if t == "timestamp":
-            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'rfc822']}_text({expr})"
         if t == "list":
             assert shape.member is not None
-            elem = self.shapes[shape.member.target]
-            inner = self.header_value(shape.member, "y")
-            if elem.type == "string":
+            if self.shapes[shape.member.target].type == "string":
                 return f"_rt.h_join_strings({expr})"
-            return f"', '.join({inner} for y in {expr})"
+            return f"', '.join({self.header_value(shape.member, 'y')} for y in {expr})"
         if t == "document":
             return f"_rt.b64json({expr})"
-        raise ValueError(f"header member {m.name} of type {t}")
+        text = self._text(m, expr, "rfc822")
+        if text is None:
+            raise ValueError(f"header member {m.name} of type {t}")
+        return text
 
     def query_value(self, m: Member, expr: str) -> str:
-        shape = self.shapes[m.target]
-        t = shape.type
-        if t == "string":
+        if self.shapes[m.target].type == "string":
             return expr
-        if t in ("integer", "long"):
-            return f"str({expr})"
-        if t in ("float", "double"):
-            return f"_rt.text_float({expr})"
-        if t == "boolean":
-            return f"_rt.text_bool({expr})"
-        if t == "blob":
-            return f"_rt.b64encode({expr})"
-        if t == "timestamp":
-            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'iso8601']}_text({expr})"
-        raise ValueError(f"query member {m.name} of type {t}")
+        text = self._text(m, expr, "iso8601")
+        if text is None:
+            raise ValueError(f"query member {m.name} of type {self.shapes[m.target].type}")
+        return text
 
     def label_value(self, m: Member, expr: str) -> str:
-        shape = self.shapes[m.target]
-        if shape.type == "timestamp":
-            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'iso8601']}_text({expr})"
         return self.query_value(m, expr)
 
     def header_parse(self, m: Member, expr: str) -> str:
