@@ -95,17 +95,23 @@ def ddb_item(i: int) -> dict[str, Any]:
     }
 
 
+def ddb_body(items: int) -> bytes:
+    return json.dumps(
+        {
+            "Items": [ddb_item(i) for i in range(items)],
+            "Count": items,
+            "ScannedCount": items,
+            "LastEvaluatedKey": {"pk": {"S": "customer#1234"}, "sk": {"S": f"order#{items - 1:05d}"}},
+            "ConsumedCapacity": {"TableName": "orders", "CapacityUnits": 12.5},
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
 DDB_ITEMS = 100
-DDB_BODY = json.dumps(
-    {
-        "Items": [ddb_item(i) for i in range(DDB_ITEMS)],
-        "Count": DDB_ITEMS,
-        "ScannedCount": DDB_ITEMS,
-        "LastEvaluatedKey": {"pk": {"S": "customer#1234"}, "sk": {"S": f"order#{DDB_ITEMS - 1:05d}"}},
-        "ConsumedCapacity": {"TableName": "orders", "CapacityUnits": 12.5},
-    },
-    separators=(",", ":"),
-).encode()
+DDB_BODY = ddb_body(DDB_ITEMS)
+DDB_SMALL_ITEMS = 1
+DDB_SMALL_BODY = ddb_body(DDB_SMALL_ITEMS)
 
 REQUEST_ID = "4f1c2b8e-0000-4000-8000-000000000000"
 
@@ -121,6 +127,7 @@ def response_headers(body: bytes, content_type: str) -> dict[str, str]:
 
 CPC_HEADERS = response_headers(CPC_BODY, "application/json")
 DDB_HEADERS = response_headers(DDB_BODY, "application/x-amz-json-1.0")
+DDB_SMALL_HEADERS = response_headers(DDB_SMALL_BODY, "application/x-amz-json-1.0")
 
 # The call each benchmark makes, in both spellings.
 CPC_TOKEN = "participant-token-" + "x" * 64

@@ -121,8 +121,10 @@ def cpc_clients(signed: bool) -> tuple[Any, Any, CannedTransport, dict[str, Any]
     return ours, boto, transport, seen
 
 
-def ddb_clients() -> tuple[Any, Any, CannedTransport, dict[str, Any]]:
-    transport = CannedTransport(C.DDB_BODY, C.DDB_HEADERS)
+def ddb_clients(
+    body: bytes = C.DDB_BODY, headers: dict[str, str] = C.DDB_HEADERS
+) -> tuple[Any, Any, CannedTransport, dict[str, Any]]:
+    transport = CannedTransport(body, headers)
     ours = aws_dynamodb.Client(
         region=C.REGION,
         credentials=aws_dynamodb.Credentials(C.ACCESS_KEY, C.SECRET_KEY),
@@ -134,7 +136,7 @@ def ddb_clients() -> tuple[Any, Any, CannedTransport, dict[str, Any]]:
         aws_access_key_id=C.ACCESS_KEY,
         aws_secret_access_key=C.SECRET_KEY,
     )
-    seen = canned_boto(boto, C.DDB_BODY, C.DDB_HEADERS)
+    seen = canned_boto(boto, body, headers)
     return ours, boto, transport, seen
 
 
@@ -185,8 +187,23 @@ def build_cases() -> list[dict[str, Any]]:
         check_same(name, transport.last, seen["request"], signed)  # type: ignore[arg-type]
         cases.append({"name": name, "ours": ours_call, "boto": boto_call, "client": ours, "signed": signed})
 
-    ours, boto, transport, seen = ddb_clients()
     kwargs = C.generated_ddb_query_kwargs()
+    # A typical-size answer (one item, nested maps and lists) beside the large one.
+    s_ours, s_boto, s_transport, s_seen = ddb_clients(C.DDB_SMALL_BODY, C.DDB_SMALL_HEADERS)
+
+    def small_ours() -> Any:
+        return s_ours.query(**kwargs)
+
+    def small_boto() -> Any:
+        return s_boto.query(**C.DDB_QUERY)
+
+    a, b = small_ours(), small_boto()
+    assert a.count == b["Count"] == len(a.items) == C.DDB_SMALL_ITEMS
+    name = f"DynamoDB Query, {C.DDB_SMALL_ITEMS} item ({len(C.DDB_SMALL_BODY)} bytes), SigV4-signed"
+    check_same(name, s_transport.last, s_seen["request"], True)  # type: ignore[arg-type]
+    cases.append({"name": name, "ours": small_ours, "boto": small_boto, "client": s_ours, "signed": True})
+
+    ours, boto, transport, seen = ddb_clients()
 
     def ddb_ours() -> Any:
         return ours.query(**kwargs)
