@@ -213,7 +213,6 @@ class Codegen:
             code.add(indent, "pass")
             return
         t = shape.type
-        bad = lambda what: f"e.append({path} + {pylit(': ' + what)})"  # noqa: E731
         if m.jsonvalue and m.location == "header":
             code.add(indent, "pass  # any JSON value")
         elif t == "string":
@@ -286,7 +285,6 @@ class Codegen:
             code.add(indent + 1, f"_val_{shape.name}({expr}, {path}, e)")
         else:  # document: any JSON value
             code.add(indent, "pass")
-        del bad
 
     def _range(self, shape: Shape, measure: str, path: str, code: Code, indent: int, what: str,
                elif_: bool) -> None:
