@@ -148,7 +148,10 @@ class Codegen:
             return f"_rt.event_stream_unsupported({pylit(m.name)})"
         t = shape.type
         if t == "string":
-            return f"_s.{shape.class_name}(_rt.p_str({expr}))" if shape.enum else f"_rt.p_str({expr})"
+            # A plain name is checked inline: the common, well-typed case makes no call.
+            text = f"({expr} if {expr}.__class__ is str else _rt.p_str({expr}))" if expr.isidentifier() \
+                else f"_rt.p_str({expr})"
+            return f"_s.{shape.class_name}({text})" if shape.enum else text
         if t in ("integer", "long"):
             return f"_rt.p_int({expr})"
         if t in ("float", "double"):

@@ -712,13 +712,13 @@ def _de_AttachmentItem(d: _t.Any) -> _s.AttachmentItem:
     o: _t.Any = _new(_s.AttachmentItem)
     x: _t.Any
     x = d.get("ContentType")
-    o.content_type = None if x is None else _rt.p_str(x)
+    o.content_type = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttachmentId")
-    o.attachment_id = None if x is None else _rt.p_str(x)
+    o.attachment_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttachmentName")
-    o.attachment_name = None if x is None else _rt.p_str(x)
+    o.attachment_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Status")
-    o.status = None if x is None else _s.ArtifactStatus(_rt.p_str(x))
+    o.status = None if x is None else _s.ArtifactStatus((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.AttachmentItem = o
     return r
 
@@ -729,9 +729,9 @@ def _de_Attendee(d: _t.Any) -> _s.Attendee:
     o: _t.Any = _new(_s.Attendee)
     x: _t.Any
     x = d.get("AttendeeId")
-    o.attendee_id = None if x is None else _rt.p_str(x)
+    o.attendee_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("JoinToken")
-    o.join_token = None if x is None else _rt.p_str(x)
+    o.join_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Attendee = o
     return r
 
@@ -742,7 +742,9 @@ def _de_AudioFeatures(d: _t.Any) -> _s.AudioFeatures:
     o: _t.Any = _new(_s.AudioFeatures)
     x: _t.Any
     x = d.get("EchoReduction")
-    o.echo_reduction = None if x is None else _s.MeetingFeatureStatus(_rt.p_str(x))
+    o.echo_reduction = (
+        None if x is None else _s.MeetingFeatureStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.AudioFeatures = o
     return r
 
@@ -775,9 +777,9 @@ def _de_ConnectionCredentials(d: _t.Any) -> _s.ConnectionCredentials:
     o: _t.Any = _new(_s.ConnectionCredentials)
     x: _t.Any
     x = d.get("ConnectionToken")
-    o.connection_token = None if x is None else _rt.p_str(x)
+    o.connection_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Expiry")
-    o.expiry = None if x is None else _rt.p_str(x)
+    o.expiry = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ConnectionCredentials = o
     return r
 
@@ -824,9 +826,9 @@ def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     o: _t.Any = _new(_s.GetAttachmentResponse)
     x: _t.Any
     x = d.get("Url")
-    o.url = None if x is None else _rt.p_str(x)
+    o.url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("UrlExpiry")
-    o.url_expiry = None if x is None else _rt.p_str(x)
+    o.url_expiry = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttachmentSizeInBytes")
     o.attachment_size_in_bytes = None if x is None else _rt.p_int(x)
     r: _s.GetAttachmentResponse = o
@@ -839,7 +841,7 @@ def _de_GetAuthenticationUrlResponse(d: _t.Any) -> _s.GetAuthenticationUrlRespon
     o: _t.Any = _new(_s.GetAuthenticationUrlResponse)
     x: _t.Any
     x = d.get("AuthenticationUrl")
-    o.authentication_url = None if x is None else _rt.p_str(x)
+    o.authentication_url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.GetAuthenticationUrlResponse = o
     return r
 
@@ -850,11 +852,11 @@ def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     o: _t.Any = _new(_s.GetTranscriptResponse)
     x: _t.Any
     x = d.get("InitialContactId")
-    o.initial_contact_id = None if x is None else _rt.p_str(x)
+    o.initial_contact_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Transcript")
     o.transcript = None if x is None else [_de_Item(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.GetTranscriptResponse = o
     return r
 
@@ -865,21 +867,23 @@ def _de_Item(d: _t.Any) -> _s.Item:
     o: _t.Any = _new(_s.Item)
     x: _t.Any
     x = d.get("AbsoluteTime")
-    o.absolute_time = None if x is None else _rt.p_str(x)
+    o.absolute_time = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Content")
-    o.content = None if x is None else _rt.p_str(x)
+    o.content = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContentType")
-    o.content_type = None if x is None else _rt.p_str(x)
+    o.content_type = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Id")
-    o.id = None if x is None else _rt.p_str(x)
+    o.id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Type")
-    o.type = None if x is None else _s.ChatItemType(_rt.p_str(x))
+    o.type = None if x is None else _s.ChatItemType((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("ParticipantId")
-    o.participant_id = None if x is None else _rt.p_str(x)
+    o.participant_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("DisplayName")
-    o.display_name = None if x is None else _rt.p_str(x)
+    o.display_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ParticipantRole")
-    o.participant_role = None if x is None else _s.ParticipantRole(_rt.p_str(x))
+    o.participant_role = (
+        None if x is None else _s.ParticipantRole((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Attachments")
     o.attachments = (
         None if x is None else [_de_AttachmentItem(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -887,9 +891,9 @@ def _de_Item(d: _t.Any) -> _s.Item:
     x = d.get("MessageMetadata")
     o.message_metadata = None if x is None else _de_MessageMetadata(x)
     x = d.get("RelatedContactId")
-    o.related_contact_id = None if x is None else _rt.p_str(x)
+    o.related_contact_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContactId")
-    o.contact_id = None if x is None else _rt.p_str(x)
+    o.contact_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Item = o
     return r
 
@@ -911,11 +915,15 @@ def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     o: _t.Any = _new(_s.MessageMetadata)
     x: _t.Any
     x = d.get("MessageId")
-    o.message_id = None if x is None else _rt.p_str(x)
+    o.message_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Receipts")
     o.receipts = None if x is None else [_de_Receipt(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("MessageProcessingStatus")
-    o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
+    o.message_processing_status = (
+        None
+        if x is None
+        else _s.MessageProcessingStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.MessageMetadata = o
     return r
 
@@ -926,7 +934,11 @@ def _de_MessageProcessingMetadata(d: _t.Any) -> _s.MessageProcessingMetadata:
     o: _t.Any = _new(_s.MessageProcessingMetadata)
     x: _t.Any
     x = d.get("MessageProcessingStatus")
-    o.message_processing_status = None if x is None else _s.MessageProcessingStatus(_rt.p_str(x))
+    o.message_processing_status = (
+        None
+        if x is None
+        else _s.MessageProcessingStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.MessageProcessingMetadata = o
     return r
 
@@ -937,11 +949,11 @@ def _de_Receipt(d: _t.Any) -> _s.Receipt:
     o: _t.Any = _new(_s.Receipt)
     x: _t.Any
     x = d.get("DeliveredTimestamp")
-    o.delivered_timestamp = None if x is None else _rt.p_str(x)
+    o.delivered_timestamp = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReadTimestamp")
-    o.read_timestamp = None if x is None else _rt.p_str(x)
+    o.read_timestamp = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("RecipientParticipantId")
-    o.recipient_participant_id = None if x is None else _rt.p_str(x)
+    o.recipient_participant_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Receipt = o
     return r
 
@@ -952,9 +964,9 @@ def _de_SendEventResponse(d: _t.Any) -> _s.SendEventResponse:
     o: _t.Any = _new(_s.SendEventResponse)
     x: _t.Any
     x = d.get("Id")
-    o.id = None if x is None else _rt.p_str(x)
+    o.id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AbsoluteTime")
-    o.absolute_time = None if x is None else _rt.p_str(x)
+    o.absolute_time = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.SendEventResponse = o
     return r
 
@@ -965,9 +977,9 @@ def _de_SendMessageResponse(d: _t.Any) -> _s.SendMessageResponse:
     o: _t.Any = _new(_s.SendMessageResponse)
     x: _t.Any
     x = d.get("Id")
-    o.id = None if x is None else _rt.p_str(x)
+    o.id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AbsoluteTime")
-    o.absolute_time = None if x is None else _rt.p_str(x)
+    o.absolute_time = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("MessageMetadata")
     o.message_metadata = None if x is None else _de_MessageProcessingMetadata(x)
     r: _s.SendMessageResponse = o
@@ -980,7 +992,7 @@ def _de_StartAttachmentUploadResponse(d: _t.Any) -> _s.StartAttachmentUploadResp
     o: _t.Any = _new(_s.StartAttachmentUploadResponse)
     x: _t.Any
     x = d.get("AttachmentId")
-    o.attachment_id = None if x is None else _rt.p_str(x)
+    o.attachment_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("UploadMetadata")
     o.upload_metadata = None if x is None else _de_UploadMetadata(x)
     r: _s.StartAttachmentUploadResponse = o
@@ -993,14 +1005,18 @@ def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
     o: _t.Any = _new(_s.UploadMetadata)
     x: _t.Any
     x = d.get("Url")
-    o.url = None if x is None else _rt.p_str(x)
+    o.url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("UrlExpiry")
-    o.url_expiry = None if x is None else _rt.p_str(x)
+    o.url_expiry = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("HeadersToInclude")
     o.headers_to_include = (
         None
         if x is None
-        else {k0: _rt.p_str(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: (v0 if v0.__class__ is str else _rt.p_str(v0))
+            for k0, v0 in _rt.p_map(x).items()
+            if v0 is not None
+        }
     )
     r: _s.UploadMetadata = o
     return r
@@ -1012,11 +1028,11 @@ def _de_View(d: _t.Any) -> _s.View:
     o: _t.Any = _new(_s.View)
     x: _t.Any
     x = d.get("Id")
-    o.id = None if x is None else _rt.p_str(x)
+    o.id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Version")
     o.version = None if x is None else _rt.p_int(x)
     x = d.get("Content")
@@ -1031,11 +1047,17 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     o: _t.Any = _new(_s.ViewContent)
     x: _t.Any
     x = d.get("InputSchema")
-    o.input_schema = None if x is None else _rt.p_str(x)
+    o.input_schema = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Template")
-    o.template = None if x is None else _rt.p_str(x)
+    o.template = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Actions")
-    o.actions = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.actions = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     r: _s.ViewContent = o
     return r
 
@@ -1059,13 +1081,13 @@ def _de_WebRTCMediaPlacement(d: _t.Any) -> _s.WebRTCMediaPlacement:
     o: _t.Any = _new(_s.WebRTCMediaPlacement)
     x: _t.Any
     x = d.get("AudioHostUrl")
-    o.audio_host_url = None if x is None else _rt.p_str(x)
+    o.audio_host_url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AudioFallbackUrl")
-    o.audio_fallback_url = None if x is None else _rt.p_str(x)
+    o.audio_fallback_url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("SignalingUrl")
-    o.signaling_url = None if x is None else _rt.p_str(x)
+    o.signaling_url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("EventIngestionUrl")
-    o.event_ingestion_url = None if x is None else _rt.p_str(x)
+    o.event_ingestion_url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.WebRTCMediaPlacement = o
     return r
 
@@ -1080,7 +1102,7 @@ def _de_WebRTCMeeting(d: _t.Any) -> _s.WebRTCMeeting:
     x = d.get("MeetingFeatures")
     o.meeting_features = None if x is None else _de_MeetingFeaturesConfiguration(x)
     x = d.get("MeetingId")
-    o.meeting_id = None if x is None else _rt.p_str(x)
+    o.meeting_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.WebRTCMeeting = o
     return r
 
@@ -1091,9 +1113,9 @@ def _de_Websocket(d: _t.Any) -> _s.Websocket:
     o: _t.Any = _new(_s.Websocket)
     x: _t.Any
     x = d.get("Url")
-    o.url = None if x is None else _rt.p_str(x)
+    o.url = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ConnectionExpiry")
-    o.connection_expiry = None if x is None else _rt.p_str(x)
+    o.connection_expiry = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Websocket = o
     return r
 
@@ -1409,7 +1431,7 @@ def de_StartAttachmentUpload(r: _Response) -> _s.StartAttachmentUploadResponse:
 def _err_AccessDeniedException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -1417,7 +1439,7 @@ def _err_AccessDeniedException(r: _Response, d: dict[str, _t.Any], o: _t.Any) ->
 def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -1425,7 +1447,7 @@ def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> Non
 def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -1433,21 +1455,21 @@ def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("ResourceId")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     o.resource_id = x
     x = d.get("ResourceType")
-    x = None if x is None else _s.ResourceType(_rt.p_str(x))
+    x = None if x is None else _s.ResourceType((x if x.__class__ is str else _rt.p_str(x)))
     o.resource_type = x
 
 
 def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -1455,7 +1477,7 @@ def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t
 def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -1463,7 +1485,7 @@ def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 def _err_ValidationException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 

@@ -10047,9 +10047,9 @@ def _de_ArchivalSummary(d: _t.Any) -> _s.ArchivalSummary:
     x = d.get("ArchivalDateTime")
     o.archival_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("ArchivalReason")
-    o.archival_reason = None if x is None else _rt.p_str(x)
+    o.archival_reason = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ArchivalBackupArn")
-    o.archival_backup_arn = None if x is None else _rt.p_str(x)
+    o.archival_backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ArchivalSummary = o
     return r
 
@@ -10060,9 +10060,11 @@ def _de_AttributeDefinition(d: _t.Any) -> _s.AttributeDefinition:
     o: _t.Any = _new(_s.AttributeDefinition)
     x: _t.Any
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttributeType")
-    o.attribute_type = None if x is None else _s.ScalarAttributeType(_rt.p_str(x))
+    o.attribute_type = (
+        None if x is None else _s.ScalarAttributeType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.AttributeDefinition = o
     return r
 
@@ -10073,15 +10075,27 @@ def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
     o: _t.Any = _new(_s.AttributeValue)
     x: _t.Any
     x = d.get("S")
-    o.s = None if x is None else _rt.p_str(x)
+    o.s = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("N")
-    o.n = None if x is None else _rt.p_str(x)
+    o.n = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("B")
     o.b = None if x is None else _rt.p_blob(x)
     x = d.get("SS")
-    o.ss = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.ss = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     x = d.get("NS")
-    o.ns = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.ns = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     x = d.get("BS")
     o.bs = None if x is None else [_rt.p_blob(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("M")
@@ -10106,7 +10120,7 @@ def _de_AutoScalingPolicyDescription(d: _t.Any) -> _s.AutoScalingPolicyDescripti
     o: _t.Any = _new(_s.AutoScalingPolicyDescription)
     x: _t.Any
     x = d.get("PolicyName")
-    o.policy_name = None if x is None else _rt.p_str(x)
+    o.policy_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TargetTrackingScalingPolicyConfiguration")
     o.target_tracking_scaling_policy_configuration = (
         None if x is None else _de_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(x)
@@ -10127,7 +10141,7 @@ def _de_AutoScalingSettingsDescription(d: _t.Any) -> _s.AutoScalingSettingsDescr
     x = d.get("AutoScalingDisabled")
     o.auto_scaling_disabled = None if x is None else _rt.p_bool(x)
     x = d.get("AutoScalingRoleArn")
-    o.auto_scaling_role_arn = None if x is None else _rt.p_str(x)
+    o.auto_scaling_role_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ScalingPolicies")
     o.scaling_policies = (
         None
@@ -10178,15 +10192,19 @@ def _de_BackupDetails(d: _t.Any) -> _s.BackupDetails:
     o: _t.Any = _new(_s.BackupDetails)
     x: _t.Any
     x = d.get("BackupArn")
-    o.backup_arn = None if x is None else _rt.p_str(x)
+    o.backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupName")
-    o.backup_name = None if x is None else _rt.p_str(x)
+    o.backup_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupSizeBytes")
     o.backup_size_bytes = None if x is None else _rt.p_int(x)
     x = d.get("BackupStatus")
-    o.backup_status = None if x is None else _s.BackupStatus(_rt.p_str(x))
+    o.backup_status = (
+        None if x is None else _s.BackupStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("BackupType")
-    o.backup_type = None if x is None else _s.BackupType(_rt.p_str(x))
+    o.backup_type = (
+        None if x is None else _s.BackupType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("BackupCreationDateTime")
     o.backup_creation_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("BackupExpiryDateTime")
@@ -10201,23 +10219,27 @@ def _de_BackupSummary(d: _t.Any) -> _s.BackupSummary:
     o: _t.Any = _new(_s.BackupSummary)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
-    o.table_id = None if x is None else _rt.p_str(x)
+    o.table_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupArn")
-    o.backup_arn = None if x is None else _rt.p_str(x)
+    o.backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupName")
-    o.backup_name = None if x is None else _rt.p_str(x)
+    o.backup_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupCreationDateTime")
     o.backup_creation_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("BackupExpiryDateTime")
     o.backup_expiry_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("BackupStatus")
-    o.backup_status = None if x is None else _s.BackupStatus(_rt.p_str(x))
+    o.backup_status = (
+        None if x is None else _s.BackupStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("BackupType")
-    o.backup_type = None if x is None else _s.BackupType(_rt.p_str(x))
+    o.backup_type = (
+        None if x is None else _s.BackupType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("BackupSizeBytes")
     o.backup_size_bytes = None if x is None else _rt.p_int(x)
     r: _s.BackupSummary = o
@@ -10282,9 +10304,13 @@ def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
     o: _t.Any = _new(_s.BatchStatementError)
     x: _t.Any
     x = d.get("Code")
-    o.code = None if x is None else _s.BatchStatementErrorCodeEnum(_rt.p_str(x))
+    o.code = (
+        None
+        if x is None
+        else _s.BatchStatementErrorCodeEnum((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Message")
-    o.message = None if x is None else _rt.p_str(x)
+    o.message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Item")
     o.item = (
         None
@@ -10303,7 +10329,7 @@ def _de_BatchStatementResponse(d: _t.Any) -> _s.BatchStatementResponse:
     x = d.get("Error")
     o.error = None if x is None else _de_BatchStatementError(x)
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Item")
     o.item = (
         None
@@ -10353,7 +10379,9 @@ def _de_BillingModeSummary(d: _t.Any) -> _s.BillingModeSummary:
     o: _t.Any = _new(_s.BillingModeSummary)
     x: _t.Any
     x = d.get("BillingMode")
-    o.billing_mode = None if x is None else _s.BillingMode(_rt.p_str(x))
+    o.billing_mode = (
+        None if x is None else _s.BillingMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("LastUpdateToPayPerRequestDateTime")
     o.last_update_to_pay_per_request_date_time = None if x is None else _rt.p_ts(x)
     r: _s.BillingModeSummary = o
@@ -10372,9 +10400,9 @@ def _de_CancellationReason(d: _t.Any) -> _s.CancellationReason:
         else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
     )
     x = d.get("Code")
-    o.code = None if x is None else _rt.p_str(x)
+    o.code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Message")
-    o.message = None if x is None else _rt.p_str(x)
+    o.message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.CancellationReason = o
     return r
 
@@ -10400,7 +10428,7 @@ def _de_ConsumedCapacity(d: _t.Any) -> _s.ConsumedCapacity:
     o: _t.Any = _new(_s.ConsumedCapacity)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CapacityUnits")
     o.capacity_units = None if x is None else _rt.p_float(x)
     x = d.get("ReadCapacityUnits")
@@ -10437,7 +10465,11 @@ def _de_ContinuousBackupsDescription(d: _t.Any) -> _s.ContinuousBackupsDescripti
     o: _t.Any = _new(_s.ContinuousBackupsDescription)
     x: _t.Any
     x = d.get("ContinuousBackupsStatus")
-    o.continuous_backups_status = None if x is None else _s.ContinuousBackupsStatus(_rt.p_str(x))
+    o.continuous_backups_status = (
+        None
+        if x is None
+        else _s.ContinuousBackupsStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("PointInTimeRecoveryDescription")
     o.point_in_time_recovery_description = (
         None if x is None else _de_PointInTimeRecoveryDescription(x)
@@ -10452,15 +10484,21 @@ def _de_ContributorInsightsSummary(d: _t.Any) -> _s.ContributorInsightsSummary:
     o: _t.Any = _new(_s.ContributorInsightsSummary)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContributorInsightsStatus")
     o.contributor_insights_status = (
-        None if x is None else _s.ContributorInsightsStatus(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ContributorInsightsStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("ContributorInsightsMode")
-    o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
+    o.contributor_insights_mode = (
+        None
+        if x is None
+        else _s.ContributorInsightsMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.ContributorInsightsSummary = o
     return r
 
@@ -10504,9 +10542,15 @@ def _de_CsvOptions(d: _t.Any) -> _s.CsvOptions:
     o: _t.Any = _new(_s.CsvOptions)
     x: _t.Any
     x = d.get("Delimiter")
-    o.delimiter = None if x is None else _rt.p_str(x)
+    o.delimiter = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("HeaderList")
-    o.header_list = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.header_list = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     r: _s.CsvOptions = o
     return r
 
@@ -10562,7 +10606,7 @@ def _de_DeleteResourcePolicyOutput(d: _t.Any) -> _s.DeleteResourcePolicyOutput:
     o: _t.Any = _new(_s.DeleteResourcePolicyOutput)
     x: _t.Any
     x = d.get("RevisionId")
-    o.revision_id = None if x is None else _rt.p_str(x)
+    o.revision_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.DeleteResourcePolicyOutput = o
     return r
 
@@ -10606,23 +10650,33 @@ def _de_DescribeContributorInsightsOutput(d: _t.Any) -> _s.DescribeContributorIn
     o: _t.Any = _new(_s.DescribeContributorInsightsOutput)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContributorInsightsRuleList")
     o.contributor_insights_rule_list = (
-        None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
     )
     x = d.get("ContributorInsightsStatus")
     o.contributor_insights_status = (
-        None if x is None else _s.ContributorInsightsStatus(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ContributorInsightsStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("LastUpdateDateTime")
     o.last_update_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("FailureException")
     o.failure_exception = None if x is None else _de_FailureException(x)
     x = d.get("ContributorInsightsMode")
-    o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
+    o.contributor_insights_mode = (
+        None
+        if x is None
+        else _s.ContributorInsightsMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.DescribeContributorInsightsOutput = o
     return r
 
@@ -10668,7 +10722,7 @@ def _de_DescribeGlobalTableSettingsOutput(d: _t.Any) -> _s.DescribeGlobalTableSe
     o: _t.Any = _new(_s.DescribeGlobalTableSettingsOutput)
     x: _t.Any
     x = d.get("GlobalTableName")
-    o.global_table_name = None if x is None else _rt.p_str(x)
+    o.global_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicaSettings")
     o.replica_settings = (
         None
@@ -10698,7 +10752,7 @@ def _de_DescribeKinesisStreamingDestinationOutput(
     o: _t.Any = _new(_s.DescribeKinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KinesisDataStreamDestinations")
     o.kinesis_data_stream_destinations = (
         None
@@ -10768,7 +10822,9 @@ def _de_EnableKinesisStreamingConfiguration(d: _t.Any) -> _s.EnableKinesisStream
     x: _t.Any
     x = d.get("ApproximateCreationDateTimePrecision")
     o.approximate_creation_date_time_precision = (
-        None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ApproximateCreationDateTimePrecision((x if x.__class__ is str else _rt.p_str(x)))
     )
     r: _s.EnableKinesisStreamingConfiguration = o
     return r
@@ -10780,7 +10836,7 @@ def _de_Endpoint(d: _t.Any) -> _s.Endpoint:
     o: _t.Any = _new(_s.Endpoint)
     x: _t.Any
     x = d.get("Address")
-    o.address = None if x is None else _rt.p_str(x)
+    o.address = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CachePeriodInMinutes")
     o.cache_period_in_minutes = None if x is None else _rt.p_int(x)
     r: _s.Endpoint = o
@@ -10803,7 +10859,7 @@ def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
         ]
     )
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("LastEvaluatedKey")
@@ -10839,45 +10895,53 @@ def _de_ExportDescription(d: _t.Any) -> _s.ExportDescription:
     o: _t.Any = _new(_s.ExportDescription)
     x: _t.Any
     x = d.get("ExportArn")
-    o.export_arn = None if x is None else _rt.p_str(x)
+    o.export_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExportStatus")
-    o.export_status = None if x is None else _s.ExportStatus(_rt.p_str(x))
+    o.export_status = (
+        None if x is None else _s.ExportStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("StartTime")
     o.start_time = None if x is None else _rt.p_ts(x)
     x = d.get("EndTime")
     o.end_time = None if x is None else _rt.p_ts(x)
     x = d.get("ExportManifest")
-    o.export_manifest = None if x is None else _rt.p_str(x)
+    o.export_manifest = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
-    o.table_id = None if x is None else _rt.p_str(x)
+    o.table_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExportTime")
     o.export_time = None if x is None else _rt.p_ts(x)
     x = d.get("ClientToken")
-    o.client_token = None if x is None else _rt.p_str(x)
+    o.client_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3Bucket")
-    o.s3_bucket = None if x is None else _rt.p_str(x)
+    o.s3_bucket = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3BucketOwner")
-    o.s3_bucket_owner = None if x is None else _rt.p_str(x)
+    o.s3_bucket_owner = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3Prefix")
-    o.s3_prefix = None if x is None else _rt.p_str(x)
+    o.s3_prefix = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3SseAlgorithm")
-    o.s3_sse_algorithm = None if x is None else _s.S3SseAlgorithm(_rt.p_str(x))
+    o.s3_sse_algorithm = (
+        None if x is None else _s.S3SseAlgorithm((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("S3SseKmsKeyId")
-    o.s3_sse_kms_key_id = None if x is None else _rt.p_str(x)
+    o.s3_sse_kms_key_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("FailureCode")
-    o.failure_code = None if x is None else _rt.p_str(x)
+    o.failure_code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("FailureMessage")
-    o.failure_message = None if x is None else _rt.p_str(x)
+    o.failure_message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExportFormat")
-    o.export_format = None if x is None else _s.ExportFormat(_rt.p_str(x))
+    o.export_format = (
+        None if x is None else _s.ExportFormat((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("BilledSizeBytes")
     o.billed_size_bytes = None if x is None else _rt.p_int(x)
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("ExportType")
-    o.export_type = None if x is None else _s.ExportType(_rt.p_str(x))
+    o.export_type = (
+        None if x is None else _s.ExportType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("IncrementalExportSpecification")
     o.incremental_export_specification = (
         None if x is None else _de_IncrementalExportSpecification(x)
@@ -10892,11 +10956,15 @@ def _de_ExportSummary(d: _t.Any) -> _s.ExportSummary:
     o: _t.Any = _new(_s.ExportSummary)
     x: _t.Any
     x = d.get("ExportArn")
-    o.export_arn = None if x is None else _rt.p_str(x)
+    o.export_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExportStatus")
-    o.export_status = None if x is None else _s.ExportStatus(_rt.p_str(x))
+    o.export_status = (
+        None if x is None else _s.ExportStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ExportType")
-    o.export_type = None if x is None else _s.ExportType(_rt.p_str(x))
+    o.export_type = (
+        None if x is None else _s.ExportType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.ExportSummary = o
     return r
 
@@ -10918,9 +10986,9 @@ def _de_FailureException(d: _t.Any) -> _s.FailureException:
     o: _t.Any = _new(_s.FailureException)
     x: _t.Any
     x = d.get("ExceptionName")
-    o.exception_name = None if x is None else _rt.p_str(x)
+    o.exception_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExceptionDescription")
-    o.exception_description = None if x is None else _rt.p_str(x)
+    o.exception_description = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.FailureException = o
     return r
 
@@ -10948,9 +11016,9 @@ def _de_GetResourcePolicyOutput(d: _t.Any) -> _s.GetResourcePolicyOutput:
     o: _t.Any = _new(_s.GetResourcePolicyOutput)
     x: _t.Any
     x = d.get("Policy")
-    o.policy = None if x is None else _rt.p_str(x)
+    o.policy = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("RevisionId")
-    o.revision_id = None if x is None else _rt.p_str(x)
+    o.revision_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.GetResourcePolicyOutput = o
     return r
 
@@ -10961,7 +11029,7 @@ def _de_GlobalSecondaryIndex(d: _t.Any) -> _s.GlobalSecondaryIndex:
     o: _t.Any = _new(_s.GlobalSecondaryIndex)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -10984,7 +11052,7 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
     o: _t.Any = _new(_s.GlobalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -10992,7 +11060,9 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
     x = d.get("IndexStatus")
-    o.index_status = None if x is None else _s.IndexStatus(_rt.p_str(x))
+    o.index_status = (
+        None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Backfilling")
     o.backfilling = None if x is None else _rt.p_bool(x)
     x = d.get("ProvisionedThroughput")
@@ -11002,7 +11072,7 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("IndexArn")
-    o.index_arn = None if x is None else _rt.p_str(x)
+    o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("OnDemandThroughput")
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
     x = d.get("WarmThroughput")
@@ -11017,7 +11087,7 @@ def _de_GlobalSecondaryIndexInfo(d: _t.Any) -> _s.GlobalSecondaryIndexInfo:
     o: _t.Any = _new(_s.GlobalSecondaryIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -11044,7 +11114,7 @@ def _de_GlobalSecondaryIndexWarmThroughputDescription(
     x = d.get("WriteUnitsPerSecond")
     o.write_units_per_second = None if x is None else _rt.p_int(x)
     x = d.get("Status")
-    o.status = None if x is None else _s.IndexStatus(_rt.p_str(x))
+    o.status = None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.GlobalSecondaryIndexWarmThroughputDescription = o
     return r
 
@@ -11055,7 +11125,7 @@ def _de_GlobalTable(d: _t.Any) -> _s.GlobalTable:
     o: _t.Any = _new(_s.GlobalTable)
     x: _t.Any
     x = d.get("GlobalTableName")
-    o.global_table_name = None if x is None else _rt.p_str(x)
+    o.global_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicationGroup")
     o.replication_group = (
         None if x is None else [_de_Replica(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -11076,13 +11146,15 @@ def _de_GlobalTableDescription(d: _t.Any) -> _s.GlobalTableDescription:
         else [_de_ReplicaDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("GlobalTableArn")
-    o.global_table_arn = None if x is None else _rt.p_str(x)
+    o.global_table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CreationDateTime")
     o.creation_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("GlobalTableStatus")
-    o.global_table_status = None if x is None else _s.GlobalTableStatus(_rt.p_str(x))
+    o.global_table_status = (
+        None if x is None else _s.GlobalTableStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("GlobalTableName")
-    o.global_table_name = None if x is None else _rt.p_str(x)
+    o.global_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.GlobalTableDescription = o
     return r
 
@@ -11093,9 +11165,11 @@ def _de_GlobalTableWitnessDescription(d: _t.Any) -> _s.GlobalTableWitnessDescrip
     o: _t.Any = _new(_s.GlobalTableWitnessDescription)
     x: _t.Any
     x = d.get("RegionName")
-    o.region_name = None if x is None else _rt.p_str(x)
+    o.region_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("WitnessStatus")
-    o.witness_status = None if x is None else _s.WitnessStatus(_rt.p_str(x))
+    o.witness_status = (
+        None if x is None else _s.WitnessStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.GlobalTableWitnessDescription = o
     return r
 
@@ -11106,17 +11180,21 @@ def _de_ImportSummary(d: _t.Any) -> _s.ImportSummary:
     o: _t.Any = _new(_s.ImportSummary)
     x: _t.Any
     x = d.get("ImportArn")
-    o.import_arn = None if x is None else _rt.p_str(x)
+    o.import_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ImportStatus")
-    o.import_status = None if x is None else _s.ImportStatus(_rt.p_str(x))
+    o.import_status = (
+        None if x is None else _s.ImportStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3BucketSource")
     o.s3_bucket_source = None if x is None else _de_S3BucketSource(x)
     x = d.get("CloudWatchLogGroupArn")
-    o.cloud_watch_log_group_arn = None if x is None else _rt.p_str(x)
+    o.cloud_watch_log_group_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("InputFormat")
-    o.input_format = None if x is None else _s.InputFormat(_rt.p_str(x))
+    o.input_format = (
+        None if x is None else _s.InputFormat((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("StartTime")
     o.start_time = None if x is None else _rt.p_ts(x)
     x = d.get("EndTime")
@@ -11131,27 +11209,33 @@ def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
     o: _t.Any = _new(_s.ImportTableDescription)
     x: _t.Any
     x = d.get("ImportArn")
-    o.import_arn = None if x is None else _rt.p_str(x)
+    o.import_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ImportStatus")
-    o.import_status = None if x is None else _s.ImportStatus(_rt.p_str(x))
+    o.import_status = (
+        None if x is None else _s.ImportStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
-    o.table_id = None if x is None else _rt.p_str(x)
+    o.table_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ClientToken")
-    o.client_token = None if x is None else _rt.p_str(x)
+    o.client_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3BucketSource")
     o.s3_bucket_source = None if x is None else _de_S3BucketSource(x)
     x = d.get("ErrorCount")
     o.error_count = None if x is None else _rt.p_int(x)
     x = d.get("CloudWatchLogGroupArn")
-    o.cloud_watch_log_group_arn = None if x is None else _rt.p_str(x)
+    o.cloud_watch_log_group_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("InputFormat")
-    o.input_format = None if x is None else _s.InputFormat(_rt.p_str(x))
+    o.input_format = (
+        None if x is None else _s.InputFormat((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("InputFormatOptions")
     o.input_format_options = None if x is None else _de_InputFormatOptions(x)
     x = d.get("InputCompressionType")
-    o.input_compression_type = None if x is None else _s.InputCompressionType(_rt.p_str(x))
+    o.input_compression_type = (
+        None if x is None else _s.InputCompressionType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("TableCreationParameters")
     o.table_creation_parameters = None if x is None else _de_TableCreationParameters(x)
     x = d.get("StartTime")
@@ -11165,9 +11249,9 @@ def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
     x = d.get("ImportedItemCount")
     o.imported_item_count = None if x is None else _rt.p_int(x)
     x = d.get("FailureCode")
-    o.failure_code = None if x is None else _rt.p_str(x)
+    o.failure_code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("FailureMessage")
-    o.failure_message = None if x is None else _rt.p_str(x)
+    o.failure_message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ImportTableDescription = o
     return r
 
@@ -11193,7 +11277,9 @@ def _de_IncrementalExportSpecification(d: _t.Any) -> _s.IncrementalExportSpecifi
     x = d.get("ExportToTime")
     o.export_to_time = None if x is None else _rt.p_ts(x)
     x = d.get("ExportViewType")
-    o.export_view_type = None if x is None else _s.ExportViewType(_rt.p_str(x))
+    o.export_view_type = (
+        None if x is None else _s.ExportViewType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.IncrementalExportSpecification = o
     return r
 
@@ -11249,9 +11335,9 @@ def _de_KeySchemaElement(d: _t.Any) -> _s.KeySchemaElement:
     o: _t.Any = _new(_s.KeySchemaElement)
     x: _t.Any
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeyType")
-    o.key_type = None if x is None else _s.KeyType(_rt.p_str(x))
+    o.key_type = None if x is None else _s.KeyType((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.KeySchemaElement = o
     return r
 
@@ -11273,17 +11359,25 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
     )
     x = d.get("AttributesToGet")
     o.attributes_to_get = (
-        None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
     )
     x = d.get("ConsistentRead")
     o.consistent_read = None if x is None else _rt.p_bool(x)
     x = d.get("ProjectionExpression")
-    o.projection_expression = None if x is None else _rt.p_str(x)
+    o.projection_expression = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExpressionAttributeNames")
     o.expression_attribute_names = (
         None
         if x is None
-        else {k0: _rt.p_str(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: (v0 if v0.__class__ is str else _rt.p_str(v0))
+            for k0, v0 in _rt.p_map(x).items()
+            if v0 is not None
+        }
     )
     r: _s.KeysAndAttributes = o
     return r
@@ -11295,14 +11389,20 @@ def _de_KinesisDataStreamDestination(d: _t.Any) -> _s.KinesisDataStreamDestinati
     o: _t.Any = _new(_s.KinesisDataStreamDestination)
     x: _t.Any
     x = d.get("StreamArn")
-    o.stream_arn = None if x is None else _rt.p_str(x)
+    o.stream_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("DestinationStatus")
-    o.destination_status = None if x is None else _s.DestinationStatus(_rt.p_str(x))
+    o.destination_status = (
+        None if x is None else _s.DestinationStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("DestinationStatusDescription")
-    o.destination_status_description = None if x is None else _rt.p_str(x)
+    o.destination_status_description = (
+        None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    )
     x = d.get("ApproximateCreationDateTimePrecision")
     o.approximate_creation_date_time_precision = (
-        None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ApproximateCreationDateTimePrecision((x if x.__class__ is str else _rt.p_str(x)))
     )
     r: _s.KinesisDataStreamDestination = o
     return r
@@ -11314,11 +11414,13 @@ def _de_KinesisStreamingDestinationOutput(d: _t.Any) -> _s.KinesisStreamingDesti
     o: _t.Any = _new(_s.KinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("StreamArn")
-    o.stream_arn = None if x is None else _rt.p_str(x)
+    o.stream_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("DestinationStatus")
-    o.destination_status = None if x is None else _s.DestinationStatus(_rt.p_str(x))
+    o.destination_status = (
+        None if x is None else _s.DestinationStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("EnableKinesisStreamingConfiguration")
     o.enable_kinesis_streaming_configuration = (
         None if x is None else _de_EnableKinesisStreamingConfiguration(x)
@@ -11337,7 +11439,7 @@ def _de_ListBackupsOutput(d: _t.Any) -> _s.ListBackupsOutput:
         None if x is None else [_de_BackupSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("LastEvaluatedBackupArn")
-    o.last_evaluated_backup_arn = None if x is None else _rt.p_str(x)
+    o.last_evaluated_backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListBackupsOutput = o
     return r
 
@@ -11354,7 +11456,7 @@ def _de_ListContributorInsightsOutput(d: _t.Any) -> _s.ListContributorInsightsOu
         else [_de_ContributorInsightsSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListContributorInsightsOutput = o
     return r
 
@@ -11369,7 +11471,7 @@ def _de_ListExportsOutput(d: _t.Any) -> _s.ListExportsOutput:
         None if x is None else [_de_ExportSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListExportsOutput = o
     return r
 
@@ -11384,7 +11486,9 @@ def _de_ListGlobalTablesOutput(d: _t.Any) -> _s.ListGlobalTablesOutput:
         None if x is None else [_de_GlobalTable(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("LastEvaluatedGlobalTableName")
-    o.last_evaluated_global_table_name = None if x is None else _rt.p_str(x)
+    o.last_evaluated_global_table_name = (
+        None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    )
     r: _s.ListGlobalTablesOutput = o
     return r
 
@@ -11399,7 +11503,7 @@ def _de_ListImportsOutput(d: _t.Any) -> _s.ListImportsOutput:
         None if x is None else [_de_ImportSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListImportsOutput = o
     return r
 
@@ -11410,9 +11514,15 @@ def _de_ListTablesOutput(d: _t.Any) -> _s.ListTablesOutput:
     o: _t.Any = _new(_s.ListTablesOutput)
     x: _t.Any
     x = d.get("TableNames")
-    o.table_names = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.table_names = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     x = d.get("LastEvaluatedTableName")
-    o.last_evaluated_table_name = None if x is None else _rt.p_str(x)
+    o.last_evaluated_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListTablesOutput = o
     return r
 
@@ -11425,7 +11535,7 @@ def _de_ListTagsOfResourceOutput(d: _t.Any) -> _s.ListTagsOfResourceOutput:
     x = d.get("Tags")
     o.tags = None if x is None else [_de_Tag(x0) for x0 in _rt.p_list(x) if x0 is not None]
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListTagsOfResourceOutput = o
     return r
 
@@ -11436,7 +11546,7 @@ def _de_LocalSecondaryIndexDescription(d: _t.Any) -> _s.LocalSecondaryIndexDescr
     o: _t.Any = _new(_s.LocalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -11448,7 +11558,7 @@ def _de_LocalSecondaryIndexDescription(d: _t.Any) -> _s.LocalSecondaryIndexDescr
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("IndexArn")
-    o.index_arn = None if x is None else _rt.p_str(x)
+    o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.LocalSecondaryIndexDescription = o
     return r
 
@@ -11459,7 +11569,7 @@ def _de_LocalSecondaryIndexInfo(d: _t.Any) -> _s.LocalSecondaryIndexInfo:
     o: _t.Any = _new(_s.LocalSecondaryIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -11501,7 +11611,9 @@ def _de_PointInTimeRecoveryDescription(d: _t.Any) -> _s.PointInTimeRecoveryDescr
     x: _t.Any
     x = d.get("PointInTimeRecoveryStatus")
     o.point_in_time_recovery_status = (
-        None if x is None else _s.PointInTimeRecoveryStatus(_rt.p_str(x))
+        None
+        if x is None
+        else _s.PointInTimeRecoveryStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("RecoveryPeriodInDays")
     o.recovery_period_in_days = None if x is None else _rt.p_int(x)
@@ -11519,10 +11631,16 @@ def _de_Projection(d: _t.Any) -> _s.Projection:
     o: _t.Any = _new(_s.Projection)
     x: _t.Any
     x = d.get("ProjectionType")
-    o.projection_type = None if x is None else _s.ProjectionType(_rt.p_str(x))
+    o.projection_type = (
+        None if x is None else _s.ProjectionType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("NonKeyAttributes")
     o.non_key_attributes = (
-        None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
     )
     r: _s.Projection = o
     return r
@@ -11611,7 +11729,7 @@ def _de_PutResourcePolicyOutput(d: _t.Any) -> _s.PutResourcePolicyOutput:
     o: _t.Any = _new(_s.PutResourcePolicyOutput)
     x: _t.Any
     x = d.get("RevisionId")
-    o.revision_id = None if x is None else _rt.p_str(x)
+    o.revision_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.PutResourcePolicyOutput = o
     return r
 
@@ -11653,7 +11771,7 @@ def _de_Replica(d: _t.Any) -> _s.Replica:
     o: _t.Any = _new(_s.Replica)
     x: _t.Any
     x = d.get("RegionName")
-    o.region_name = None if x is None else _rt.p_str(x)
+    o.region_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Replica = o
     return r
 
@@ -11664,7 +11782,7 @@ def _de_ReplicaAutoScalingDescription(d: _t.Any) -> _s.ReplicaAutoScalingDescrip
     o: _t.Any = _new(_s.ReplicaAutoScalingDescription)
     x: _t.Any
     x = d.get("RegionName")
-    o.region_name = None if x is None else _rt.p_str(x)
+    o.region_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("GlobalSecondaryIndexes")
     o.global_secondary_indexes = (
         None
@@ -11684,7 +11802,9 @@ def _de_ReplicaAutoScalingDescription(d: _t.Any) -> _s.ReplicaAutoScalingDescrip
         None if x is None else _de_AutoScalingSettingsDescription(x)
     )
     x = d.get("ReplicaStatus")
-    o.replica_status = None if x is None else _s.ReplicaStatus(_rt.p_str(x))
+    o.replica_status = (
+        None if x is None else _s.ReplicaStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.ReplicaAutoScalingDescription = o
     return r
 
@@ -11695,17 +11815,23 @@ def _de_ReplicaDescription(d: _t.Any) -> _s.ReplicaDescription:
     o: _t.Any = _new(_s.ReplicaDescription)
     x: _t.Any
     x = d.get("RegionName")
-    o.region_name = None if x is None else _rt.p_str(x)
+    o.region_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicaStatus")
-    o.replica_status = None if x is None else _s.ReplicaStatus(_rt.p_str(x))
+    o.replica_status = (
+        None if x is None else _s.ReplicaStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ReplicaArn")
-    o.replica_arn = None if x is None else _rt.p_str(x)
+    o.replica_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicaStatusDescription")
-    o.replica_status_description = None if x is None else _rt.p_str(x)
+    o.replica_status_description = (
+        None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    )
     x = d.get("ReplicaStatusPercentProgress")
-    o.replica_status_percent_progress = None if x is None else _rt.p_str(x)
+    o.replica_status_percent_progress = (
+        None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    )
     x = d.get("KMSMasterKeyId")
-    o.kms_master_key_id = None if x is None else _rt.p_str(x)
+    o.kms_master_key_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ProvisionedThroughputOverride")
     o.provisioned_throughput_override = None if x is None else _de_ProvisionedThroughputOverride(x)
     x = d.get("OnDemandThroughputOverride")
@@ -11726,7 +11852,9 @@ def _de_ReplicaDescription(d: _t.Any) -> _s.ReplicaDescription:
     o.replica_table_class_summary = None if x is None else _de_TableClassSummary(x)
     x = d.get("GlobalTableSettingsReplicationMode")
     o.global_table_settings_replication_mode = (
-        None if x is None else _s.GlobalTableSettingsReplicationMode(_rt.p_str(x))
+        None
+        if x is None
+        else _s.GlobalTableSettingsReplicationMode((x if x.__class__ is str else _rt.p_str(x)))
     )
     r: _s.ReplicaDescription = o
     return r
@@ -11740,9 +11868,11 @@ def _de_ReplicaGlobalSecondaryIndexAutoScalingDescription(
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexAutoScalingDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("IndexStatus")
-    o.index_status = None if x is None else _s.IndexStatus(_rt.p_str(x))
+    o.index_status = (
+        None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ProvisionedReadCapacityAutoScalingSettings")
     o.provisioned_read_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
@@ -11763,7 +11893,7 @@ def _de_ReplicaGlobalSecondaryIndexDescription(
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ProvisionedThroughputOverride")
     o.provisioned_throughput_override = None if x is None else _de_ProvisionedThroughputOverride(x)
     x = d.get("OnDemandThroughputOverride")
@@ -11782,9 +11912,11 @@ def _de_ReplicaGlobalSecondaryIndexSettingsDescription(
     o: _t.Any = _new(_s.ReplicaGlobalSecondaryIndexSettingsDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("IndexStatus")
-    o.index_status = None if x is None else _s.IndexStatus(_rt.p_str(x))
+    o.index_status = (
+        None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ProvisionedReadCapacityUnits")
     o.provisioned_read_capacity_units = None if x is None else _rt.p_int(x)
     x = d.get("ProvisionedReadCapacityAutoScalingSettings")
@@ -11807,9 +11939,11 @@ def _de_ReplicaSettingsDescription(d: _t.Any) -> _s.ReplicaSettingsDescription:
     o: _t.Any = _new(_s.ReplicaSettingsDescription)
     x: _t.Any
     x = d.get("RegionName")
-    o.region_name = None if x is None else _rt.p_str(x)
+    o.region_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicaStatus")
-    o.replica_status = None if x is None else _s.ReplicaStatus(_rt.p_str(x))
+    o.replica_status = (
+        None if x is None else _s.ReplicaStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ReplicaBillingModeSummary")
     o.replica_billing_mode_summary = None if x is None else _de_BillingModeSummary(x)
     x = d.get("ReplicaProvisionedReadCapacityUnits")
@@ -11846,9 +11980,9 @@ def _de_RestoreSummary(d: _t.Any) -> _s.RestoreSummary:
     o: _t.Any = _new(_s.RestoreSummary)
     x: _t.Any
     x = d.get("SourceBackupArn")
-    o.source_backup_arn = None if x is None else _rt.p_str(x)
+    o.source_backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("SourceTableArn")
-    o.source_table_arn = None if x is None else _rt.p_str(x)
+    o.source_table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("RestoreDateTime")
     o.restore_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("RestoreInProgress")
@@ -11885,11 +12019,11 @@ def _de_S3BucketSource(d: _t.Any) -> _s.S3BucketSource:
     o: _t.Any = _new(_s.S3BucketSource)
     x: _t.Any
     x = d.get("S3BucketOwner")
-    o.s3_bucket_owner = None if x is None else _rt.p_str(x)
+    o.s3_bucket_owner = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3Bucket")
-    o.s3_bucket = None if x is None else _rt.p_str(x)
+    o.s3_bucket = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("S3KeyPrefix")
-    o.s3_key_prefix = None if x is None else _rt.p_str(x)
+    o.s3_key_prefix = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.S3BucketSource = o
     return r
 
@@ -11900,11 +12034,11 @@ def _de_SSEDescription(d: _t.Any) -> _s.SSEDescription:
     o: _t.Any = _new(_s.SSEDescription)
     x: _t.Any
     x = d.get("Status")
-    o.status = None if x is None else _s.SSEStatus(_rt.p_str(x))
+    o.status = None if x is None else _s.SSEStatus((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("SSEType")
-    o.sse_type = None if x is None else _s.SSEType(_rt.p_str(x))
+    o.sse_type = None if x is None else _s.SSEType((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("KMSMasterKeyArn")
-    o.kms_master_key_arn = None if x is None else _rt.p_str(x)
+    o.kms_master_key_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("InaccessibleEncryptionDateTime")
     o.inaccessible_encryption_date_time = None if x is None else _rt.p_ts(x)
     r: _s.SSEDescription = o
@@ -11919,9 +12053,9 @@ def _de_SSESpecification(d: _t.Any) -> _s.SSESpecification:
     x = d.get("Enabled")
     o.enabled = None if x is None else _rt.p_bool(x)
     x = d.get("SSEType")
-    o.sse_type = None if x is None else _s.SSEType(_rt.p_str(x))
+    o.sse_type = None if x is None else _s.SSEType((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("KMSMasterKeyId")
-    o.kms_master_key_id = None if x is None else _rt.p_str(x)
+    o.kms_master_key_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.SSESpecification = o
     return r
 
@@ -11980,9 +12114,13 @@ def _de_SearchSchemaElement(d: _t.Any) -> _s.SearchSchemaElement:
     o: _t.Any = _new(_s.SearchSchemaElement)
     x: _t.Any
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("SearchSchemaElementType")
-    o.search_schema_element_type = None if x is None else _s.SearchSchemaElementType(_rt.p_str(x))
+    o.search_schema_element_type = (
+        None
+        if x is None
+        else _s.SearchSchemaElementType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.SearchSchemaElement = o
     return r
 
@@ -12008,11 +12146,11 @@ def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
     o: _t.Any = _new(_s.SourceTableDetails)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
-    o.table_id = None if x is None else _rt.p_str(x)
+    o.table_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableSizeBytes")
     o.table_size_bytes = None if x is None else _rt.p_int(x)
     x = d.get("KeySchema")
@@ -12028,7 +12166,9 @@ def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("BillingMode")
-    o.billing_mode = None if x is None else _s.BillingMode(_rt.p_str(x))
+    o.billing_mode = (
+        None if x is None else _s.BillingMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.SourceTableDetails = o
     return r
 
@@ -12072,7 +12212,9 @@ def _de_StreamSpecification(d: _t.Any) -> _s.StreamSpecification:
     x = d.get("StreamEnabled")
     o.stream_enabled = None if x is None else _rt.p_bool(x)
     x = d.get("StreamViewType")
-    o.stream_view_type = None if x is None else _s.StreamViewType(_rt.p_str(x))
+    o.stream_view_type = (
+        None if x is None else _s.StreamViewType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.StreamSpecification = o
     return r
 
@@ -12083,9 +12225,11 @@ def _de_TableAutoScalingDescription(d: _t.Any) -> _s.TableAutoScalingDescription
     o: _t.Any = _new(_s.TableAutoScalingDescription)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableStatus")
-    o.table_status = None if x is None else _s.TableStatus(_rt.p_str(x))
+    o.table_status = (
+        None if x is None else _s.TableStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Replicas")
     o.replicas = (
         None
@@ -12102,7 +12246,9 @@ def _de_TableClassSummary(d: _t.Any) -> _s.TableClassSummary:
     o: _t.Any = _new(_s.TableClassSummary)
     x: _t.Any
     x = d.get("TableClass")
-    o.table_class = None if x is None else _s.TableClass(_rt.p_str(x))
+    o.table_class = (
+        None if x is None else _s.TableClass((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("LastUpdateDateTime")
     o.last_update_date_time = None if x is None else _rt.p_ts(x)
     r: _s.TableClassSummary = o
@@ -12115,7 +12261,7 @@ def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
     o: _t.Any = _new(_s.TableCreationParameters)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttributeDefinitions")
     o.attribute_definitions = (
         None
@@ -12127,7 +12273,9 @@ def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("BillingMode")
-    o.billing_mode = None if x is None else _s.BillingMode(_rt.p_str(x))
+    o.billing_mode = (
+        None if x is None else _s.BillingMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ProvisionedThroughput")
     o.provisioned_throughput = None if x is None else _de_ProvisionedThroughput(x)
     x = d.get("OnDemandThroughput")
@@ -12160,13 +12308,15 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
         else [_de_AttributeDefinition(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
         None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("TableStatus")
-    o.table_status = None if x is None else _s.TableStatus(_rt.p_str(x))
+    o.table_status = (
+        None if x is None else _s.TableStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("CreationDateTime")
     o.creation_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("ProvisionedThroughput")
@@ -12176,9 +12326,9 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("TableArn")
-    o.table_arn = None if x is None else _rt.p_str(x)
+    o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
-    o.table_id = None if x is None else _rt.p_str(x)
+    o.table_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BillingModeSummary")
     o.billing_mode_summary = None if x is None else _de_BillingModeSummary(x)
     x = d.get("LocalSecondaryIndexes")
@@ -12196,11 +12346,11 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     x = d.get("StreamSpecification")
     o.stream_specification = None if x is None else _de_StreamSpecification(x)
     x = d.get("LatestStreamLabel")
-    o.latest_stream_label = None if x is None else _rt.p_str(x)
+    o.latest_stream_label = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("LatestStreamArn")
-    o.latest_stream_arn = None if x is None else _rt.p_str(x)
+    o.latest_stream_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("GlobalTableVersion")
-    o.global_table_version = None if x is None else _rt.p_str(x)
+    o.global_table_version = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Replicas")
     o.replicas = (
         None
@@ -12215,7 +12365,9 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     )
     x = d.get("GlobalTableSettingsReplicationMode")
     o.global_table_settings_replication_mode = (
-        None if x is None else _s.GlobalTableSettingsReplicationMode(_rt.p_str(x))
+        None
+        if x is None
+        else _s.GlobalTableSettingsReplicationMode((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("RestoreSummary")
     o.restore_summary = None if x is None else _de_RestoreSummary(x)
@@ -12232,7 +12384,11 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     x = d.get("WarmThroughput")
     o.warm_throughput = None if x is None else _de_TableWarmThroughputDescription(x)
     x = d.get("MultiRegionConsistency")
-    o.multi_region_consistency = None if x is None else _s.MultiRegionConsistency(_rt.p_str(x))
+    o.multi_region_consistency = (
+        None
+        if x is None
+        else _s.MultiRegionConsistency((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("VectorIndexes")
     o.vector_indexes = (
         None
@@ -12253,7 +12409,7 @@ def _de_TableWarmThroughputDescription(d: _t.Any) -> _s.TableWarmThroughputDescr
     x = d.get("WriteUnitsPerSecond")
     o.write_units_per_second = None if x is None else _rt.p_int(x)
     x = d.get("Status")
-    o.status = None if x is None else _s.TableStatus(_rt.p_str(x))
+    o.status = None if x is None else _s.TableStatus((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.TableWarmThroughputDescription = o
     return r
 
@@ -12264,9 +12420,9 @@ def _de_Tag(d: _t.Any) -> _s.Tag:
     o: _t.Any = _new(_s.Tag)
     x: _t.Any
     x = d.get("Key")
-    o.key = None if x is None else _rt.p_str(x)
+    o.key = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Value")
-    o.value = None if x is None else _rt.p_str(x)
+    o.value = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Tag = o
     return r
 
@@ -12277,9 +12433,9 @@ def _de_ThrottlingReason(d: _t.Any) -> _s.ThrottlingReason:
     o: _t.Any = _new(_s.ThrottlingReason)
     x: _t.Any
     x = d.get("reason")
-    o.reason = None if x is None else _rt.p_str(x)
+    o.reason = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("resource")
-    o.resource = None if x is None else _rt.p_str(x)
+    o.resource = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ThrottlingReason = o
     return r
 
@@ -12290,9 +12446,11 @@ def _de_TimeToLiveDescription(d: _t.Any) -> _s.TimeToLiveDescription:
     o: _t.Any = _new(_s.TimeToLiveDescription)
     x: _t.Any
     x = d.get("TimeToLiveStatus")
-    o.time_to_live_status = None if x is None else _s.TimeToLiveStatus(_rt.p_str(x))
+    o.time_to_live_status = (
+        None if x is None else _s.TimeToLiveStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.TimeToLiveDescription = o
     return r
 
@@ -12305,7 +12463,7 @@ def _de_TimeToLiveSpecification(d: _t.Any) -> _s.TimeToLiveSpecification:
     x = d.get("Enabled")
     o.enabled = None if x is None else _rt.p_bool(x)
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.TimeToLiveSpecification = o
     return r
 
@@ -12367,15 +12525,21 @@ def _de_UpdateContributorInsightsOutput(d: _t.Any) -> _s.UpdateContributorInsigh
     o: _t.Any = _new(_s.UpdateContributorInsightsOutput)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContributorInsightsStatus")
     o.contributor_insights_status = (
-        None if x is None else _s.ContributorInsightsStatus(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ContributorInsightsStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("ContributorInsightsMode")
-    o.contributor_insights_mode = None if x is None else _s.ContributorInsightsMode(_rt.p_str(x))
+    o.contributor_insights_mode = (
+        None
+        if x is None
+        else _s.ContributorInsightsMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.UpdateContributorInsightsOutput = o
     return r
 
@@ -12397,7 +12561,7 @@ def _de_UpdateGlobalTableSettingsOutput(d: _t.Any) -> _s.UpdateGlobalTableSettin
     o: _t.Any = _new(_s.UpdateGlobalTableSettingsOutput)
     x: _t.Any
     x = d.get("GlobalTableName")
-    o.global_table_name = None if x is None else _rt.p_str(x)
+    o.global_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicaSettings")
     o.replica_settings = (
         None
@@ -12434,7 +12598,9 @@ def _de_UpdateKinesisStreamingConfiguration(d: _t.Any) -> _s.UpdateKinesisStream
     x: _t.Any
     x = d.get("ApproximateCreationDateTimePrecision")
     o.approximate_creation_date_time_precision = (
-        None if x is None else _s.ApproximateCreationDateTimePrecision(_rt.p_str(x))
+        None
+        if x is None
+        else _s.ApproximateCreationDateTimePrecision((x if x.__class__ is str else _rt.p_str(x)))
     )
     r: _s.UpdateKinesisStreamingConfiguration = o
     return r
@@ -12448,11 +12614,13 @@ def _de_UpdateKinesisStreamingDestinationOutput(
     o: _t.Any = _new(_s.UpdateKinesisStreamingDestinationOutput)
     x: _t.Any
     x = d.get("TableName")
-    o.table_name = None if x is None else _rt.p_str(x)
+    o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("StreamArn")
-    o.stream_arn = None if x is None else _rt.p_str(x)
+    o.stream_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("DestinationStatus")
-    o.destination_status = None if x is None else _s.DestinationStatus(_rt.p_str(x))
+    o.destination_status = (
+        None if x is None else _s.DestinationStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("UpdateKinesisStreamingConfiguration")
     o.update_kinesis_streaming_configuration = (
         None if x is None else _de_UpdateKinesisStreamingConfiguration(x)
@@ -12500,7 +12668,7 @@ def _de_VectorAttributeDefinition(d: _t.Any) -> _s.VectorAttributeDefinition:
     o: _t.Any = _new(_s.VectorAttributeDefinition)
     x: _t.Any
     x = d.get("AttributeName")
-    o.attribute_name = None if x is None else _rt.p_str(x)
+    o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.VectorAttributeDefinition = o
     return r
 
@@ -12524,7 +12692,7 @@ def _de_VectorIndex(d: _t.Any) -> _s.VectorIndex:
     o: _t.Any = _new(_s.VectorIndex)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("VectorAttribute")
     o.vector_attribute = None if x is None else _de_VectorAttributeDefinition(x)
     x = d.get("SearchSchema")
@@ -12538,7 +12706,11 @@ def _de_VectorIndex(d: _t.Any) -> _s.VectorIndex:
     x = d.get("Dimensions")
     o.dimensions = None if x is None else _rt.p_int(x)
     x = d.get("DistanceFunction")
-    o.distance_function = None if x is None else _s.VectorDistanceFunction(_rt.p_str(x))
+    o.distance_function = (
+        None
+        if x is None
+        else _s.VectorDistanceFunction((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.VectorIndex = o
     return r
 
@@ -12549,7 +12721,7 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
     o: _t.Any = _new(_s.VectorIndexDescription)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("SearchSchema")
     o.search_schema = (
         None
@@ -12563,9 +12735,15 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
     x = d.get("Dimensions")
     o.dimensions = None if x is None else _rt.p_int(x)
     x = d.get("DistanceFunction")
-    o.distance_function = None if x is None else _s.VectorDistanceFunction(_rt.p_str(x))
+    o.distance_function = (
+        None
+        if x is None
+        else _s.VectorDistanceFunction((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("IndexStatus")
-    o.index_status = None if x is None else _s.IndexStatus(_rt.p_str(x))
+    o.index_status = (
+        None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Backfilling")
     o.backfilling = None if x is None else _rt.p_bool(x)
     x = d.get("IndexSizeBytes")
@@ -12573,7 +12751,7 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
     x = d.get("ItemCount")
     o.item_count = None if x is None else _rt.p_int(x)
     x = d.get("IndexArn")
-    o.index_arn = None if x is None else _rt.p_str(x)
+    o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.VectorIndexDescription = o
     return r
 
@@ -12584,7 +12762,7 @@ def _de_VectorIndexInfo(d: _t.Any) -> _s.VectorIndexInfo:
     o: _t.Any = _new(_s.VectorIndexInfo)
     x: _t.Any
     x = d.get("IndexName")
-    o.index_name = None if x is None else _rt.p_str(x)
+    o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("VectorAttribute")
     o.vector_attribute = None if x is None else _de_VectorAttributeDefinition(x)
     x = d.get("SearchSchema")
@@ -12598,7 +12776,11 @@ def _de_VectorIndexInfo(d: _t.Any) -> _s.VectorIndexInfo:
     x = d.get("Dimensions")
     o.dimensions = None if x is None else _rt.p_int(x)
     x = d.get("DistanceFunction")
-    o.distance_function = None if x is None else _s.VectorDistanceFunction(_rt.p_str(x))
+    o.distance_function = (
+        None
+        if x is None
+        else _s.VectorDistanceFunction((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.VectorIndexInfo = o
     return r
 
@@ -13558,7 +13740,7 @@ def de_UpdateTimeToLive(r: _Response) -> _s.UpdateTimeToLiveOutput:
 def _err_BackupInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13566,7 +13748,7 @@ def _err_BackupInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> 
 def _err_BackupNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13574,7 +13756,7 @@ def _err_BackupNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_ConditionalCheckFailedException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("Item")
@@ -13591,7 +13773,7 @@ def _err_ContinuousBackupsUnavailableException(
 ) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13599,7 +13781,7 @@ def _err_ContinuousBackupsUnavailableException(
 def _err_DuplicateItemException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13607,7 +13789,7 @@ def _err_DuplicateItemException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -
 def _err_ExportConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13615,7 +13797,7 @@ def _err_ExportConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_ExportNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13623,7 +13805,7 @@ def _err_ExportNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_GlobalTableAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13631,7 +13813,7 @@ def _err_GlobalTableAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o
 def _err_GlobalTableNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13641,7 +13823,7 @@ def _err_IdempotentParameterMismatchException(
 ) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13649,7 +13831,7 @@ def _err_IdempotentParameterMismatchException(
 def _err_ImportConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13657,7 +13839,7 @@ def _err_ImportConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_ImportNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13665,7 +13847,7 @@ def _err_ImportNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_IndexNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13673,7 +13855,7 @@ def _err_IndexNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -
 def _err_InternalServerError(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13681,7 +13863,7 @@ def _err_InternalServerError(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 def _err_InvalidExportTimeException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13689,7 +13871,7 @@ def _err_InvalidExportTimeException(r: _Response, d: dict[str, _t.Any], o: _t.An
 def _err_InvalidRestoreTimeException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13699,7 +13881,7 @@ def _err_ItemCollectionSizeLimitExceededException(
 ) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13707,7 +13889,7 @@ def _err_ItemCollectionSizeLimitExceededException(
 def _err_LimitExceededException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13717,7 +13899,7 @@ def _err_PointInTimeRecoveryUnavailableException(
 ) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13725,7 +13907,7 @@ def _err_PointInTimeRecoveryUnavailableException(
 def _err_PolicyNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13735,7 +13917,7 @@ def _err_ProvisionedThroughputExceededException(
 ) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("ThrottlingReasons")
@@ -13746,7 +13928,7 @@ def _err_ProvisionedThroughputExceededException(
 def _err_ReplicaAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13754,7 +13936,7 @@ def _err_ReplicaAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o: _t
 def _err_ReplicaNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13762,7 +13944,7 @@ def _err_ReplicaNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any)
 def _err_ReplicatedWriteConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13770,7 +13952,7 @@ def _err_ReplicatedWriteConflictException(r: _Response, d: dict[str, _t.Any], o:
 def _err_RequestLimitExceeded(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("ThrottlingReasons")
@@ -13781,7 +13963,7 @@ def _err_RequestLimitExceeded(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> 
 def _err_ResourceInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13789,7 +13971,7 @@ def _err_ResourceInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -
 def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13797,7 +13979,7 @@ def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any
 def _err_TableAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13805,7 +13987,7 @@ def _err_TableAlreadyExistsException(r: _Response, d: dict[str, _t.Any], o: _t.A
 def _err_TableInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13813,7 +13995,7 @@ def _err_TableInUseException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 def _err_TableNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13821,7 +14003,7 @@ def _err_TableNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -
 def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("throttlingReasons")
@@ -13832,7 +14014,7 @@ def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 def _err_TransactionCanceledException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
     x = d.get("CancellationReasons")
@@ -13847,7 +14029,7 @@ def _err_TransactionCanceledException(r: _Response, d: dict[str, _t.Any], o: _t.
 def _err_TransactionConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -13855,7 +14037,7 @@ def _err_TransactionConflictException(r: _Response, d: dict[str, _t.Any], o: _t.
 def _err_TransactionInProgressException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 

@@ -1792,13 +1792,25 @@ def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
     o: _t.Any = _new(_s.AwsVpcConfiguration)
     x: _t.Any
     x = d.get("AssignPublicIp")
-    o.assign_public_ip = None if x is None else _s.AssignPublicIp(_rt.p_str(x))
+    o.assign_public_ip = (
+        None if x is None else _s.AssignPublicIp((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("SecurityGroups")
     o.security_groups = (
-        None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
     )
     x = d.get("Subnets")
-    o.subnets = None if x is None else [_rt.p_str(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.subnets = (
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+        ]
+    )
     r: _s.AwsVpcConfiguration = o
     return r
 
@@ -1811,7 +1823,7 @@ def _de_CapacityProviderStrategyItem(d: _t.Any) -> _s.CapacityProviderStrategyIt
     x = d.get("base")
     o.base = None if x is None else _rt.p_int(x)
     x = d.get("capacityProvider")
-    o.capacity_provider = None if x is None else _rt.p_str(x)
+    o.capacity_provider = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("weight")
     o.weight = None if x is None else _rt.p_int(x)
     r: _s.CapacityProviderStrategyItem = o
@@ -1824,7 +1836,7 @@ def _de_CreateScheduleGroupOutput(d: _t.Any) -> _s.CreateScheduleGroupOutput:
     o: _t.Any = _new(_s.CreateScheduleGroupOutput)
     x: _t.Any
     x = d.get("ScheduleGroupArn")
-    o.schedule_group_arn = None if x is None else _rt.p_str(x)
+    o.schedule_group_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.CreateScheduleGroupOutput = o
     return r
 
@@ -1835,7 +1847,7 @@ def _de_CreateScheduleOutput(d: _t.Any) -> _s.CreateScheduleOutput:
     o: _t.Any = _new(_s.CreateScheduleOutput)
     x: _t.Any
     x = d.get("ScheduleArn")
-    o.schedule_arn = None if x is None else _rt.p_str(x)
+    o.schedule_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.CreateScheduleOutput = o
     return r
 
@@ -1846,7 +1858,7 @@ def _de_DeadLetterConfig(d: _t.Any) -> _s.DeadLetterConfig:
     o: _t.Any = _new(_s.DeadLetterConfig)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.DeadLetterConfig = o
     return r
 
@@ -1887,9 +1899,11 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
     x = d.get("EnableExecuteCommand")
     o.enable_execute_command = None if x is None else _rt.p_bool(x)
     x = d.get("Group")
-    o.group = None if x is None else _rt.p_str(x)
+    o.group = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("LaunchType")
-    o.launch_type = None if x is None else _s.LaunchType(_rt.p_str(x))
+    o.launch_type = (
+        None if x is None else _s.LaunchType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("NetworkConfiguration")
     o.network_configuration = None if x is None else _de_NetworkConfiguration(x)
     x = d.get("PlacementConstraints")
@@ -1903,17 +1917,23 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
         None if x is None else [_de_PlacementStrategy(x0) for x0 in _rt.p_list(x) if x0 is not None]
     )
     x = d.get("PlatformVersion")
-    o.platform_version = None if x is None else _rt.p_str(x)
+    o.platform_version = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("PropagateTags")
-    o.propagate_tags = None if x is None else _s.PropagateTags(_rt.p_str(x))
+    o.propagate_tags = (
+        None if x is None else _s.PropagateTags((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("ReferenceId")
-    o.reference_id = None if x is None else _rt.p_str(x)
+    o.reference_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Tags")
     o.tags = (
         None
         if x is None
         else [
-            {k1: _rt.p_str(v1) for k1, v1 in _rt.p_map(x0).items() if v1 is not None}
+            {
+                k1: (v1 if v1.__class__ is str else _rt.p_str(v1))
+                for k1, v1 in _rt.p_map(x0).items()
+                if v1 is not None
+            }
             for x0 in _rt.p_list(x)
             if x0 is not None
         ]
@@ -1921,7 +1941,7 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
     x = d.get("TaskCount")
     o.task_count = None if x is None else _rt.p_int(x)
     x = d.get("TaskDefinitionArn")
-    o.task_definition_arn = None if x is None else _rt.p_str(x)
+    o.task_definition_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.EcsParameters = o
     return r
 
@@ -1932,9 +1952,9 @@ def _de_EventBridgeParameters(d: _t.Any) -> _s.EventBridgeParameters:
     o: _t.Any = _new(_s.EventBridgeParameters)
     x: _t.Any
     x = d.get("DetailType")
-    o.detail_type = None if x is None else _rt.p_str(x)
+    o.detail_type = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Source")
-    o.source = None if x is None else _rt.p_str(x)
+    o.source = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.EventBridgeParameters = o
     return r
 
@@ -1947,7 +1967,11 @@ def _de_FlexibleTimeWindow(d: _t.Any) -> _s.FlexibleTimeWindow:
     x = d.get("MaximumWindowInMinutes")
     o.maximum_window_in_minutes = None if x is None else _rt.p_int(x)
     x = d.get("Mode")
-    o.mode = None if x is None else _s.FlexibleTimeWindowMode(_rt.p_str(x))
+    o.mode = (
+        None
+        if x is None
+        else _s.FlexibleTimeWindowMode((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.FlexibleTimeWindow = o
     return r
 
@@ -1958,15 +1982,17 @@ def _de_GetScheduleGroupOutput(d: _t.Any) -> _s.GetScheduleGroupOutput:
     o: _t.Any = _new(_s.GetScheduleGroupOutput)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CreationDate")
     o.creation_date = None if x is None else _rt.p_ts(x)
     x = d.get("LastModificationDate")
     o.last_modification_date = None if x is None else _rt.p_ts(x)
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("State")
-    o.state = None if x is None else _s.ScheduleGroupState(_rt.p_str(x))
+    o.state = (
+        None if x is None else _s.ScheduleGroupState((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.GetScheduleGroupOutput = o
     return r
 
@@ -1977,33 +2003,37 @@ def _de_GetScheduleOutput(d: _t.Any) -> _s.GetScheduleOutput:
     o: _t.Any = _new(_s.GetScheduleOutput)
     x: _t.Any
     x = d.get("ActionAfterCompletion")
-    o.action_after_completion = None if x is None else _s.ActionAfterCompletion(_rt.p_str(x))
+    o.action_after_completion = (
+        None if x is None else _s.ActionAfterCompletion((x if x.__class__ is str else _rt.p_str(x)))
+    )
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CreationDate")
     o.creation_date = None if x is None else _rt.p_ts(x)
     x = d.get("Description")
-    o.description = None if x is None else _rt.p_str(x)
+    o.description = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("EndDate")
     o.end_date = None if x is None else _rt.p_ts(x)
     x = d.get("FlexibleTimeWindow")
     o.flexible_time_window = None if x is None else _de_FlexibleTimeWindow(x)
     x = d.get("GroupName")
-    o.group_name = None if x is None else _rt.p_str(x)
+    o.group_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KmsKeyArn")
-    o.kms_key_arn = None if x is None else _rt.p_str(x)
+    o.kms_key_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("LastModificationDate")
     o.last_modification_date = None if x is None else _rt.p_ts(x)
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ScheduleExpression")
-    o.schedule_expression = None if x is None else _rt.p_str(x)
+    o.schedule_expression = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ScheduleExpressionTimezone")
-    o.schedule_expression_timezone = None if x is None else _rt.p_str(x)
+    o.schedule_expression_timezone = (
+        None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    )
     x = d.get("StartDate")
     o.start_date = None if x is None else _rt.p_ts(x)
     x = d.get("State")
-    o.state = None if x is None else _s.ScheduleState(_rt.p_str(x))
+    o.state = None if x is None else _s.ScheduleState((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("Target")
     o.target = None if x is None else _de_Target(x)
     r: _s.GetScheduleOutput = o
@@ -2016,7 +2046,7 @@ def _de_KinesisParameters(d: _t.Any) -> _s.KinesisParameters:
     o: _t.Any = _new(_s.KinesisParameters)
     x: _t.Any
     x = d.get("PartitionKey")
-    o.partition_key = None if x is None else _rt.p_str(x)
+    o.partition_key = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.KinesisParameters = o
     return r
 
@@ -2027,7 +2057,7 @@ def _de_ListScheduleGroupsOutput(d: _t.Any) -> _s.ListScheduleGroupsOutput:
     o: _t.Any = _new(_s.ListScheduleGroupsOutput)
     x: _t.Any
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ScheduleGroups")
     o.schedule_groups = (
         None
@@ -2044,7 +2074,7 @@ def _de_ListSchedulesOutput(d: _t.Any) -> _s.ListSchedulesOutput:
     o: _t.Any = _new(_s.ListSchedulesOutput)
     x: _t.Any
     x = d.get("NextToken")
-    o.next_token = None if x is None else _rt.p_str(x)
+    o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Schedules")
     o.schedules = (
         None if x is None else [_de_ScheduleSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
@@ -2081,9 +2111,13 @@ def _de_PlacementConstraint(d: _t.Any) -> _s.PlacementConstraint:
     o: _t.Any = _new(_s.PlacementConstraint)
     x: _t.Any
     x = d.get("expression")
-    o.expression = None if x is None else _rt.p_str(x)
+    o.expression = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("type")
-    o.type = None if x is None else _s.PlacementConstraintType(_rt.p_str(x))
+    o.type = (
+        None
+        if x is None
+        else _s.PlacementConstraintType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.PlacementConstraint = o
     return r
 
@@ -2094,9 +2128,11 @@ def _de_PlacementStrategy(d: _t.Any) -> _s.PlacementStrategy:
     o: _t.Any = _new(_s.PlacementStrategy)
     x: _t.Any
     x = d.get("field")
-    o.field = None if x is None else _rt.p_str(x)
+    o.field = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("type")
-    o.type = None if x is None else _s.PlacementStrategyType(_rt.p_str(x))
+    o.type = (
+        None if x is None else _s.PlacementStrategyType((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.PlacementStrategy = o
     return r
 
@@ -2120,9 +2156,9 @@ def _de_SageMakerPipelineParameter(d: _t.Any) -> _s.SageMakerPipelineParameter:
     o: _t.Any = _new(_s.SageMakerPipelineParameter)
     x: _t.Any
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Value")
-    o.value = None if x is None else _rt.p_str(x)
+    o.value = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.SageMakerPipelineParameter = o
     return r
 
@@ -2148,15 +2184,17 @@ def _de_ScheduleGroupSummary(d: _t.Any) -> _s.ScheduleGroupSummary:
     o: _t.Any = _new(_s.ScheduleGroupSummary)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CreationDate")
     o.creation_date = None if x is None else _rt.p_ts(x)
     x = d.get("LastModificationDate")
     o.last_modification_date = None if x is None else _rt.p_ts(x)
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("State")
-    o.state = None if x is None else _s.ScheduleGroupState(_rt.p_str(x))
+    o.state = (
+        None if x is None else _s.ScheduleGroupState((x if x.__class__ is str else _rt.p_str(x)))
+    )
     r: _s.ScheduleGroupSummary = o
     return r
 
@@ -2167,17 +2205,17 @@ def _de_ScheduleSummary(d: _t.Any) -> _s.ScheduleSummary:
     o: _t.Any = _new(_s.ScheduleSummary)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CreationDate")
     o.creation_date = None if x is None else _rt.p_ts(x)
     x = d.get("GroupName")
-    o.group_name = None if x is None else _rt.p_str(x)
+    o.group_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("LastModificationDate")
     o.last_modification_date = None if x is None else _rt.p_ts(x)
     x = d.get("Name")
-    o.name = None if x is None else _rt.p_str(x)
+    o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("State")
-    o.state = None if x is None else _s.ScheduleState(_rt.p_str(x))
+    o.state = None if x is None else _s.ScheduleState((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("Target")
     o.target = None if x is None else _de_TargetSummary(x)
     r: _s.ScheduleSummary = o
@@ -2190,7 +2228,7 @@ def _de_SqsParameters(d: _t.Any) -> _s.SqsParameters:
     o: _t.Any = _new(_s.SqsParameters)
     x: _t.Any
     x = d.get("MessageGroupId")
-    o.message_group_id = None if x is None else _rt.p_str(x)
+    o.message_group_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.SqsParameters = o
     return r
 
@@ -2201,9 +2239,9 @@ def _de_Tag(d: _t.Any) -> _s.Tag:
     o: _t.Any = _new(_s.Tag)
     x: _t.Any
     x = d.get("Key")
-    o.key = None if x is None else _rt.p_str(x)
+    o.key = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Value")
-    o.value = None if x is None else _rt.p_str(x)
+    o.value = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.Tag = o
     return r
 
@@ -2224,7 +2262,7 @@ def _de_Target(d: _t.Any) -> _s.Target:
     o: _t.Any = _new(_s.Target)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("DeadLetterConfig")
     o.dead_letter_config = None if x is None else _de_DeadLetterConfig(x)
     x = d.get("EcsParameters")
@@ -2232,13 +2270,13 @@ def _de_Target(d: _t.Any) -> _s.Target:
     x = d.get("EventBridgeParameters")
     o.event_bridge_parameters = None if x is None else _de_EventBridgeParameters(x)
     x = d.get("Input")
-    o.input = None if x is None else _rt.p_str(x)
+    o.input = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KinesisParameters")
     o.kinesis_parameters = None if x is None else _de_KinesisParameters(x)
     x = d.get("RetryPolicy")
     o.retry_policy = None if x is None else _de_RetryPolicy(x)
     x = d.get("RoleArn")
-    o.role_arn = None if x is None else _rt.p_str(x)
+    o.role_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("SageMakerPipelineParameters")
     o.sage_maker_pipeline_parameters = None if x is None else _de_SageMakerPipelineParameters(x)
     x = d.get("SqsParameters")
@@ -2253,7 +2291,7 @@ def _de_TargetSummary(d: _t.Any) -> _s.TargetSummary:
     o: _t.Any = _new(_s.TargetSummary)
     x: _t.Any
     x = d.get("Arn")
-    o.arn = None if x is None else _rt.p_str(x)
+    o.arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.TargetSummary = o
     return r
 
@@ -2274,7 +2312,7 @@ def _de_UpdateScheduleOutput(d: _t.Any) -> _s.UpdateScheduleOutput:
     o: _t.Any = _new(_s.UpdateScheduleOutput)
     x: _t.Any
     x = d.get("ScheduleArn")
-    o.schedule_arn = None if x is None else _rt.p_str(x)
+    o.schedule_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.UpdateScheduleOutput = o
     return r
 
@@ -2601,7 +2639,7 @@ def de_UpdateSchedule(r: _Response) -> _s.UpdateScheduleOutput:
 def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -2609,7 +2647,7 @@ def _err_ConflictException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> Non
 def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -2617,7 +2655,7 @@ def _err_InternalServerException(r: _Response, d: dict[str, _t.Any], o: _t.Any) 
 def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -2625,7 +2663,7 @@ def _err_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any], o: _t.Any
 def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -2633,7 +2671,7 @@ def _err_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any], o: _t
 def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
@@ -2641,7 +2679,7 @@ def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
 def _err_ValidationException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> None:
     x: _t.Any
     x = d.get("Message")
-    x = None if x is None else _rt.p_str(x)
+    x = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     if x is not None:
         o.message = x
 
