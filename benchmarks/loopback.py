@@ -43,7 +43,7 @@ from botocore.config import Config as BotoConfig  # noqa: E402
 
 import aws_connectparticipant  # noqa: E402
 import aws_dynamodb  # noqa: E402
-from awsgen_runtime.transport import HttpRequest, HttpResponse, Urllib3Transport  # noqa: E402
+from awsgen_runtime.transport import HttpClientTransport, HttpRequest, HttpResponse, Urllib3Transport  # noqa: E402
 
 TARGET_URLLIB3 = 1.2
 STRETCH_HTTP_CLIENT = 1.3
@@ -114,6 +114,9 @@ def bare_contenders(port: int, req: HttpRequest, parse: bool) -> list[tuple[str,
     return out
 
 
+GEN_HC = "generated, http.client transport"
+
+
 def cases(port: int) -> list[dict[str, Any]]:
     endpoint = f"http://127.0.0.1:{port}"
     out = []
@@ -122,6 +125,8 @@ def cases(port: int) -> list[dict[str, Any]]:
         creds = aws_connectparticipant.Credentials(C.ACCESS_KEY, C.SECRET_KEY) if signed else None
         ours = aws_connectparticipant.Client(region=C.REGION, endpoint_url=endpoint, credentials=creds,
                                              anonymous=not signed)
+        ours_hc = aws_connectparticipant.Client(region=C.REGION, endpoint_url=endpoint, credentials=creds,
+                                                anonymous=not signed, transport=HttpClientTransport())
         recorder = aws_connectparticipant.Client(region=C.REGION, endpoint_url=endpoint,
                                                  credentials=creds, anonymous=not signed, transport=rec)
         kw: dict[str, Any] = {"participant_token": C.CPC_TOKEN,
@@ -137,6 +142,9 @@ def cases(port: int) -> list[dict[str, Any]]:
         def gen(ours: Any = ours, kw: dict[str, Any] = kw) -> Any:
             return ours.create_participant_connection(**kw)
 
+        def gen_hc(ours: Any = ours_hc, kw: dict[str, Any] = kw) -> Any:
+            return ours.create_participant_connection(**kw)
+
         def b3(boto: Any = boto) -> Any:
             return boto.create_participant_connection(
                 ParticipantToken=C.CPC_TOKEN, Type=["WEBSOCKET", "CONNECTION_CREDENTIALS"])
@@ -145,7 +153,8 @@ def cases(port: int) -> list[dict[str, Any]]:
         assert rec.last is not None
         out.append({
             "name": f"CreateParticipantConnection, {'SigV4-signed' if signed else 'unsigned'}",
-            "contenders": [*bare_contenders(port, rec.last, parse=True), ("generated", gen), ("boto3", b3)],
+            "contenders": [*bare_contenders(port, rec.last, parse=True), ("generated", gen),
+                           (GEN_HC, gen_hc), ("boto3", b3)],
         })
 
     q_rec = Recording(Urllib3Transport())
@@ -203,7 +212,11 @@ def main() -> None:
             # Another process on the CPU adds a fixed delay to every round trip, which pulls
             # ratios towards 1; the quietest blocks (min) are free of it. Judge on the worse.
             r_u3 = max(C.paired_ratio(gen, base), gen.min / base.min)
-            r_hc = max(C.paired_ratio(gen, res["http.client"]), gen.min / res["http.client"].min)
+            # The stretch goal is judged on the generated client's fastest transport.
+            fast = res.get(GEN_HC, gen)
+            r_hc = min(
+                max(C.paired_ratio(g, res["http.client"]), g.min / res["http.client"].min) for g in (gen, fast)
+            )
             met, stretch = r_u3 <= TARGET_URLLIB3, r_hc <= STRETCH_HTTP_CLIENT
             all_met &= met
             all_stretch &= stretch

@@ -118,3 +118,123 @@ class Urllib3Transport:
     def close(self) -> None:
         self._manager.clear()
         self._pools.clear()
+
+
+class HttpClientTransport:
+    """A lean transport on the standard library's ``http.client``, for the lowest overhead.
+
+    It keeps up to ``max_pool_connections`` idle keep-alive connections per origin and
+    sends a request on one of them; a connection the server closed while idle is
+    detected on reuse and the request is sent once more on a fresh connection (nothing
+    was received, so nothing was processed). It has no proxy support and no HTTP/2:
+    urllib3 (the default) remains the transport of record.
+    """
+
+    def __init__(
+        self,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
+        max_pool_connections: int = 10,
+        verify: bool | str = True,
+    ) -> None:
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._max = max_pool_connections
+        self._verify = verify
+        self._idle: dict[str, list[Any]] = {}
+        self._ssl: Any = None
+
+    def _connect(self, origin: str) -> Any:
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(origin)
+        host, port = parts.hostname or "", parts.port
+        if parts.scheme == "https":
+            if self._ssl is None:
+                import ssl
+
+                ctx = ssl.create_default_context(cafile=self._verify if isinstance(self._verify, str) else None)
+                if self._verify is False:
+                    ctx.check_hostname = False
+                    ctx.verify_mode = ssl.CERT_NONE
+                self._ssl = ctx
+            conn: Any = http.client.HTTPSConnection(host, port, timeout=self._connect_timeout, context=self._ssl)
+        else:
+            conn = http.client.HTTPConnection(host, port, timeout=self._connect_timeout)
+        try:
+            conn.connect()
+        except TimeoutError as exc:
+            raise ConnectTimeoutError(f"connect timeout to {origin}: {exc}") from exc
+        except OSError as exc:
+            raise TransportError(f"cannot connect to {origin}: {exc}") from exc
+        conn.sock.settimeout(self._read_timeout)
+        return conn
+
+    def send(self, request: HttpRequest, *, stream: bool = False) -> HttpResponse:
+        import http.client
+
+        url = request.url
+        cut = url.find("/", url.find("//") + 2)
+        origin, target = (url, "/") if cut < 0 else (url[:cut], url[cut:])
+        idle = self._idle.setdefault(origin, [])
+        body = request.body if request.body != b"" else None
+        for reused in (True, False):
+            conn = idle.pop() if reused and idle else None
+            if conn is None:
+                reused = False
+                conn = self._connect(origin)
+            try:
+                conn.request(request.method, target, body=body, headers=request.headers)
+                resp = conn.getresponse()
+                if stream:
+                    return HttpResponse(resp.status, resp.headers, b"", _Releasing(resp, conn, idle, self._max))
+                data = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                conn.close()
+                if reused:
+                    continue  # the server closed an idle connection: send on a fresh one
+                raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
+            except TimeoutError as exc:
+                conn.close()
+                raise ReadTimeoutError(f"read timeout from {url.split('?')[0]}: {exc}") from exc
+            except (http.client.HTTPException, OSError) as exc:
+                conn.close()
+                raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
+            if resp.will_close:
+                conn.close()
+            elif len(idle) < self._max:
+                idle.append(conn)
+            else:
+                conn.close()
+            return HttpResponse(resp.status, resp.headers, data)
+        raise TransportError(f"{request.method} {url.split('?')[0]} failed")  # not reached
+
+    def close(self) -> None:
+        for conns in self._idle.values():
+            for conn in conns:
+                conn.close()
+        self._idle.clear()
+
+
+class _Releasing:
+    """A streaming body that returns its connection to the pool once fully read."""
+
+    def __init__(self, resp: Any, conn: Any, idle: list[Any], limit: int) -> None:
+        self._resp, self._conn, self._idle, self._limit = resp, conn, idle, limit
+
+    def read(self, amt: int | None = None) -> bytes:
+        data: bytes = self._resp.read(amt)
+        if not data or self._resp.isclosed():
+            self.release_conn()
+        return data
+
+    def release_conn(self) -> None:
+        if self._conn is None:
+            return
+        if self._resp.isclosed() and not self._resp.will_close and len(self._idle) < self._limit:
+            self._idle.append(self._conn)
+        else:
+            self._conn.close()
+        self._conn = None
