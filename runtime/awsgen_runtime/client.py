@@ -126,7 +126,11 @@ class BaseClient:
     ) -> None:
         self._config = config or Config()
         if anonymous is None:
-            anonymous = self._DEFAULT_ANONYMOUS and credentials is None and aws_access_key_id is None
+            # A service used without credentials by default still signs when given some
+            # (or a profile to take them from).
+            anonymous = (
+                self._DEFAULT_ANONYMOUS and credentials is None and aws_access_key_id is None and profile is None
+            )
         self._anonymous = anonymous
         try:
             self._region: str | None = resolve_region(region, profile)

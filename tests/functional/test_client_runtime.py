@@ -179,3 +179,11 @@ def test_timestamp_helpers_are_timezone_aware() -> None:
 
     assert p_ts(1700000000) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
     assert p_ts("2023-11-14T22:13:20.5Z").tzinfo is not None
+
+
+def test_a_profile_turns_signing_on_for_an_anonymous_by_default_service(server, no_aws_env, tmp_path, monkeypatch) -> None:
+    creds = tmp_path / "creds"
+    creds.write_text("[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    Client(region="us-east-1", endpoint_url=server.url, profile="dev").disconnect_participant(connection_token="c")
+    assert "Credential=AKIDPROFILE/" in server.last.headers["Authorization"]

@@ -94,7 +94,7 @@ class ConnectParticipantClient(_BaseClient):
             ``default``).
         anonymous: send unsigned requests and look for no credentials.
             Default: True (this service is used without AWS credentials),
-            unless credentials are passed.
+            unless credentials or a profile are passed.
         config: timeouts, pool size, validation and retry settings.
         transport: an HTTP transport to use instead of the default urllib3 one.
         """
