@@ -96,6 +96,10 @@ class OperationInfo:
 
 
 _PY = platform.python_version()
+# What a response that breaks the model can make parsing raise; all become ResponseParseError.
+# RecursionError: JSON nested deeper than the interpreter's stack.
+_PARSE_FAILURES = (WireTypeError, TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError,
+                   RecursionError)
 
 
 class BaseClient:
@@ -274,7 +278,7 @@ class BaseClient:
                 parsed = json.loads(resp.body)
                 if isinstance(parsed, dict):
                     body = parsed
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):
                 body = {}
         code = error_code(headers, body, self._QUERY_COMPATIBLE)
         message = body.get("message", body.get("Message", body.get("errorMessage", "")))
@@ -290,14 +294,14 @@ class BaseClient:
         if parser is not None:
             try:
                 parser(resp, body, err)
-            except (WireTypeError, TypeError, ValueError, KeyError, AttributeError):
+            except _PARSE_FAILURES:
                 pass  # the code and message are known; malformed extra members are dropped
         return err
 
     def _parse(self, parse: Callable[[HttpResponse], T], resp: HttpResponse, op: OperationInfo) -> T:
         try:
             return parse(resp)
-        except (WireTypeError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        except _PARSE_FAILURES as exc:
             raise ResponseParseError(
                 f"{self._SERVICE_ID} {op.name}: the response could not be parsed: {exc}",
                 status_code=resp.status,

@@ -425,6 +425,8 @@ def json_body(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WireTypeError(f"response body is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise WireTypeError("response body is JSON nested too deeply to parse") from exc
 
 
 def json_object(body: bytes) -> dict[str, Any]:

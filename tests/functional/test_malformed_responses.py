@@ -83,3 +83,13 @@ def test_connection_refused_is_a_transport_error() -> None:
     c = Client(region="us-east-1", endpoint_url=f"http://127.0.0.1:{port}", config=Config(max_attempts=1))
     with pytest.raises(TransportError):
         c.create_participant_connection(participant_token="t")
+
+
+def test_deeply_nested_json_is_a_parse_error_not_a_crash(client, server) -> None:
+    deep = b'{"Websocket": ' + b"[" * 100000 + b"]" * 100000 + b"}"
+    server.reply(200, deep)
+    with pytest.raises(ResponseParseError):
+        client.create_participant_connection(participant_token="t")
+    server.reply(500, deep, {"x-amzn-errortype": "InternalServerException"})
+    with pytest.raises(errors.InternalServerException):
+        client.create_participant_connection(participant_token="t")
