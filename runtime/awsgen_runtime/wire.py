@@ -16,7 +16,7 @@ import re
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from .errors import ParamValidationError
+from .errors import AwsGenError, ParamValidationError, TransportError
 
 T = TypeVar("T")
 UTC = _dt.timezone.utc
@@ -443,7 +443,12 @@ class StreamingBody:
         self._raw = raw
 
     def read(self, amt: int | None = None) -> bytes:
-        data = self._raw.read(amt) if amt is not None else self._raw.read()
+        try:
+            data = self._raw.read(amt) if amt is not None else self._raw.read()
+        except AwsGenError:
+            raise
+        except Exception as exc:  # the transport's own errors (connection lost, truncated body)
+            raise TransportError(f"reading the response stream failed: {exc}") from exc
         return bytes(data)
 
     def iter_chunks(self, chunk_size: int = 65536) -> Any:

@@ -131,3 +131,12 @@ def test_union_with_two_members_is_refused_before_sending(pkg, client, server) -
         client.put_tree(choice=pkg.shapes.Choice(text="a", number=1))
     assert info.value.problems == ["choice: exactly one member must be set, got 2"]
     assert server.requests == []
+
+
+def test_a_stream_cut_short_raises_a_transport_error(client, server) -> None:
+    from awsgen_runtime.errors import TransportError
+
+    server.reply_raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\npartial")
+    out = client.get_object(key="k")
+    with pytest.raises(TransportError):
+        out.body.read()
