@@ -26,6 +26,58 @@ _PY_SCALARS = {
 _TS_FUNCS = {"unixTimestamp": "ts_epoch", "iso8601": "ts_iso", "rfc822": "ts_http"}
 
 
+def fold_strings(expr: str) -> str:
+    """``p + '.a' + ': x'`` -> ``p + '.a: x'``: adjacent string literals of a ``+`` chain merged.
+
+    Validation messages are built from a path expression and literal pieces; merging
+    them at generation time makes the code shorter and does less work when a check
+    fails. Only literals that were written with :func:`pylit` are merged, and the
+    result goes through :func:`pylit` again.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return expr
+    terms: list[ast.expr] = []
+
+    def flatten(node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            flatten(node.left)
+            flatten(node.right)
+        else:
+            terms.append(node)
+
+    flatten(tree)
+    out: list[str] = []
+    pending: str | None = None
+    for term in terms:
+        if isinstance(term, ast.Constant) and isinstance(term.value, str):
+            pending = (pending or "") + term.value
+            continue
+        if pending is not None:
+            out.append(pylit(pending))
+            pending = None
+        out.append(ast.unparse(term))
+    if pending is not None:
+        out.append(pylit(pending))
+    return " + ".join(out)
+
+
+def fold_validation_line(line: str) -> str:
+    """Fold the message of an ``e.append(...)`` line, or the path of a ``_val_X(v, path, e)`` call."""
+    body = line.lstrip()
+    indent = line[: len(line) - len(body)]
+    if body.startswith("e.append(") and body.endswith(")"):
+        return f"{indent}e.append({fold_strings(body[len('e.append('):-1])})"
+    if body.startswith("_val_") and body.endswith(", e)"):
+        name, _, args = body[:-len(", e)")].partition("(")
+        value, _, path = args.partition(", ")
+        return f"{indent}{name}({value}, {fold_strings(path)}, e)"
+    return line
+
+
 @dataclass
 class Code:
     """Accumulates indented lines."""
@@ -316,12 +368,12 @@ class Codegen:
             code.add(indent + 1, "e.append(p + ': exactly one member must be set, got ' + str(n))")
         for m in shape.members:
             code.add(indent, f"x = v.{m.py_name}")
-            code.add(indent, "if x is None:")
             if m.required and not m.idempotency_token:
+                code.add(indent, "if x is None:")
                 code.add(indent + 1, f"e.append(p + {pylit('.' + m.py_name + ': required')})")
+                code.add(indent, "else:")
             else:
-                code.add(indent + 1, "pass")
-            code.add(indent, "else:")
+                code.add(indent, "if x is not None:")
             self.validate(m, "x", f"p + {pylit('.' + m.py_name)}", code, indent + 1)
 
     # ----- HTTP bindings (rest-json) -----------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .codegen import Code, Codegen
+from .codegen import Code, Codegen, fold_validation_line
 from .literals import comment, docstring, pylit
 from .model.ir import Member, Operation, Service, Shape
 from .model.naming import constant_name, snake_case
@@ -189,7 +189,7 @@ class PackageView:
         for name in sorted(self.input_structs):
             code = Code([])
             self.gen.validate_struct(self.shapes[name], code, 1)
-            out.append((name, "\n".join(code.lines)))
+            out.append((name, "\n".join(fold_validation_line(line) for line in code.lines)))
         return out
 
     def body_serializers(self) -> list[tuple[str, str]]:

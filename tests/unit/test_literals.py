@@ -52,3 +52,12 @@ def test_any_text_stays_inside_its_docstring(text: str) -> None:
     source = f'def f():\n    """{docstring(text)}"""\n    return 1\n'
     func = ast.parse(source).body[0]
     assert isinstance(func, ast.FunctionDef) and len(func.body) == 2
+
+
+def test_fold_strings_merges_adjacent_literals_only() -> None:
+    from generator.codegen import fold_strings, fold_validation_line
+
+    assert fold_strings("p + '.a' + ': x ' + str(n)") == "p + '.a: x ' + str(n)"
+    assert fold_strings("p + '[' + str(i) + ']' + ': bad'") == "p + '[' + str(i) + ']: bad'"
+    assert fold_strings("'\"' + '\\\\'") == repr('"\\')
+    assert fold_validation_line("    _val_X(x, p + '.a' + '[' + str(i) + ']', e)") == "    _val_X(x, p + '.a[' + str(i) + ']', e)"

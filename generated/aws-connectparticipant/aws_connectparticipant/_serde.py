@@ -30,19 +30,17 @@ def _val_CancelParticipantAuthenticationRequest(
         e.append(p + ".session_id: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".session_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".session_id: expected str, got " + type(x).__name__)
         elif not 36 <= len(x) <= 36:
-            e.append(p + ".session_id" + ": length must be between 36 and 36, got " + str(len(x)))
+            e.append(p + ".session_id: length must be between 36 and 36, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_CompleteAttachmentUploadRequest(
@@ -54,57 +52,46 @@ def _val_CompleteAttachmentUploadRequest(
         e.append(p + ".attachment_ids: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attachment_ids" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attachment_ids: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 1:
                 e.append(
-                    p
-                    + ".attachment_ids"
-                    + ": item count must be between 1 and 1, got "
-                    + str(len(x))
+                    p + ".attachment_ids: item count must be between 1 and 1, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attachment_ids" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attachment_ids[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".attachment_ids"
-                        + "["
+                        + ".attachment_ids["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 256:
                     e.append(
                         p
-                        + ".attachment_ids"
-                        + "["
+                        + ".attachment_ids["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 256, got "
+                        + "]: length must be between 1 and 256, got "
                         + str(len(x0))
                     )
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 500:
-            e.append(p + ".client_token" + ": length must be between 1 and 500, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 500, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_CreateParticipantConnectionRequest(
@@ -112,36 +99,24 @@ def _val_CreateParticipantConnectionRequest(
 ) -> None:
     x: _t.Any
     x = v.type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".type" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".type: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".type" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".type: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".type" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".type[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
-                    e.append(
-                        p
-                        + ".type"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected str, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".type[" + str(i0) + "]: expected str, got " + type(x0).__name__)
                 elif x0 not in _s.ConnectionType._values:
                     e.append(
                         p
-                        + ".type"
-                        + "["
+                        + ".type["
                         + str(i0)
-                        + "]"
-                        + ": "
+                        + "]: "
                         + repr(x0)
                         + " is not one of WEBSOCKET, CONNECTION_CREDENTIALS, WEBRTC_CONNECTION"
                     )
@@ -150,17 +125,15 @@ def _val_CreateParticipantConnectionRequest(
         e.append(p + ".participant_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".participant_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".participant_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
             e.append(
-                p + ".participant_token" + ": length must be between 1 and 1000, got " + str(len(x))
+                p + ".participant_token: length must be between 1 and 1000, got " + str(len(x))
             )
     x = v.connect_participant
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".connect_participant" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".connect_participant: expected bool, got " + type(x).__name__)
 
 
 def _val_DescribeViewRequest(v: _s.DescribeViewRequest, p: str, e: list[str]) -> None:
@@ -170,19 +143,17 @@ def _val_DescribeViewRequest(v: _s.DescribeViewRequest, p: str, e: list[str]) ->
         e.append(p + ".view_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".view_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".view_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(p + ".view_token" + ": length must be between 1 and 1000, got " + str(len(x)))
+            e.append(p + ".view_token: length must be between 1 and 1000, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_DisconnectParticipantRequest(
@@ -190,23 +161,19 @@ def _val_DisconnectParticipantRequest(
 ) -> None:
     x: _t.Any
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif len(x) > 500:
-            e.append(p + ".client_token" + ": length must be at most 500, got " + str(len(x)))
+            e.append(p + ".client_token: length must be at most 500, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_GetAttachmentRequest(v: _s.GetAttachmentRequest, p: str, e: list[str]) -> None:
@@ -216,31 +183,23 @@ def _val_GetAttachmentRequest(v: _s.GetAttachmentRequest, p: str, e: list[str]) 
         e.append(p + ".attachment_id: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attachment_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attachment_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(
-                p + ".attachment_id" + ": length must be between 1 and 256, got " + str(len(x))
-            )
+            e.append(p + ".attachment_id: length must be between 1 and 256, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
     x = v.url_expiry_in_seconds
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".url_expiry_in_seconds" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".url_expiry_in_seconds: expected int, got " + type(x).__name__)
         elif not 5 <= x <= 300:
-            e.append(
-                p + ".url_expiry_in_seconds" + ": value must be between 5 and 300, got " + str(x)
-            )
+            e.append(p + ".url_expiry_in_seconds: value must be between 5 and 300, got " + str(x))
 
 
 def _val_GetAuthenticationUrlRequest(
@@ -252,79 +211,63 @@ def _val_GetAuthenticationUrlRequest(
         e.append(p + ".session_id: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".session_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".session_id: expected str, got " + type(x).__name__)
         elif not 36 <= len(x) <= 36:
-            e.append(p + ".session_id" + ": length must be between 36 and 36, got " + str(len(x)))
+            e.append(p + ".session_id: length must be between 36 and 36, got " + str(len(x)))
     x = v.redirect_uri
     if x is None:
         e.append(p + ".redirect_uri: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".redirect_uri" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".redirect_uri: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(
-                p + ".redirect_uri" + ": length must be between 1 and 1024, got " + str(len(x))
-            )
+            e.append(p + ".redirect_uri: length must be between 1 and 1024, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_GetTranscriptRequest(v: _s.GetTranscriptRequest, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.contact_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".contact_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".contact_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".contact_id" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".contact_id: length must be between 1 and 256, got " + str(len(x)))
     x = v.max_results
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_results" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_results: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 100:
-            e.append(p + ".max_results" + ": value must be between 0 and 100, got " + str(x))
+            e.append(p + ".max_results: value must be between 0 and 100, got " + str(x))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(p + ".next_token" + ": length must be between 1 and 1000, got " + str(len(x)))
+            e.append(p + ".next_token: length must be between 1 and 1000, got " + str(len(x)))
     x = v.scan_direction
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".scan_direction" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".scan_direction: expected str, got " + type(x).__name__)
         elif x not in _s.ScanDirection._values:
-            e.append(p + ".scan_direction" + ": " + repr(x) + " is not one of FORWARD, BACKWARD")
+            e.append(p + ".scan_direction: " + repr(x) + " is not one of FORWARD, BACKWARD")
     x = v.sort_order
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".sort_order" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".sort_order: expected str, got " + type(x).__name__)
         elif x not in _s.SortKey._values:
-            e.append(p + ".sort_order" + ": " + repr(x) + " is not one of DESCENDING, ASCENDING")
+            e.append(p + ".sort_order: " + repr(x) + " is not one of DESCENDING, ASCENDING")
     x = v.start_position
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.StartPosition):
-            e.append(p + ".start_position" + ": expected StartPosition, got " + type(x).__name__)
+            e.append(p + ".start_position: expected StartPosition, got " + type(x).__name__)
         else:
             _val_StartPosition(x, p + ".start_position", e)
     x = v.connection_token
@@ -332,11 +275,9 @@ def _val_GetTranscriptRequest(v: _s.GetTranscriptRequest, p: str, e: list[str]) 
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_SendEventRequest(v: _s.SendEventRequest, p: str, e: list[str]) -> None:
@@ -346,35 +287,29 @@ def _val_SendEventRequest(v: _s.SendEventRequest, p: str, e: list[str]) -> None:
         e.append(p + ".content_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".content_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".content_type: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 100:
-            e.append(p + ".content_type" + ": length must be between 1 and 100, got " + str(len(x)))
+            e.append(p + ".content_type: length must be between 1 and 100, got " + str(len(x)))
     x = v.content
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".content" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".content: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 16384:
-            e.append(p + ".content" + ": length must be between 1 and 16384, got " + str(len(x)))
+            e.append(p + ".content: length must be between 1 and 16384, got " + str(len(x)))
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif len(x) > 500:
-            e.append(p + ".client_token" + ": length must be at most 500, got " + str(len(x)))
+            e.append(p + ".client_token: length must be at most 500, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_SendMessageRequest(v: _s.SendMessageRequest, p: str, e: list[str]) -> None:
@@ -384,35 +319,31 @@ def _val_SendMessageRequest(v: _s.SendMessageRequest, p: str, e: list[str]) -> N
         e.append(p + ".content_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".content_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".content_type: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 100:
-            e.append(p + ".content_type" + ": length must be between 1 and 100, got " + str(len(x)))
+            e.append(p + ".content_type: length must be between 1 and 100, got " + str(len(x)))
     x = v.content
     if x is None:
         e.append(p + ".content: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".content" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".content: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 16384:
-            e.append(p + ".content" + ": length must be between 1 and 16384, got " + str(len(x)))
+            e.append(p + ".content: length must be between 1 and 16384, got " + str(len(x)))
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif len(x) > 500:
-            e.append(p + ".client_token" + ": length must be at most 500, got " + str(len(x)))
+            e.append(p + ".client_token: length must be at most 500, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_StartAttachmentUploadRequest(
@@ -424,75 +355,61 @@ def _val_StartAttachmentUploadRequest(
         e.append(p + ".content_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".content_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".content_type: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(p + ".content_type" + ": length must be between 1 and 255, got " + str(len(x)))
+            e.append(p + ".content_type: length must be between 1 and 255, got " + str(len(x)))
     x = v.attachment_size_in_bytes
     if x is None:
         e.append(p + ".attachment_size_in_bytes: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".attachment_size_in_bytes" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".attachment_size_in_bytes: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".attachment_size_in_bytes" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".attachment_size_in_bytes: value must be at least 1, got " + str(x))
     x = v.attachment_name
     if x is None:
         e.append(p + ".attachment_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attachment_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attachment_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(
-                p + ".attachment_name" + ": length must be between 1 and 256, got " + str(len(x))
-            )
+            e.append(p + ".attachment_name: length must be between 1 and 256, got " + str(len(x)))
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 500:
-            e.append(p + ".client_token" + ": length must be between 1 and 500, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 500, got " + str(len(x)))
     x = v.connection_token
     if x is None:
         e.append(p + ".connection_token: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".connection_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".connection_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1000:
-            e.append(
-                p + ".connection_token" + ": length must be between 1 and 1000, got " + str(len(x))
-            )
+            e.append(p + ".connection_token: length must be between 1 and 1000, got " + str(len(x)))
 
 
 def _val_StartPosition(v: _s.StartPosition, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".id" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".id: length must be between 1 and 256, got " + str(len(x)))
     x = v.absolute_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".absolute_time" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".absolute_time: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 100:
-            e.append(
-                p + ".absolute_time" + ": length must be between 1 and 100, got " + str(len(x))
-            )
+            e.append(p + ".absolute_time: length must be between 1 and 100, got " + str(len(x)))
     x = v.most_recent
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".most_recent" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".most_recent: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 100:
-            e.append(p + ".most_recent" + ": value must be between 0 and 100, got " + str(x))
+            e.append(p + ".most_recent: value must be between 0 and 100, got " + str(x))
 
 
 def _ser_CancelParticipantAuthenticationRequest(

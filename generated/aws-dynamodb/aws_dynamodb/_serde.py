@@ -28,188 +28,138 @@ def _val_AttributeDefinition(v: _s.AttributeDefinition, p: str, e: list[str]) ->
         e.append(p + ".attribute_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(
-                p + ".attribute_name" + ": length must be between 1 and 255, got " + str(len(x))
-            )
+            e.append(p + ".attribute_name: length must be between 1 and 255, got " + str(len(x)))
     x = v.attribute_type
     if x is None:
         e.append(p + ".attribute_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_type: expected str, got " + type(x).__name__)
         elif x not in _s.ScalarAttributeType._values:
-            e.append(p + ".attribute_type" + ": " + repr(x) + " is not one of S, N, B")
+            e.append(p + ".attribute_type: " + repr(x) + " is not one of S, N, B")
 
 
 def _val_AttributeValue(v: _s.AttributeValue, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.s
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s: expected str, got " + type(x).__name__)
     x = v.n
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".n" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".n: expected str, got " + type(x).__name__)
     x = v.b
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (bytes, bytearray)):
-            e.append(p + ".b" + ": expected bytes, got " + type(x).__name__)
+            e.append(p + ".b: expected bytes, got " + type(x).__name__)
     x = v.ss
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".ss" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".ss: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".ss" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".ss[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
-                    e.append(
-                        p + ".ss" + "[" + str(i0) + "]" + ": expected str, got " + type(x0).__name__
-                    )
+                    e.append(p + ".ss[" + str(i0) + "]: expected str, got " + type(x0).__name__)
     x = v.ns
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".ns" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".ns: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".ns" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".ns[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
-                    e.append(
-                        p + ".ns" + "[" + str(i0) + "]" + ": expected str, got " + type(x0).__name__
-                    )
+                    e.append(p + ".ns[" + str(i0) + "]: expected str, got " + type(x0).__name__)
     x = v.bs
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".bs" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".bs: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".bs" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".bs[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, (bytes, bytearray)):
-                    e.append(
-                        p
-                        + ".bs"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected bytes, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".bs[" + str(i0) + "]: expected bytes, got " + type(x0).__name__)
     x = v.m
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".m" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".m: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".m" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".m.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p + ".m" + ".<key>" + ": length must be at most 65535, got " + str(len(k0))
-                    )
+                    e.append(p + ".m.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".m" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".m[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".m"
-                        + "["
+                        + ".m["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".m" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".m[" + repr(k0) + "]", e)
     x = v.l
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".l" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".l: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".l" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".l[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
-                        p
-                        + ".l"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
-                        + type(x0).__name__
+                        p + ".l[" + str(i0) + "]: expected AttributeValue, got " + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".l" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".l[" + str(i0) + "]", e)
     x = v.null
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".null" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".null: expected bool, got " + type(x).__name__)
     x = v.bool
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".bool" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".bool: expected bool, got " + type(x).__name__)
 
 
 def _val_AttributeValueUpdate(v: _s.AttributeValueUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.value
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AttributeValue):
-            e.append(p + ".value" + ": expected AttributeValue, got " + type(x).__name__)
+            e.append(p + ".value: expected AttributeValue, got " + type(x).__name__)
         else:
             _val_AttributeValue(x, p + ".value", e)
     x = v.action
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".action" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".action: expected str, got " + type(x).__name__)
         elif x not in _s.AttributeAction._values:
-            e.append(p + ".action" + ": " + repr(x) + " is not one of ADD, PUT, DELETE")
+            e.append(p + ".action: " + repr(x) + " is not one of ADD, PUT, DELETE")
 
 
 def _val_AutoScalingPolicyUpdate(v: _s.AutoScalingPolicyUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.policy_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".policy_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".policy_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".policy_name" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".policy_name: length must be between 1 and 256, got " + str(len(x)))
     x = v.target_tracking_scaling_policy_configuration
     if x is None:
         e.append(p + ".target_tracking_scaling_policy_configuration: required")
@@ -217,8 +167,7 @@ def _val_AutoScalingPolicyUpdate(v: _s.AutoScalingPolicyUpdate, p: str, e: list[
         if not isinstance(x, _s.AutoScalingTargetTrackingScalingPolicyConfigurationUpdate):
             e.append(
                 p
-                + ".target_tracking_scaling_policy_configuration"
-                + ": expected AutoScalingTargetTrackingScalingPolicyConfigurationUpdate, got "
+                + ".target_tracking_scaling_policy_configuration: expected AutoScalingTargetTrackingScalingPolicyConfigurationUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -230,49 +179,35 @@ def _val_AutoScalingPolicyUpdate(v: _s.AutoScalingPolicyUpdate, p: str, e: list[
 def _val_AutoScalingSettingsUpdate(v: _s.AutoScalingSettingsUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.minimum_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".minimum_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".minimum_units: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".minimum_units" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".minimum_units: value must be at least 1, got " + str(x))
     x = v.maximum_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".maximum_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".maximum_units: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".maximum_units" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".maximum_units: value must be at least 1, got " + str(x))
     x = v.auto_scaling_disabled
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".auto_scaling_disabled" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".auto_scaling_disabled: expected bool, got " + type(x).__name__)
     x = v.auto_scaling_role_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".auto_scaling_role_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".auto_scaling_role_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1600:
             e.append(
-                p
-                + ".auto_scaling_role_arn"
-                + ": length must be between 1 and 1600, got "
-                + str(len(x))
+                p + ".auto_scaling_role_arn: length must be between 1 and 1600, got " + str(len(x))
             )
     x = v.scaling_policy_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingPolicyUpdate):
             e.append(
                 p
-                + ".scaling_policy_update"
-                + ": expected AutoScalingPolicyUpdate, got "
+                + ".scaling_policy_update: expected AutoScalingPolicyUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -284,29 +219,23 @@ def _val_AutoScalingTargetTrackingScalingPolicyConfigurationUpdate(
 ) -> None:
     x: _t.Any
     x = v.disable_scale_in
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".disable_scale_in" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".disable_scale_in: expected bool, got " + type(x).__name__)
     x = v.scale_in_cooldown
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".scale_in_cooldown" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".scale_in_cooldown: expected int, got " + type(x).__name__)
     x = v.scale_out_cooldown
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".scale_out_cooldown" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".scale_out_cooldown: expected int, got " + type(x).__name__)
     x = v.target_value
     if x is None:
         e.append(p + ".target_value: required")
     else:
         if not isinstance(x, (int, float)) or isinstance(x, bool):
-            e.append(p + ".target_value" + ": expected float, got " + type(x).__name__)
+            e.append(p + ".target_value: expected float, got " + type(x).__name__)
 
 
 def _val_BatchExecuteStatementInput(v: _s.BatchExecuteStatementInput, p: str, e: list[str]) -> None:
@@ -316,41 +245,31 @@ def _val_BatchExecuteStatementInput(v: _s.BatchExecuteStatementInput, p: str, e:
         e.append(p + ".statements: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".statements" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".statements: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 25:
-                e.append(
-                    p + ".statements" + ": item count must be between 1 and 25, got " + str(len(x))
-                )
+                e.append(p + ".statements: item count must be between 1 and 25, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".statements" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".statements[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.BatchStatementRequest):
                     e.append(
                         p
-                        + ".statements"
-                        + "["
+                        + ".statements["
                         + str(i0)
-                        + "]"
-                        + ": expected BatchStatementRequest, got "
+                        + "]: expected BatchStatementRequest, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_BatchStatementRequest(x0, p + ".statements" + "[" + str(i0) + "]", e)
+                    _val_BatchStatementRequest(x0, p + ".statements[" + str(i0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
 
 
@@ -361,56 +280,41 @@ def _val_BatchGetItemInput(v: _s.BatchGetItemInput, p: str, e: list[str]) -> Non
         e.append(p + ".request_items: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".request_items" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".request_items: expected a mapping, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 100:
                 e.append(
-                    p
-                    + ".request_items"
-                    + ": entry count must be between 1 and 100, got "
-                    + str(len(x))
+                    p + ".request_items: entry count must be between 1 and 100, got " + str(len(x))
                 )
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".request_items" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".request_items.<key>: expected str, got " + type(k0).__name__)
                 elif not 1 <= len(k0) <= 1024:
                     e.append(
                         p
-                        + ".request_items"
-                        + ".<key>"
-                        + ": length must be between 1 and 1024, got "
+                        + ".request_items.<key>: length must be between 1 and 1024, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".request_items" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".request_items[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeysAndAttributes):
                     e.append(
                         p
-                        + ".request_items"
-                        + "["
+                        + ".request_items["
                         + repr(k0)
-                        + "]"
-                        + ": expected KeysAndAttributes, got "
+                        + "]: expected KeysAndAttributes, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeysAndAttributes(x0, p + ".request_items" + "[" + repr(k0) + "]", e)
+                    _val_KeysAndAttributes(x0, p + ".request_items[" + repr(k0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
 
 
@@ -421,56 +325,46 @@ def _val_BatchStatementRequest(v: _s.BatchStatementRequest, p: str, e: list[str]
         e.append(p + ".statement: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".statement" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".statement: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 8192:
-            e.append(p + ".statement" + ": length must be between 1 and 8192, got " + str(len(x)))
+            e.append(p + ".statement: length must be between 1 and 8192, got " + str(len(x)))
     x = v.parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".parameters" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".parameters: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".parameters" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".parameters: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".parameters" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".parameters[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".parameters"
-                        + "["
+                        + ".parameters["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".parameters" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".parameters[" + str(i0) + "]", e)
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -483,61 +377,48 @@ def _val_BatchWriteItemInput(v: _s.BatchWriteItemInput, p: str, e: list[str]) ->
         e.append(p + ".request_items: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".request_items" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".request_items: expected a mapping, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 25:
                 e.append(
-                    p
-                    + ".request_items"
-                    + ": entry count must be between 1 and 25, got "
-                    + str(len(x))
+                    p + ".request_items: entry count must be between 1 and 25, got " + str(len(x))
                 )
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".request_items" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".request_items.<key>: expected str, got " + type(k0).__name__)
                 elif not 1 <= len(k0) <= 1024:
                     e.append(
                         p
-                        + ".request_items"
-                        + ".<key>"
-                        + ": length must be between 1 and 1024, got "
+                        + ".request_items.<key>: length must be between 1 and 1024, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".request_items" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".request_items[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, (list, tuple)):
                     e.append(
                         p
-                        + ".request_items"
-                        + "["
+                        + ".request_items["
                         + repr(k0)
-                        + "]"
-                        + ": expected a list, got "
+                        + "]: expected a list, got "
                         + type(x0).__name__
                     )
                 else:
                     if not 1 <= len(x0) <= 25:
                         e.append(
                             p
-                            + ".request_items"
-                            + "["
+                            + ".request_items["
                             + repr(k0)
-                            + "]"
-                            + ": item count must be between 1 and 25, got "
+                            + "]: item count must be between 1 and 25, got "
                             + str(len(x0))
                         )
                     for i1, x1 in enumerate(x0):
                         if x1 is None:
                             e.append(
                                 p
-                                + ".request_items"
-                                + "["
+                                + ".request_items["
                                 + repr(k0)
-                                + "]"
-                                + "["
+                                + "]["
                                 + str(i1)
                                 + "]: null is not allowed"
                             )
@@ -545,86 +426,66 @@ def _val_BatchWriteItemInput(v: _s.BatchWriteItemInput, p: str, e: list[str]) ->
                         if not isinstance(x1, _s.WriteRequest):
                             e.append(
                                 p
-                                + ".request_items"
-                                + "["
+                                + ".request_items["
                                 + repr(k0)
-                                + "]"
-                                + "["
+                                + "]["
                                 + str(i1)
-                                + "]"
-                                + ": expected WriteRequest, got "
+                                + "]: expected WriteRequest, got "
                                 + type(x1).__name__
                             )
                         else:
                             _val_WriteRequest(
-                                x1,
-                                p + ".request_items" + "[" + repr(k0) + "]" + "[" + str(i1) + "]",
-                                e,
+                                x1, p + ".request_items[" + repr(k0) + "][" + str(i1) + "]", e
                             )
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.return_item_collection_metrics
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".return_item_collection_metrics" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".return_item_collection_metrics: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnItemCollectionMetrics._values:
             e.append(
-                p + ".return_item_collection_metrics" + ": " + repr(x) + " is not one of SIZE, NONE"
+                p + ".return_item_collection_metrics: " + repr(x) + " is not one of SIZE, NONE"
             )
 
 
 def _val_Condition(v: _s.Condition, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.attribute_value_list
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attribute_value_list" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attribute_value_list: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attribute_value_list" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attribute_value_list[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".attribute_value_list"
-                        + "["
+                        + ".attribute_value_list["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".attribute_value_list" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".attribute_value_list[" + str(i0) + "]", e)
     x = v.comparison_operator
     if x is None:
         e.append(p + ".comparison_operator: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".comparison_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".comparison_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ComparisonOperator._values:
             e.append(
                 p
-                + ".comparison_operator"
-                + ": "
+                + ".comparison_operator: "
                 + repr(x)
                 + " is not one of EQ, NE, IN, LE, LT, GE, GT, BETWEEN, NOT_NULL, NULL, CONTAINS, NOT_CONTAINS, BEGINS_WITH"
             )
@@ -637,152 +498,114 @@ def _val_ConditionCheck(v: _s.ConditionCheck, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.condition_expression
     if x is None:
         e.append(p + ".condition_expression: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -795,17 +618,17 @@ def _val_CreateBackupInput(v: _s.CreateBackupInput, p: str, e: list[str]) -> Non
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.backup_name
     if x is None:
         e.append(p + ".backup_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".backup_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".backup_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".backup_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".backup_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_CreateGlobalSecondaryIndexAction(
@@ -817,74 +640,62 @@ def _val_CreateGlobalSecondaryIndexAction(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.key_schema
     if x is None:
         e.append(p + ".key_schema: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".key_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".key_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".key_schema" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".key_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".key_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".key_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeySchemaElement):
                     e.append(
                         p
-                        + ".key_schema"
-                        + "["
+                        + ".key_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected KeySchemaElement, got "
+                        + "]: expected KeySchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeySchemaElement(x0, p + ".key_schema" + "[" + str(i0) + "]", e)
+                    _val_KeySchemaElement(x0, p + ".key_schema[" + str(i0) + "]", e)
     x = v.projection
     if x is None:
         e.append(p + ".projection: required")
     else:
         if not isinstance(x, _s.Projection):
-            e.append(p + ".projection" + ": expected Projection, got " + type(x).__name__)
+            e.append(p + ".projection: expected Projection, got " + type(x).__name__)
         else:
             _val_Projection(x, p + ".projection", e)
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.warm_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.WarmThroughput):
-            e.append(p + ".warm_throughput" + ": expected WarmThroughput, got " + type(x).__name__)
+            e.append(p + ".warm_throughput: expected WarmThroughput, got " + type(x).__name__)
         else:
             _val_WarmThroughput(x, p + ".warm_throughput", e)
 
@@ -896,34 +707,30 @@ def _val_CreateGlobalTableInput(v: _s.CreateGlobalTableInput, p: str, e: list[st
         e.append(p + ".global_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".global_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".global_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".global_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.replication_group
     if x is None:
         e.append(p + ".replication_group: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".replication_group" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".replication_group: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".replication_group" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".replication_group[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Replica):
                     e.append(
                         p
-                        + ".replication_group"
-                        + "["
+                        + ".replication_group["
                         + str(i0)
-                        + "]"
-                        + ": expected Replica, got "
+                        + "]: expected Replica, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_Replica(x0, p + ".replication_group" + "[" + str(i0) + "]", e)
+                    _val_Replica(x0, p + ".replication_group[" + str(i0) + "]", e)
 
 
 def _val_CreateGlobalTableWitnessGroupMemberAction(
@@ -935,7 +742,7 @@ def _val_CreateGlobalTableWitnessGroupMemberAction(
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_CreateReplicaAction(v: _s.CreateReplicaAction, p: str, e: list[str]) -> None:
@@ -945,7 +752,7 @@ def _val_CreateReplicaAction(v: _s.CreateReplicaAction, p: str, e: list[str]) ->
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_CreateReplicationGroupMemberAction(
@@ -957,84 +764,66 @@ def _val_CreateReplicationGroupMemberAction(
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
     x = v.kms_master_key_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".kms_master_key_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".kms_master_key_id: expected str, got " + type(x).__name__)
     x = v.provisioned_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughputOverride):
             e.append(
                 p
-                + ".provisioned_throughput_override"
-                + ": expected ProvisionedThroughputOverride, got "
+                + ".provisioned_throughput_override: expected ProvisionedThroughputOverride, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughputOverride(x, p + ".provisioned_throughput_override", e)
     x = v.on_demand_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughputOverride):
             e.append(
                 p
-                + ".on_demand_throughput_override"
-                + ": expected OnDemandThroughputOverride, got "
+                + ".on_demand_throughput_override: expected OnDemandThroughputOverride, got "
                 + type(x).__name__
             )
         else:
             _val_OnDemandThroughputOverride(x, p + ".on_demand_throughput_override", e)
     x = v.global_secondary_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".global_secondary_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".global_secondary_indexes: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
                     p
-                    + ".global_secondary_indexes"
-                    + ": item count must be at least 1, got "
+                    + ".global_secondary_indexes: item count must be at least 1, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".global_secondary_indexes" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".global_secondary_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicaGlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_indexes"
-                        + "["
+                        + ".global_secondary_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaGlobalSecondaryIndex, got "
+                        + "]: expected ReplicaGlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_ReplicaGlobalSecondaryIndex(
-                        x0, p + ".global_secondary_indexes" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_indexes[" + str(i0) + "]", e
                     )
     x = v.table_class_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_class_override" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_class_override: expected str, got " + type(x).__name__)
         elif x not in _s.TableClass._values:
             e.append(
                 p
-                + ".table_class_override"
-                + ": "
+                + ".table_class_override: "
                 + repr(x)
                 + " is not one of STANDARD, STANDARD_INFREQUENT_ACCESS"
             )
@@ -1043,292 +832,213 @@ def _val_CreateReplicationGroupMemberAction(
 def _val_CreateTableInput(v: _s.CreateTableInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.attribute_definitions
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attribute_definitions" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attribute_definitions: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".attribute_definitions" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".attribute_definitions[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeDefinition):
                     e.append(
                         p
-                        + ".attribute_definitions"
-                        + "["
+                        + ".attribute_definitions["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeDefinition, got "
+                        + "]: expected AttributeDefinition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeDefinition(
-                        x0, p + ".attribute_definitions" + "[" + str(i0) + "]", e
-                    )
+                    _val_AttributeDefinition(x0, p + ".attribute_definitions[" + str(i0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.key_schema
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".key_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".key_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".key_schema" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".key_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".key_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".key_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeySchemaElement):
                     e.append(
                         p
-                        + ".key_schema"
-                        + "["
+                        + ".key_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected KeySchemaElement, got "
+                        + "]: expected KeySchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeySchemaElement(x0, p + ".key_schema" + "[" + str(i0) + "]", e)
+                    _val_KeySchemaElement(x0, p + ".key_schema[" + str(i0) + "]", e)
     x = v.local_secondary_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".local_secondary_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".local_secondary_indexes: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".local_secondary_indexes" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".local_secondary_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.LocalSecondaryIndex):
                     e.append(
                         p
-                        + ".local_secondary_indexes"
-                        + "["
+                        + ".local_secondary_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected LocalSecondaryIndex, got "
+                        + "]: expected LocalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_LocalSecondaryIndex(
-                        x0, p + ".local_secondary_indexes" + "[" + str(i0) + "]", e
-                    )
+                    _val_LocalSecondaryIndex(x0, p + ".local_secondary_indexes[" + str(i0) + "]", e)
     x = v.global_secondary_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".global_secondary_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".global_secondary_indexes: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".global_secondary_indexes" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".global_secondary_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_indexes"
-                        + "["
+                        + ".global_secondary_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndex, got "
+                        + "]: expected GlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndex(
-                        x0, p + ".global_secondary_indexes" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_indexes[" + str(i0) + "]", e
                     )
     x = v.billing_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".billing_mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".billing_mode: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
-                p + ".billing_mode" + ": " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
+                p + ".billing_mode: " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.stream_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.StreamSpecification):
             e.append(
-                p
-                + ".stream_specification"
-                + ": expected StreamSpecification, got "
-                + type(x).__name__
+                p + ".stream_specification: expected StreamSpecification, got " + type(x).__name__
             )
         else:
             _val_StreamSpecification(x, p + ".stream_specification", e)
     x = v.sse_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SSESpecification):
-            e.append(
-                p + ".sse_specification" + ": expected SSESpecification, got " + type(x).__name__
-            )
+            e.append(p + ".sse_specification: expected SSESpecification, got " + type(x).__name__)
         else:
             _val_SSESpecification(x, p + ".sse_specification", e)
     x = v.tags
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tags" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tags: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tags" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tags[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Tag):
-                    e.append(
-                        p
-                        + ".tags"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected Tag, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".tags[" + str(i0) + "]: expected Tag, got " + type(x0).__name__)
                 else:
-                    _val_Tag(x0, p + ".tags" + "[" + str(i0) + "]", e)
+                    _val_Tag(x0, p + ".tags[" + str(i0) + "]", e)
     x = v.table_class
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_class" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_class: expected str, got " + type(x).__name__)
         elif x not in _s.TableClass._values:
             e.append(
                 p
-                + ".table_class"
-                + ": "
+                + ".table_class: "
                 + repr(x)
                 + " is not one of STANDARD, STANDARD_INFREQUENT_ACCESS"
             )
     x = v.deletion_protection_enabled
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(
-                p + ".deletion_protection_enabled" + ": expected bool, got " + type(x).__name__
-            )
+            e.append(p + ".deletion_protection_enabled: expected bool, got " + type(x).__name__)
     x = v.warm_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.WarmThroughput):
-            e.append(p + ".warm_throughput" + ": expected WarmThroughput, got " + type(x).__name__)
+            e.append(p + ".warm_throughput: expected WarmThroughput, got " + type(x).__name__)
         else:
             _val_WarmThroughput(x, p + ".warm_throughput", e)
     x = v.resource_policy
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".resource_policy" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_policy: expected str, got " + type(x).__name__)
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.global_table_source_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".global_table_source_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_source_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
             e.append(
                 p
-                + ".global_table_source_arn"
-                + ": length must be between 1 and 1024, got "
+                + ".global_table_source_arn: length must be between 1 and 1024, got "
                 + str(len(x))
             )
     x = v.global_table_settings_replication_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
-                p
-                + ".global_table_settings_replication_mode"
-                + ": expected str, got "
-                + type(x).__name__
+                p + ".global_table_settings_replication_mode: expected str, got " + type(x).__name__
             )
         elif x not in _s.GlobalTableSettingsReplicationMode._values:
             e.append(
                 p
-                + ".global_table_settings_replication_mode"
-                + ": "
+                + ".global_table_settings_replication_mode: "
                 + repr(x)
                 + " is not one of ENABLED, DISABLED, ENABLED_WITH_OVERRIDES"
             )
     x = v.vector_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".vector_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".vector_indexes: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".vector_indexes" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".vector_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.VectorIndex):
                     e.append(
                         p
-                        + ".vector_indexes"
-                        + "["
+                        + ".vector_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected VectorIndex, got "
+                        + "]: expected VectorIndex, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_VectorIndex(x0, p + ".vector_indexes" + "[" + str(i0) + "]", e)
+                    _val_VectorIndex(x0, p + ".vector_indexes[" + str(i0) + "]", e)
 
 
 def _val_CreateVectorIndexAction(v: _s.CreateVectorIndexAction, p: str, e: list[str]) -> None:
@@ -1338,55 +1048,46 @@ def _val_CreateVectorIndexAction(v: _s.CreateVectorIndexAction, p: str, e: list[
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.vector_attribute
     if x is None:
         e.append(p + ".vector_attribute: required")
     else:
         if not isinstance(x, _s.VectorAttributeDefinition):
             e.append(
-                p
-                + ".vector_attribute"
-                + ": expected VectorAttributeDefinition, got "
-                + type(x).__name__
+                p + ".vector_attribute: expected VectorAttributeDefinition, got " + type(x).__name__
             )
         else:
             _val_VectorAttributeDefinition(x, p + ".vector_attribute", e)
     x = v.search_schema
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".search_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".search_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(
-                    p + ".search_schema" + ": item count must be at least 1, got " + str(len(x))
-                )
+                e.append(p + ".search_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".search_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".search_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.SearchSchemaElement):
                     e.append(
                         p
-                        + ".search_schema"
-                        + "["
+                        + ".search_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected SearchSchemaElement, got "
+                        + "]: expected SearchSchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_SearchSchemaElement(x0, p + ".search_schema" + "[" + str(i0) + "]", e)
+                    _val_SearchSchemaElement(x0, p + ".search_schema[" + str(i0) + "]", e)
     x = v.projection
     if x is None:
         e.append(p + ".projection: required")
     else:
         if not isinstance(x, _s.Projection):
-            e.append(p + ".projection" + ": expected Projection, got " + type(x).__name__)
+            e.append(p + ".projection: expected Projection, got " + type(x).__name__)
         else:
             _val_Projection(x, p + ".projection", e)
     x = v.dimensions
@@ -1394,20 +1095,19 @@ def _val_CreateVectorIndexAction(v: _s.CreateVectorIndexAction, p: str, e: list[
         e.append(p + ".dimensions: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".dimensions" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".dimensions: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".dimensions" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".dimensions: value must be at least 1, got " + str(x))
     x = v.distance_function
     if x is None:
         e.append(p + ".distance_function: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".distance_function" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".distance_function: expected str, got " + type(x).__name__)
         elif x not in _s.VectorDistanceFunction._values:
             e.append(
                 p
-                + ".distance_function"
-                + ": "
+                + ".distance_function: "
                 + repr(x)
                 + " is not one of COSINE, DOT_PRODUCT, EUCLIDEAN"
             )
@@ -1416,49 +1116,34 @@ def _val_CreateVectorIndexAction(v: _s.CreateVectorIndexAction, p: str, e: list[
 def _val_CsvOptions(v: _s.CsvOptions, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.delimiter
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".delimiter" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".delimiter: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1:
-            e.append(p + ".delimiter" + ": length must be between 1 and 1, got " + str(len(x)))
+            e.append(p + ".delimiter: length must be between 1 and 1, got " + str(len(x)))
     x = v.header_list
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".header_list" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".header_list: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 255:
                 e.append(
-                    p
-                    + ".header_list"
-                    + ": item count must be between 1 and 255, got "
-                    + str(len(x))
+                    p + ".header_list: item count must be between 1 and 255, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".header_list" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".header_list[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
-                        p
-                        + ".header_list"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected str, got "
-                        + type(x0).__name__
+                        p + ".header_list[" + str(i0) + "]: expected str, got " + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 65536:
                     e.append(
                         p
-                        + ".header_list"
-                        + "["
+                        + ".header_list["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 65536, got "
+                        + "]: length must be between 1 and 65536, got "
                         + str(len(x0))
                     )
 
@@ -1470,152 +1155,112 @@ def _val_Delete(v: _s.Delete, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -1628,9 +1273,9 @@ def _val_DeleteBackupInput(v: _s.DeleteBackupInput, p: str, e: list[str]) -> Non
         e.append(p + ".backup_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".backup_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".backup_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".backup_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".backup_arn: length must be between 37 and 1024, got " + str(len(x)))
 
 
 def _val_DeleteGlobalSecondaryIndexAction(
@@ -1642,9 +1287,9 @@ def _val_DeleteGlobalSecondaryIndexAction(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_DeleteGlobalTableWitnessGroupMemberAction(
@@ -1656,7 +1301,7 @@ def _val_DeleteGlobalTableWitnessGroupMemberAction(
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_DeleteItemInput(v: _s.DeleteItemInput, p: str, e: list[str]) -> None:
@@ -1666,235 +1311,170 @@ def _val_DeleteItemInput(v: _s.DeleteItemInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.key
     if x is None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.expected
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".expected" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".expected: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".expected" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".expected.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
-                        p
-                        + ".expected"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
+                        p + ".expected.<key>: length must be at most 65535, got " + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".expected" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".expected[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ExpectedAttributeValue):
                     e.append(
                         p
-                        + ".expected"
-                        + "["
+                        + ".expected["
                         + repr(k0)
-                        + "]"
-                        + ": expected ExpectedAttributeValue, got "
+                        + "]: expected ExpectedAttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ExpectedAttributeValue(x0, p + ".expected" + "[" + repr(k0) + "]", e)
+                    _val_ExpectedAttributeValue(x0, p + ".expected[" + repr(k0) + "]", e)
     x = v.conditional_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".conditional_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".conditional_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ConditionalOperator._values:
-            e.append(p + ".conditional_operator" + ": " + repr(x) + " is not one of AND, OR")
+            e.append(p + ".conditional_operator: " + repr(x) + " is not one of AND, OR")
     x = v.return_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_values" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_values: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnValue._values:
             e.append(
                 p
-                + ".return_values"
-                + ": "
+                + ".return_values: "
                 + repr(x)
                 + " is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW"
             )
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.return_item_collection_metrics
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".return_item_collection_metrics" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".return_item_collection_metrics: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnItemCollectionMetrics._values:
             e.append(
-                p + ".return_item_collection_metrics" + ": " + repr(x) + " is not one of SIZE, NONE"
+                p + ".return_item_collection_metrics: " + repr(x) + " is not one of SIZE, NONE"
             )
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -1907,7 +1487,7 @@ def _val_DeleteReplicaAction(v: _s.DeleteReplicaAction, p: str, e: list[str]) ->
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_DeleteReplicationGroupMemberAction(
@@ -1919,7 +1499,7 @@ def _val_DeleteReplicationGroupMemberAction(
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_DeleteRequest(v: _s.DeleteRequest, p: str, e: list[str]) -> None:
@@ -1929,34 +1509,26 @@ def _val_DeleteRequest(v: _s.DeleteRequest, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
 
 
 def _val_DeleteResourcePolicyInput(v: _s.DeleteResourcePolicyInput, p: str, e: list[str]) -> None:
@@ -1966,23 +1538,16 @@ def _val_DeleteResourcePolicyInput(v: _s.DeleteResourcePolicyInput, p: str, e: l
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
     x = v.expected_revision_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".expected_revision_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".expected_revision_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
             e.append(
-                p
-                + ".expected_revision_id"
-                + ": length must be between 1 and 255, got "
-                + str(len(x))
+                p + ".expected_revision_id: length must be between 1 and 255, got " + str(len(x))
             )
 
 
@@ -1993,9 +1558,9 @@ def _val_DeleteTableInput(v: _s.DeleteTableInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_DeleteVectorIndexAction(v: _s.DeleteVectorIndexAction, p: str, e: list[str]) -> None:
@@ -2005,9 +1570,9 @@ def _val_DeleteVectorIndexAction(v: _s.DeleteVectorIndexAction, p: str, e: list[
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_DescribeBackupInput(v: _s.DescribeBackupInput, p: str, e: list[str]) -> None:
@@ -2017,9 +1582,9 @@ def _val_DescribeBackupInput(v: _s.DescribeBackupInput, p: str, e: list[str]) ->
         e.append(p + ".backup_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".backup_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".backup_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".backup_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".backup_arn: length must be between 37 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeContinuousBackupsInput(
@@ -2031,9 +1596,9 @@ def _val_DescribeContinuousBackupsInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeContributorInsightsInput(
@@ -2045,17 +1610,15 @@ def _val_DescribeContributorInsightsInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_DescribeEndpointsRequest(v: _s.DescribeEndpointsRequest, p: str, e: list[str]) -> None:
@@ -2070,9 +1633,9 @@ def _val_DescribeExportInput(v: _s.DescribeExportInput, p: str, e: list[str]) ->
         e.append(p + ".export_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".export_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".export_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".export_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".export_arn: length must be between 37 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeGlobalTableInput(v: _s.DescribeGlobalTableInput, p: str, e: list[str]) -> None:
@@ -2082,11 +1645,9 @@ def _val_DescribeGlobalTableInput(v: _s.DescribeGlobalTableInput, p: str, e: lis
         e.append(p + ".global_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".global_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".global_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".global_table_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_DescribeGlobalTableSettingsInput(
@@ -2098,11 +1659,9 @@ def _val_DescribeGlobalTableSettingsInput(
         e.append(p + ".global_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".global_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".global_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".global_table_name: length must be between 3 and 255, got " + str(len(x)))
 
 
 def _val_DescribeImportInput(v: _s.DescribeImportInput, p: str, e: list[str]) -> None:
@@ -2112,9 +1671,9 @@ def _val_DescribeImportInput(v: _s.DescribeImportInput, p: str, e: list[str]) ->
         e.append(p + ".import_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".import_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".import_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".import_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".import_arn: length must be between 37 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeKinesisStreamingDestinationInput(
@@ -2126,9 +1685,9 @@ def _val_DescribeKinesisStreamingDestinationInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeLimitsInput(v: _s.DescribeLimitsInput, p: str, e: list[str]) -> None:
@@ -2143,9 +1702,9 @@ def _val_DescribeTableInput(v: _s.DescribeTableInput, p: str, e: list[str]) -> N
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeTableReplicaAutoScalingInput(
@@ -2157,9 +1716,9 @@ def _val_DescribeTableReplicaAutoScalingInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_DescribeTimeToLiveInput(v: _s.DescribeTimeToLiveInput, p: str, e: list[str]) -> None:
@@ -2169,9 +1728,9 @@ def _val_DescribeTimeToLiveInput(v: _s.DescribeTimeToLiveInput, p: str, e: list[
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_EnableKinesisStreamingConfiguration(
@@ -2179,21 +1738,17 @@ def _val_EnableKinesisStreamingConfiguration(
 ) -> None:
     x: _t.Any
     x = v.approximate_creation_date_time_precision
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".approximate_creation_date_time_precision"
-                + ": expected str, got "
+                + ".approximate_creation_date_time_precision: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ApproximateCreationDateTimePrecision._values:
             e.append(
                 p
-                + ".approximate_creation_date_time_precision"
-                + ": "
+                + ".approximate_creation_date_time_precision: "
                 + repr(x)
                 + " is not one of MILLISECOND, MICROSECOND"
             )
@@ -2206,86 +1761,66 @@ def _val_ExecuteStatementInput(v: _s.ExecuteStatementInput, p: str, e: list[str]
         e.append(p + ".statement: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".statement" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".statement: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 8192:
-            e.append(p + ".statement" + ": length must be between 1 and 8192, got " + str(len(x)))
+            e.append(p + ".statement: length must be between 1 and 8192, got " + str(len(x)))
     x = v.parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".parameters" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".parameters: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".parameters" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".parameters: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".parameters" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".parameters[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".parameters"
-                        + "["
+                        + ".parameters["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".parameters" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".parameters[" + str(i0) + "]", e)
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 32768:
-            e.append(p + ".next_token" + ": length must be between 1 and 32768, got " + str(len(x)))
+            e.append(p + ".next_token: length must be between 1 and 32768, got " + str(len(x)))
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".limit" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".limit: value must be at least 1, got " + str(x))
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -2298,115 +1833,88 @@ def _val_ExecuteTransactionInput(v: _s.ExecuteTransactionInput, p: str, e: list[
         e.append(p + ".transact_statements: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".transact_statements" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".transact_statements: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 100:
                 e.append(
                     p
-                    + ".transact_statements"
-                    + ": item count must be between 1 and 100, got "
+                    + ".transact_statements: item count must be between 1 and 100, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".transact_statements" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".transact_statements[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ParameterizedStatement):
                     e.append(
                         p
-                        + ".transact_statements"
-                        + "["
+                        + ".transact_statements["
                         + str(i0)
-                        + "]"
-                        + ": expected ParameterizedStatement, got "
+                        + "]: expected ParameterizedStatement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ParameterizedStatement(
-                        x0, p + ".transact_statements" + "[" + str(i0) + "]", e
-                    )
+                    _val_ParameterizedStatement(x0, p + ".transact_statements[" + str(i0) + "]", e)
     x = v.client_request_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_request_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_request_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 36:
             e.append(
-                p
-                + ".client_request_token"
-                + ": length must be between 1 and 36, got "
-                + str(len(x))
+                p + ".client_request_token: length must be between 1 and 36, got " + str(len(x))
             )
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
 
 
 def _val_ExpectedAttributeValue(v: _s.ExpectedAttributeValue, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.value
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AttributeValue):
-            e.append(p + ".value" + ": expected AttributeValue, got " + type(x).__name__)
+            e.append(p + ".value: expected AttributeValue, got " + type(x).__name__)
         else:
             _val_AttributeValue(x, p + ".value", e)
     x = v.exists
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".exists" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".exists: expected bool, got " + type(x).__name__)
     x = v.comparison_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".comparison_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".comparison_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ComparisonOperator._values:
             e.append(
                 p
-                + ".comparison_operator"
-                + ": "
+                + ".comparison_operator: "
                 + repr(x)
                 + " is not one of EQ, NE, IN, LE, LT, GE, GT, BETWEEN, NOT_NULL, NULL, CONTAINS, NOT_CONTAINS, BEGINS_WITH"
             )
     x = v.attribute_value_list
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attribute_value_list" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attribute_value_list: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attribute_value_list" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attribute_value_list[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".attribute_value_list"
-                        + "["
+                        + ".attribute_value_list["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".attribute_value_list" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".attribute_value_list[" + str(i0) + "]", e)
 
 
 def _val_ExportTableToPointInTimeInput(
@@ -2418,92 +1926,69 @@ def _val_ExportTableToPointInTimeInput(
         e.append(p + ".table_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_arn" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_arn: length must be between 1 and 1024, got " + str(len(x)))
     x = v.export_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".export_time" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".export_time: expected datetime, got " + type(x).__name__)
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
     x = v.s3_bucket
     if x is None:
         e.append(p + ".s3_bucket: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".s3_bucket" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_bucket: expected str, got " + type(x).__name__)
         elif len(x) > 255:
-            e.append(p + ".s3_bucket" + ": length must be at most 255, got " + str(len(x)))
+            e.append(p + ".s3_bucket: length must be at most 255, got " + str(len(x)))
     x = v.s3_bucket_owner
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_bucket_owner" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_bucket_owner: expected str, got " + type(x).__name__)
     x = v.s3_prefix
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_prefix" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_prefix: expected str, got " + type(x).__name__)
         elif len(x) > 1024:
-            e.append(p + ".s3_prefix" + ": length must be at most 1024, got " + str(len(x)))
+            e.append(p + ".s3_prefix: length must be at most 1024, got " + str(len(x)))
     x = v.s3_sse_algorithm
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_sse_algorithm" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_sse_algorithm: expected str, got " + type(x).__name__)
         elif x not in _s.S3SseAlgorithm._values:
-            e.append(p + ".s3_sse_algorithm" + ": " + repr(x) + " is not one of AES256, KMS")
+            e.append(p + ".s3_sse_algorithm: " + repr(x) + " is not one of AES256, KMS")
     x = v.s3_sse_kms_key_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_sse_kms_key_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_sse_kms_key_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 2048:
             e.append(
-                p + ".s3_sse_kms_key_id" + ": length must be between 1 and 2048, got " + str(len(x))
+                p + ".s3_sse_kms_key_id: length must be between 1 and 2048, got " + str(len(x))
             )
     x = v.export_format
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".export_format" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".export_format: expected str, got " + type(x).__name__)
         elif x not in _s.ExportFormat._values:
-            e.append(p + ".export_format" + ": " + repr(x) + " is not one of DYNAMODB_JSON, ION")
+            e.append(p + ".export_format: " + repr(x) + " is not one of DYNAMODB_JSON, ION")
     x = v.export_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".export_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".export_type: expected str, got " + type(x).__name__)
         elif x not in _s.ExportType._values:
             e.append(
-                p
-                + ".export_type"
-                + ": "
-                + repr(x)
-                + " is not one of FULL_EXPORT, INCREMENTAL_EXPORT"
+                p + ".export_type: " + repr(x) + " is not one of FULL_EXPORT, INCREMENTAL_EXPORT"
             )
     x = v.incremental_export_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.IncrementalExportSpecification):
             e.append(
                 p
-                + ".incremental_export_specification"
-                + ": expected IncrementalExportSpecification, got "
+                + ".incremental_export_specification: expected IncrementalExportSpecification, got "
                 + type(x).__name__
             )
         else:
@@ -2517,93 +2002,69 @@ def _val_Get(v: _s.Get, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
 
@@ -2615,148 +2076,110 @@ def _val_GetItemInput(v: _s.GetItemInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.key
     if x is None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.attributes_to_get
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attributes_to_get" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attributes_to_get: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
-                    p + ".attributes_to_get" + ": item count must be at least 1, got " + str(len(x))
+                    p + ".attributes_to_get: item count must be at least 1, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attributes_to_get" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attributes_to_get[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
 
@@ -2768,11 +2191,9 @@ def _val_GetResourcePolicyInput(v: _s.GetResourcePolicyInput, p: str, e: list[st
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
 
 
 def _val_GlobalSecondaryIndex(v: _s.GlobalSecondaryIndex, p: str, e: list[str]) -> None:
@@ -2782,74 +2203,62 @@ def _val_GlobalSecondaryIndex(v: _s.GlobalSecondaryIndex, p: str, e: list[str]) 
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.key_schema
     if x is None:
         e.append(p + ".key_schema: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".key_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".key_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".key_schema" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".key_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".key_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".key_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeySchemaElement):
                     e.append(
                         p
-                        + ".key_schema"
-                        + "["
+                        + ".key_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected KeySchemaElement, got "
+                        + "]: expected KeySchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeySchemaElement(x0, p + ".key_schema" + "[" + str(i0) + "]", e)
+                    _val_KeySchemaElement(x0, p + ".key_schema[" + str(i0) + "]", e)
     x = v.projection
     if x is None:
         e.append(p + ".projection: required")
     else:
         if not isinstance(x, _s.Projection):
-            e.append(p + ".projection" + ": expected Projection, got " + type(x).__name__)
+            e.append(p + ".projection: expected Projection, got " + type(x).__name__)
         else:
             _val_Projection(x, p + ".projection", e)
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.warm_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.WarmThroughput):
-            e.append(p + ".warm_throughput" + ": expected WarmThroughput, got " + type(x).__name__)
+            e.append(p + ".warm_throughput: expected WarmThroughput, got " + type(x).__name__)
         else:
             _val_WarmThroughput(x, p + ".warm_throughput", e)
 
@@ -2859,22 +2268,17 @@ def _val_GlobalSecondaryIndexAutoScalingUpdate(
 ) -> None:
     x: _t.Any
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_write_capacity_auto_scaling_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".provisioned_write_capacity_auto_scaling_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".provisioned_write_capacity_auto_scaling_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -2886,41 +2290,26 @@ def _val_GlobalSecondaryIndexAutoScalingUpdate(
 def _val_GlobalSecondaryIndexUpdate(v: _s.GlobalSecondaryIndexUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.UpdateGlobalSecondaryIndexAction):
             e.append(
-                p
-                + ".update"
-                + ": expected UpdateGlobalSecondaryIndexAction, got "
-                + type(x).__name__
+                p + ".update: expected UpdateGlobalSecondaryIndexAction, got " + type(x).__name__
             )
         else:
             _val_UpdateGlobalSecondaryIndexAction(x, p + ".update", e)
     x = v.create
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CreateGlobalSecondaryIndexAction):
             e.append(
-                p
-                + ".create"
-                + ": expected CreateGlobalSecondaryIndexAction, got "
-                + type(x).__name__
+                p + ".create: expected CreateGlobalSecondaryIndexAction, got " + type(x).__name__
             )
         else:
             _val_CreateGlobalSecondaryIndexAction(x, p + ".create", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteGlobalSecondaryIndexAction):
             e.append(
-                p
-                + ".delete"
-                + ": expected DeleteGlobalSecondaryIndexAction, got "
-                + type(x).__name__
+                p + ".delete: expected DeleteGlobalSecondaryIndexAction, got " + type(x).__name__
             )
         else:
             _val_DeleteGlobalSecondaryIndexAction(x, p + ".delete", e)
@@ -2935,33 +2324,23 @@ def _val_GlobalTableGlobalSecondaryIndexSettingsUpdate(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_write_capacity_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(
-                p + ".provisioned_write_capacity_units" + ": expected int, got " + type(x).__name__
-            )
+            e.append(p + ".provisioned_write_capacity_units: expected int, got " + type(x).__name__)
         elif x < 1:
             e.append(
-                p
-                + ".provisioned_write_capacity_units"
-                + ": value must be at least 1, got "
-                + str(x)
+                p + ".provisioned_write_capacity_units: value must be at least 1, got " + str(x)
             )
     x = v.provisioned_write_capacity_auto_scaling_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".provisioned_write_capacity_auto_scaling_settings_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".provisioned_write_capacity_auto_scaling_settings_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -2975,27 +2354,21 @@ def _val_GlobalTableWitnessGroupUpdate(
 ) -> None:
     x: _t.Any
     x = v.create
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CreateGlobalTableWitnessGroupMemberAction):
             e.append(
                 p
-                + ".create"
-                + ": expected CreateGlobalTableWitnessGroupMemberAction, got "
+                + ".create: expected CreateGlobalTableWitnessGroupMemberAction, got "
                 + type(x).__name__
             )
         else:
             _val_CreateGlobalTableWitnessGroupMemberAction(x, p + ".create", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteGlobalTableWitnessGroupMemberAction):
             e.append(
                 p
-                + ".delete"
-                + ": expected DeleteGlobalTableWitnessGroupMemberAction, got "
+                + ".delete: expected DeleteGlobalTableWitnessGroupMemberAction, got "
                 + type(x).__name__
             )
         else:
@@ -3005,17 +2378,15 @@ def _val_GlobalTableWitnessGroupUpdate(
 def _val_ImportTableInput(v: _s.ImportTableInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
     x = v.s3_bucket_source
     if x is None:
         e.append(p + ".s3_bucket_source: required")
     else:
         if not isinstance(x, _s.S3BucketSource):
-            e.append(p + ".s3_bucket_source" + ": expected S3BucketSource, got " + type(x).__name__)
+            e.append(p + ".s3_bucket_source: expected S3BucketSource, got " + type(x).__name__)
         else:
             _val_S3BucketSource(x, p + ".s3_bucket_source", e)
     x = v.input_format
@@ -3023,34 +2394,23 @@ def _val_ImportTableInput(v: _s.ImportTableInput, p: str, e: list[str]) -> None:
         e.append(p + ".input_format: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".input_format" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".input_format: expected str, got " + type(x).__name__)
         elif x not in _s.InputFormat._values:
-            e.append(
-                p + ".input_format" + ": " + repr(x) + " is not one of DYNAMODB_JSON, ION, CSV"
-            )
+            e.append(p + ".input_format: " + repr(x) + " is not one of DYNAMODB_JSON, ION, CSV")
     x = v.input_format_options
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.InputFormatOptions):
             e.append(
-                p
-                + ".input_format_options"
-                + ": expected InputFormatOptions, got "
-                + type(x).__name__
+                p + ".input_format_options: expected InputFormatOptions, got " + type(x).__name__
             )
         else:
             _val_InputFormatOptions(x, p + ".input_format_options", e)
     x = v.input_compression_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".input_compression_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".input_compression_type: expected str, got " + type(x).__name__)
         elif x not in _s.InputCompressionType._values:
-            e.append(
-                p + ".input_compression_type" + ": " + repr(x) + " is not one of GZIP, ZSTD, NONE"
-            )
+            e.append(p + ".input_compression_type: " + repr(x) + " is not one of GZIP, ZSTD, NONE")
     x = v.table_creation_parameters
     if x is None:
         e.append(p + ".table_creation_parameters: required")
@@ -3058,8 +2418,7 @@ def _val_ImportTableInput(v: _s.ImportTableInput, p: str, e: list[str]) -> None:
         if not isinstance(x, _s.TableCreationParameters):
             e.append(
                 p
-                + ".table_creation_parameters"
-                + ": expected TableCreationParameters, got "
+                + ".table_creation_parameters: expected TableCreationParameters, got "
                 + type(x).__name__
             )
         else:
@@ -3071,41 +2430,29 @@ def _val_IncrementalExportSpecification(
 ) -> None:
     x: _t.Any
     x = v.export_from_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".export_from_time" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".export_from_time: expected datetime, got " + type(x).__name__)
     x = v.export_to_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".export_to_time" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".export_to_time: expected datetime, got " + type(x).__name__)
     x = v.export_view_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".export_view_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".export_view_type: expected str, got " + type(x).__name__)
         elif x not in _s.ExportViewType._values:
             e.append(
-                p
-                + ".export_view_type"
-                + ": "
-                + repr(x)
-                + " is not one of NEW_IMAGE, NEW_AND_OLD_IMAGES"
+                p + ".export_view_type: " + repr(x) + " is not one of NEW_IMAGE, NEW_AND_OLD_IMAGES"
             )
 
 
 def _val_InputFormatOptions(v: _s.InputFormatOptions, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.csv
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CsvOptions):
-            e.append(p + ".csv" + ": expected CsvOptions, got " + type(x).__name__)
+            e.append(p + ".csv: expected CsvOptions, got " + type(x).__name__)
         else:
             _val_CsvOptions(x, p + ".csv", e)
 
@@ -3117,19 +2464,17 @@ def _val_KeySchemaElement(v: _s.KeySchemaElement, p: str, e: list[str]) -> None:
         e.append(p + ".attribute_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(
-                p + ".attribute_name" + ": length must be between 1 and 255, got " + str(len(x))
-            )
+            e.append(p + ".attribute_name: length must be between 1 and 255, got " + str(len(x)))
     x = v.key_type
     if x is None:
         e.append(p + ".key_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".key_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".key_type: expected str, got " + type(x).__name__)
         elif x not in _s.KeyType._values:
-            e.append(p + ".key_type" + ": " + repr(x) + " is not one of HASH, RANGE")
+            e.append(p + ".key_type: " + repr(x) + " is not one of HASH, RANGE")
 
 
 def _val_KeysAndAttributes(v: _s.KeysAndAttributes, p: str, e: list[str]) -> None:
@@ -3139,169 +2484,123 @@ def _val_KeysAndAttributes(v: _s.KeysAndAttributes, p: str, e: list[str]) -> Non
         e.append(p + ".keys: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".keys" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".keys: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 100:
-                e.append(p + ".keys" + ": item count must be between 1 and 100, got " + str(len(x)))
+                e.append(p + ".keys: item count must be between 1 and 100, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".keys" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".keys[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _abc.Mapping):
                     e.append(
-                        p
-                        + ".keys"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected a mapping, got "
-                        + type(x0).__name__
+                        p + ".keys[" + str(i0) + "]: expected a mapping, got " + type(x0).__name__
                     )
                 else:
                     for k1, x1 in x0.items():
                         if not isinstance(k1, str):
                             e.append(
                                 p
-                                + ".keys"
-                                + "["
+                                + ".keys["
                                 + str(i0)
-                                + "]"
-                                + ".<key>"
-                                + ": expected str, got "
+                                + "].<key>: expected str, got "
                                 + type(k1).__name__
                             )
                         elif len(k1) > 65535:
                             e.append(
                                 p
-                                + ".keys"
-                                + "["
+                                + ".keys["
                                 + str(i0)
-                                + "]"
-                                + ".<key>"
-                                + ": length must be at most 65535, got "
+                                + "].<key>: length must be at most 65535, got "
                                 + str(len(k1))
                             )
                         if x1 is None:
                             e.append(
-                                p
-                                + ".keys"
-                                + "["
-                                + str(i0)
-                                + "]"
-                                + "["
-                                + repr(k1)
-                                + "]: null is not allowed"
+                                p + ".keys[" + str(i0) + "][" + repr(k1) + "]: null is not allowed"
                             )
                             continue
                         if not isinstance(x1, _s.AttributeValue):
                             e.append(
                                 p
-                                + ".keys"
-                                + "["
+                                + ".keys["
                                 + str(i0)
-                                + "]"
-                                + "["
+                                + "]["
                                 + repr(k1)
-                                + "]"
-                                + ": expected AttributeValue, got "
+                                + "]: expected AttributeValue, got "
                                 + type(x1).__name__
                             )
                         else:
                             _val_AttributeValue(
-                                x1, p + ".keys" + "[" + str(i0) + "]" + "[" + repr(k1) + "]", e
+                                x1, p + ".keys[" + str(i0) + "][" + repr(k1) + "]", e
                             )
     x = v.attributes_to_get
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attributes_to_get" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attributes_to_get: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
-                    p + ".attributes_to_get" + ": item count must be at least 1, got " + str(len(x))
+                    p + ".attributes_to_get: item count must be at least 1, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attributes_to_get" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attributes_to_get[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
 
@@ -3315,26 +2614,23 @@ def _val_KinesisStreamingDestinationInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.stream_arn
     if x is None:
         e.append(p + ".stream_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".stream_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".stream_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".stream_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".stream_arn: length must be between 37 and 1024, got " + str(len(x)))
     x = v.enable_kinesis_streaming_configuration
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.EnableKinesisStreamingConfiguration):
             e.append(
                 p
-                + ".enable_kinesis_streaming_configuration"
-                + ": expected EnableKinesisStreamingConfiguration, got "
+                + ".enable_kinesis_streaming_configuration: expected EnableKinesisStreamingConfiguration, got "
                 + type(x).__name__
             )
         else:
@@ -3346,55 +2642,42 @@ def _val_KinesisStreamingDestinationInput(
 def _val_ListBackupsInput(v: _s.ListBackupsInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.table_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 100:
-            e.append(p + ".limit" + ": value must be between 1 and 100, got " + str(x))
+            e.append(p + ".limit: value must be between 1 and 100, got " + str(x))
     x = v.time_range_lower_bound
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".time_range_lower_bound" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".time_range_lower_bound: expected datetime, got " + type(x).__name__)
     x = v.time_range_upper_bound
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".time_range_upper_bound" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".time_range_upper_bound: expected datetime, got " + type(x).__name__)
     x = v.exclusive_start_backup_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".exclusive_start_backup_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".exclusive_start_backup_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
             e.append(
                 p
-                + ".exclusive_start_backup_arn"
-                + ": length must be between 37 and 1024, got "
+                + ".exclusive_start_backup_arn: length must be between 37 and 1024, got "
                 + str(len(x))
             )
     x = v.backup_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".backup_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".backup_type: expected str, got " + type(x).__name__)
         elif x not in _s.BackupTypeFilter._values:
             e.append(
-                p + ".backup_type" + ": " + repr(x) + " is not one of USER, SYSTEM, AWS_BACKUP, ALL"
+                p + ".backup_type: " + repr(x) + " is not one of USER, SYSTEM, AWS_BACKUP, ALL"
             )
 
 
@@ -3403,141 +2686,109 @@ def _val_ListContributorInsightsInput(
 ) -> None:
     x: _t.Any
     x = v.table_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
     x = v.max_results
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_results" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_results: expected int, got " + type(x).__name__)
         elif x > 100:
-            e.append(p + ".max_results" + ": value must be at most 100, got " + str(x))
+            e.append(p + ".max_results: value must be at most 100, got " + str(x))
 
 
 def _val_ListExportsInput(v: _s.ListExportsInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.table_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_arn" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_arn: length must be between 1 and 1024, got " + str(len(x)))
     x = v.max_results
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_results" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_results: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 25:
-            e.append(p + ".max_results" + ": value must be between 1 and 25, got " + str(x))
+            e.append(p + ".max_results: value must be between 1 and 25, got " + str(x))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
 
 
 def _val_ListGlobalTablesInput(v: _s.ListGlobalTablesInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.exclusive_start_global_table_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
-                p + ".exclusive_start_global_table_name" + ": expected str, got " + type(x).__name__
+                p + ".exclusive_start_global_table_name: expected str, got " + type(x).__name__
             )
         elif not 3 <= len(x) <= 255:
             e.append(
                 p
-                + ".exclusive_start_global_table_name"
-                + ": length must be between 3 and 255, got "
+                + ".exclusive_start_global_table_name: length must be between 3 and 255, got "
                 + str(len(x))
             )
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".limit" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".limit: value must be at least 1, got " + str(x))
     x = v.region_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_ListImportsInput(v: _s.ListImportsInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.table_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_arn" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_arn: length must be between 1 and 1024, got " + str(len(x)))
     x = v.page_size
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".page_size" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".page_size: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 25:
-            e.append(p + ".page_size" + ": value must be between 1 and 25, got " + str(x))
+            e.append(p + ".page_size: value must be between 1 and 25, got " + str(x))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
         elif not 112 <= len(x) <= 1024:
-            e.append(
-                p + ".next_token" + ": length must be between 112 and 1024, got " + str(len(x))
-            )
+            e.append(p + ".next_token: length must be between 112 and 1024, got " + str(len(x)))
 
 
 def _val_ListTablesInput(v: _s.ListTablesInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.exclusive_start_table_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".exclusive_start_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".exclusive_start_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
             e.append(
                 p
-                + ".exclusive_start_table_name"
-                + ": length must be between 3 and 255, got "
+                + ".exclusive_start_table_name: length must be between 3 and 255, got "
                 + str(len(x))
             )
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 100:
-            e.append(p + ".limit" + ": value must be between 1 and 100, got " + str(x))
+            e.append(p + ".limit: value must be between 1 and 100, got " + str(x))
 
 
 def _val_ListTagsOfResourceInput(v: _s.ListTagsOfResourceInput, p: str, e: list[str]) -> None:
@@ -3547,17 +2798,13 @@ def _val_ListTagsOfResourceInput(v: _s.ListTagsOfResourceInput, p: str, e: list[
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
 
 
 def _val_LocalSecondaryIndex(v: _s.LocalSecondaryIndex, p: str, e: list[str]) -> None:
@@ -3567,40 +2814,38 @@ def _val_LocalSecondaryIndex(v: _s.LocalSecondaryIndex, p: str, e: list[str]) ->
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.key_schema
     if x is None:
         e.append(p + ".key_schema: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".key_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".key_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".key_schema" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".key_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".key_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".key_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeySchemaElement):
                     e.append(
                         p
-                        + ".key_schema"
-                        + "["
+                        + ".key_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected KeySchemaElement, got "
+                        + "]: expected KeySchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeySchemaElement(x0, p + ".key_schema" + "[" + str(i0) + "]", e)
+                    _val_KeySchemaElement(x0, p + ".key_schema[" + str(i0) + "]", e)
     x = v.projection
     if x is None:
         e.append(p + ".projection: required")
     else:
         if not isinstance(x, _s.Projection):
-            e.append(p + ".projection" + ": expected Projection, got " + type(x).__name__)
+            e.append(p + ".projection: expected Projection, got " + type(x).__name__)
         else:
             _val_Projection(x, p + ".projection", e)
 
@@ -3608,27 +2853,21 @@ def _val_LocalSecondaryIndex(v: _s.LocalSecondaryIndex, p: str, e: list[str]) ->
 def _val_OnDemandThroughput(v: _s.OnDemandThroughput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.max_read_request_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_read_request_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_read_request_units: expected int, got " + type(x).__name__)
     x = v.max_write_request_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_write_request_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_write_request_units: expected int, got " + type(x).__name__)
 
 
 def _val_OnDemandThroughputOverride(v: _s.OnDemandThroughputOverride, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.max_read_request_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_read_request_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_read_request_units: expected int, got " + type(x).__name__)
 
 
 def _val_ParameterizedStatement(v: _s.ParameterizedStatement, p: str, e: list[str]) -> None:
@@ -3638,50 +2877,42 @@ def _val_ParameterizedStatement(v: _s.ParameterizedStatement, p: str, e: list[st
         e.append(p + ".statement: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".statement" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".statement: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 8192:
-            e.append(p + ".statement" + ": length must be between 1 and 8192, got " + str(len(x)))
+            e.append(p + ".statement: length must be between 1 and 8192, got " + str(len(x)))
     x = v.parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".parameters" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".parameters: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".parameters" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".parameters: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".parameters" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".parameters[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".parameters"
-                        + "["
+                        + ".parameters["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".parameters" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".parameters[" + str(i0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -3696,69 +2927,52 @@ def _val_PointInTimeRecoverySpecification(
         e.append(p + ".point_in_time_recovery_enabled: required")
     else:
         if not isinstance(x, bool):
-            e.append(
-                p + ".point_in_time_recovery_enabled" + ": expected bool, got " + type(x).__name__
-            )
+            e.append(p + ".point_in_time_recovery_enabled: expected bool, got " + type(x).__name__)
     x = v.recovery_period_in_days
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".recovery_period_in_days" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".recovery_period_in_days: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 35:
-            e.append(
-                p + ".recovery_period_in_days" + ": value must be between 1 and 35, got " + str(x)
-            )
+            e.append(p + ".recovery_period_in_days: value must be between 1 and 35, got " + str(x))
 
 
 def _val_Projection(v: _s.Projection, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.projection_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_type: expected str, got " + type(x).__name__)
         elif x not in _s.ProjectionType._values:
-            e.append(
-                p + ".projection_type" + ": " + repr(x) + " is not one of ALL, KEYS_ONLY, INCLUDE"
-            )
+            e.append(p + ".projection_type: " + repr(x) + " is not one of ALL, KEYS_ONLY, INCLUDE")
     x = v.non_key_attributes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".non_key_attributes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".non_key_attributes: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 20:
                 e.append(
                     p
-                    + ".non_key_attributes"
-                    + ": item count must be between 1 and 20, got "
+                    + ".non_key_attributes: item count must be between 1 and 20, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".non_key_attributes" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".non_key_attributes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".non_key_attributes"
-                        + "["
+                        + ".non_key_attributes["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 255:
                     e.append(
                         p
-                        + ".non_key_attributes"
-                        + "["
+                        + ".non_key_attributes["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 255, got "
+                        + "]: length must be between 1 and 255, got "
                         + str(len(x0))
                     )
 
@@ -3770,17 +2984,17 @@ def _val_ProvisionedThroughput(v: _s.ProvisionedThroughput, p: str, e: list[str]
         e.append(p + ".read_capacity_units: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".read_capacity_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".read_capacity_units: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".read_capacity_units" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".read_capacity_units: value must be at least 1, got " + str(x))
     x = v.write_capacity_units
     if x is None:
         e.append(p + ".write_capacity_units: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".write_capacity_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".write_capacity_units: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".write_capacity_units" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".write_capacity_units: value must be at least 1, got " + str(x))
 
 
 def _val_ProvisionedThroughputOverride(
@@ -3788,13 +3002,11 @@ def _val_ProvisionedThroughputOverride(
 ) -> None:
     x: _t.Any
     x = v.read_capacity_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".read_capacity_units" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".read_capacity_units: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".read_capacity_units" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".read_capacity_units: value must be at least 1, got " + str(x))
 
 
 def _val_Put(v: _s.Put, p: str, e: list[str]) -> None:
@@ -3804,152 +3016,112 @@ def _val_Put(v: _s.Put, p: str, e: list[str]) -> None:
         e.append(p + ".item: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".item" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".item: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".item" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".item.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".item"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".item.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".item" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".item[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".item"
-                        + "["
+                        + ".item["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".item" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".item[" + repr(k0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -3962,235 +3134,170 @@ def _val_PutItemInput(v: _s.PutItemInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.item
     if x is None:
         e.append(p + ".item: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".item" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".item: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".item" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".item.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".item"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".item.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".item" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".item[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".item"
-                        + "["
+                        + ".item["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".item" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".item[" + repr(k0) + "]", e)
     x = v.expected
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".expected" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".expected: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".expected" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".expected.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
-                        p
-                        + ".expected"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
+                        p + ".expected.<key>: length must be at most 65535, got " + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".expected" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".expected[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ExpectedAttributeValue):
                     e.append(
                         p
-                        + ".expected"
-                        + "["
+                        + ".expected["
                         + repr(k0)
-                        + "]"
-                        + ": expected ExpectedAttributeValue, got "
+                        + "]: expected ExpectedAttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ExpectedAttributeValue(x0, p + ".expected" + "[" + repr(k0) + "]", e)
+                    _val_ExpectedAttributeValue(x0, p + ".expected[" + repr(k0) + "]", e)
     x = v.return_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_values" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_values: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnValue._values:
             e.append(
                 p
-                + ".return_values"
-                + ": "
+                + ".return_values: "
                 + repr(x)
                 + " is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW"
             )
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.return_item_collection_metrics
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".return_item_collection_metrics" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".return_item_collection_metrics: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnItemCollectionMetrics._values:
             e.append(
-                p + ".return_item_collection_metrics" + ": " + repr(x) + " is not one of SIZE, NONE"
+                p + ".return_item_collection_metrics: " + repr(x) + " is not one of SIZE, NONE"
             )
     x = v.conditional_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".conditional_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".conditional_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ConditionalOperator._values:
-            e.append(p + ".conditional_operator" + ": " + repr(x) + " is not one of AND, OR")
+            e.append(p + ".conditional_operator: " + repr(x) + " is not one of AND, OR")
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -4203,34 +3310,26 @@ def _val_PutRequest(v: _s.PutRequest, p: str, e: list[str]) -> None:
         e.append(p + ".item: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".item" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".item: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".item" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".item.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".item"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".item.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".item" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".item[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".item"
-                        + "["
+                        + ".item["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".item" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".item[" + repr(k0) + "]", e)
 
 
 def _val_PutResourcePolicyInput(v: _s.PutResourcePolicyInput, p: str, e: list[str]) -> None:
@@ -4240,40 +3339,28 @@ def _val_PutResourcePolicyInput(v: _s.PutResourcePolicyInput, p: str, e: list[st
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
     x = v.policy
     if x is None:
         e.append(p + ".policy: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".policy" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".policy: expected str, got " + type(x).__name__)
     x = v.expected_revision_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".expected_revision_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".expected_revision_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
             e.append(
-                p
-                + ".expected_revision_id"
-                + ": length must be between 1 and 255, got "
-                + str(len(x))
+                p + ".expected_revision_id: length must be between 1 and 255, got " + str(len(x))
             )
     x = v.confirm_remove_self_resource_access
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
             e.append(
-                p
-                + ".confirm_remove_self_resource_access"
-                + ": expected bool, got "
-                + type(x).__name__
+                p + ".confirm_remove_self_resource_access: expected bool, got " + type(x).__name__
             )
 
 
@@ -4284,337 +3371,246 @@ def _val_QueryInput(v: _s.QueryInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.select
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".select" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".select: expected str, got " + type(x).__name__)
         elif x not in _s.Select._values:
             e.append(
                 p
-                + ".select"
-                + ": "
+                + ".select: "
                 + repr(x)
                 + " is not one of ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT"
             )
     x = v.attributes_to_get
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attributes_to_get" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attributes_to_get: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
-                    p + ".attributes_to_get" + ": item count must be at least 1, got " + str(len(x))
+                    p + ".attributes_to_get: item count must be at least 1, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attributes_to_get" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attributes_to_get[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".limit" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".limit: value must be at least 1, got " + str(x))
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
     x = v.key_conditions
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key_conditions" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key_conditions: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p
-                        + ".key_conditions"
-                        + ".<key>"
-                        + ": expected str, got "
-                        + type(k0).__name__
-                    )
+                    e.append(p + ".key_conditions.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
                         p
-                        + ".key_conditions"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
+                        + ".key_conditions.<key>: length must be at most 65535, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".key_conditions" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key_conditions[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Condition):
                     e.append(
                         p
-                        + ".key_conditions"
-                        + "["
+                        + ".key_conditions["
                         + repr(k0)
-                        + "]"
-                        + ": expected Condition, got "
+                        + "]: expected Condition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_Condition(x0, p + ".key_conditions" + "[" + repr(k0) + "]", e)
+                    _val_Condition(x0, p + ".key_conditions[" + repr(k0) + "]", e)
     x = v.query_filter
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".query_filter" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".query_filter: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".query_filter" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".query_filter.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
-                        p
-                        + ".query_filter"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
+                        p + ".query_filter.<key>: length must be at most 65535, got " + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".query_filter" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".query_filter[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Condition):
                     e.append(
                         p
-                        + ".query_filter"
-                        + "["
+                        + ".query_filter["
                         + repr(k0)
-                        + "]"
-                        + ": expected Condition, got "
+                        + "]: expected Condition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_Condition(x0, p + ".query_filter" + "[" + repr(k0) + "]", e)
+                    _val_Condition(x0, p + ".query_filter[" + repr(k0) + "]", e)
     x = v.conditional_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".conditional_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".conditional_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ConditionalOperator._values:
-            e.append(p + ".conditional_operator" + ": " + repr(x) + " is not one of AND, OR")
+            e.append(p + ".conditional_operator: " + repr(x) + " is not one of AND, OR")
     x = v.scan_index_forward
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".scan_index_forward" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".scan_index_forward: expected bool, got " + type(x).__name__)
     x = v.exclusive_start_key
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".exclusive_start_key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".exclusive_start_key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
-                        p
-                        + ".exclusive_start_key"
-                        + ".<key>"
-                        + ": expected str, got "
-                        + type(k0).__name__
+                        p + ".exclusive_start_key.<key>: expected str, got " + type(k0).__name__
                     )
                 elif len(k0) > 65535:
                     e.append(
                         p
-                        + ".exclusive_start_key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
+                        + ".exclusive_start_key.<key>: length must be at most 65535, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".exclusive_start_key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".exclusive_start_key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".exclusive_start_key"
-                        + "["
+                        + ".exclusive_start_key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".exclusive_start_key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".exclusive_start_key[" + repr(k0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.filter_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".filter_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".filter_expression: expected str, got " + type(x).__name__)
     x = v.key_condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".key_condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".key_condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
 
 
 def _val_Replica(v: _s.Replica, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.region_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
 
 
 def _val_ReplicaAutoScalingUpdate(v: _s.ReplicaAutoScalingUpdate, p: str, e: list[str]) -> None:
@@ -4624,16 +3620,13 @@ def _val_ReplicaAutoScalingUpdate(v: _s.ReplicaAutoScalingUpdate, p: str, e: lis
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
     x = v.replica_global_secondary_index_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
                 p
-                + ".replica_global_secondary_index_updates"
-                + ": expected a list, got "
+                + ".replica_global_secondary_index_updates: expected a list, got "
                 + type(x).__name__
             )
         else:
@@ -4641,8 +3634,7 @@ def _val_ReplicaAutoScalingUpdate(v: _s.ReplicaAutoScalingUpdate, p: str, e: lis
                 if x0 is None:
                     e.append(
                         p
-                        + ".replica_global_secondary_index_updates"
-                        + "["
+                        + ".replica_global_secondary_index_updates["
                         + str(i0)
                         + "]: null is not allowed"
                     )
@@ -4650,26 +3642,21 @@ def _val_ReplicaAutoScalingUpdate(v: _s.ReplicaAutoScalingUpdate, p: str, e: lis
                 if not isinstance(x0, _s.ReplicaGlobalSecondaryIndexAutoScalingUpdate):
                     e.append(
                         p
-                        + ".replica_global_secondary_index_updates"
-                        + "["
+                        + ".replica_global_secondary_index_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaGlobalSecondaryIndexAutoScalingUpdate, got "
+                        + "]: expected ReplicaGlobalSecondaryIndexAutoScalingUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_ReplicaGlobalSecondaryIndexAutoScalingUpdate(
-                        x0, p + ".replica_global_secondary_index_updates" + "[" + str(i0) + "]", e
+                        x0, p + ".replica_global_secondary_index_updates[" + str(i0) + "]", e
                     )
     x = v.replica_provisioned_read_capacity_auto_scaling_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".replica_provisioned_read_capacity_auto_scaling_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".replica_provisioned_read_capacity_auto_scaling_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -4687,31 +3674,25 @@ def _val_ReplicaGlobalSecondaryIndex(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughputOverride):
             e.append(
                 p
-                + ".provisioned_throughput_override"
-                + ": expected ProvisionedThroughputOverride, got "
+                + ".provisioned_throughput_override: expected ProvisionedThroughputOverride, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughputOverride(x, p + ".provisioned_throughput_override", e)
     x = v.on_demand_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughputOverride):
             e.append(
                 p
-                + ".on_demand_throughput_override"
-                + ": expected OnDemandThroughputOverride, got "
+                + ".on_demand_throughput_override: expected OnDemandThroughputOverride, got "
                 + type(x).__name__
             )
         else:
@@ -4723,22 +3704,17 @@ def _val_ReplicaGlobalSecondaryIndexAutoScalingUpdate(
 ) -> None:
     x: _t.Any
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_read_capacity_auto_scaling_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".provisioned_read_capacity_auto_scaling_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".provisioned_read_capacity_auto_scaling_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -4756,30 +3732,23 @@ def _val_ReplicaGlobalSecondaryIndexSettingsUpdate(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_read_capacity_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(
-                p + ".provisioned_read_capacity_units" + ": expected int, got " + type(x).__name__
-            )
+            e.append(p + ".provisioned_read_capacity_units: expected int, got " + type(x).__name__)
         elif x < 1:
             e.append(
-                p + ".provisioned_read_capacity_units" + ": value must be at least 1, got " + str(x)
+                p + ".provisioned_read_capacity_units: value must be at least 1, got " + str(x)
             )
     x = v.provisioned_read_capacity_auto_scaling_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".provisioned_read_capacity_auto_scaling_settings_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".provisioned_read_capacity_auto_scaling_settings_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -4795,34 +3764,27 @@ def _val_ReplicaSettingsUpdate(v: _s.ReplicaSettingsUpdate, p: str, e: list[str]
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
     x = v.replica_provisioned_read_capacity_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
             e.append(
                 p
-                + ".replica_provisioned_read_capacity_units"
-                + ": expected int, got "
+                + ".replica_provisioned_read_capacity_units: expected int, got "
                 + type(x).__name__
             )
         elif x < 1:
             e.append(
                 p
-                + ".replica_provisioned_read_capacity_units"
-                + ": value must be at least 1, got "
+                + ".replica_provisioned_read_capacity_units: value must be at least 1, got "
                 + str(x)
             )
     x = v.replica_provisioned_read_capacity_auto_scaling_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".replica_provisioned_read_capacity_auto_scaling_settings_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".replica_provisioned_read_capacity_auto_scaling_settings_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -4830,30 +3792,25 @@ def _val_ReplicaSettingsUpdate(v: _s.ReplicaSettingsUpdate, p: str, e: list[str]
                 x, p + ".replica_provisioned_read_capacity_auto_scaling_settings_update", e
             )
     x = v.replica_global_secondary_index_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
                 p
-                + ".replica_global_secondary_index_settings_update"
-                + ": expected a list, got "
+                + ".replica_global_secondary_index_settings_update: expected a list, got "
                 + type(x).__name__
             )
         else:
             if not 1 <= len(x) <= 20:
                 e.append(
                     p
-                    + ".replica_global_secondary_index_settings_update"
-                    + ": item count must be between 1 and 20, got "
+                    + ".replica_global_secondary_index_settings_update: item count must be between 1 and 20, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
                         p
-                        + ".replica_global_secondary_index_settings_update"
-                        + "["
+                        + ".replica_global_secondary_index_settings_update["
                         + str(i0)
                         + "]: null is not allowed"
                     )
@@ -4861,30 +3818,25 @@ def _val_ReplicaSettingsUpdate(v: _s.ReplicaSettingsUpdate, p: str, e: list[str]
                 if not isinstance(x0, _s.ReplicaGlobalSecondaryIndexSettingsUpdate):
                     e.append(
                         p
-                        + ".replica_global_secondary_index_settings_update"
-                        + "["
+                        + ".replica_global_secondary_index_settings_update["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaGlobalSecondaryIndexSettingsUpdate, got "
+                        + "]: expected ReplicaGlobalSecondaryIndexSettingsUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_ReplicaGlobalSecondaryIndexSettingsUpdate(
                         x0,
-                        p + ".replica_global_secondary_index_settings_update" + "[" + str(i0) + "]",
+                        p + ".replica_global_secondary_index_settings_update[" + str(i0) + "]",
                         e,
                     )
     x = v.replica_table_class
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".replica_table_class" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".replica_table_class: expected str, got " + type(x).__name__)
         elif x not in _s.TableClass._values:
             e.append(
                 p
-                + ".replica_table_class"
-                + ": "
+                + ".replica_table_class: "
                 + repr(x)
                 + " is not one of STANDARD, STANDARD_INFREQUENT_ACCESS"
             )
@@ -4893,19 +3845,15 @@ def _val_ReplicaSettingsUpdate(v: _s.ReplicaSettingsUpdate, p: str, e: list[str]
 def _val_ReplicaUpdate(v: _s.ReplicaUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.create
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CreateReplicaAction):
-            e.append(p + ".create" + ": expected CreateReplicaAction, got " + type(x).__name__)
+            e.append(p + ".create: expected CreateReplicaAction, got " + type(x).__name__)
         else:
             _val_CreateReplicaAction(x, p + ".create", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteReplicaAction):
-            e.append(p + ".delete" + ": expected DeleteReplicaAction, got " + type(x).__name__)
+            e.append(p + ".delete: expected DeleteReplicaAction, got " + type(x).__name__)
         else:
             _val_DeleteReplicaAction(x, p + ".delete", e)
 
@@ -4913,41 +3861,26 @@ def _val_ReplicaUpdate(v: _s.ReplicaUpdate, p: str, e: list[str]) -> None:
 def _val_ReplicationGroupUpdate(v: _s.ReplicationGroupUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.create
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CreateReplicationGroupMemberAction):
             e.append(
-                p
-                + ".create"
-                + ": expected CreateReplicationGroupMemberAction, got "
-                + type(x).__name__
+                p + ".create: expected CreateReplicationGroupMemberAction, got " + type(x).__name__
             )
         else:
             _val_CreateReplicationGroupMemberAction(x, p + ".create", e)
     x = v.update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.UpdateReplicationGroupMemberAction):
             e.append(
-                p
-                + ".update"
-                + ": expected UpdateReplicationGroupMemberAction, got "
-                + type(x).__name__
+                p + ".update: expected UpdateReplicationGroupMemberAction, got " + type(x).__name__
             )
         else:
             _val_UpdateReplicationGroupMemberAction(x, p + ".update", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteReplicationGroupMemberAction):
             e.append(
-                p
-                + ".delete"
-                + ": expected DeleteReplicationGroupMemberAction, got "
-                + type(x).__name__
+                p + ".delete: expected DeleteReplicationGroupMemberAction, got " + type(x).__name__
             )
         else:
             _val_DeleteReplicationGroupMemberAction(x, p + ".delete", e)
@@ -4962,166 +3895,127 @@ def _val_RestoreTableFromBackupInput(
         e.append(p + ".target_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".target_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".target_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".target_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".target_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.backup_arn
     if x is None:
         e.append(p + ".backup_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".backup_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".backup_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".backup_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".backup_arn: length must be between 37 and 1024, got " + str(len(x)))
     x = v.billing_mode_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".billing_mode_override" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".billing_mode_override: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
                 p
-                + ".billing_mode_override"
-                + ": "
+                + ".billing_mode_override: "
                 + repr(x)
                 + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.global_secondary_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p
-                + ".global_secondary_index_override"
-                + ": expected a list, got "
-                + type(x).__name__
+                p + ".global_secondary_index_override: expected a list, got " + type(x).__name__
             )
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".global_secondary_index_override"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".global_secondary_index_override[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_index_override"
-                        + "["
+                        + ".global_secondary_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndex, got "
+                        + "]: expected GlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndex(
-                        x0, p + ".global_secondary_index_override" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_index_override[" + str(i0) + "]", e
                     )
     x = v.local_secondary_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p + ".local_secondary_index_override" + ": expected a list, got " + type(x).__name__
+                p + ".local_secondary_index_override: expected a list, got " + type(x).__name__
             )
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".local_secondary_index_override"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".local_secondary_index_override[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.LocalSecondaryIndex):
                     e.append(
                         p
-                        + ".local_secondary_index_override"
-                        + "["
+                        + ".local_secondary_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected LocalSecondaryIndex, got "
+                        + "]: expected LocalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_LocalSecondaryIndex(
-                        x0, p + ".local_secondary_index_override" + "[" + str(i0) + "]", e
+                        x0, p + ".local_secondary_index_override[" + str(i0) + "]", e
                     )
     x = v.provisioned_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput_override"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput_override: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput_override", e)
     x = v.on_demand_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
                 p
-                + ".on_demand_throughput_override"
-                + ": expected OnDemandThroughput, got "
+                + ".on_demand_throughput_override: expected OnDemandThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput_override", e)
     x = v.sse_specification_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SSESpecification):
             e.append(
                 p
-                + ".sse_specification_override"
-                + ": expected SSESpecification, got "
+                + ".sse_specification_override: expected SSESpecification, got "
                 + type(x).__name__
             )
         else:
             _val_SSESpecification(x, p + ".sse_specification_override", e)
     x = v.vector_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".vector_index_override" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".vector_index_override: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".vector_index_override" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".vector_index_override[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.VectorIndex):
                     e.append(
                         p
-                        + ".vector_index_override"
-                        + "["
+                        + ".vector_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected VectorIndex, got "
+                        + "]: expected VectorIndex, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_VectorIndex(x0, p + ".vector_index_override" + "[" + str(i0) + "]", e)
+                    _val_VectorIndex(x0, p + ".vector_index_override[" + str(i0) + "]", e)
 
 
 def _val_RestoreTableToPointInTimeInput(
@@ -5129,244 +4023,183 @@ def _val_RestoreTableToPointInTimeInput(
 ) -> None:
     x: _t.Any
     x = v.source_table_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".source_table_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".source_table_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(
-                p + ".source_table_arn" + ": length must be between 1 and 1024, got " + str(len(x))
-            )
+            e.append(p + ".source_table_arn: length must be between 1 and 1024, got " + str(len(x)))
     x = v.source_table_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".source_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".source_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".source_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".source_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.target_table_name
     if x is None:
         e.append(p + ".target_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".target_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".target_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".target_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".target_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.use_latest_restorable_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".use_latest_restorable_time" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".use_latest_restorable_time: expected bool, got " + type(x).__name__)
     x = v.restore_date_time
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".restore_date_time" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".restore_date_time: expected datetime, got " + type(x).__name__)
     x = v.billing_mode_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".billing_mode_override" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".billing_mode_override: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
                 p
-                + ".billing_mode_override"
-                + ": "
+                + ".billing_mode_override: "
                 + repr(x)
                 + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.global_secondary_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p
-                + ".global_secondary_index_override"
-                + ": expected a list, got "
-                + type(x).__name__
+                p + ".global_secondary_index_override: expected a list, got " + type(x).__name__
             )
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".global_secondary_index_override"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".global_secondary_index_override[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_index_override"
-                        + "["
+                        + ".global_secondary_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndex, got "
+                        + "]: expected GlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndex(
-                        x0, p + ".global_secondary_index_override" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_index_override[" + str(i0) + "]", e
                     )
     x = v.local_secondary_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p + ".local_secondary_index_override" + ": expected a list, got " + type(x).__name__
+                p + ".local_secondary_index_override: expected a list, got " + type(x).__name__
             )
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".local_secondary_index_override"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".local_secondary_index_override[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.LocalSecondaryIndex):
                     e.append(
                         p
-                        + ".local_secondary_index_override"
-                        + "["
+                        + ".local_secondary_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected LocalSecondaryIndex, got "
+                        + "]: expected LocalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_LocalSecondaryIndex(
-                        x0, p + ".local_secondary_index_override" + "[" + str(i0) + "]", e
+                        x0, p + ".local_secondary_index_override[" + str(i0) + "]", e
                     )
     x = v.provisioned_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput_override"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput_override: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput_override", e)
     x = v.on_demand_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
                 p
-                + ".on_demand_throughput_override"
-                + ": expected OnDemandThroughput, got "
+                + ".on_demand_throughput_override: expected OnDemandThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput_override", e)
     x = v.sse_specification_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SSESpecification):
             e.append(
                 p
-                + ".sse_specification_override"
-                + ": expected SSESpecification, got "
+                + ".sse_specification_override: expected SSESpecification, got "
                 + type(x).__name__
             )
         else:
             _val_SSESpecification(x, p + ".sse_specification_override", e)
     x = v.vector_index_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".vector_index_override" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".vector_index_override: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".vector_index_override" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".vector_index_override[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.VectorIndex):
                     e.append(
                         p
-                        + ".vector_index_override"
-                        + "["
+                        + ".vector_index_override["
                         + str(i0)
-                        + "]"
-                        + ": expected VectorIndex, got "
+                        + "]: expected VectorIndex, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_VectorIndex(x0, p + ".vector_index_override" + "[" + str(i0) + "]", e)
+                    _val_VectorIndex(x0, p + ".vector_index_override[" + str(i0) + "]", e)
 
 
 def _val_S3BucketSource(v: _s.S3BucketSource, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.s3_bucket_owner
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_bucket_owner" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_bucket_owner: expected str, got " + type(x).__name__)
     x = v.s3_bucket
     if x is None:
         e.append(p + ".s3_bucket: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".s3_bucket" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_bucket: expected str, got " + type(x).__name__)
         elif len(x) > 255:
-            e.append(p + ".s3_bucket" + ": length must be at most 255, got " + str(len(x)))
+            e.append(p + ".s3_bucket: length must be at most 255, got " + str(len(x)))
     x = v.s3_key_prefix
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".s3_key_prefix" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".s3_key_prefix: expected str, got " + type(x).__name__)
         elif len(x) > 1024:
-            e.append(p + ".s3_key_prefix" + ": length must be at most 1024, got " + str(len(x)))
+            e.append(p + ".s3_key_prefix: length must be at most 1024, got " + str(len(x)))
 
 
 def _val_SSESpecification(v: _s.SSESpecification, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.enabled
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".enabled" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".enabled: expected bool, got " + type(x).__name__)
     x = v.sse_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".sse_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".sse_type: expected str, got " + type(x).__name__)
         elif x not in _s.SSEType._values:
-            e.append(p + ".sse_type" + ": " + repr(x) + " is not one of AES256, KMS")
+            e.append(p + ".sse_type: " + repr(x) + " is not one of AES256, KMS")
     x = v.kms_master_key_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".kms_master_key_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".kms_master_key_id: expected str, got " + type(x).__name__)
 
 
 def _val_ScanInput(v: _s.ScanInput, p: str, e: list[str]) -> None:
@@ -5376,292 +4209,215 @@ def _val_ScanInput(v: _s.ScanInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.attributes_to_get
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attributes_to_get" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attributes_to_get: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
-                    p + ".attributes_to_get" + ": item count must be at least 1, got " + str(len(x))
+                    p + ".attributes_to_get: item count must be at least 1, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".attributes_to_get" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".attributes_to_get[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".attributes_to_get"
-                        + "["
+                        + ".attributes_to_get["
                         + str(i0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.limit
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".limit" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".limit: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".limit" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".limit: value must be at least 1, got " + str(x))
     x = v.select
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".select" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".select: expected str, got " + type(x).__name__)
         elif x not in _s.Select._values:
             e.append(
                 p
-                + ".select"
-                + ": "
+                + ".select: "
                 + repr(x)
                 + " is not one of ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT"
             )
     x = v.scan_filter
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".scan_filter" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".scan_filter: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".scan_filter" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".scan_filter.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
-                        p
-                        + ".scan_filter"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
+                        p + ".scan_filter.<key>: length must be at most 65535, got " + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".scan_filter" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".scan_filter[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Condition):
                     e.append(
                         p
-                        + ".scan_filter"
-                        + "["
+                        + ".scan_filter["
                         + repr(k0)
-                        + "]"
-                        + ": expected Condition, got "
+                        + "]: expected Condition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_Condition(x0, p + ".scan_filter" + "[" + repr(k0) + "]", e)
+                    _val_Condition(x0, p + ".scan_filter[" + repr(k0) + "]", e)
     x = v.conditional_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".conditional_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".conditional_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ConditionalOperator._values:
-            e.append(p + ".conditional_operator" + ": " + repr(x) + " is not one of AND, OR")
+            e.append(p + ".conditional_operator: " + repr(x) + " is not one of AND, OR")
     x = v.exclusive_start_key
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".exclusive_start_key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".exclusive_start_key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
-                        p
-                        + ".exclusive_start_key"
-                        + ".<key>"
-                        + ": expected str, got "
-                        + type(k0).__name__
+                        p + ".exclusive_start_key.<key>: expected str, got " + type(k0).__name__
                     )
                 elif len(k0) > 65535:
                     e.append(
                         p
-                        + ".exclusive_start_key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
+                        + ".exclusive_start_key.<key>: length must be at most 65535, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".exclusive_start_key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".exclusive_start_key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".exclusive_start_key"
-                        + "["
+                        + ".exclusive_start_key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".exclusive_start_key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".exclusive_start_key[" + repr(k0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.total_segments
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".total_segments" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".total_segments: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 1000000:
-            e.append(p + ".total_segments" + ": value must be between 1 and 1e+06, got " + str(x))
+            e.append(p + ".total_segments: value must be between 1 and 1e+06, got " + str(x))
     x = v.segment
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".segment" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".segment: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 999999:
-            e.append(p + ".segment" + ": value must be between 0 and 999999, got " + str(x))
+            e.append(p + ".segment: value must be between 0 and 999999, got " + str(x))
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.filter_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".filter_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".filter_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.consistent_read
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".consistent_read" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".consistent_read: expected bool, got " + type(x).__name__)
 
 
 def _val_SearchSchemaElement(v: _s.SearchSchemaElement, p: str, e: list[str]) -> None:
@@ -5671,22 +4427,18 @@ def _val_SearchSchemaElement(v: _s.SearchSchemaElement, p: str, e: list[str]) ->
         e.append(p + ".attribute_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_name: expected str, got " + type(x).__name__)
         elif len(x) > 65535:
-            e.append(p + ".attribute_name" + ": length must be at most 65535, got " + str(len(x)))
+            e.append(p + ".attribute_name: length must be at most 65535, got " + str(len(x)))
     x = v.search_schema_element_type
     if x is None:
         e.append(p + ".search_schema_element_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".search_schema_element_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".search_schema_element_type: expected str, got " + type(x).__name__)
         elif x not in _s.SearchSchemaElementType._values:
             e.append(
-                p
-                + ".search_schema_element_type"
-                + ": "
-                + repr(x)
-                + " is not one of HASH, INLINE_FILTER"
+                p + ".search_schema_element_type: " + repr(x) + " is not one of HASH, INLINE_FILTER"
             )
 
 
@@ -5697,169 +4449,128 @@ def _val_SearchVectorsInput(v: _s.SearchVectorsInput, p: str, e: list[str]) -> N
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.index_name
     if x is None:
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.projection_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".projection_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".projection_expression: expected str, got " + type(x).__name__)
     x = v.search_vector
     if x is None:
         e.append(p + ".search_vector: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".search_vector" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".search_vector: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 4096:
                 e.append(
-                    p
-                    + ".search_vector"
-                    + ": item count must be between 1 and 4096, got "
-                    + str(len(x))
+                    p + ".search_vector: item count must be between 1 and 4096, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".search_vector" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".search_vector[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".search_vector"
-                        + "["
+                        + ".search_vector["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".search_vector" + "[" + str(i0) + "]", e)
+                    _val_AttributeValue(x0, p + ".search_vector[" + str(i0) + "]", e)
     x = v.search_condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".search_condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".search_condition_expression: expected str, got " + type(x).__name__)
     x = v.top_k
     if x is None:
         e.append(p + ".top_k: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".top_k" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".top_k: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".top_k" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".top_k: value must be at least 1, got " + str(x))
 
 
 def _val_StreamSpecification(v: _s.StreamSpecification, p: str, e: list[str]) -> None:
@@ -5869,18 +4580,15 @@ def _val_StreamSpecification(v: _s.StreamSpecification, p: str, e: list[str]) ->
         e.append(p + ".stream_enabled: required")
     else:
         if not isinstance(x, bool):
-            e.append(p + ".stream_enabled" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".stream_enabled: expected bool, got " + type(x).__name__)
     x = v.stream_view_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".stream_view_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".stream_view_type: expected str, got " + type(x).__name__)
         elif x not in _s.StreamViewType._values:
             e.append(
                 p
-                + ".stream_view_type"
-                + ": "
+                + ".stream_view_type: "
                 + repr(x)
                 + " is not one of NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY"
             )
@@ -5893,157 +4601,125 @@ def _val_TableCreationParameters(v: _s.TableCreationParameters, p: str, e: list[
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".table_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.attribute_definitions
     if x is None:
         e.append(p + ".attribute_definitions: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attribute_definitions" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attribute_definitions: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".attribute_definitions" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".attribute_definitions[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeDefinition):
                     e.append(
                         p
-                        + ".attribute_definitions"
-                        + "["
+                        + ".attribute_definitions["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeDefinition, got "
+                        + "]: expected AttributeDefinition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeDefinition(
-                        x0, p + ".attribute_definitions" + "[" + str(i0) + "]", e
-                    )
+                    _val_AttributeDefinition(x0, p + ".attribute_definitions[" + str(i0) + "]", e)
     x = v.key_schema
     if x is None:
         e.append(p + ".key_schema: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".key_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".key_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(p + ".key_schema" + ": item count must be at least 1, got " + str(len(x)))
+                e.append(p + ".key_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".key_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".key_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.KeySchemaElement):
                     e.append(
                         p
-                        + ".key_schema"
-                        + "["
+                        + ".key_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected KeySchemaElement, got "
+                        + "]: expected KeySchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_KeySchemaElement(x0, p + ".key_schema" + "[" + str(i0) + "]", e)
+                    _val_KeySchemaElement(x0, p + ".key_schema[" + str(i0) + "]", e)
     x = v.billing_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".billing_mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".billing_mode: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
-                p + ".billing_mode" + ": " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
+                p + ".billing_mode: " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.sse_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SSESpecification):
-            e.append(
-                p + ".sse_specification" + ": expected SSESpecification, got " + type(x).__name__
-            )
+            e.append(p + ".sse_specification: expected SSESpecification, got " + type(x).__name__)
         else:
             _val_SSESpecification(x, p + ".sse_specification", e)
     x = v.global_secondary_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".global_secondary_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".global_secondary_indexes: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".global_secondary_indexes" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".global_secondary_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_indexes"
-                        + "["
+                        + ".global_secondary_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndex, got "
+                        + "]: expected GlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndex(
-                        x0, p + ".global_secondary_indexes" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_indexes[" + str(i0) + "]", e
                     )
     x = v.vector_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".vector_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".vector_indexes: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".vector_indexes" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".vector_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.VectorIndex):
                     e.append(
                         p
-                        + ".vector_indexes"
-                        + "["
+                        + ".vector_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected VectorIndex, got "
+                        + "]: expected VectorIndex, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_VectorIndex(x0, p + ".vector_indexes" + "[" + str(i0) + "]", e)
+                    _val_VectorIndex(x0, p + ".vector_indexes[" + str(i0) + "]", e)
 
 
 def _val_Tag(v: _s.Tag, p: str, e: list[str]) -> None:
@@ -6053,17 +4729,17 @@ def _val_Tag(v: _s.Tag, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".key" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".key: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 128:
-            e.append(p + ".key" + ": length must be between 1 and 128, got " + str(len(x)))
+            e.append(p + ".key: length must be between 1 and 128, got " + str(len(x)))
     x = v.value
     if x is None:
         e.append(p + ".value: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".value" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".value: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 256:
-            e.append(p + ".value" + ": length must be between 0 and 256, got " + str(len(x)))
+            e.append(p + ".value: length must be between 0 and 256, got " + str(len(x)))
 
 
 def _val_TagResourceInput(v: _s.TagResourceInput, p: str, e: list[str]) -> None:
@@ -6073,34 +4749,24 @@ def _val_TagResourceInput(v: _s.TagResourceInput, p: str, e: list[str]) -> None:
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
     x = v.tags
     if x is None:
         e.append(p + ".tags: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tags" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tags: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tags" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tags[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Tag):
-                    e.append(
-                        p
-                        + ".tags"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected Tag, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".tags[" + str(i0) + "]: expected Tag, got " + type(x0).__name__)
                 else:
-                    _val_Tag(x0, p + ".tags" + "[" + str(i0) + "]", e)
+                    _val_Tag(x0, p + ".tags[" + str(i0) + "]", e)
 
 
 def _val_TimeToLiveSpecification(v: _s.TimeToLiveSpecification, p: str, e: list[str]) -> None:
@@ -6110,17 +4776,15 @@ def _val_TimeToLiveSpecification(v: _s.TimeToLiveSpecification, p: str, e: list[
         e.append(p + ".enabled: required")
     else:
         if not isinstance(x, bool):
-            e.append(p + ".enabled" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".enabled: expected bool, got " + type(x).__name__)
     x = v.attribute_name
     if x is None:
         e.append(p + ".attribute_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(
-                p + ".attribute_name" + ": length must be between 1 and 255, got " + str(len(x))
-            )
+            e.append(p + ".attribute_name: length must be between 1 and 255, got " + str(len(x)))
 
 
 def _val_TransactGetItem(v: _s.TransactGetItem, p: str, e: list[str]) -> None:
@@ -6130,7 +4794,7 @@ def _val_TransactGetItem(v: _s.TransactGetItem, p: str, e: list[str]) -> None:
         e.append(p + ".get: required")
     else:
         if not isinstance(x, _s.Get):
-            e.append(p + ".get" + ": expected Get, got " + type(x).__name__)
+            e.append(p + ".get: expected Get, got " + type(x).__name__)
         else:
             _val_Get(x, p + ".get", e)
 
@@ -6142,79 +4806,60 @@ def _val_TransactGetItemsInput(v: _s.TransactGetItemsInput, p: str, e: list[str]
         e.append(p + ".transact_items: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".transact_items" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".transact_items: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 100:
                 e.append(
-                    p
-                    + ".transact_items"
-                    + ": item count must be between 1 and 100, got "
-                    + str(len(x))
+                    p + ".transact_items: item count must be between 1 and 100, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".transact_items" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".transact_items[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.TransactGetItem):
                     e.append(
                         p
-                        + ".transact_items"
-                        + "["
+                        + ".transact_items["
                         + str(i0)
-                        + "]"
-                        + ": expected TransactGetItem, got "
+                        + "]: expected TransactGetItem, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_TransactGetItem(x0, p + ".transact_items" + "[" + str(i0) + "]", e)
+                    _val_TransactGetItem(x0, p + ".transact_items[" + str(i0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
 
 
 def _val_TransactWriteItem(v: _s.TransactWriteItem, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.condition_check
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ConditionCheck):
-            e.append(p + ".condition_check" + ": expected ConditionCheck, got " + type(x).__name__)
+            e.append(p + ".condition_check: expected ConditionCheck, got " + type(x).__name__)
         else:
             _val_ConditionCheck(x, p + ".condition_check", e)
     x = v.put
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.Put):
-            e.append(p + ".put" + ": expected Put, got " + type(x).__name__)
+            e.append(p + ".put: expected Put, got " + type(x).__name__)
         else:
             _val_Put(x, p + ".put", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.Delete):
-            e.append(p + ".delete" + ": expected Delete, got " + type(x).__name__)
+            e.append(p + ".delete: expected Delete, got " + type(x).__name__)
         else:
             _val_Delete(x, p + ".delete", e)
     x = v.update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.Update):
-            e.append(p + ".update" + ": expected Update, got " + type(x).__name__)
+            e.append(p + ".update: expected Update, got " + type(x).__name__)
         else:
             _val_Update(x, p + ".update", e)
 
@@ -6226,69 +4871,49 @@ def _val_TransactWriteItemsInput(v: _s.TransactWriteItemsInput, p: str, e: list[
         e.append(p + ".transact_items: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".transact_items" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".transact_items: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 100:
                 e.append(
-                    p
-                    + ".transact_items"
-                    + ": item count must be between 1 and 100, got "
-                    + str(len(x))
+                    p + ".transact_items: item count must be between 1 and 100, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".transact_items" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".transact_items[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.TransactWriteItem):
                     e.append(
                         p
-                        + ".transact_items"
-                        + "["
+                        + ".transact_items["
                         + str(i0)
-                        + "]"
-                        + ": expected TransactWriteItem, got "
+                        + "]: expected TransactWriteItem, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_TransactWriteItem(x0, p + ".transact_items" + "[" + str(i0) + "]", e)
+                    _val_TransactWriteItem(x0, p + ".transact_items[" + str(i0) + "]", e)
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.return_item_collection_metrics
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".return_item_collection_metrics" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".return_item_collection_metrics: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnItemCollectionMetrics._values:
             e.append(
-                p + ".return_item_collection_metrics" + ": " + repr(x) + " is not one of SIZE, NONE"
+                p + ".return_item_collection_metrics: " + repr(x) + " is not one of SIZE, NONE"
             )
     x = v.client_request_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_request_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_request_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 36:
             e.append(
-                p
-                + ".client_request_token"
-                + ": length must be between 1 and 36, got "
-                + str(len(x))
+                p + ".client_request_token: length must be between 1 and 36, got " + str(len(x))
             )
 
 
@@ -6299,40 +4924,30 @@ def _val_UntagResourceInput(v: _s.UntagResourceInput, p: str, e: list[str]) -> N
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1283:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1283, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1283, got " + str(len(x)))
     x = v.tag_keys
     if x is None:
         e.append(p + ".tag_keys: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tag_keys" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tag_keys: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tag_keys" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tag_keys[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
-                        p
-                        + ".tag_keys"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected str, got "
-                        + type(x0).__name__
+                        p + ".tag_keys[" + str(i0) + "]: expected str, got " + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 128:
                     e.append(
                         p
-                        + ".tag_keys"
-                        + "["
+                        + ".tag_keys["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 128, got "
+                        + "]: length must be between 1 and 128, got "
                         + str(len(x0))
                     )
 
@@ -6344,158 +4959,118 @@ def _val_Update(v: _s.Update, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.update_expression
     if x is None:
         e.append(p + ".update_expression: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".update_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".update_expression: expected str, got " + type(x).__name__)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -6510,9 +5085,9 @@ def _val_UpdateContinuousBackupsInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.point_in_time_recovery_specification
     if x is None:
         e.append(p + ".point_in_time_recovery_specification: required")
@@ -6520,8 +5095,7 @@ def _val_UpdateContinuousBackupsInput(
         if not isinstance(x, _s.PointInTimeRecoverySpecification):
             e.append(
                 p
-                + ".point_in_time_recovery_specification"
-                + ": expected PointInTimeRecoverySpecification, got "
+                + ".point_in_time_recovery_specification: expected PointInTimeRecoverySpecification, got "
                 + type(x).__name__
             )
         else:
@@ -6537,42 +5111,33 @@ def _val_UpdateContributorInsightsInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.index_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.contributor_insights_action
     if x is None:
         e.append(p + ".contributor_insights_action: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".contributor_insights_action" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".contributor_insights_action: expected str, got " + type(x).__name__)
         elif x not in _s.ContributorInsightsAction._values:
             e.append(
-                p
-                + ".contributor_insights_action"
-                + ": "
-                + repr(x)
-                + " is not one of ENABLE, DISABLE"
+                p + ".contributor_insights_action: " + repr(x) + " is not one of ENABLE, DISABLE"
             )
     x = v.contributor_insights_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".contributor_insights_mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".contributor_insights_mode: expected str, got " + type(x).__name__)
         elif x not in _s.ContributorInsightsMode._values:
             e.append(
                 p
-                + ".contributor_insights_mode"
-                + ": "
+                + ".contributor_insights_mode: "
                 + repr(x)
                 + " is not one of ACCESSED_AND_THROTTLED_KEYS, THROTTLED_KEYS"
             )
@@ -6587,41 +5152,31 @@ def _val_UpdateGlobalSecondaryIndexAction(
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.warm_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.WarmThroughput):
-            e.append(p + ".warm_throughput" + ": expected WarmThroughput, got " + type(x).__name__)
+            e.append(p + ".warm_throughput: expected WarmThroughput, got " + type(x).__name__)
         else:
             _val_WarmThroughput(x, p + ".warm_throughput", e)
 
@@ -6633,34 +5188,30 @@ def _val_UpdateGlobalTableInput(v: _s.UpdateGlobalTableInput, p: str, e: list[st
         e.append(p + ".global_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".global_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".global_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".global_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.replica_updates
     if x is None:
         e.append(p + ".replica_updates: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".replica_updates" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".replica_updates: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".replica_updates" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".replica_updates[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicaUpdate):
                     e.append(
                         p
-                        + ".replica_updates"
-                        + "["
+                        + ".replica_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaUpdate, got "
+                        + "]: expected ReplicaUpdate, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ReplicaUpdate(x0, p + ".replica_updates" + "[" + str(i0) + "]", e)
+                    _val_ReplicaUpdate(x0, p + ".replica_updates[" + str(i0) + "]", e)
 
 
 def _val_UpdateGlobalTableSettingsInput(
@@ -6672,52 +5223,40 @@ def _val_UpdateGlobalTableSettingsInput(
         e.append(p + ".global_table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".global_table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(
-                p + ".global_table_name" + ": length must be between 3 and 255, got " + str(len(x))
-            )
+            e.append(p + ".global_table_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.global_table_billing_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".global_table_billing_mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".global_table_billing_mode: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
                 p
-                + ".global_table_billing_mode"
-                + ": "
+                + ".global_table_billing_mode: "
                 + repr(x)
                 + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.global_table_provisioned_write_capacity_units
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
             e.append(
                 p
-                + ".global_table_provisioned_write_capacity_units"
-                + ": expected int, got "
+                + ".global_table_provisioned_write_capacity_units: expected int, got "
                 + type(x).__name__
             )
         elif x < 1:
             e.append(
                 p
-                + ".global_table_provisioned_write_capacity_units"
-                + ": value must be at least 1, got "
+                + ".global_table_provisioned_write_capacity_units: value must be at least 1, got "
                 + str(x)
             )
     x = v.global_table_provisioned_write_capacity_auto_scaling_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".global_table_provisioned_write_capacity_auto_scaling_settings_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".global_table_provisioned_write_capacity_auto_scaling_settings_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -6725,30 +5264,25 @@ def _val_UpdateGlobalTableSettingsInput(
                 x, p + ".global_table_provisioned_write_capacity_auto_scaling_settings_update", e
             )
     x = v.global_table_global_secondary_index_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
                 p
-                + ".global_table_global_secondary_index_settings_update"
-                + ": expected a list, got "
+                + ".global_table_global_secondary_index_settings_update: expected a list, got "
                 + type(x).__name__
             )
         else:
             if not 1 <= len(x) <= 20:
                 e.append(
                     p
-                    + ".global_table_global_secondary_index_settings_update"
-                    + ": item count must be between 1 and 20, got "
+                    + ".global_table_global_secondary_index_settings_update: item count must be between 1 and 20, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
                         p
-                        + ".global_table_global_secondary_index_settings_update"
-                        + "["
+                        + ".global_table_global_secondary_index_settings_update["
                         + str(i0)
                         + "]: null is not allowed"
                     )
@@ -6756,56 +5290,43 @@ def _val_UpdateGlobalTableSettingsInput(
                 if not isinstance(x0, _s.GlobalTableGlobalSecondaryIndexSettingsUpdate):
                     e.append(
                         p
-                        + ".global_table_global_secondary_index_settings_update"
-                        + "["
+                        + ".global_table_global_secondary_index_settings_update["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalTableGlobalSecondaryIndexSettingsUpdate, got "
+                        + "]: expected GlobalTableGlobalSecondaryIndexSettingsUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalTableGlobalSecondaryIndexSettingsUpdate(
                         x0,
-                        p
-                        + ".global_table_global_secondary_index_settings_update"
-                        + "["
-                        + str(i0)
-                        + "]",
+                        p + ".global_table_global_secondary_index_settings_update[" + str(i0) + "]",
                         e,
                     )
     x = v.replica_settings_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".replica_settings_update" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".replica_settings_update: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 50:
                 e.append(
                     p
-                    + ".replica_settings_update"
-                    + ": item count must be between 1 and 50, got "
+                    + ".replica_settings_update: item count must be between 1 and 50, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".replica_settings_update" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".replica_settings_update[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicaSettingsUpdate):
                     e.append(
                         p
-                        + ".replica_settings_update"
-                        + "["
+                        + ".replica_settings_update["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaSettingsUpdate, got "
+                        + "]: expected ReplicaSettingsUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_ReplicaSettingsUpdate(
-                        x0, p + ".replica_settings_update" + "[" + str(i0) + "]", e
+                        x0, p + ".replica_settings_update[" + str(i0) + "]", e
                     )
 
 
@@ -6816,282 +5337,201 @@ def _val_UpdateItemInput(v: _s.UpdateItemInput, p: str, e: list[str]) -> None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.key
     if x is None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".key" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".key: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(p + ".key" + ".<key>" + ": expected str, got " + type(k0).__name__)
+                    e.append(p + ".key.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
-                    e.append(
-                        p
-                        + ".key"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
-                    )
+                    e.append(p + ".key.<key>: length must be at most 65535, got " + str(len(k0)))
                 if x0 is None:
-                    e.append(p + ".key" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".key[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".key"
-                        + "["
+                        + ".key["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(x0, p + ".key" + "[" + repr(k0) + "]", e)
+                    _val_AttributeValue(x0, p + ".key[" + repr(k0) + "]", e)
     x = v.attribute_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".attribute_updates" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".attribute_updates: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p
-                        + ".attribute_updates"
-                        + ".<key>"
-                        + ": expected str, got "
-                        + type(k0).__name__
-                    )
+                    e.append(p + ".attribute_updates.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
                         p
-                        + ".attribute_updates"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
+                        + ".attribute_updates.<key>: length must be at most 65535, got "
                         + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".attribute_updates" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".attribute_updates[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeValueUpdate):
                     e.append(
                         p
-                        + ".attribute_updates"
-                        + "["
+                        + ".attribute_updates["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValueUpdate, got "
+                        + "]: expected AttributeValueUpdate, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValueUpdate(
-                        x0, p + ".attribute_updates" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValueUpdate(x0, p + ".attribute_updates[" + repr(k0) + "]", e)
     x = v.expected
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(p + ".expected" + ": expected a mapping, got " + type(x).__name__)
+            e.append(p + ".expected: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
-                    e.append(
-                        p + ".expected" + ".<key>" + ": expected str, got " + type(k0).__name__
-                    )
+                    e.append(p + ".expected.<key>: expected str, got " + type(k0).__name__)
                 elif len(k0) > 65535:
                     e.append(
-                        p
-                        + ".expected"
-                        + ".<key>"
-                        + ": length must be at most 65535, got "
-                        + str(len(k0))
+                        p + ".expected.<key>: length must be at most 65535, got " + str(len(k0))
                     )
                 if x0 is None:
-                    e.append(p + ".expected" + "[" + repr(k0) + "]: null is not allowed")
+                    e.append(p + ".expected[" + repr(k0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ExpectedAttributeValue):
                     e.append(
                         p
-                        + ".expected"
-                        + "["
+                        + ".expected["
                         + repr(k0)
-                        + "]"
-                        + ": expected ExpectedAttributeValue, got "
+                        + "]: expected ExpectedAttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ExpectedAttributeValue(x0, p + ".expected" + "[" + repr(k0) + "]", e)
+                    _val_ExpectedAttributeValue(x0, p + ".expected[" + repr(k0) + "]", e)
     x = v.conditional_operator
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".conditional_operator" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".conditional_operator: expected str, got " + type(x).__name__)
         elif x not in _s.ConditionalOperator._values:
-            e.append(p + ".conditional_operator" + ": " + repr(x) + " is not one of AND, OR")
+            e.append(p + ".conditional_operator: " + repr(x) + " is not one of AND, OR")
     x = v.return_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_values" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_values: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnValue._values:
             e.append(
                 p
-                + ".return_values"
-                + ": "
+                + ".return_values: "
                 + repr(x)
                 + " is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW"
             )
     x = v.return_consumed_capacity
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".return_consumed_capacity" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".return_consumed_capacity: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnConsumedCapacity._values:
             e.append(
-                p
-                + ".return_consumed_capacity"
-                + ": "
-                + repr(x)
-                + " is not one of INDEXES, TOTAL, NONE"
+                p + ".return_consumed_capacity: " + repr(x) + " is not one of INDEXES, TOTAL, NONE"
             )
     x = v.return_item_collection_metrics
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".return_item_collection_metrics" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".return_item_collection_metrics: expected str, got " + type(x).__name__)
         elif x not in _s.ReturnItemCollectionMetrics._values:
             e.append(
-                p + ".return_item_collection_metrics" + ": " + repr(x) + " is not one of SIZE, NONE"
+                p + ".return_item_collection_metrics: " + repr(x) + " is not one of SIZE, NONE"
             )
     x = v.update_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".update_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".update_expression: expected str, got " + type(x).__name__)
     x = v.condition_expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".condition_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".condition_expression: expected str, got " + type(x).__name__)
     x = v.expression_attribute_names
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
-            e.append(
-                p + ".expression_attribute_names" + ": expected a mapping, got " + type(x).__name__
-            )
+            e.append(p + ".expression_attribute_names: expected a mapping, got " + type(x).__name__)
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_names.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_names"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_names[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif len(x0) > 65535:
                     e.append(
                         p
-                        + ".expression_attribute_names"
-                        + "["
+                        + ".expression_attribute_names["
                         + repr(k0)
-                        + "]"
-                        + ": length must be at most 65535, got "
+                        + "]: length must be at most 65535, got "
                         + str(len(x0))
                     )
     x = v.expression_attribute_values
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _abc.Mapping):
             e.append(
-                p + ".expression_attribute_values" + ": expected a mapping, got " + type(x).__name__
+                p + ".expression_attribute_values: expected a mapping, got " + type(x).__name__
             )
         else:
             for k0, x0 in x.items():
                 if not isinstance(k0, str):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + ".<key>"
-                        + ": expected str, got "
+                        + ".expression_attribute_values.<key>: expected str, got "
                         + type(k0).__name__
                     )
                 if x0 is None:
                     e.append(
-                        p
-                        + ".expression_attribute_values"
-                        + "["
-                        + repr(k0)
-                        + "]: null is not allowed"
+                        p + ".expression_attribute_values[" + repr(k0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.AttributeValue):
                     e.append(
                         p
-                        + ".expression_attribute_values"
-                        + "["
+                        + ".expression_attribute_values["
                         + repr(k0)
-                        + "]"
-                        + ": expected AttributeValue, got "
+                        + "]: expected AttributeValue, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeValue(
-                        x0, p + ".expression_attribute_values" + "[" + repr(k0) + "]", e
-                    )
+                    _val_AttributeValue(x0, p + ".expression_attribute_values[" + repr(k0) + "]", e)
     x = v.return_values_on_condition_check_failure
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": expected str, got "
+                + ".return_values_on_condition_check_failure: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ReturnValuesOnConditionCheckFailure._values:
             e.append(
                 p
-                + ".return_values_on_condition_check_failure"
-                + ": "
+                + ".return_values_on_condition_check_failure: "
                 + repr(x)
                 + " is not one of ALL_OLD, NONE"
             )
@@ -7102,21 +5542,17 @@ def _val_UpdateKinesisStreamingConfiguration(
 ) -> None:
     x: _t.Any
     x = v.approximate_creation_date_time_precision
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
                 p
-                + ".approximate_creation_date_time_precision"
-                + ": expected str, got "
+                + ".approximate_creation_date_time_precision: expected str, got "
                 + type(x).__name__
             )
         elif x not in _s.ApproximateCreationDateTimePrecision._values:
             e.append(
                 p
-                + ".approximate_creation_date_time_precision"
-                + ": "
+                + ".approximate_creation_date_time_precision: "
                 + repr(x)
                 + " is not one of MILLISECOND, MICROSECOND"
             )
@@ -7131,26 +5567,23 @@ def _val_UpdateKinesisStreamingDestinationInput(
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.stream_arn
     if x is None:
         e.append(p + ".stream_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".stream_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".stream_arn: expected str, got " + type(x).__name__)
         elif not 37 <= len(x) <= 1024:
-            e.append(p + ".stream_arn" + ": length must be between 37 and 1024, got " + str(len(x)))
+            e.append(p + ".stream_arn: length must be between 37 and 1024, got " + str(len(x)))
     x = v.update_kinesis_streaming_configuration
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.UpdateKinesisStreamingConfiguration):
             e.append(
                 p
-                + ".update_kinesis_streaming_configuration"
-                + ": expected UpdateKinesisStreamingConfiguration, got "
+                + ".update_kinesis_streaming_configuration: expected UpdateKinesisStreamingConfiguration, got "
                 + type(x).__name__
             )
         else:
@@ -7168,84 +5601,66 @@ def _val_UpdateReplicationGroupMemberAction(
         e.append(p + ".region_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".region_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".region_name: expected str, got " + type(x).__name__)
     x = v.kms_master_key_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".kms_master_key_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".kms_master_key_id: expected str, got " + type(x).__name__)
     x = v.provisioned_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughputOverride):
             e.append(
                 p
-                + ".provisioned_throughput_override"
-                + ": expected ProvisionedThroughputOverride, got "
+                + ".provisioned_throughput_override: expected ProvisionedThroughputOverride, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughputOverride(x, p + ".provisioned_throughput_override", e)
     x = v.on_demand_throughput_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughputOverride):
             e.append(
                 p
-                + ".on_demand_throughput_override"
-                + ": expected OnDemandThroughputOverride, got "
+                + ".on_demand_throughput_override: expected OnDemandThroughputOverride, got "
                 + type(x).__name__
             )
         else:
             _val_OnDemandThroughputOverride(x, p + ".on_demand_throughput_override", e)
     x = v.global_secondary_indexes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".global_secondary_indexes" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".global_secondary_indexes: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
                 e.append(
                     p
-                    + ".global_secondary_indexes"
-                    + ": item count must be at least 1, got "
+                    + ".global_secondary_indexes: item count must be at least 1, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".global_secondary_indexes" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".global_secondary_indexes[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicaGlobalSecondaryIndex):
                     e.append(
                         p
-                        + ".global_secondary_indexes"
-                        + "["
+                        + ".global_secondary_indexes["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaGlobalSecondaryIndex, got "
+                        + "]: expected ReplicaGlobalSecondaryIndex, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_ReplicaGlobalSecondaryIndex(
-                        x0, p + ".global_secondary_indexes" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_indexes[" + str(i0) + "]", e
                     )
     x = v.table_class_override
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_class_override" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_class_override: expected str, got " + type(x).__name__)
         elif x not in _s.TableClass._values:
             e.append(
                 p
-                + ".table_class_override"
-                + ": "
+                + ".table_class_override: "
                 + repr(x)
                 + " is not one of STANDARD, STANDARD_INFREQUENT_ACCESS"
             )
@@ -7254,281 +5669,208 @@ def _val_UpdateReplicationGroupMemberAction(
 def _val_UpdateTableInput(v: _s.UpdateTableInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.attribute_definitions
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".attribute_definitions" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".attribute_definitions: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".attribute_definitions" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".attribute_definitions[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.AttributeDefinition):
                     e.append(
                         p
-                        + ".attribute_definitions"
-                        + "["
+                        + ".attribute_definitions["
                         + str(i0)
-                        + "]"
-                        + ": expected AttributeDefinition, got "
+                        + "]: expected AttributeDefinition, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_AttributeDefinition(
-                        x0, p + ".attribute_definitions" + "[" + str(i0) + "]", e
-                    )
+                    _val_AttributeDefinition(x0, p + ".attribute_definitions[" + str(i0) + "]", e)
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.billing_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".billing_mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".billing_mode: expected str, got " + type(x).__name__)
         elif x not in _s.BillingMode._values:
             e.append(
-                p + ".billing_mode" + ": " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
+                p + ".billing_mode: " + repr(x) + " is not one of PROVISIONED, PAY_PER_REQUEST"
             )
     x = v.provisioned_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.ProvisionedThroughput):
             e.append(
                 p
-                + ".provisioned_throughput"
-                + ": expected ProvisionedThroughput, got "
+                + ".provisioned_throughput: expected ProvisionedThroughput, got "
                 + type(x).__name__
             )
         else:
             _val_ProvisionedThroughput(x, p + ".provisioned_throughput", e)
     x = v.global_secondary_index_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p + ".global_secondary_index_updates" + ": expected a list, got " + type(x).__name__
+                p + ".global_secondary_index_updates: expected a list, got " + type(x).__name__
             )
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".global_secondary_index_updates"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".global_secondary_index_updates[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndexUpdate):
                     e.append(
                         p
-                        + ".global_secondary_index_updates"
-                        + "["
+                        + ".global_secondary_index_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndexUpdate, got "
+                        + "]: expected GlobalSecondaryIndexUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndexUpdate(
-                        x0, p + ".global_secondary_index_updates" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_index_updates[" + str(i0) + "]", e
                     )
     x = v.stream_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.StreamSpecification):
             e.append(
-                p
-                + ".stream_specification"
-                + ": expected StreamSpecification, got "
-                + type(x).__name__
+                p + ".stream_specification: expected StreamSpecification, got " + type(x).__name__
             )
         else:
             _val_StreamSpecification(x, p + ".stream_specification", e)
     x = v.sse_specification
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SSESpecification):
-            e.append(
-                p + ".sse_specification" + ": expected SSESpecification, got " + type(x).__name__
-            )
+            e.append(p + ".sse_specification: expected SSESpecification, got " + type(x).__name__)
         else:
             _val_SSESpecification(x, p + ".sse_specification", e)
     x = v.replica_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".replica_updates" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".replica_updates: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(
-                    p + ".replica_updates" + ": item count must be at least 1, got " + str(len(x))
-                )
+                e.append(p + ".replica_updates: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".replica_updates" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".replica_updates[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicationGroupUpdate):
                     e.append(
                         p
-                        + ".replica_updates"
-                        + "["
+                        + ".replica_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicationGroupUpdate, got "
+                        + "]: expected ReplicationGroupUpdate, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ReplicationGroupUpdate(x0, p + ".replica_updates" + "[" + str(i0) + "]", e)
+                    _val_ReplicationGroupUpdate(x0, p + ".replica_updates[" + str(i0) + "]", e)
     x = v.table_class
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".table_class" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_class: expected str, got " + type(x).__name__)
         elif x not in _s.TableClass._values:
             e.append(
                 p
-                + ".table_class"
-                + ": "
+                + ".table_class: "
                 + repr(x)
                 + " is not one of STANDARD, STANDARD_INFREQUENT_ACCESS"
             )
     x = v.deletion_protection_enabled
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(
-                p + ".deletion_protection_enabled" + ": expected bool, got " + type(x).__name__
-            )
+            e.append(p + ".deletion_protection_enabled: expected bool, got " + type(x).__name__)
     x = v.multi_region_consistency
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".multi_region_consistency" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".multi_region_consistency: expected str, got " + type(x).__name__)
         elif x not in _s.MultiRegionConsistency._values:
             e.append(
-                p + ".multi_region_consistency" + ": " + repr(x) + " is not one of EVENTUAL, STRONG"
+                p + ".multi_region_consistency: " + repr(x) + " is not one of EVENTUAL, STRONG"
             )
     x = v.global_table_witness_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(
-                p + ".global_table_witness_updates" + ": expected a list, got " + type(x).__name__
-            )
+            e.append(p + ".global_table_witness_updates: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 1:
                 e.append(
                     p
-                    + ".global_table_witness_updates"
-                    + ": item count must be between 1 and 1, got "
+                    + ".global_table_witness_updates: item count must be between 1 and 1, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".global_table_witness_updates"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".global_table_witness_updates[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.GlobalTableWitnessGroupUpdate):
                     e.append(
                         p
-                        + ".global_table_witness_updates"
-                        + "["
+                        + ".global_table_witness_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalTableWitnessGroupUpdate, got "
+                        + "]: expected GlobalTableWitnessGroupUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalTableWitnessGroupUpdate(
-                        x0, p + ".global_table_witness_updates" + "[" + str(i0) + "]", e
+                        x0, p + ".global_table_witness_updates[" + str(i0) + "]", e
                     )
     x = v.on_demand_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.OnDemandThroughput):
             e.append(
-                p
-                + ".on_demand_throughput"
-                + ": expected OnDemandThroughput, got "
-                + type(x).__name__
+                p + ".on_demand_throughput: expected OnDemandThroughput, got " + type(x).__name__
             )
         else:
             _val_OnDemandThroughput(x, p + ".on_demand_throughput", e)
     x = v.warm_throughput
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.WarmThroughput):
-            e.append(p + ".warm_throughput" + ": expected WarmThroughput, got " + type(x).__name__)
+            e.append(p + ".warm_throughput: expected WarmThroughput, got " + type(x).__name__)
         else:
             _val_WarmThroughput(x, p + ".warm_throughput", e)
     x = v.global_table_settings_replication_mode
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
             e.append(
-                p
-                + ".global_table_settings_replication_mode"
-                + ": expected str, got "
-                + type(x).__name__
+                p + ".global_table_settings_replication_mode: expected str, got " + type(x).__name__
             )
         elif x not in _s.GlobalTableSettingsReplicationMode._values:
             e.append(
                 p
-                + ".global_table_settings_replication_mode"
-                + ": "
+                + ".global_table_settings_replication_mode: "
                 + repr(x)
                 + " is not one of ENABLED, DISABLED, ENABLED_WITH_OVERRIDES"
             )
     x = v.vector_index_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".vector_index_updates" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".vector_index_updates: expected a list, got " + type(x).__name__)
         else:
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".vector_index_updates" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".vector_index_updates[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.VectorIndexUpdate):
                     e.append(
                         p
-                        + ".vector_index_updates"
-                        + "["
+                        + ".vector_index_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected VectorIndexUpdate, got "
+                        + "]: expected VectorIndexUpdate, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_VectorIndexUpdate(x0, p + ".vector_index_updates" + "[" + str(i0) + "]", e)
+                    _val_VectorIndexUpdate(x0, p + ".vector_index_updates[" + str(i0) + "]", e)
 
 
 def _val_UpdateTableReplicaAutoScalingInput(
@@ -7536,62 +5878,50 @@ def _val_UpdateTableReplicaAutoScalingInput(
 ) -> None:
     x: _t.Any
     x = v.global_secondary_index_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
             e.append(
-                p + ".global_secondary_index_updates" + ": expected a list, got " + type(x).__name__
+                p + ".global_secondary_index_updates: expected a list, got " + type(x).__name__
             )
         else:
             if len(x) < 1:
                 e.append(
                     p
-                    + ".global_secondary_index_updates"
-                    + ": item count must be at least 1, got "
+                    + ".global_secondary_index_updates: item count must be at least 1, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p
-                        + ".global_secondary_index_updates"
-                        + "["
-                        + str(i0)
-                        + "]: null is not allowed"
+                        p + ".global_secondary_index_updates[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.GlobalSecondaryIndexAutoScalingUpdate):
                     e.append(
                         p
-                        + ".global_secondary_index_updates"
-                        + "["
+                        + ".global_secondary_index_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected GlobalSecondaryIndexAutoScalingUpdate, got "
+                        + "]: expected GlobalSecondaryIndexAutoScalingUpdate, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_GlobalSecondaryIndexAutoScalingUpdate(
-                        x0, p + ".global_secondary_index_updates" + "[" + str(i0) + "]", e
+                        x0, p + ".global_secondary_index_updates[" + str(i0) + "]", e
                     )
     x = v.table_name
     if x is None:
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.provisioned_write_capacity_auto_scaling_update
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AutoScalingSettingsUpdate):
             e.append(
                 p
-                + ".provisioned_write_capacity_auto_scaling_update"
-                + ": expected AutoScalingSettingsUpdate, got "
+                + ".provisioned_write_capacity_auto_scaling_update: expected AutoScalingSettingsUpdate, got "
                 + type(x).__name__
             )
         else:
@@ -7599,34 +5929,26 @@ def _val_UpdateTableReplicaAutoScalingInput(
                 x, p + ".provisioned_write_capacity_auto_scaling_update", e
             )
     x = v.replica_updates
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".replica_updates" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".replica_updates: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(
-                    p + ".replica_updates" + ": item count must be at least 1, got " + str(len(x))
-                )
+                e.append(p + ".replica_updates: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".replica_updates" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".replica_updates[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.ReplicaAutoScalingUpdate):
                     e.append(
                         p
-                        + ".replica_updates"
-                        + "["
+                        + ".replica_updates["
                         + str(i0)
-                        + "]"
-                        + ": expected ReplicaAutoScalingUpdate, got "
+                        + "]: expected ReplicaAutoScalingUpdate, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_ReplicaAutoScalingUpdate(
-                        x0, p + ".replica_updates" + "[" + str(i0) + "]", e
-                    )
+                    _val_ReplicaAutoScalingUpdate(x0, p + ".replica_updates[" + str(i0) + "]", e)
 
 
 def _val_UpdateTimeToLiveInput(v: _s.UpdateTimeToLiveInput, p: str, e: list[str]) -> None:
@@ -7636,9 +5958,9 @@ def _val_UpdateTimeToLiveInput(v: _s.UpdateTimeToLiveInput, p: str, e: list[str]
         e.append(p + ".table_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".table_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".table_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".table_name" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".table_name: length must be between 1 and 1024, got " + str(len(x)))
     x = v.time_to_live_specification
     if x is None:
         e.append(p + ".time_to_live_specification: required")
@@ -7646,8 +5968,7 @@ def _val_UpdateTimeToLiveInput(v: _s.UpdateTimeToLiveInput, p: str, e: list[str]
         if not isinstance(x, _s.TimeToLiveSpecification):
             e.append(
                 p
-                + ".time_to_live_specification"
-                + ": expected TimeToLiveSpecification, got "
+                + ".time_to_live_specification: expected TimeToLiveSpecification, got "
                 + type(x).__name__
             )
         else:
@@ -7661,11 +5982,9 @@ def _val_VectorAttributeDefinition(v: _s.VectorAttributeDefinition, p: str, e: l
         e.append(p + ".attribute_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".attribute_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".attribute_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(
-                p + ".attribute_name" + ": length must be between 1 and 255, got " + str(len(x))
-            )
+            e.append(p + ".attribute_name: length must be between 1 and 255, got " + str(len(x)))
 
 
 def _val_VectorIndex(v: _s.VectorIndex, p: str, e: list[str]) -> None:
@@ -7675,55 +5994,46 @@ def _val_VectorIndex(v: _s.VectorIndex, p: str, e: list[str]) -> None:
         e.append(p + ".index_name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".index_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".index_name: expected str, got " + type(x).__name__)
         elif not 3 <= len(x) <= 255:
-            e.append(p + ".index_name" + ": length must be between 3 and 255, got " + str(len(x)))
+            e.append(p + ".index_name: length must be between 3 and 255, got " + str(len(x)))
     x = v.vector_attribute
     if x is None:
         e.append(p + ".vector_attribute: required")
     else:
         if not isinstance(x, _s.VectorAttributeDefinition):
             e.append(
-                p
-                + ".vector_attribute"
-                + ": expected VectorAttributeDefinition, got "
-                + type(x).__name__
+                p + ".vector_attribute: expected VectorAttributeDefinition, got " + type(x).__name__
             )
         else:
             _val_VectorAttributeDefinition(x, p + ".vector_attribute", e)
     x = v.search_schema
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".search_schema" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".search_schema: expected a list, got " + type(x).__name__)
         else:
             if len(x) < 1:
-                e.append(
-                    p + ".search_schema" + ": item count must be at least 1, got " + str(len(x))
-                )
+                e.append(p + ".search_schema: item count must be at least 1, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".search_schema" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".search_schema[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.SearchSchemaElement):
                     e.append(
                         p
-                        + ".search_schema"
-                        + "["
+                        + ".search_schema["
                         + str(i0)
-                        + "]"
-                        + ": expected SearchSchemaElement, got "
+                        + "]: expected SearchSchemaElement, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_SearchSchemaElement(x0, p + ".search_schema" + "[" + str(i0) + "]", e)
+                    _val_SearchSchemaElement(x0, p + ".search_schema[" + str(i0) + "]", e)
     x = v.projection
     if x is None:
         e.append(p + ".projection: required")
     else:
         if not isinstance(x, _s.Projection):
-            e.append(p + ".projection" + ": expected Projection, got " + type(x).__name__)
+            e.append(p + ".projection: expected Projection, got " + type(x).__name__)
         else:
             _val_Projection(x, p + ".projection", e)
     x = v.dimensions
@@ -7731,20 +6041,19 @@ def _val_VectorIndex(v: _s.VectorIndex, p: str, e: list[str]) -> None:
         e.append(p + ".dimensions: required")
     else:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".dimensions" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".dimensions: expected int, got " + type(x).__name__)
         elif x < 1:
-            e.append(p + ".dimensions" + ": value must be at least 1, got " + str(x))
+            e.append(p + ".dimensions: value must be at least 1, got " + str(x))
     x = v.distance_function
     if x is None:
         e.append(p + ".distance_function: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".distance_function" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".distance_function: expected str, got " + type(x).__name__)
         elif x not in _s.VectorDistanceFunction._values:
             e.append(
                 p
-                + ".distance_function"
-                + ": "
+                + ".distance_function: "
                 + repr(x)
                 + " is not one of COSINE, DOT_PRODUCT, EUCLIDEAN"
             )
@@ -7753,19 +6062,15 @@ def _val_VectorIndex(v: _s.VectorIndex, p: str, e: list[str]) -> None:
 def _val_VectorIndexUpdate(v: _s.VectorIndexUpdate, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.create
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.CreateVectorIndexAction):
-            e.append(p + ".create" + ": expected CreateVectorIndexAction, got " + type(x).__name__)
+            e.append(p + ".create: expected CreateVectorIndexAction, got " + type(x).__name__)
         else:
             _val_CreateVectorIndexAction(x, p + ".create", e)
     x = v.delete
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteVectorIndexAction):
-            e.append(p + ".delete" + ": expected DeleteVectorIndexAction, got " + type(x).__name__)
+            e.append(p + ".delete: expected DeleteVectorIndexAction, got " + type(x).__name__)
         else:
             _val_DeleteVectorIndexAction(x, p + ".delete", e)
 
@@ -7773,35 +6078,27 @@ def _val_VectorIndexUpdate(v: _s.VectorIndexUpdate, p: str, e: list[str]) -> Non
 def _val_WarmThroughput(v: _s.WarmThroughput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.read_units_per_second
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".read_units_per_second" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".read_units_per_second: expected int, got " + type(x).__name__)
     x = v.write_units_per_second
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".write_units_per_second" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".write_units_per_second: expected int, got " + type(x).__name__)
 
 
 def _val_WriteRequest(v: _s.WriteRequest, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.put_request
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.PutRequest):
-            e.append(p + ".put_request" + ": expected PutRequest, got " + type(x).__name__)
+            e.append(p + ".put_request: expected PutRequest, got " + type(x).__name__)
         else:
             _val_PutRequest(x, p + ".put_request", e)
     x = v.delete_request
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeleteRequest):
-            e.append(p + ".delete_request" + ": expected DeleteRequest, got " + type(x).__name__)
+            e.append(p + ".delete_request: expected DeleteRequest, got " + type(x).__name__)
         else:
             _val_DeleteRequest(x, p + ".delete_request", e)
 

@@ -24,49 +24,38 @@ _new = object.__new__
 def _val_AwsVpcConfiguration(v: _s.AwsVpcConfiguration, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.assign_public_ip
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".assign_public_ip" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".assign_public_ip: expected str, got " + type(x).__name__)
         elif x not in _s.AssignPublicIp._values:
-            e.append(p + ".assign_public_ip" + ": " + repr(x) + " is not one of ENABLED, DISABLED")
+            e.append(p + ".assign_public_ip: " + repr(x) + " is not one of ENABLED, DISABLED")
     x = v.security_groups
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".security_groups" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".security_groups: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 5:
                 e.append(
-                    p
-                    + ".security_groups"
-                    + ": item count must be between 1 and 5, got "
-                    + str(len(x))
+                    p + ".security_groups: item count must be between 1 and 5, got " + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".security_groups" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".security_groups[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
                         p
-                        + ".security_groups"
-                        + "["
+                        + ".security_groups["
                         + str(i0)
-                        + "]"
-                        + ": expected str, got "
+                        + "]: expected str, got "
                         + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 1000:
                     e.append(
                         p
-                        + ".security_groups"
-                        + "["
+                        + ".security_groups["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 1000, got "
+                        + "]: length must be between 1 and 1000, got "
                         + str(len(x0))
                     )
     x = v.subnets
@@ -74,34 +63,24 @@ def _val_AwsVpcConfiguration(v: _s.AwsVpcConfiguration, p: str, e: list[str]) ->
         e.append(p + ".subnets: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".subnets" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".subnets: expected a list, got " + type(x).__name__)
         else:
             if not 1 <= len(x) <= 16:
-                e.append(
-                    p + ".subnets" + ": item count must be between 1 and 16, got " + str(len(x))
-                )
+                e.append(p + ".subnets: item count must be between 1 and 16, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".subnets" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".subnets[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
-                        p
-                        + ".subnets"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected str, got "
-                        + type(x0).__name__
+                        p + ".subnets[" + str(i0) + "]: expected str, got " + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 1000:
                     e.append(
                         p
-                        + ".subnets"
-                        + "["
+                        + ".subnets["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 1000, got "
+                        + "]: length must be between 1 and 1000, got "
                         + str(len(x0))
                     )
 
@@ -111,197 +90,150 @@ def _val_CapacityProviderStrategyItem(
 ) -> None:
     x: _t.Any
     x = v.base
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".base" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".base: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 100000:
-            e.append(p + ".base" + ": value must be between 0 and 100000, got " + str(x))
+            e.append(p + ".base: value must be between 0 and 100000, got " + str(x))
     x = v.capacity_provider
     if x is None:
         e.append(p + ".capacity_provider: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".capacity_provider" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".capacity_provider: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(
-                p + ".capacity_provider" + ": length must be between 1 and 255, got " + str(len(x))
-            )
+            e.append(p + ".capacity_provider: length must be between 1 and 255, got " + str(len(x)))
     x = v.weight
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".weight" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".weight: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 1000:
-            e.append(p + ".weight" + ": value must be between 0 and 1000, got " + str(x))
+            e.append(p + ".weight: value must be between 0 and 1000, got " + str(x))
 
 
 def _val_CreateScheduleGroupInput(v: _s.CreateScheduleGroupInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".client_token" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 64, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
     x = v.tags
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tags" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tags: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 200:
-                e.append(p + ".tags" + ": item count must be between 0 and 200, got " + str(len(x)))
+                e.append(p + ".tags: item count must be between 0 and 200, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tags" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tags[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Tag):
-                    e.append(
-                        p
-                        + ".tags"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected Tag, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".tags[" + str(i0) + "]: expected Tag, got " + type(x0).__name__)
                 else:
-                    _val_Tag(x0, p + ".tags" + "[" + str(i0) + "]", e)
+                    _val_Tag(x0, p + ".tags[" + str(i0) + "]", e)
 
 
 def _val_CreateScheduleInput(v: _s.CreateScheduleInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.action_after_completion
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".action_after_completion" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".action_after_completion: expected str, got " + type(x).__name__)
         elif x not in _s.ActionAfterCompletion._values:
-            e.append(
-                p + ".action_after_completion" + ": " + repr(x) + " is not one of NONE, DELETE"
-            )
+            e.append(p + ".action_after_completion: " + repr(x) + " is not one of NONE, DELETE")
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".client_token" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 64, got " + str(len(x)))
     x = v.description
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".description" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".description: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 512:
-            e.append(p + ".description" + ": length must be between 0 and 512, got " + str(len(x)))
+            e.append(p + ".description: length must be between 0 and 512, got " + str(len(x)))
     x = v.end_date
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".end_date" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".end_date: expected datetime, got " + type(x).__name__)
     x = v.flexible_time_window
     if x is None:
         e.append(p + ".flexible_time_window: required")
     else:
         if not isinstance(x, _s.FlexibleTimeWindow):
             e.append(
-                p
-                + ".flexible_time_window"
-                + ": expected FlexibleTimeWindow, got "
-                + type(x).__name__
+                p + ".flexible_time_window: expected FlexibleTimeWindow, got " + type(x).__name__
             )
         else:
             _val_FlexibleTimeWindow(x, p + ".flexible_time_window", e)
     x = v.group_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".group_name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".group_name: length must be between 1 and 64, got " + str(len(x)))
     x = v.kms_key_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".kms_key_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".kms_key_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 2048:
-            e.append(p + ".kms_key_arn" + ": length must be between 1 and 2048, got " + str(len(x)))
+            e.append(p + ".kms_key_arn: length must be between 1 and 2048, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
     x = v.schedule_expression
     if x is None:
         e.append(p + ".schedule_expression: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".schedule_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".schedule_expression: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
             e.append(
-                p
-                + ".schedule_expression"
-                + ": length must be between 1 and 256, got "
-                + str(len(x))
+                p + ".schedule_expression: length must be between 1 and 256, got " + str(len(x))
             )
     x = v.schedule_expression_timezone
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".schedule_expression_timezone" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".schedule_expression_timezone: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 50:
             e.append(
                 p
-                + ".schedule_expression_timezone"
-                + ": length must be between 1 and 50, got "
+                + ".schedule_expression_timezone: length must be between 1 and 50, got "
                 + str(len(x))
             )
     x = v.start_date
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".start_date" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".start_date: expected datetime, got " + type(x).__name__)
     x = v.state
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".state" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".state: expected str, got " + type(x).__name__)
         elif x not in _s.ScheduleState._values:
-            e.append(p + ".state" + ": " + repr(x) + " is not one of ENABLED, DISABLED")
+            e.append(p + ".state: " + repr(x) + " is not one of ENABLED, DISABLED")
     x = v.target
     if x is None:
         e.append(p + ".target: required")
     else:
         if not isinstance(x, _s.Target):
-            e.append(p + ".target" + ": expected Target, got " + type(x).__name__)
+            e.append(p + ".target: expected Target, got " + type(x).__name__)
         else:
             _val_Target(x, p + ".target", e)
 
@@ -309,339 +241,255 @@ def _val_CreateScheduleInput(v: _s.CreateScheduleInput, p: str, e: list[str]) ->
 def _val_DeadLetterConfig(v: _s.DeadLetterConfig, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1600:
-            e.append(p + ".arn" + ": length must be between 1 and 1600, got " + str(len(x)))
+            e.append(p + ".arn: length must be between 1 and 1600, got " + str(len(x)))
 
 
 def _val_DeleteScheduleGroupInput(v: _s.DeleteScheduleGroupInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".client_token" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 64, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
 
 
 def _val_DeleteScheduleInput(v: _s.DeleteScheduleInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".client_token" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 64, got " + str(len(x)))
     x = v.group_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".group_name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".group_name: length must be between 1 and 64, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
 
 
 def _val_EcsParameters(v: _s.EcsParameters, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.capacity_provider_strategy
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(
-                p + ".capacity_provider_strategy" + ": expected a list, got " + type(x).__name__
-            )
+            e.append(p + ".capacity_provider_strategy: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 6:
                 e.append(
                     p
-                    + ".capacity_provider_strategy"
-                    + ": item count must be between 0 and 6, got "
+                    + ".capacity_provider_strategy: item count must be between 0 and 6, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
                     e.append(
-                        p + ".capacity_provider_strategy" + "[" + str(i0) + "]: null is not allowed"
+                        p + ".capacity_provider_strategy[" + str(i0) + "]: null is not allowed"
                     )
                     continue
                 if not isinstance(x0, _s.CapacityProviderStrategyItem):
                     e.append(
                         p
-                        + ".capacity_provider_strategy"
-                        + "["
+                        + ".capacity_provider_strategy["
                         + str(i0)
-                        + "]"
-                        + ": expected CapacityProviderStrategyItem, got "
+                        + "]: expected CapacityProviderStrategyItem, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_CapacityProviderStrategyItem(
-                        x0, p + ".capacity_provider_strategy" + "[" + str(i0) + "]", e
+                        x0, p + ".capacity_provider_strategy[" + str(i0) + "]", e
                     )
     x = v.enable_ecs_managed_tags
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".enable_ecs_managed_tags" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".enable_ecs_managed_tags: expected bool, got " + type(x).__name__)
     x = v.enable_execute_command
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, bool):
-            e.append(p + ".enable_execute_command" + ": expected bool, got " + type(x).__name__)
+            e.append(p + ".enable_execute_command: expected bool, got " + type(x).__name__)
     x = v.group
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 255:
-            e.append(p + ".group" + ": length must be between 1 and 255, got " + str(len(x)))
+            e.append(p + ".group: length must be between 1 and 255, got " + str(len(x)))
     x = v.launch_type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".launch_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".launch_type: expected str, got " + type(x).__name__)
         elif x not in _s.LaunchType._values:
-            e.append(p + ".launch_type" + ": " + repr(x) + " is not one of EC2, FARGATE, EXTERNAL")
+            e.append(p + ".launch_type: " + repr(x) + " is not one of EC2, FARGATE, EXTERNAL")
     x = v.network_configuration
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.NetworkConfiguration):
             e.append(
-                p
-                + ".network_configuration"
-                + ": expected NetworkConfiguration, got "
-                + type(x).__name__
+                p + ".network_configuration: expected NetworkConfiguration, got " + type(x).__name__
             )
         else:
             _val_NetworkConfiguration(x, p + ".network_configuration", e)
     x = v.placement_constraints
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".placement_constraints" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".placement_constraints: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 10:
                 e.append(
                     p
-                    + ".placement_constraints"
-                    + ": item count must be between 0 and 10, got "
+                    + ".placement_constraints: item count must be between 0 and 10, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".placement_constraints" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".placement_constraints[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.PlacementConstraint):
                     e.append(
                         p
-                        + ".placement_constraints"
-                        + "["
+                        + ".placement_constraints["
                         + str(i0)
-                        + "]"
-                        + ": expected PlacementConstraint, got "
+                        + "]: expected PlacementConstraint, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_PlacementConstraint(
-                        x0, p + ".placement_constraints" + "[" + str(i0) + "]", e
-                    )
+                    _val_PlacementConstraint(x0, p + ".placement_constraints[" + str(i0) + "]", e)
     x = v.placement_strategy
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".placement_strategy" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".placement_strategy: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 5:
                 e.append(
                     p
-                    + ".placement_strategy"
-                    + ": item count must be between 0 and 5, got "
+                    + ".placement_strategy: item count must be between 0 and 5, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".placement_strategy" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".placement_strategy[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.PlacementStrategy):
                     e.append(
                         p
-                        + ".placement_strategy"
-                        + "["
+                        + ".placement_strategy["
                         + str(i0)
-                        + "]"
-                        + ": expected PlacementStrategy, got "
+                        + "]: expected PlacementStrategy, got "
                         + type(x0).__name__
                     )
                 else:
-                    _val_PlacementStrategy(x0, p + ".placement_strategy" + "[" + str(i0) + "]", e)
+                    _val_PlacementStrategy(x0, p + ".placement_strategy[" + str(i0) + "]", e)
     x = v.platform_version
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".platform_version" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".platform_version: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(
-                p + ".platform_version" + ": length must be between 1 and 64, got " + str(len(x))
-            )
+            e.append(p + ".platform_version: length must be between 1 and 64, got " + str(len(x)))
     x = v.propagate_tags
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".propagate_tags" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".propagate_tags: expected str, got " + type(x).__name__)
         elif x not in _s.PropagateTags._values:
-            e.append(p + ".propagate_tags" + ": " + repr(x) + " is not one of TASK_DEFINITION")
+            e.append(p + ".propagate_tags: " + repr(x) + " is not one of TASK_DEFINITION")
     x = v.reference_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".reference_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".reference_id: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 1024:
-            e.append(
-                p + ".reference_id" + ": length must be between 0 and 1024, got " + str(len(x))
-            )
+            e.append(p + ".reference_id: length must be between 0 and 1024, got " + str(len(x)))
     x = v.tags
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tags" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tags: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 50:
-                e.append(p + ".tags" + ": item count must be between 0 and 50, got " + str(len(x)))
+                e.append(p + ".tags: item count must be between 0 and 50, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tags" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tags[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _abc.Mapping):
                     e.append(
-                        p
-                        + ".tags"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected a mapping, got "
-                        + type(x0).__name__
+                        p + ".tags[" + str(i0) + "]: expected a mapping, got " + type(x0).__name__
                     )
                 else:
                     for k1, x1 in x0.items():
                         if not isinstance(k1, str):
                             e.append(
                                 p
-                                + ".tags"
-                                + "["
+                                + ".tags["
                                 + str(i0)
-                                + "]"
-                                + ".<key>"
-                                + ": expected str, got "
+                                + "].<key>: expected str, got "
                                 + type(k1).__name__
                             )
                         elif not 1 <= len(k1) <= 128:
                             e.append(
                                 p
-                                + ".tags"
-                                + "["
+                                + ".tags["
                                 + str(i0)
-                                + "]"
-                                + ".<key>"
-                                + ": length must be between 1 and 128, got "
+                                + "].<key>: length must be between 1 and 128, got "
                                 + str(len(k1))
                             )
                         if x1 is None:
                             e.append(
-                                p
-                                + ".tags"
-                                + "["
-                                + str(i0)
-                                + "]"
-                                + "["
-                                + repr(k1)
-                                + "]: null is not allowed"
+                                p + ".tags[" + str(i0) + "][" + repr(k1) + "]: null is not allowed"
                             )
                             continue
                         if not isinstance(x1, str):
                             e.append(
                                 p
-                                + ".tags"
-                                + "["
+                                + ".tags["
                                 + str(i0)
-                                + "]"
-                                + "["
+                                + "]["
                                 + repr(k1)
-                                + "]"
-                                + ": expected str, got "
+                                + "]: expected str, got "
                                 + type(x1).__name__
                             )
                         elif not 1 <= len(x1) <= 256:
                             e.append(
                                 p
-                                + ".tags"
-                                + "["
+                                + ".tags["
                                 + str(i0)
-                                + "]"
-                                + "["
+                                + "]["
                                 + repr(k1)
-                                + "]"
-                                + ": length must be between 1 and 256, got "
+                                + "]: length must be between 1 and 256, got "
                                 + str(len(x1))
                             )
     x = v.task_count
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".task_count" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".task_count: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 10:
-            e.append(p + ".task_count" + ": value must be between 1 and 10, got " + str(x))
+            e.append(p + ".task_count: value must be between 1 and 10, got " + str(x))
     x = v.task_definition_arn
     if x is None:
         e.append(p + ".task_definition_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".task_definition_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".task_definition_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1600:
             e.append(
-                p
-                + ".task_definition_arn"
-                + ": length must be between 1 and 1600, got "
-                + str(len(x))
+                p + ".task_definition_arn: length must be between 1 and 1600, got " + str(len(x))
             )
 
 
@@ -652,42 +500,37 @@ def _val_EventBridgeParameters(v: _s.EventBridgeParameters, p: str, e: list[str]
         e.append(p + ".detail_type: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".detail_type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".detail_type: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 128:
-            e.append(p + ".detail_type" + ": length must be between 1 and 128, got " + str(len(x)))
+            e.append(p + ".detail_type: length must be between 1 and 128, got " + str(len(x)))
     x = v.source
     if x is None:
         e.append(p + ".source: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".source" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".source: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".source" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".source: length must be between 1 and 256, got " + str(len(x)))
 
 
 def _val_FlexibleTimeWindow(v: _s.FlexibleTimeWindow, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.maximum_window_in_minutes
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".maximum_window_in_minutes" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".maximum_window_in_minutes: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 1440:
             e.append(
-                p
-                + ".maximum_window_in_minutes"
-                + ": value must be between 1 and 1440, got "
-                + str(x)
+                p + ".maximum_window_in_minutes: value must be between 1 and 1440, got " + str(x)
             )
     x = v.mode
     if x is None:
         e.append(p + ".mode: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".mode" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".mode: expected str, got " + type(x).__name__)
         elif x not in _s.FlexibleTimeWindowMode._values:
-            e.append(p + ".mode" + ": " + repr(x) + " is not one of OFF, FLEXIBLE")
+            e.append(p + ".mode: " + repr(x) + " is not one of OFF, FLEXIBLE")
 
 
 def _val_GetScheduleGroupInput(v: _s.GetScheduleGroupInput, p: str, e: list[str]) -> None:
@@ -697,29 +540,27 @@ def _val_GetScheduleGroupInput(v: _s.GetScheduleGroupInput, p: str, e: list[str]
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
 
 
 def _val_GetScheduleInput(v: _s.GetScheduleInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.group_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".group_name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".group_name: length must be between 1 and 64, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
 
 
 def _val_KinesisParameters(v: _s.KinesisParameters, p: str, e: list[str]) -> None:
@@ -729,83 +570,65 @@ def _val_KinesisParameters(v: _s.KinesisParameters, p: str, e: list[str]) -> Non
         e.append(p + ".partition_key: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".partition_key" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".partition_key: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(
-                p + ".partition_key" + ": length must be between 1 and 256, got " + str(len(x))
-            )
+            e.append(p + ".partition_key: length must be between 1 and 256, got " + str(len(x)))
 
 
 def _val_ListScheduleGroupsInput(v: _s.ListScheduleGroupsInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.max_results
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_results" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_results: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 100:
-            e.append(p + ".max_results" + ": value must be between 1 and 100, got " + str(x))
+            e.append(p + ".max_results: value must be between 1 and 100, got " + str(x))
     x = v.name_prefix
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".name_prefix" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name_prefix: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name_prefix" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name_prefix: length must be between 1 and 64, got " + str(len(x)))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 2048:
-            e.append(p + ".next_token" + ": length must be between 1 and 2048, got " + str(len(x)))
+            e.append(p + ".next_token: length must be between 1 and 2048, got " + str(len(x)))
 
 
 def _val_ListSchedulesInput(v: _s.ListSchedulesInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.group_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".group_name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".group_name: length must be between 1 and 64, got " + str(len(x)))
     x = v.max_results
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".max_results" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".max_results: expected int, got " + type(x).__name__)
         elif not 1 <= x <= 100:
-            e.append(p + ".max_results" + ": value must be between 1 and 100, got " + str(x))
+            e.append(p + ".max_results: value must be between 1 and 100, got " + str(x))
     x = v.name_prefix
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".name_prefix" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name_prefix: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name_prefix" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name_prefix: length must be between 1 and 64, got " + str(len(x)))
     x = v.next_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".next_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".next_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 2048:
-            e.append(p + ".next_token" + ": length must be between 1 and 2048, got " + str(len(x)))
+            e.append(p + ".next_token: length must be between 1 and 2048, got " + str(len(x)))
     x = v.state
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".state" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".state: expected str, got " + type(x).__name__)
         elif x not in _s.ScheduleState._values:
-            e.append(p + ".state" + ": " + repr(x) + " is not one of ENABLED, DISABLED")
+            e.append(p + ".state: " + repr(x) + " is not one of ENABLED, DISABLED")
 
 
 def _val_ListTagsForResourceInput(v: _s.ListTagsForResourceInput, p: str, e: list[str]) -> None:
@@ -815,25 +638,18 @@ def _val_ListTagsForResourceInput(v: _s.ListTagsForResourceInput, p: str, e: lis
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1011:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1011, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1011, got " + str(len(x)))
 
 
 def _val_NetworkConfiguration(v: _s.NetworkConfiguration, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.awsvpc_configuration
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.AwsVpcConfiguration):
             e.append(
-                p
-                + ".awsvpc_configuration"
-                + ": expected AwsVpcConfiguration, got "
-                + type(x).__name__
+                p + ".awsvpc_configuration: expected AwsVpcConfiguration, got " + type(x).__name__
             )
         else:
             _val_AwsVpcConfiguration(x, p + ".awsvpc_configuration", e)
@@ -842,70 +658,53 @@ def _val_NetworkConfiguration(v: _s.NetworkConfiguration, p: str, e: list[str]) 
 def _val_PlacementConstraint(v: _s.PlacementConstraint, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.expression
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".expression: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 2000:
-            e.append(p + ".expression" + ": length must be between 0 and 2000, got " + str(len(x)))
+            e.append(p + ".expression: length must be between 0 and 2000, got " + str(len(x)))
     x = v.type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".type: expected str, got " + type(x).__name__)
         elif x not in _s.PlacementConstraintType._values:
-            e.append(p + ".type" + ": " + repr(x) + " is not one of distinctInstance, memberOf")
+            e.append(p + ".type: " + repr(x) + " is not one of distinctInstance, memberOf")
 
 
 def _val_PlacementStrategy(v: _s.PlacementStrategy, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.field
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".field" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".field: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 255:
-            e.append(p + ".field" + ": length must be between 0 and 255, got " + str(len(x)))
+            e.append(p + ".field: length must be between 0 and 255, got " + str(len(x)))
     x = v.type
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".type" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".type: expected str, got " + type(x).__name__)
         elif x not in _s.PlacementStrategyType._values:
-            e.append(p + ".type" + ": " + repr(x) + " is not one of random, spread, binpack")
+            e.append(p + ".type: " + repr(x) + " is not one of random, spread, binpack")
 
 
 def _val_RetryPolicy(v: _s.RetryPolicy, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.maximum_event_age_in_seconds
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(
-                p + ".maximum_event_age_in_seconds" + ": expected int, got " + type(x).__name__
-            )
+            e.append(p + ".maximum_event_age_in_seconds: expected int, got " + type(x).__name__)
         elif not 60 <= x <= 86400:
             e.append(
                 p
-                + ".maximum_event_age_in_seconds"
-                + ": value must be between 60 and 86400, got "
+                + ".maximum_event_age_in_seconds: value must be between 60 and 86400, got "
                 + str(x)
             )
     x = v.maximum_retry_attempts
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, int) or isinstance(x, bool):
-            e.append(p + ".maximum_retry_attempts" + ": expected int, got " + type(x).__name__)
+            e.append(p + ".maximum_retry_attempts: expected int, got " + type(x).__name__)
         elif not 0 <= x <= 185:
-            e.append(
-                p + ".maximum_retry_attempts" + ": value must be between 0 and 185, got " + str(x)
-            )
+            e.append(p + ".maximum_retry_attempts: value must be between 0 and 185, got " + str(x))
 
 
 def _val_SageMakerPipelineParameter(v: _s.SageMakerPipelineParameter, p: str, e: list[str]) -> None:
@@ -915,17 +714,17 @@ def _val_SageMakerPipelineParameter(v: _s.SageMakerPipelineParameter, p: str, e:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".name" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 256, got " + str(len(x)))
     x = v.value
     if x is None:
         e.append(p + ".value: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".value" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".value: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1024:
-            e.append(p + ".value" + ": length must be between 1 and 1024, got " + str(len(x)))
+            e.append(p + ".value: length must be between 1 and 1024, got " + str(len(x)))
 
 
 def _val_SageMakerPipelineParameters(
@@ -933,53 +732,42 @@ def _val_SageMakerPipelineParameters(
 ) -> None:
     x: _t.Any
     x = v.pipeline_parameter_list
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".pipeline_parameter_list" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".pipeline_parameter_list: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 200:
                 e.append(
                     p
-                    + ".pipeline_parameter_list"
-                    + ": item count must be between 0 and 200, got "
+                    + ".pipeline_parameter_list: item count must be between 0 and 200, got "
                     + str(len(x))
                 )
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(
-                        p + ".pipeline_parameter_list" + "[" + str(i0) + "]: null is not allowed"
-                    )
+                    e.append(p + ".pipeline_parameter_list[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.SageMakerPipelineParameter):
                     e.append(
                         p
-                        + ".pipeline_parameter_list"
-                        + "["
+                        + ".pipeline_parameter_list["
                         + str(i0)
-                        + "]"
-                        + ": expected SageMakerPipelineParameter, got "
+                        + "]: expected SageMakerPipelineParameter, got "
                         + type(x0).__name__
                     )
                 else:
                     _val_SageMakerPipelineParameter(
-                        x0, p + ".pipeline_parameter_list" + "[" + str(i0) + "]", e
+                        x0, p + ".pipeline_parameter_list[" + str(i0) + "]", e
                     )
 
 
 def _val_SqsParameters(v: _s.SqsParameters, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.message_group_id
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".message_group_id" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".message_group_id: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 128:
-            e.append(
-                p + ".message_group_id" + ": length must be between 1 and 128, got " + str(len(x))
-            )
+            e.append(p + ".message_group_id: length must be between 1 and 128, got " + str(len(x)))
 
 
 def _val_Tag(v: _s.Tag, p: str, e: list[str]) -> None:
@@ -989,17 +777,17 @@ def _val_Tag(v: _s.Tag, p: str, e: list[str]) -> None:
         e.append(p + ".key: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".key" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".key: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 128:
-            e.append(p + ".key" + ": length must be between 1 and 128, got " + str(len(x)))
+            e.append(p + ".key: length must be between 1 and 128, got " + str(len(x)))
     x = v.value
     if x is None:
         e.append(p + ".value: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".value" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".value: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
-            e.append(p + ".value" + ": length must be between 1 and 256, got " + str(len(x)))
+            e.append(p + ".value: length must be between 1 and 256, got " + str(len(x)))
 
 
 def _val_TagResourceInput(v: _s.TagResourceInput, p: str, e: list[str]) -> None:
@@ -1009,36 +797,26 @@ def _val_TagResourceInput(v: _s.TagResourceInput, p: str, e: list[str]) -> None:
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1011:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1011, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1011, got " + str(len(x)))
     x = v.tags
     if x is None:
         e.append(p + ".tags: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tags" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tags: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 200:
-                e.append(p + ".tags" + ": item count must be between 0 and 200, got " + str(len(x)))
+                e.append(p + ".tags: item count must be between 0 and 200, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tags" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tags[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, _s.Tag):
-                    e.append(
-                        p
-                        + ".tags"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected Tag, got "
-                        + type(x0).__name__
-                    )
+                    e.append(p + ".tags[" + str(i0) + "]: expected Tag, got " + type(x0).__name__)
                 else:
-                    _val_Tag(x0, p + ".tags" + "[" + str(i0) + "]", e)
+                    _val_Tag(x0, p + ".tags[" + str(i0) + "]", e)
 
 
 def _val_Target(v: _s.Target, p: str, e: list[str]) -> None:
@@ -1048,64 +826,47 @@ def _val_Target(v: _s.Target, p: str, e: list[str]) -> None:
         e.append(p + ".arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1600:
-            e.append(p + ".arn" + ": length must be between 1 and 1600, got " + str(len(x)))
+            e.append(p + ".arn: length must be between 1 and 1600, got " + str(len(x)))
     x = v.dead_letter_config
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.DeadLetterConfig):
-            e.append(
-                p + ".dead_letter_config" + ": expected DeadLetterConfig, got " + type(x).__name__
-            )
+            e.append(p + ".dead_letter_config: expected DeadLetterConfig, got " + type(x).__name__)
         else:
             _val_DeadLetterConfig(x, p + ".dead_letter_config", e)
     x = v.ecs_parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.EcsParameters):
-            e.append(p + ".ecs_parameters" + ": expected EcsParameters, got " + type(x).__name__)
+            e.append(p + ".ecs_parameters: expected EcsParameters, got " + type(x).__name__)
         else:
             _val_EcsParameters(x, p + ".ecs_parameters", e)
     x = v.event_bridge_parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.EventBridgeParameters):
             e.append(
                 p
-                + ".event_bridge_parameters"
-                + ": expected EventBridgeParameters, got "
+                + ".event_bridge_parameters: expected EventBridgeParameters, got "
                 + type(x).__name__
             )
         else:
             _val_EventBridgeParameters(x, p + ".event_bridge_parameters", e)
     x = v.input
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".input" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".input: expected str, got " + type(x).__name__)
         elif len(x) < 1:
-            e.append(p + ".input" + ": length must be at least 1, got " + str(len(x)))
+            e.append(p + ".input: length must be at least 1, got " + str(len(x)))
     x = v.kinesis_parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.KinesisParameters):
-            e.append(
-                p + ".kinesis_parameters" + ": expected KinesisParameters, got " + type(x).__name__
-            )
+            e.append(p + ".kinesis_parameters: expected KinesisParameters, got " + type(x).__name__)
         else:
             _val_KinesisParameters(x, p + ".kinesis_parameters", e)
     x = v.retry_policy
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.RetryPolicy):
-            e.append(p + ".retry_policy" + ": expected RetryPolicy, got " + type(x).__name__)
+            e.append(p + ".retry_policy: expected RetryPolicy, got " + type(x).__name__)
         else:
             _val_RetryPolicy(x, p + ".retry_policy", e)
     x = v.role_arn
@@ -1113,28 +874,23 @@ def _val_Target(v: _s.Target, p: str, e: list[str]) -> None:
         e.append(p + ".role_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".role_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".role_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1600:
-            e.append(p + ".role_arn" + ": length must be between 1 and 1600, got " + str(len(x)))
+            e.append(p + ".role_arn: length must be between 1 and 1600, got " + str(len(x)))
     x = v.sage_maker_pipeline_parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SageMakerPipelineParameters):
             e.append(
                 p
-                + ".sage_maker_pipeline_parameters"
-                + ": expected SageMakerPipelineParameters, got "
+                + ".sage_maker_pipeline_parameters: expected SageMakerPipelineParameters, got "
                 + type(x).__name__
             )
         else:
             _val_SageMakerPipelineParameters(x, p + ".sage_maker_pipeline_parameters", e)
     x = v.sqs_parameters
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _s.SqsParameters):
-            e.append(p + ".sqs_parameters" + ": expected SqsParameters, got " + type(x).__name__)
+            e.append(p + ".sqs_parameters: expected SqsParameters, got " + type(x).__name__)
         else:
             _val_SqsParameters(x, p + ".sqs_parameters", e)
 
@@ -1146,44 +902,32 @@ def _val_UntagResourceInput(v: _s.UntagResourceInput, p: str, e: list[str]) -> N
         e.append(p + ".resource_arn: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".resource_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".resource_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 1011:
-            e.append(
-                p + ".resource_arn" + ": length must be between 1 and 1011, got " + str(len(x))
-            )
+            e.append(p + ".resource_arn: length must be between 1 and 1011, got " + str(len(x)))
     x = v.tag_keys
     if x is None:
         e.append(p + ".tag_keys: required")
     else:
         if not isinstance(x, (list, tuple)):
-            e.append(p + ".tag_keys" + ": expected a list, got " + type(x).__name__)
+            e.append(p + ".tag_keys: expected a list, got " + type(x).__name__)
         else:
             if not 0 <= len(x) <= 200:
-                e.append(
-                    p + ".tag_keys" + ": item count must be between 0 and 200, got " + str(len(x))
-                )
+                e.append(p + ".tag_keys: item count must be between 0 and 200, got " + str(len(x)))
             for i0, x0 in enumerate(x):
                 if x0 is None:
-                    e.append(p + ".tag_keys" + "[" + str(i0) + "]: null is not allowed")
+                    e.append(p + ".tag_keys[" + str(i0) + "]: null is not allowed")
                     continue
                 if not isinstance(x0, str):
                     e.append(
-                        p
-                        + ".tag_keys"
-                        + "["
-                        + str(i0)
-                        + "]"
-                        + ": expected str, got "
-                        + type(x0).__name__
+                        p + ".tag_keys[" + str(i0) + "]: expected str, got " + type(x0).__name__
                     )
                 elif not 1 <= len(x0) <= 128:
                     e.append(
                         p
-                        + ".tag_keys"
-                        + "["
+                        + ".tag_keys["
                         + str(i0)
-                        + "]"
-                        + ": length must be between 1 and 128, got "
+                        + "]: length must be between 1 and 128, got "
                         + str(len(x0))
                     )
 
@@ -1191,122 +935,93 @@ def _val_UntagResourceInput(v: _s.UntagResourceInput, p: str, e: list[str]) -> N
 def _val_UpdateScheduleInput(v: _s.UpdateScheduleInput, p: str, e: list[str]) -> None:
     x: _t.Any
     x = v.action_after_completion
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".action_after_completion" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".action_after_completion: expected str, got " + type(x).__name__)
         elif x not in _s.ActionAfterCompletion._values:
-            e.append(
-                p + ".action_after_completion" + ": " + repr(x) + " is not one of NONE, DELETE"
-            )
+            e.append(p + ".action_after_completion: " + repr(x) + " is not one of NONE, DELETE")
     x = v.client_token
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".client_token" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".client_token: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".client_token" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".client_token: length must be between 1 and 64, got " + str(len(x)))
     x = v.description
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".description" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".description: expected str, got " + type(x).__name__)
         elif not 0 <= len(x) <= 512:
-            e.append(p + ".description" + ": length must be between 0 and 512, got " + str(len(x)))
+            e.append(p + ".description: length must be between 0 and 512, got " + str(len(x)))
     x = v.end_date
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".end_date" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".end_date: expected datetime, got " + type(x).__name__)
     x = v.flexible_time_window
     if x is None:
         e.append(p + ".flexible_time_window: required")
     else:
         if not isinstance(x, _s.FlexibleTimeWindow):
             e.append(
-                p
-                + ".flexible_time_window"
-                + ": expected FlexibleTimeWindow, got "
-                + type(x).__name__
+                p + ".flexible_time_window: expected FlexibleTimeWindow, got " + type(x).__name__
             )
         else:
             _val_FlexibleTimeWindow(x, p + ".flexible_time_window", e)
     x = v.group_name
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".group_name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".group_name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".group_name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".group_name: length must be between 1 and 64, got " + str(len(x)))
     x = v.kms_key_arn
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".kms_key_arn" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".kms_key_arn: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 2048:
-            e.append(p + ".kms_key_arn" + ": length must be between 1 and 2048, got " + str(len(x)))
+            e.append(p + ".kms_key_arn: length must be between 1 and 2048, got " + str(len(x)))
     x = v.name
     if x is None:
         e.append(p + ".name: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".name" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".name: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 64:
-            e.append(p + ".name" + ": length must be between 1 and 64, got " + str(len(x)))
+            e.append(p + ".name: length must be between 1 and 64, got " + str(len(x)))
     x = v.schedule_expression
     if x is None:
         e.append(p + ".schedule_expression: required")
     else:
         if not isinstance(x, str):
-            e.append(p + ".schedule_expression" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".schedule_expression: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 256:
             e.append(
-                p
-                + ".schedule_expression"
-                + ": length must be between 1 and 256, got "
-                + str(len(x))
+                p + ".schedule_expression: length must be between 1 and 256, got " + str(len(x))
             )
     x = v.schedule_expression_timezone
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(
-                p + ".schedule_expression_timezone" + ": expected str, got " + type(x).__name__
-            )
+            e.append(p + ".schedule_expression_timezone: expected str, got " + type(x).__name__)
         elif not 1 <= len(x) <= 50:
             e.append(
                 p
-                + ".schedule_expression_timezone"
-                + ": length must be between 1 and 50, got "
+                + ".schedule_expression_timezone: length must be between 1 and 50, got "
                 + str(len(x))
             )
     x = v.start_date
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, _dt.datetime):
-            e.append(p + ".start_date" + ": expected datetime, got " + type(x).__name__)
+            e.append(p + ".start_date: expected datetime, got " + type(x).__name__)
     x = v.state
-    if x is None:
-        pass
-    else:
+    if x is not None:
         if not isinstance(x, str):
-            e.append(p + ".state" + ": expected str, got " + type(x).__name__)
+            e.append(p + ".state: expected str, got " + type(x).__name__)
         elif x not in _s.ScheduleState._values:
-            e.append(p + ".state" + ": " + repr(x) + " is not one of ENABLED, DISABLED")
+            e.append(p + ".state: " + repr(x) + " is not one of ENABLED, DISABLED")
     x = v.target
     if x is None:
         e.append(p + ".target: required")
     else:
         if not isinstance(x, _s.Target):
-            e.append(p + ".target" + ": expected Target, got " + type(x).__name__)
+            e.append(p + ".target: expected Target, got " + type(x).__name__)
         else:
             _val_Target(x, p + ".target", e)
 
