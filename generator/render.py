@@ -278,6 +278,12 @@ class PackageView:
                     "doc": self._op_doc(op),
                     "signed": op.auth_type != "none",
                     "streaming_output": streaming,
+                    "endpoint_static": tuple(op.static_context_params),
+                    "endpoint_context": [
+                        (m.context_param, m.py_name)
+                        for m in (self.shapes[op.input].members if op.input else ())
+                        if m.context_param
+                    ],
                     "serialize": op_serialize(self, op),
                     "parse": op_parse(self, op) if op.output else "",
                 }
@@ -392,6 +398,7 @@ def render_package(
         [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []
     )
     ctx["builtin_settings"] = _BUILTIN_SETTINGS
+    ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}
     root = TEMPLATES / "package"
     for path in _template_files():

@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = ["quicksight", "sagemaker", "lambda", "apigateway", "glue", "kinesis", "cognito-idp", "ecs",
           "eks", "secretsmanager", "mediapackage", "pinpoint", "lexv2-runtime", "bedrock-runtime",
           "s3", "sqs", "iam", "ec2", "partnercentral-revenue-measurement", "apigatewaymanagementapi",
-          "dynamodb", "logs", "ssm", "kms", "athena", "stepfunctions"]
+          "dynamodb", "logs", "ssm", "kms", "athena", "stepfunctions", "neptune-graph",
+          "cloudfront-keyvaluestore"]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_sample_generates_compiles_and_imports(sample: tuple[Path, subprocess.Co
     lines = proc.stdout.splitlines()
     assert "s3: protocol 'rest-xml' not supported yet" in lines
     assert "ec2: protocol 'ec2' not supported yet" in lines
-    assert lines[-1].startswith("services: 26, generated: 22, unsupported protocol: 4, failed: 0")
+    assert lines[-1].startswith("services: 28, generated: 24, unsupported protocol: 4, failed: 0")
     assert not (out / "aws-s3").exists()
     for dist in sorted(out.iterdir()):
         if dist.name.startswith("."):
@@ -46,7 +47,7 @@ def test_sample_generates_compiles_and_imports(sample: tuple[Path, subprocess.Co
 
 
 def test_sample_is_mypy_strict_clean(sample: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
-    """mypy --strict over 22 packages, QuickSight (largest rest-json) and SageMaker (largest json) among them."""
+    """mypy --strict over 24 packages, QuickSight (largest rest-json) and SageMaker (largest json) among them."""
     out, _ = sample
     dists = sorted(p for p in out.iterdir() if not p.name.startswith("."))
     assert len(dists) >= 20
@@ -57,3 +58,32 @@ def test_sample_is_mypy_strict_clean(sample: tuple[Path, subprocess.CompletedPro
         env={**os.environ, "MYPYPATH": ":".join([*map(str, dists), str(REPO / "runtime")])},
     )
     assert proc.returncode == 0, proc.stdout[-5000:]
+
+
+def test_endpoints_bound_by_operations_resolve_per_call(sample: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """Rule sets that need an operation's static context params or input members (ApiType, KvsARN)."""
+    import urllib3
+
+    from awsgen_runtime.transport import HttpResponse
+
+    out, _ = sample
+
+    class Capture:
+        def send(self, request, *, stream=False):  # type: ignore[no-untyped-def]
+            self.url = request.url
+            return HttpResponse(200, urllib3.HTTPHeaderDict(), b"{}")
+
+    for dist in ("aws-neptune-graph", "aws-cloudfront-keyvaluestore"):
+        if str(out / dist) not in sys.path:
+            sys.path.insert(0, str(out / dist))
+    graph = importlib.import_module("aws_neptune_graph")
+    cap = Capture()
+    client = graph.Client(region="us-west-2", anonymous=True, transport=cap)
+    client.list_graphs()
+    assert cap.url == "https://neptune-graph.us-west-2.amazonaws.com/graphs"
+    client.execute_query(graph_identifier="g-1234567890", query_string="RETURN 1", language="OPEN_CYPHER")
+    assert cap.url == "https://g-1234567890.us-west-2.neptune-graph.amazonaws.com/queries"
+    kvs = importlib.import_module("aws_cloudfront_keyvaluestore")
+    kvs.Client(region="us-east-1", anonymous=True, transport=cap).describe_key_value_store(
+        kvs_arn="arn:aws:cloudfront::123456789012:key-value-store/my-kvs")
+    assert cap.url.startswith("https://123456789012.cloudfront-kvs.global.api.aws/key-value-stores/")

@@ -85,14 +85,25 @@ class Config:
 
 
 class OperationInfo:
-    """What the client needs to know about one operation at send time."""
+    """What the client needs to know about one operation at send time.
 
-    __slots__ = ("name", "signed", "streaming_output")
+    ``endpoint_params``: the rule-set parameters the operation fixes (its static
+    context params), as sorted (name, value) pairs.
+    """
 
-    def __init__(self, name: str, signed: bool = True, streaming_output: bool = False) -> None:
+    __slots__ = ("name", "signed", "streaming_output", "endpoint_params")
+
+    def __init__(
+        self,
+        name: str,
+        signed: bool = True,
+        streaming_output: bool = False,
+        endpoint_params: tuple[tuple[str, Any], ...] = (),
+    ) -> None:
         self.name = name
         self.signed = signed
         self.streaming_output = streaming_output
+        self.endpoint_params = endpoint_params
 
 
 _PY = platform.python_version()
@@ -160,15 +171,10 @@ class BaseClient:
         self._validate = self._config.validate
         self._retry = self._config.retry or RetryConfig(max_attempts=self._config.max_attempts)
         self._quota = RetryQuota(self._retry.quota)
-        endpoint = endpoint.rstrip("/")
-        scheme_end = endpoint.find("//") + 2
-        path_start = endpoint.find("/", scheme_end)
-        if path_start < 0:
-            self._origin, self._base_path = endpoint, ""
-        else:
-            self._origin, self._base_path = endpoint[:path_start], endpoint[path_start:]
-        self._scheme = endpoint[:scheme_end]
-        self._netloc = self._origin[scheme_end:]
+        self._endpoint_url = endpoint_url
+        self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
+        self._origin = self._scheme + self._netloc
+        self._per_call: dict[Any, tuple[str, str, str]] = {}
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
 
@@ -177,6 +183,28 @@ class BaseClient:
         if endpoint_url is None:
             raise NoRegionError("no endpoint_url given and no endpoint rules to resolve one")
         return endpoint_url
+
+    # Set by a generated client whose rule set needs parameters that only operations
+    # give (static context params, input members): raised by calls that give none.
+    _endpoint_error: Exception | None = None
+
+    def _resolve_with(self, extra: dict[str, Any]) -> str:
+        """Resolve with operation-bound parameters; overridden by clients with a rule set."""
+        raise NoRegionError("this client has no endpoint rule set")
+
+    def _call_endpoint(self, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str]:
+        """(scheme, netloc, base path) for an operation that binds endpoint parameters; cached."""
+        key = (op.endpoint_params, tuple(sorted(ctx.items())) if ctx else ())
+        found = self._per_call.get(key)
+        if found is None:
+            if self._endpoint_url is not None and self._endpoint_error is None and not op.endpoint_params and not ctx:
+                found = (self._scheme, self._netloc, self._base_path)
+            else:
+                found = _split_endpoint(self._resolve_with({**dict(op.endpoint_params), **(ctx or {})}))
+            if len(self._per_call) > 256:
+                self._per_call.clear()
+            self._per_call[key] = found
+        return found
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self._region!r}, endpoint_url={self.endpoint_url!r}, anonymous={self._anonymous!r})"
@@ -215,10 +243,16 @@ class BaseClient:
         self.close()
 
     # ----- sending ------------------------------------------------------------------
-    def _send(self, req: Request, op: OperationInfo) -> HttpResponse:
-        netloc = req.host_prefix + self._netloc if req.host_prefix else self._netloc
-        path = self._base_path + req.path if self._base_path else req.path
-        url = self._scheme + netloc + path
+    def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
+        if op.endpoint_params or ctx:
+            scheme, base_netloc, base_path = self._call_endpoint(op, ctx)
+        elif self._endpoint_error is not None:
+            raise self._endpoint_error
+        else:
+            scheme, base_netloc, base_path = self._scheme, self._netloc, self._base_path
+        netloc = req.host_prefix + base_netloc if req.host_prefix else base_netloc
+        path = base_path + req.path if base_path else req.path
+        url = scheme + netloc + path
         if req.query:
             url += ("&" if "?" in path else "?") + req.query
         headers = req.headers
@@ -307,6 +341,16 @@ class BaseClient:
                 status_code=resp.status,
                 body=resp.body,
             ) from exc
+
+
+def _split_endpoint(endpoint: str) -> tuple[str, str, str]:
+    """``https://host:port/base`` -> ("https://", "host:port", "/base")."""
+    endpoint = endpoint.rstrip("/")
+    scheme_end = endpoint.find("//") + 2
+    path_start = endpoint.find("/", scheme_end)
+    if path_start < 0:
+        return endpoint[:scheme_end], endpoint[scheme_end:], ""
+    return endpoint[:scheme_end], endpoint[scheme_end:path_start], endpoint[path_start:]
 
 
 def error_code(headers: Any, body: dict[str, Any], query_compatible: bool = False) -> str:

@@ -39,20 +39,60 @@ from . import shapes as _shapes
 
 __all__ = ["Client", "ConnectParticipantClient", "Config", "Credentials"]
 _OP_CancelParticipantAuthentication = _Op(
-    "CancelParticipantAuthentication", signed=True, streaming_output=False
+    "CancelParticipantAuthentication",
+    signed=True,
+    streaming_output=False,
 )
-_OP_CompleteAttachmentUpload = _Op("CompleteAttachmentUpload", signed=True, streaming_output=False)
+_OP_CompleteAttachmentUpload = _Op(
+    "CompleteAttachmentUpload",
+    signed=True,
+    streaming_output=False,
+)
 _OP_CreateParticipantConnection = _Op(
-    "CreateParticipantConnection", signed=True, streaming_output=False
+    "CreateParticipantConnection",
+    signed=True,
+    streaming_output=False,
 )
-_OP_DescribeView = _Op("DescribeView", signed=True, streaming_output=False)
-_OP_DisconnectParticipant = _Op("DisconnectParticipant", signed=True, streaming_output=False)
-_OP_GetAttachment = _Op("GetAttachment", signed=True, streaming_output=False)
-_OP_GetAuthenticationUrl = _Op("GetAuthenticationUrl", signed=True, streaming_output=False)
-_OP_GetTranscript = _Op("GetTranscript", signed=True, streaming_output=False)
-_OP_SendEvent = _Op("SendEvent", signed=True, streaming_output=False)
-_OP_SendMessage = _Op("SendMessage", signed=True, streaming_output=False)
-_OP_StartAttachmentUpload = _Op("StartAttachmentUpload", signed=True, streaming_output=False)
+_OP_DescribeView = _Op(
+    "DescribeView",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DisconnectParticipant = _Op(
+    "DisconnectParticipant",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetAttachment = _Op(
+    "GetAttachment",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetAuthenticationUrl = _Op(
+    "GetAuthenticationUrl",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetTranscript = _Op(
+    "GetTranscript",
+    signed=True,
+    streaming_output=False,
+)
+_OP_SendEvent = _Op(
+    "SendEvent",
+    signed=True,
+    streaming_output=False,
+)
+_OP_SendMessage = _Op(
+    "SendMessage",
+    signed=True,
+    streaming_output=False,
+)
+_OP_StartAttachmentUpload = _Op(
+    "StartAttachmentUpload",
+    signed=True,
+    streaming_output=False,
+)
 
 
 class ConnectParticipantClient(_BaseClient):
@@ -113,20 +153,28 @@ class ConnectParticipantClient(_BaseClient):
 
     def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
         """Resolved once, here, by the compiled rule set (``endpoints.resolve_endpoint``)."""
+        try:
+            endpoint = _endpoints.resolve_endpoint(self._endpoint_params(region, endpoint_url))
+        except _EndpointResolutionError as exc:
+            if endpoint_url is not None:
+                return endpoint_url
+            raise
+        schemes = endpoint.properties.get("authSchemes") or [{}]
+        self._auth_scheme = dict(schemes[0])
+        return endpoint.url
+
+    def _endpoint_params(self, region: str | None, endpoint_url: str | None) -> dict[str, _t.Any]:
         params: dict[str, _t.Any] = {}
         params["Region"] = region
         params["UseDualStack"] = self._config.use_dualstack
         params["UseFIPS"] = self._config.use_fips
         params["Endpoint"] = endpoint_url
-        try:
-            endpoint = _endpoints.resolve_endpoint(params)
-        except _EndpointResolutionError:
-            if endpoint_url is None:
-                raise
-            return endpoint_url
-        schemes = endpoint.properties.get("authSchemes") or [{}]
-        self._auth_scheme = dict(schemes[0])
-        return endpoint.url
+        return params
+
+    def _resolve_with(self, extra: dict[str, _t.Any]) -> str:
+        params = self._endpoint_params(self._region, self._endpoint_url)
+        params.update(extra)
+        return _endpoints.resolve_endpoint(params).url
 
     def cancel_participant_authentication(
         self,

@@ -44,88 +44,297 @@ from . import errors as _errors
 from . import shapes as _shapes
 
 __all__ = ["Client", "DynamoDBClient", "Config", "Credentials"]
-_OP_BatchExecuteStatement = _Op("BatchExecuteStatement", signed=True, streaming_output=False)
-_OP_BatchGetItem = _Op("BatchGetItem", signed=True, streaming_output=False)
-_OP_BatchWriteItem = _Op("BatchWriteItem", signed=True, streaming_output=False)
-_OP_CreateBackup = _Op("CreateBackup", signed=True, streaming_output=False)
-_OP_CreateGlobalTable = _Op("CreateGlobalTable", signed=True, streaming_output=False)
-_OP_CreateTable = _Op("CreateTable", signed=True, streaming_output=False)
-_OP_DeleteBackup = _Op("DeleteBackup", signed=True, streaming_output=False)
-_OP_DeleteItem = _Op("DeleteItem", signed=True, streaming_output=False)
-_OP_DeleteResourcePolicy = _Op("DeleteResourcePolicy", signed=True, streaming_output=False)
-_OP_DeleteTable = _Op("DeleteTable", signed=True, streaming_output=False)
-_OP_DescribeBackup = _Op("DescribeBackup", signed=True, streaming_output=False)
+_OP_BatchExecuteStatement = _Op(
+    "BatchExecuteStatement",
+    signed=True,
+    streaming_output=False,
+)
+_OP_BatchGetItem = _Op(
+    "BatchGetItem",
+    signed=True,
+    streaming_output=False,
+)
+_OP_BatchWriteItem = _Op(
+    "BatchWriteItem",
+    signed=True,
+    streaming_output=False,
+)
+_OP_CreateBackup = _Op(
+    "CreateBackup",
+    signed=True,
+    streaming_output=False,
+)
+_OP_CreateGlobalTable = _Op(
+    "CreateGlobalTable",
+    signed=True,
+    streaming_output=False,
+)
+_OP_CreateTable = _Op(
+    "CreateTable",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteBackup = _Op(
+    "DeleteBackup",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteItem = _Op(
+    "DeleteItem",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteResourcePolicy = _Op(
+    "DeleteResourcePolicy",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteTable = _Op(
+    "DeleteTable",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DescribeBackup = _Op(
+    "DescribeBackup",
+    signed=True,
+    streaming_output=False,
+)
 _OP_DescribeContinuousBackups = _Op(
-    "DescribeContinuousBackups", signed=True, streaming_output=False
+    "DescribeContinuousBackups",
+    signed=True,
+    streaming_output=False,
 )
 _OP_DescribeContributorInsights = _Op(
-    "DescribeContributorInsights", signed=True, streaming_output=False
+    "DescribeContributorInsights",
+    signed=True,
+    streaming_output=False,
 )
-_OP_DescribeEndpoints = _Op("DescribeEndpoints", signed=True, streaming_output=False)
-_OP_DescribeExport = _Op("DescribeExport", signed=True, streaming_output=False)
-_OP_DescribeGlobalTable = _Op("DescribeGlobalTable", signed=True, streaming_output=False)
+_OP_DescribeEndpoints = _Op(
+    "DescribeEndpoints",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DescribeExport = _Op(
+    "DescribeExport",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DescribeGlobalTable = _Op(
+    "DescribeGlobalTable",
+    signed=True,
+    streaming_output=False,
+)
 _OP_DescribeGlobalTableSettings = _Op(
-    "DescribeGlobalTableSettings", signed=True, streaming_output=False
+    "DescribeGlobalTableSettings",
+    signed=True,
+    streaming_output=False,
 )
-_OP_DescribeImport = _Op("DescribeImport", signed=True, streaming_output=False)
+_OP_DescribeImport = _Op(
+    "DescribeImport",
+    signed=True,
+    streaming_output=False,
+)
 _OP_DescribeKinesisStreamingDestination = _Op(
-    "DescribeKinesisStreamingDestination", signed=True, streaming_output=False
+    "DescribeKinesisStreamingDestination",
+    signed=True,
+    streaming_output=False,
 )
-_OP_DescribeLimits = _Op("DescribeLimits", signed=True, streaming_output=False)
-_OP_DescribeTable = _Op("DescribeTable", signed=True, streaming_output=False)
+_OP_DescribeLimits = _Op(
+    "DescribeLimits",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DescribeTable = _Op(
+    "DescribeTable",
+    signed=True,
+    streaming_output=False,
+)
 _OP_DescribeTableReplicaAutoScaling = _Op(
-    "DescribeTableReplicaAutoScaling", signed=True, streaming_output=False
+    "DescribeTableReplicaAutoScaling",
+    signed=True,
+    streaming_output=False,
 )
-_OP_DescribeTimeToLive = _Op("DescribeTimeToLive", signed=True, streaming_output=False)
+_OP_DescribeTimeToLive = _Op(
+    "DescribeTimeToLive",
+    signed=True,
+    streaming_output=False,
+)
 _OP_DisableKinesisStreamingDestination = _Op(
-    "DisableKinesisStreamingDestination", signed=True, streaming_output=False
+    "DisableKinesisStreamingDestination",
+    signed=True,
+    streaming_output=False,
 )
 _OP_EnableKinesisStreamingDestination = _Op(
-    "EnableKinesisStreamingDestination", signed=True, streaming_output=False
+    "EnableKinesisStreamingDestination",
+    signed=True,
+    streaming_output=False,
 )
-_OP_ExecuteStatement = _Op("ExecuteStatement", signed=True, streaming_output=False)
-_OP_ExecuteTransaction = _Op("ExecuteTransaction", signed=True, streaming_output=False)
-_OP_ExportTableToPointInTime = _Op("ExportTableToPointInTime", signed=True, streaming_output=False)
-_OP_GetItem = _Op("GetItem", signed=True, streaming_output=False)
-_OP_GetResourcePolicy = _Op("GetResourcePolicy", signed=True, streaming_output=False)
-_OP_ImportTable = _Op("ImportTable", signed=True, streaming_output=False)
-_OP_ListBackups = _Op("ListBackups", signed=True, streaming_output=False)
-_OP_ListContributorInsights = _Op("ListContributorInsights", signed=True, streaming_output=False)
-_OP_ListExports = _Op("ListExports", signed=True, streaming_output=False)
-_OP_ListGlobalTables = _Op("ListGlobalTables", signed=True, streaming_output=False)
-_OP_ListImports = _Op("ListImports", signed=True, streaming_output=False)
-_OP_ListTables = _Op("ListTables", signed=True, streaming_output=False)
-_OP_ListTagsOfResource = _Op("ListTagsOfResource", signed=True, streaming_output=False)
-_OP_PutItem = _Op("PutItem", signed=True, streaming_output=False)
-_OP_PutResourcePolicy = _Op("PutResourcePolicy", signed=True, streaming_output=False)
-_OP_Query = _Op("Query", signed=True, streaming_output=False)
-_OP_RestoreTableFromBackup = _Op("RestoreTableFromBackup", signed=True, streaming_output=False)
+_OP_ExecuteStatement = _Op(
+    "ExecuteStatement",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ExecuteTransaction = _Op(
+    "ExecuteTransaction",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ExportTableToPointInTime = _Op(
+    "ExportTableToPointInTime",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetItem = _Op(
+    "GetItem",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetResourcePolicy = _Op(
+    "GetResourcePolicy",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ImportTable = _Op(
+    "ImportTable",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListBackups = _Op(
+    "ListBackups",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListContributorInsights = _Op(
+    "ListContributorInsights",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListExports = _Op(
+    "ListExports",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListGlobalTables = _Op(
+    "ListGlobalTables",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListImports = _Op(
+    "ListImports",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListTables = _Op(
+    "ListTables",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListTagsOfResource = _Op(
+    "ListTagsOfResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_PutItem = _Op(
+    "PutItem",
+    signed=True,
+    streaming_output=False,
+)
+_OP_PutResourcePolicy = _Op(
+    "PutResourcePolicy",
+    signed=True,
+    streaming_output=False,
+)
+_OP_Query = _Op(
+    "Query",
+    signed=True,
+    streaming_output=False,
+)
+_OP_RestoreTableFromBackup = _Op(
+    "RestoreTableFromBackup",
+    signed=True,
+    streaming_output=False,
+)
 _OP_RestoreTableToPointInTime = _Op(
-    "RestoreTableToPointInTime", signed=True, streaming_output=False
+    "RestoreTableToPointInTime",
+    signed=True,
+    streaming_output=False,
 )
-_OP_Scan = _Op("Scan", signed=True, streaming_output=False)
-_OP_SearchVectors = _Op("SearchVectors", signed=True, streaming_output=False)
-_OP_TagResource = _Op("TagResource", signed=True, streaming_output=False)
-_OP_TransactGetItems = _Op("TransactGetItems", signed=True, streaming_output=False)
-_OP_TransactWriteItems = _Op("TransactWriteItems", signed=True, streaming_output=False)
-_OP_UntagResource = _Op("UntagResource", signed=True, streaming_output=False)
-_OP_UpdateContinuousBackups = _Op("UpdateContinuousBackups", signed=True, streaming_output=False)
+_OP_Scan = _Op(
+    "Scan",
+    signed=True,
+    streaming_output=False,
+)
+_OP_SearchVectors = _Op(
+    "SearchVectors",
+    signed=True,
+    streaming_output=False,
+    endpoint_params=(("IsSearchOperation", True),),
+)
+_OP_TagResource = _Op(
+    "TagResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_TransactGetItems = _Op(
+    "TransactGetItems",
+    signed=True,
+    streaming_output=False,
+)
+_OP_TransactWriteItems = _Op(
+    "TransactWriteItems",
+    signed=True,
+    streaming_output=False,
+)
+_OP_UntagResource = _Op(
+    "UntagResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_UpdateContinuousBackups = _Op(
+    "UpdateContinuousBackups",
+    signed=True,
+    streaming_output=False,
+)
 _OP_UpdateContributorInsights = _Op(
-    "UpdateContributorInsights", signed=True, streaming_output=False
+    "UpdateContributorInsights",
+    signed=True,
+    streaming_output=False,
 )
-_OP_UpdateGlobalTable = _Op("UpdateGlobalTable", signed=True, streaming_output=False)
+_OP_UpdateGlobalTable = _Op(
+    "UpdateGlobalTable",
+    signed=True,
+    streaming_output=False,
+)
 _OP_UpdateGlobalTableSettings = _Op(
-    "UpdateGlobalTableSettings", signed=True, streaming_output=False
+    "UpdateGlobalTableSettings",
+    signed=True,
+    streaming_output=False,
 )
-_OP_UpdateItem = _Op("UpdateItem", signed=True, streaming_output=False)
+_OP_UpdateItem = _Op(
+    "UpdateItem",
+    signed=True,
+    streaming_output=False,
+)
 _OP_UpdateKinesisStreamingDestination = _Op(
-    "UpdateKinesisStreamingDestination", signed=True, streaming_output=False
+    "UpdateKinesisStreamingDestination",
+    signed=True,
+    streaming_output=False,
 )
-_OP_UpdateTable = _Op("UpdateTable", signed=True, streaming_output=False)
+_OP_UpdateTable = _Op(
+    "UpdateTable",
+    signed=True,
+    streaming_output=False,
+)
 _OP_UpdateTableReplicaAutoScaling = _Op(
-    "UpdateTableReplicaAutoScaling", signed=True, streaming_output=False
+    "UpdateTableReplicaAutoScaling",
+    signed=True,
+    streaming_output=False,
 )
-_OP_UpdateTimeToLive = _Op("UpdateTimeToLive", signed=True, streaming_output=False)
+_OP_UpdateTimeToLive = _Op(
+    "UpdateTimeToLive",
+    signed=True,
+    streaming_output=False,
+)
 
 
 class DynamoDBClient(_BaseClient):
@@ -185,20 +394,30 @@ class DynamoDBClient(_BaseClient):
 
     def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
         """Resolved once, here, by the compiled rule set (``endpoints.resolve_endpoint``)."""
+        try:
+            endpoint = _endpoints.resolve_endpoint(self._endpoint_params(region, endpoint_url))
+        except _EndpointResolutionError as exc:
+            if endpoint_url is not None:
+                return endpoint_url
+            # The rule set needs parameters that operations bind: resolved per call.
+            self._endpoint_error = exc
+            return "https://endpoint-resolved-per-operation.invalid"
+        schemes = endpoint.properties.get("authSchemes") or [{}]
+        self._auth_scheme = dict(schemes[0])
+        return endpoint.url
+
+    def _endpoint_params(self, region: str | None, endpoint_url: str | None) -> dict[str, _t.Any]:
         params: dict[str, _t.Any] = {}
         params["Region"] = region
         params["UseDualStack"] = self._config.use_dualstack
         params["UseFIPS"] = self._config.use_fips
         params["Endpoint"] = endpoint_url
-        try:
-            endpoint = _endpoints.resolve_endpoint(params)
-        except _EndpointResolutionError:
-            if endpoint_url is None:
-                raise
-            return endpoint_url
-        schemes = endpoint.properties.get("authSchemes") or [{}]
-        self._auth_scheme = dict(schemes[0])
-        return endpoint.url
+        return params
+
+    def _resolve_with(self, extra: dict[str, _t.Any]) -> str:
+        params = self._endpoint_params(self._region, self._endpoint_url)
+        params.update(extra)
+        return _endpoints.resolve_endpoint(params).url
 
     def batch_execute_statement(
         self,
@@ -603,7 +822,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_CreateBackupInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_CreateBackup(v), _OP_CreateBackup)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_CreateBackup(v), _OP_CreateBackup, ctx)
         return self._parse(_serde.de_CreateBackup, r, _OP_CreateBackup)
 
     def create_global_table(
@@ -683,7 +905,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_CreateGlobalTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        r = self._send(_serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable, ctx)
         return self._parse(_serde.de_CreateGlobalTable, r, _OP_CreateGlobalTable)
 
     def create_table(
@@ -970,7 +1195,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_CreateTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_CreateTable(v), _OP_CreateTable)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_CreateTable(v), _OP_CreateTable, ctx)
         return self._parse(_serde.de_CreateTable, r, _OP_CreateTable)
 
     def delete_backup(
@@ -998,7 +1226,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DeleteBackupInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DeleteBackup(v), _OP_DeleteBackup)
+        ctx = {
+            "ResourceArn": v.backup_arn,
+        }
+        r = self._send(_serde.ser_DeleteBackup(v), _OP_DeleteBackup, ctx)
         return self._parse(_serde.de_DeleteBackup, r, _OP_DeleteBackup)
 
     def delete_item(
@@ -1178,7 +1409,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DeleteItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DeleteItem(v), _OP_DeleteItem)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_DeleteItem(v), _OP_DeleteItem, ctx)
         return self._parse(_serde.de_DeleteItem, r, _OP_DeleteItem)
 
     def delete_resource_policy(
@@ -1233,7 +1467,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DeleteResourcePolicyInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy, ctx)
         return self._parse(_serde.de_DeleteResourcePolicy, r, _OP_DeleteResourcePolicy)
 
     def delete_table(
@@ -1278,7 +1515,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DeleteTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DeleteTable(v), _OP_DeleteTable)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_DeleteTable(v), _OP_DeleteTable, ctx)
         return self._parse(_serde.de_DeleteTable, r, _OP_DeleteTable)
 
     def describe_backup(
@@ -1304,7 +1544,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeBackupInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeBackup(v), _OP_DescribeBackup)
+        ctx = {
+            "ResourceArn": v.backup_arn,
+        }
+        r = self._send(_serde.ser_DescribeBackup(v), _OP_DescribeBackup, ctx)
         return self._parse(_serde.de_DescribeBackup, r, _OP_DescribeBackup)
 
     def describe_continuous_backups(
@@ -1346,7 +1589,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeContinuousBackupsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups, ctx)
         return self._parse(_serde.de_DescribeContinuousBackups, r, _OP_DescribeContinuousBackups)
 
     def describe_contributor_insights(
@@ -1375,7 +1621,12 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeContributorInsightsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeContributorInsights(v), _OP_DescribeContributorInsights)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(
+            _serde.ser_DescribeContributorInsights(v), _OP_DescribeContributorInsights, ctx
+        )
         return self._parse(
             _serde.de_DescribeContributorInsights, r, _OP_DescribeContributorInsights
         )
@@ -1415,7 +1666,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeExportInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeExport(v), _OP_DescribeExport)
+        ctx = {
+            "ResourceArn": v.export_arn,
+        }
+        r = self._send(_serde.ser_DescribeExport(v), _OP_DescribeExport, ctx)
         return self._parse(_serde.de_DescribeExport, r, _OP_DescribeExport)
 
     def describe_global_table(
@@ -1450,7 +1704,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeGlobalTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        r = self._send(_serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable, ctx)
         return self._parse(_serde.de_DescribeGlobalTable, r, _OP_DescribeGlobalTable)
 
     def describe_global_table_settings(
@@ -1485,7 +1742,12 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeGlobalTableSettingsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeGlobalTableSettings(v), _OP_DescribeGlobalTableSettings)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        r = self._send(
+            _serde.ser_DescribeGlobalTableSettings(v), _OP_DescribeGlobalTableSettings, ctx
+        )
         return self._parse(
             _serde.de_DescribeGlobalTableSettings, r, _OP_DescribeGlobalTableSettings
         )
@@ -1511,7 +1773,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeImportInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeImport(v), _OP_DescribeImport)
+        ctx = {
+            "ResourceArn": v.import_arn,
+        }
+        r = self._send(_serde.ser_DescribeImport(v), _OP_DescribeImport, ctx)
         return self._parse(_serde.de_DescribeImport, r, _OP_DescribeImport)
 
     def describe_kinesis_streaming_destination(
@@ -1536,9 +1801,13 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeKinesisStreamingDestinationInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
             _serde.ser_DescribeKinesisStreamingDestination(v),
             _OP_DescribeKinesisStreamingDestination,
+            ctx,
         )
         return self._parse(
             _serde.de_DescribeKinesisStreamingDestination,
@@ -1650,7 +1919,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeTable(v), _OP_DescribeTable)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_DescribeTable(v), _OP_DescribeTable, ctx)
         return self._parse(_serde.de_DescribeTable, r, _OP_DescribeTable)
 
     def describe_table_replica_auto_scaling(
@@ -1675,8 +1947,11 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeTableReplicaAutoScalingInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
-            _serde.ser_DescribeTableReplicaAutoScaling(v), _OP_DescribeTableReplicaAutoScaling
+            _serde.ser_DescribeTableReplicaAutoScaling(v), _OP_DescribeTableReplicaAutoScaling, ctx
         )
         return self._parse(
             _serde.de_DescribeTableReplicaAutoScaling, r, _OP_DescribeTableReplicaAutoScaling
@@ -1704,7 +1979,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeTimeToLiveInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive, ctx)
         return self._parse(_serde.de_DescribeTimeToLive, r, _OP_DescribeTimeToLive)
 
     def disable_kinesis_streaming_destination(
@@ -1741,8 +2019,13 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_KinesisStreamingDestinationInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
-            _serde.ser_DisableKinesisStreamingDestination(v), _OP_DisableKinesisStreamingDestination
+            _serde.ser_DisableKinesisStreamingDestination(v),
+            _OP_DisableKinesisStreamingDestination,
+            ctx,
         )
         return self._parse(
             _serde.de_DisableKinesisStreamingDestination, r, _OP_DisableKinesisStreamingDestination
@@ -1784,8 +2067,13 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_KinesisStreamingDestinationInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
-            _serde.ser_EnableKinesisStreamingDestination(v), _OP_EnableKinesisStreamingDestination
+            _serde.ser_EnableKinesisStreamingDestination(v),
+            _OP_EnableKinesisStreamingDestination,
+            ctx,
         )
         return self._parse(
             _serde.de_EnableKinesisStreamingDestination, r, _OP_EnableKinesisStreamingDestination
@@ -2004,7 +2292,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ExportTableToPointInTimeInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        r = self._send(_serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime, ctx)
         return self._parse(_serde.de_ExportTableToPointInTime, r, _OP_ExportTableToPointInTime)
 
     def get_item(
@@ -2113,7 +2404,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_GetItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_GetItem(v), _OP_GetItem)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_GetItem(v), _OP_GetItem, ctx)
         return self._parse(_serde.de_GetItem, r, _OP_GetItem)
 
     def get_resource_policy(
@@ -2167,7 +2461,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_GetResourcePolicyInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy, ctx)
         return self._parse(_serde.de_GetResourcePolicy, r, _OP_GetResourcePolicy)
 
     def import_table(
@@ -2289,7 +2586,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ListBackupsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ListBackups(v), _OP_ListBackups)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_ListBackups(v), _OP_ListBackups, ctx)
         return self._parse(_serde.de_ListBackups, r, _OP_ListBackups)
 
     def list_contributor_insights(
@@ -2321,7 +2621,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ListContributorInsightsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ListContributorInsights(v), _OP_ListContributorInsights)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_ListContributorInsights(v), _OP_ListContributorInsights, ctx)
         return self._parse(_serde.de_ListContributorInsights, r, _OP_ListContributorInsights)
 
     def list_exports(
@@ -2354,7 +2657,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ListExportsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ListExports(v), _OP_ListExports)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        r = self._send(_serde.ser_ListExports(v), _OP_ListExports, ctx)
         return self._parse(_serde.de_ListExports, r, _OP_ListExports)
 
     def list_global_tables(
@@ -2433,7 +2739,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ListImportsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ListImports(v), _OP_ListImports)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        r = self._send(_serde.ser_ListImports(v), _OP_ListImports, ctx)
         return self._parse(_serde.de_ListImports, r, _OP_ListImports)
 
     def list_tables(
@@ -2498,7 +2807,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ListTagsOfResourceInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource, ctx)
         return self._parse(_serde.de_ListTagsOfResource, r, _OP_ListTagsOfResource)
 
     def put_item(
@@ -2725,7 +3037,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_PutItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_PutItem(v), _OP_PutItem)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_PutItem(v), _OP_PutItem, ctx)
         return self._parse(_serde.de_PutItem, r, _OP_PutItem)
 
     def put_resource_policy(
@@ -2809,7 +3124,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_PutResourcePolicyInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy, ctx)
         return self._parse(_serde.de_PutResourcePolicy, r, _OP_PutResourcePolicy)
 
     def query(
@@ -3176,7 +3494,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_QueryInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_Query(v), _OP_Query)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_Query(v), _OP_Query, ctx)
         return self._parse(_serde.de_Query, r, _OP_Query)
 
     def restore_table_from_backup(
@@ -3253,7 +3574,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_RestoreTableFromBackupInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup)
+        ctx = {
+            "ResourceArn": v.target_table_name,
+        }
+        r = self._send(_serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup, ctx)
         return self._parse(_serde.de_RestoreTableFromBackup, r, _OP_RestoreTableFromBackup)
 
     def restore_table_to_point_in_time(
@@ -3371,7 +3695,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_RestoreTableToPointInTimeInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime)
+        ctx = {
+            "ResourceArn": v.target_table_name,
+        }
+        r = self._send(_serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime, ctx)
         return self._parse(_serde.de_RestoreTableToPointInTime, r, _OP_RestoreTableToPointInTime)
 
     def scan(
@@ -3677,7 +4004,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_ScanInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_Scan(v), _OP_Scan)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_Scan(v), _OP_Scan, ctx)
         return self._parse(_serde.de_Scan, r, _OP_Scan)
 
     def search_vectors(
@@ -3762,7 +4092,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_SearchVectorsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_SearchVectors(v), _OP_SearchVectors)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_SearchVectors(v), _OP_SearchVectors, ctx)
         return self._parse(_serde.de_SearchVectors, r, _OP_SearchVectors)
 
     def tag_resource(
@@ -3809,7 +4142,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_TagResourceInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_TagResource(v), _OP_TagResource)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_TagResource(v), _OP_TagResource, ctx)
         del r
 
     def transact_get_items(
@@ -4030,7 +4366,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UntagResourceInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource, ctx)
         del r
 
     def update_continuous_backups(
@@ -4071,7 +4410,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateContinuousBackupsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups, ctx)
         return self._parse(_serde.de_UpdateContinuousBackups, r, _OP_UpdateContinuousBackups)
 
     def update_contributor_insights(
@@ -4113,7 +4455,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateContributorInsightsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights, ctx)
         return self._parse(_serde.de_UpdateContributorInsights, r, _OP_UpdateContributorInsights)
 
     def update_global_table(
@@ -4177,7 +4522,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateGlobalTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        r = self._send(_serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable, ctx)
         return self._parse(_serde.de_UpdateGlobalTable, r, _OP_UpdateGlobalTable)
 
     def update_global_table_settings(
@@ -4249,7 +4597,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateGlobalTableSettingsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        r = self._send(_serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings, ctx)
         return self._parse(_serde.de_UpdateGlobalTableSettings, r, _OP_UpdateGlobalTableSettings)
 
     def update_item(
@@ -4513,7 +4864,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateItem(v), _OP_UpdateItem)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_UpdateItem(v), _OP_UpdateItem, ctx)
         return self._parse(_serde.de_UpdateItem, r, _OP_UpdateItem)
 
     def update_kinesis_streaming_destination(
@@ -4548,8 +4902,13 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateKinesisStreamingDestinationInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
-            _serde.ser_UpdateKinesisStreamingDestination(v), _OP_UpdateKinesisStreamingDestination
+            _serde.ser_UpdateKinesisStreamingDestination(v),
+            _OP_UpdateKinesisStreamingDestination,
+            ctx,
         )
         return self._parse(
             _serde.de_UpdateKinesisStreamingDestination, r, _OP_UpdateKinesisStreamingDestination
@@ -4729,7 +5088,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateTable(v), _OP_UpdateTable)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_UpdateTable(v), _OP_UpdateTable, ctx)
         return self._parse(_serde.de_UpdateTable, r, _OP_UpdateTable)
 
     def update_table_replica_auto_scaling(
@@ -4771,8 +5133,11 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateTableReplicaAutoScalingInput(v, "", e)
             self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
         r = self._send(
-            _serde.ser_UpdateTableReplicaAutoScaling(v), _OP_UpdateTableReplicaAutoScaling
+            _serde.ser_UpdateTableReplicaAutoScaling(v), _OP_UpdateTableReplicaAutoScaling, ctx
         )
         return self._parse(
             _serde.de_UpdateTableReplicaAutoScaling, r, _OP_UpdateTableReplicaAutoScaling
@@ -4833,7 +5198,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_UpdateTimeToLiveInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        r = self._send(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive, ctx)
         return self._parse(_serde.de_UpdateTimeToLive, r, _OP_UpdateTimeToLive)
 
 

@@ -29,18 +29,66 @@ from . import errors as _errors
 from . import shapes as _shapes
 
 __all__ = ["Client", "SchedulerClient", "Config", "Credentials"]
-_OP_CreateSchedule = _Op("CreateSchedule", signed=True, streaming_output=False)
-_OP_CreateScheduleGroup = _Op("CreateScheduleGroup", signed=True, streaming_output=False)
-_OP_DeleteSchedule = _Op("DeleteSchedule", signed=True, streaming_output=False)
-_OP_DeleteScheduleGroup = _Op("DeleteScheduleGroup", signed=True, streaming_output=False)
-_OP_GetSchedule = _Op("GetSchedule", signed=True, streaming_output=False)
-_OP_GetScheduleGroup = _Op("GetScheduleGroup", signed=True, streaming_output=False)
-_OP_ListScheduleGroups = _Op("ListScheduleGroups", signed=True, streaming_output=False)
-_OP_ListSchedules = _Op("ListSchedules", signed=True, streaming_output=False)
-_OP_ListTagsForResource = _Op("ListTagsForResource", signed=True, streaming_output=False)
-_OP_TagResource = _Op("TagResource", signed=True, streaming_output=False)
-_OP_UntagResource = _Op("UntagResource", signed=True, streaming_output=False)
-_OP_UpdateSchedule = _Op("UpdateSchedule", signed=True, streaming_output=False)
+_OP_CreateSchedule = _Op(
+    "CreateSchedule",
+    signed=True,
+    streaming_output=False,
+)
+_OP_CreateScheduleGroup = _Op(
+    "CreateScheduleGroup",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteSchedule = _Op(
+    "DeleteSchedule",
+    signed=True,
+    streaming_output=False,
+)
+_OP_DeleteScheduleGroup = _Op(
+    "DeleteScheduleGroup",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetSchedule = _Op(
+    "GetSchedule",
+    signed=True,
+    streaming_output=False,
+)
+_OP_GetScheduleGroup = _Op(
+    "GetScheduleGroup",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListScheduleGroups = _Op(
+    "ListScheduleGroups",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListSchedules = _Op(
+    "ListSchedules",
+    signed=True,
+    streaming_output=False,
+)
+_OP_ListTagsForResource = _Op(
+    "ListTagsForResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_TagResource = _Op(
+    "TagResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_UntagResource = _Op(
+    "UntagResource",
+    signed=True,
+    streaming_output=False,
+)
+_OP_UpdateSchedule = _Op(
+    "UpdateSchedule",
+    signed=True,
+    streaming_output=False,
+)
 
 
 class SchedulerClient(_BaseClient):
@@ -100,20 +148,28 @@ class SchedulerClient(_BaseClient):
 
     def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
         """Resolved once, here, by the compiled rule set (``endpoints.resolve_endpoint``)."""
+        try:
+            endpoint = _endpoints.resolve_endpoint(self._endpoint_params(region, endpoint_url))
+        except _EndpointResolutionError as exc:
+            if endpoint_url is not None:
+                return endpoint_url
+            raise
+        schemes = endpoint.properties.get("authSchemes") or [{}]
+        self._auth_scheme = dict(schemes[0])
+        return endpoint.url
+
+    def _endpoint_params(self, region: str | None, endpoint_url: str | None) -> dict[str, _t.Any]:
         params: dict[str, _t.Any] = {}
         params["Region"] = region
         params["UseDualStack"] = self._config.use_dualstack
         params["UseFIPS"] = self._config.use_fips
         params["Endpoint"] = endpoint_url
-        try:
-            endpoint = _endpoints.resolve_endpoint(params)
-        except _EndpointResolutionError:
-            if endpoint_url is None:
-                raise
-            return endpoint_url
-        schemes = endpoint.properties.get("authSchemes") or [{}]
-        self._auth_scheme = dict(schemes[0])
-        return endpoint.url
+        return params
+
+    def _resolve_with(self, extra: dict[str, _t.Any]) -> str:
+        params = self._endpoint_params(self._region, self._endpoint_url)
+        params.update(extra)
+        return _endpoints.resolve_endpoint(params).url
 
     def create_schedule(
         self,
