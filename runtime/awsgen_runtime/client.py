@@ -30,7 +30,6 @@ from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
 
 T = TypeVar("T")
-ErrorParser = Callable[[HttpResponse, dict[str, Any], ServiceError], None]
 
 
 class Config:
