@@ -78,6 +78,14 @@ def fold_validation_line(line: str) -> str:
     return line
 
 
+def _checked(expr: str, py_type: str, parser: str) -> str:
+    """A parsed value: a plain name of the right type passes inline, without a call;
+    anything else goes through the runtime's checking parser (which converts or raises)."""
+    if expr.isidentifier():
+        return f"({expr} if {expr}.__class__ is {py_type} else _rt.{parser}({expr}))"
+    return f"_rt.{parser}({expr})"
+
+
 @dataclass
 class Code:
     """Accumulates indented lines."""
@@ -200,16 +208,14 @@ class Codegen:
             return f"_rt.event_stream_unsupported({pylit(m.name)})"
         t = shape.type
         if t == "string":
-            # A plain name is checked inline: the common, well-typed case makes no call.
-            text = f"({expr} if {expr}.__class__ is str else _rt.p_str({expr}))" if expr.isidentifier() \
-                else f"_rt.p_str({expr})"
+            text = _checked(expr, "str", "p_str")
             return f"_s.{shape.class_name}({text})" if shape.enum else text
         if t in ("integer", "long"):
-            return f"_rt.p_int({expr})"
+            return _checked(expr, "int", "p_int")
         if t in ("float", "double"):
-            return f"_rt.p_float({expr})"
+            return _checked(expr, "float", "p_float")
         if t == "boolean":
-            return f"_rt.p_bool({expr})"
+            return _checked(expr, "bool", "p_bool")
         if t == "blob":
             return f"_rt.p_blob({expr})"
         if t == "timestamp":
@@ -220,16 +226,18 @@ class Codegen:
             assert shape.member is not None
             var = f"x{depth}"
             inner = self.de(shape.member, var, depth + 1)
+            items = _checked(expr, "list", "p_list")
             if shape.sparse:
-                return f"[None if {var} is None else {inner} for {var} in _rt.p_list({expr})]"
-            return f"[{inner} for {var} in _rt.p_list({expr}) if {var} is not None]"
+                return f"[None if {var} is None else {inner} for {var} in {items}]"
+            return f"[{inner} for {var} in {items} if {var} is not None]"
         if t == "map":
             assert shape.value is not None
             k, v = f"k{depth}", f"v{depth}"
             inner = self.de(shape.value, v, depth + 1)
+            pairs = _checked(expr, "dict", "p_map")
             if shape.sparse:
-                return f"{{{k}: None if {v} is None else {inner} for {k}, {v} in _rt.p_map({expr}).items()}}"
-            return f"{{{k}: {inner} for {k}, {v} in _rt.p_map({expr}).items() if {v} is not None}}"
+                return f"{{{k}: None if {v} is None else {inner} for {k}, {v} in {pairs}.items()}}"
+            return f"{{{k}: {inner} for {k}, {v} in {pairs}.items() if {v} is not None}}"
         return f"_de_{shape.name}({expr})"
 
     def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,

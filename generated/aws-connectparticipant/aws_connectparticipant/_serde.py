@@ -747,7 +747,7 @@ def _de_GetAttachmentResponse(d: _t.Any) -> _s.GetAttachmentResponse:
     x = d.get("UrlExpiry")
     o.url_expiry = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("AttachmentSizeInBytes")
-    o.attachment_size_in_bytes = None if x is None else _rt.p_int(x)
+    o.attachment_size_in_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.GetAttachmentResponse = o
     return r
 
@@ -771,7 +771,13 @@ def _de_GetTranscriptResponse(d: _t.Any) -> _s.GetTranscriptResponse:
     x = d.get("InitialContactId")
     o.initial_contact_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Transcript")
-    o.transcript = None if x is None else [_de_Item(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.transcript = (
+        None
+        if x is None
+        else [
+            _de_Item(x0) for x0 in (x if x.__class__ is list else _rt.p_list(x)) if x0 is not None
+        ]
+    )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.GetTranscriptResponse = o
@@ -803,7 +809,13 @@ def _de_Item(d: _t.Any) -> _s.Item:
     )
     x = d.get("Attachments")
     o.attachments = (
-        None if x is None else [_de_AttachmentItem(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_AttachmentItem(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("MessageMetadata")
     o.message_metadata = None if x is None else _de_MessageMetadata(x)
@@ -834,7 +846,15 @@ def _de_MessageMetadata(d: _t.Any) -> _s.MessageMetadata:
     x = d.get("MessageId")
     o.message_id = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Receipts")
-    o.receipts = None if x is None else [_de_Receipt(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.receipts = (
+        None
+        if x is None
+        else [
+            _de_Receipt(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
+    )
     x = d.get("MessageProcessingStatus")
     o.message_processing_status = (
         None
@@ -931,7 +951,7 @@ def _de_UploadMetadata(d: _t.Any) -> _s.UploadMetadata:
         if x is None
         else {
             k0: (v0 if v0.__class__ is str else _rt.p_str(v0))
-            for k0, v0 in _rt.p_map(x).items()
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
@@ -951,7 +971,7 @@ def _de_View(d: _t.Any) -> _s.View:
     x = d.get("Name")
     o.name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Version")
-    o.version = None if x is None else _rt.p_int(x)
+    o.version = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("Content")
     o.content = None if x is None else _de_ViewContent(x)
     r: _s.View = o
@@ -972,7 +992,9 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     r: _s.ViewContent = o

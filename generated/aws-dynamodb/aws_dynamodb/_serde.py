@@ -8382,7 +8382,9 @@ def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("NS")
@@ -8390,23 +8392,43 @@ def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("BS")
-    o.bs = None if x is None else [_rt.p_blob(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.bs = (
+        None
+        if x is None
+        else [
+            _rt.p_blob(x0) for x0 in (x if x.__class__ is list else _rt.p_list(x)) if x0 is not None
+        ]
+    )
     x = d.get("M")
     o.m = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("L")
-    o.l = None if x is None else [_de_AttributeValue(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.l = (
+        None
+        if x is None
+        else [
+            _de_AttributeValue(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
+    )
     x = d.get("NULL")
-    o.null = None if x is None else _rt.p_bool(x)
+    o.null = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("BOOL")
-    o.bool = None if x is None else _rt.p_bool(x)
+    o.bool = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     r: _s.AttributeValue = o
     return r
 
@@ -8432,18 +8454,22 @@ def _de_AutoScalingSettingsDescription(d: _t.Any) -> _s.AutoScalingSettingsDescr
     o: _t.Any = _new(_s.AutoScalingSettingsDescription)
     x: _t.Any
     x = d.get("MinimumUnits")
-    o.minimum_units = None if x is None else _rt.p_int(x)
+    o.minimum_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("MaximumUnits")
-    o.maximum_units = None if x is None else _rt.p_int(x)
+    o.maximum_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("AutoScalingDisabled")
-    o.auto_scaling_disabled = None if x is None else _rt.p_bool(x)
+    o.auto_scaling_disabled = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("AutoScalingRoleArn")
     o.auto_scaling_role_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ScalingPolicies")
     o.scaling_policies = (
         None
         if x is None
-        else [_de_AutoScalingPolicyDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_AutoScalingPolicyDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.AutoScalingSettingsDescription = o
     return r
@@ -8457,13 +8483,13 @@ def _de_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(
     o: _t.Any = _new(_s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription)
     x: _t.Any
     x = d.get("DisableScaleIn")
-    o.disable_scale_in = None if x is None else _rt.p_bool(x)
+    o.disable_scale_in = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("ScaleInCooldown")
-    o.scale_in_cooldown = None if x is None else _rt.p_int(x)
+    o.scale_in_cooldown = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ScaleOutCooldown")
-    o.scale_out_cooldown = None if x is None else _rt.p_int(x)
+    o.scale_out_cooldown = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("TargetValue")
-    o.target_value = None if x is None else _rt.p_float(x)
+    o.target_value = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     r: _s.AutoScalingTargetTrackingScalingPolicyConfigurationDescription = o
     return r
 
@@ -8493,7 +8519,7 @@ def _de_BackupDetails(d: _t.Any) -> _s.BackupDetails:
     x = d.get("BackupName")
     o.backup_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("BackupSizeBytes")
-    o.backup_size_bytes = None if x is None else _rt.p_int(x)
+    o.backup_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("BackupStatus")
     o.backup_status = (
         None if x is None else _s.BackupStatus((x if x.__class__ is str else _rt.p_str(x)))
@@ -8538,7 +8564,7 @@ def _de_BackupSummary(d: _t.Any) -> _s.BackupSummary:
         None if x is None else _s.BackupType((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("BackupSizeBytes")
-    o.backup_size_bytes = None if x is None else _rt.p_int(x)
+    o.backup_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.BackupSummary = o
     return r
 
@@ -8552,11 +8578,21 @@ def _de_BatchExecuteStatementOutput(d: _t.Any) -> _s.BatchExecuteStatementOutput
     o.responses = (
         None
         if x is None
-        else [_de_BatchStatementResponse(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_BatchStatementResponse(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.BatchExecuteStatementOutput = o
     return r
@@ -8573,11 +8609,15 @@ def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
         if x is None
         else {
             k0: [
-                {k2: _de_AttributeValue(v2) for k2, v2 in _rt.p_map(x1).items() if v2 is not None}
-                for x1 in _rt.p_list(v0)
+                {
+                    k2: _de_AttributeValue(v2)
+                    for k2, v2 in (x1 if x1.__class__ is dict else _rt.p_map(x1)).items()
+                    if v2 is not None
+                }
+                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
                 if x1 is not None
             ]
-            for k0, v0 in _rt.p_map(x).items()
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
@@ -8585,11 +8625,21 @@ def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
     o.unprocessed_keys = (
         None
         if x is None
-        else {k0: _de_KeysAndAttributes(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_KeysAndAttributes(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.BatchGetItemOutput = o
     return r
@@ -8612,7 +8662,11 @@ def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.BatchStatementError = o
     return r
@@ -8631,7 +8685,11 @@ def _de_BatchStatementResponse(d: _t.Any) -> _s.BatchStatementResponse:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.BatchStatementResponse = o
     return r
@@ -8647,8 +8705,12 @@ def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
         None
         if x is None
         else {
-            k0: [_de_WriteRequest(x1) for x1 in _rt.p_list(v0) if x1 is not None]
-            for k0, v0 in _rt.p_map(x).items()
+            k0: [
+                _de_WriteRequest(x1)
+                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                if x1 is not None
+            ]
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
@@ -8657,14 +8719,24 @@ def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
         None
         if x is None
         else {
-            k0: [_de_ItemCollectionMetrics(x1) for x1 in _rt.p_list(v0) if x1 is not None]
-            for k0, v0 in _rt.p_map(x).items()
+            k0: [
+                _de_ItemCollectionMetrics(x1)
+                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                if x1 is not None
+            ]
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.BatchWriteItemOutput = o
     return r
@@ -8694,7 +8766,11 @@ def _de_CancellationReason(d: _t.Any) -> _s.CancellationReason:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("Code")
     o.code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -8710,11 +8786,11 @@ def _de_Capacity(d: _t.Any) -> _s.Capacity:
     o: _t.Any = _new(_s.Capacity)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
-    o.read_capacity_units = None if x is None else _rt.p_float(x)
+    o.read_capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     x = d.get("WriteCapacityUnits")
-    o.write_capacity_units = None if x is None else _rt.p_float(x)
+    o.write_capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     x = d.get("CapacityUnits")
-    o.capacity_units = None if x is None else _rt.p_float(x)
+    o.capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     r: _s.Capacity = o
     return r
 
@@ -8727,30 +8803,42 @@ def _de_ConsumedCapacity(d: _t.Any) -> _s.ConsumedCapacity:
     x = d.get("TableName")
     o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CapacityUnits")
-    o.capacity_units = None if x is None else _rt.p_float(x)
+    o.capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     x = d.get("ReadCapacityUnits")
-    o.read_capacity_units = None if x is None else _rt.p_float(x)
+    o.read_capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     x = d.get("WriteCapacityUnits")
-    o.write_capacity_units = None if x is None else _rt.p_float(x)
+    o.write_capacity_units = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     x = d.get("Table")
     o.table = None if x is None else _de_Capacity(x)
     x = d.get("LocalSecondaryIndexes")
     o.local_secondary_indexes = (
         None
         if x is None
-        else {k0: _de_Capacity(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_Capacity(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("GlobalSecondaryIndexes")
     o.global_secondary_indexes = (
         None
         if x is None
-        else {k0: _de_Capacity(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_Capacity(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("VectorIndexes")
     o.vector_indexes = (
         None
         if x is None
-        else {k0: _de_VectorCapacity(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_VectorCapacity(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.ConsumedCapacity = o
     return r
@@ -8845,7 +8933,9 @@ def _de_CsvOptions(d: _t.Any) -> _s.CsvOptions:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     r: _s.CsvOptions = o
@@ -8872,7 +8962,11 @@ def _de_DeleteItemOutput(d: _t.Any) -> _s.DeleteItemOutput:
     o.attributes = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -8891,7 +8985,11 @@ def _de_DeleteRequest(d: _t.Any) -> _s.DeleteRequest:
     o.key = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.DeleteRequest = o
     return r
@@ -8955,7 +9053,9 @@ def _de_DescribeContributorInsightsOutput(d: _t.Any) -> _s.DescribeContributorIn
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("ContributorInsightsStatus")
@@ -8985,7 +9085,13 @@ def _de_DescribeEndpointsResponse(d: _t.Any) -> _s.DescribeEndpointsResponse:
     x: _t.Any
     x = d.get("Endpoints")
     o.endpoints = (
-        None if x is None else [_de_Endpoint(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_Endpoint(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.DescribeEndpointsResponse = o
     return r
@@ -9024,7 +9130,11 @@ def _de_DescribeGlobalTableSettingsOutput(d: _t.Any) -> _s.DescribeGlobalTableSe
     o.replica_settings = (
         None
         if x is None
-        else [_de_ReplicaSettingsDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ReplicaSettingsDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.DescribeGlobalTableSettingsOutput = o
     return r
@@ -9054,7 +9164,11 @@ def _de_DescribeKinesisStreamingDestinationOutput(
     o.kinesis_data_stream_destinations = (
         None
         if x is None
-        else [_de_KinesisDataStreamDestination(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_KinesisDataStreamDestination(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.DescribeKinesisStreamingDestinationOutput = o
     return r
@@ -9066,13 +9180,21 @@ def _de_DescribeLimitsOutput(d: _t.Any) -> _s.DescribeLimitsOutput:
     o: _t.Any = _new(_s.DescribeLimitsOutput)
     x: _t.Any
     x = d.get("AccountMaxReadCapacityUnits")
-    o.account_max_read_capacity_units = None if x is None else _rt.p_int(x)
+    o.account_max_read_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("AccountMaxWriteCapacityUnits")
-    o.account_max_write_capacity_units = None if x is None else _rt.p_int(x)
+    o.account_max_write_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("TableMaxReadCapacityUnits")
-    o.table_max_read_capacity_units = None if x is None else _rt.p_int(x)
+    o.table_max_read_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("TableMaxWriteCapacityUnits")
-    o.table_max_write_capacity_units = None if x is None else _rt.p_int(x)
+    o.table_max_write_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     r: _s.DescribeLimitsOutput = o
     return r
 
@@ -9135,7 +9257,7 @@ def _de_Endpoint(d: _t.Any) -> _s.Endpoint:
     x = d.get("Address")
     o.address = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("CachePeriodInMinutes")
-    o.cache_period_in_minutes = None if x is None else _rt.p_int(x)
+    o.cache_period_in_minutes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.Endpoint = o
     return r
 
@@ -9150,8 +9272,12 @@ def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
         None
         if x is None
         else [
-            {k1: _de_AttributeValue(v1) for k1, v1 in _rt.p_map(x0).items() if v1 is not None}
-            for x0 in _rt.p_list(x)
+            {
+                k1: _de_AttributeValue(v1)
+                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                if v1 is not None
+            }
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
@@ -9163,7 +9289,11 @@ def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
     o.last_evaluated_key = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.ExecuteStatementOutput = o
     return r
@@ -9176,11 +9306,23 @@ def _de_ExecuteTransactionOutput(d: _t.Any) -> _s.ExecuteTransactionOutput:
     x: _t.Any
     x = d.get("Responses")
     o.responses = (
-        None if x is None else [_de_ItemResponse(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ItemResponse(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.ExecuteTransactionOutput = o
     return r
@@ -9232,9 +9374,9 @@ def _de_ExportDescription(d: _t.Any) -> _s.ExportDescription:
         None if x is None else _s.ExportFormat((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("BilledSizeBytes")
-    o.billed_size_bytes = None if x is None else _rt.p_int(x)
+    o.billed_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ExportType")
     o.export_type = (
         None if x is None else _s.ExportType((x if x.__class__ is str else _rt.p_str(x)))
@@ -9299,7 +9441,11 @@ def _de_GetItemOutput(d: _t.Any) -> _s.GetItemOutput:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -9329,7 +9475,13 @@ def _de_GlobalSecondaryIndex(d: _t.Any) -> _s.GlobalSecondaryIndex:
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
@@ -9352,7 +9504,13 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
@@ -9361,13 +9519,13 @@ def _de_GlobalSecondaryIndexDescription(d: _t.Any) -> _s.GlobalSecondaryIndexDes
         None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("Backfilling")
-    o.backfilling = None if x is None else _rt.p_bool(x)
+    o.backfilling = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("ProvisionedThroughput")
     o.provisioned_throughput = None if x is None else _de_ProvisionedThroughputDescription(x)
     x = d.get("IndexSizeBytes")
-    o.index_size_bytes = None if x is None else _rt.p_int(x)
+    o.index_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("IndexArn")
     o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("OnDemandThroughput")
@@ -9387,7 +9545,13 @@ def _de_GlobalSecondaryIndexInfo(d: _t.Any) -> _s.GlobalSecondaryIndexInfo:
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
@@ -9407,9 +9571,9 @@ def _de_GlobalSecondaryIndexWarmThroughputDescription(
     o: _t.Any = _new(_s.GlobalSecondaryIndexWarmThroughputDescription)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
-    o.read_units_per_second = None if x is None else _rt.p_int(x)
+    o.read_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("WriteUnitsPerSecond")
-    o.write_units_per_second = None if x is None else _rt.p_int(x)
+    o.write_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("Status")
     o.status = None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.GlobalSecondaryIndexWarmThroughputDescription = o
@@ -9425,7 +9589,13 @@ def _de_GlobalTable(d: _t.Any) -> _s.GlobalTable:
     o.global_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ReplicationGroup")
     o.replication_group = (
-        None if x is None else [_de_Replica(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_Replica(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.GlobalTable = o
     return r
@@ -9440,7 +9610,11 @@ def _de_GlobalTableDescription(d: _t.Any) -> _s.GlobalTableDescription:
     o.replication_group = (
         None
         if x is None
-        else [_de_ReplicaDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ReplicaDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("GlobalTableArn")
     o.global_table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -9520,7 +9694,7 @@ def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
     x = d.get("S3BucketSource")
     o.s3_bucket_source = None if x is None else _de_S3BucketSource(x)
     x = d.get("ErrorCount")
-    o.error_count = None if x is None else _rt.p_int(x)
+    o.error_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("CloudWatchLogGroupArn")
     o.cloud_watch_log_group_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("InputFormat")
@@ -9540,11 +9714,11 @@ def _de_ImportTableDescription(d: _t.Any) -> _s.ImportTableDescription:
     x = d.get("EndTime")
     o.end_time = None if x is None else _rt.p_ts(x)
     x = d.get("ProcessedSizeBytes")
-    o.processed_size_bytes = None if x is None else _rt.p_int(x)
+    o.processed_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ProcessedItemCount")
-    o.processed_item_count = None if x is None else _rt.p_int(x)
+    o.processed_item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ImportedItemCount")
-    o.imported_item_count = None if x is None else _rt.p_int(x)
+    o.imported_item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("FailureCode")
     o.failure_code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("FailureMessage")
@@ -9601,11 +9775,21 @@ def _de_ItemCollectionMetrics(d: _t.Any) -> _s.ItemCollectionMetrics:
     o.item_collection_key = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("SizeEstimateRangeGB")
     o.size_estimate_range_gb = (
-        None if x is None else [_rt.p_float(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            (x0 if x0.__class__ is float else _rt.p_float(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.ItemCollectionMetrics = o
     return r
@@ -9620,7 +9804,11 @@ def _de_ItemResponse(d: _t.Any) -> _s.ItemResponse:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.ItemResponse = o
     return r
@@ -9649,8 +9837,12 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
         None
         if x is None
         else [
-            {k1: _de_AttributeValue(v1) for k1, v1 in _rt.p_map(x0).items() if v1 is not None}
-            for x0 in _rt.p_list(x)
+            {
+                k1: _de_AttributeValue(v1)
+                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                if v1 is not None
+            }
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
@@ -9659,11 +9851,13 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("ConsistentRead")
-    o.consistent_read = None if x is None else _rt.p_bool(x)
+    o.consistent_read = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("ProjectionExpression")
     o.projection_expression = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ExpressionAttributeNames")
@@ -9672,7 +9866,7 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
         if x is None
         else {
             k0: (v0 if v0.__class__ is str else _rt.p_str(v0))
-            for k0, v0 in _rt.p_map(x).items()
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
@@ -9733,7 +9927,13 @@ def _de_ListBackupsOutput(d: _t.Any) -> _s.ListBackupsOutput:
     x: _t.Any
     x = d.get("BackupSummaries")
     o.backup_summaries = (
-        None if x is None else [_de_BackupSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_BackupSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("LastEvaluatedBackupArn")
     o.last_evaluated_backup_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -9750,7 +9950,11 @@ def _de_ListContributorInsightsOutput(d: _t.Any) -> _s.ListContributorInsightsOu
     o.contributor_insights_summaries = (
         None
         if x is None
-        else [_de_ContributorInsightsSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ContributorInsightsSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -9765,7 +9969,13 @@ def _de_ListExportsOutput(d: _t.Any) -> _s.ListExportsOutput:
     x: _t.Any
     x = d.get("ExportSummaries")
     o.export_summaries = (
-        None if x is None else [_de_ExportSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ExportSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -9780,7 +9990,13 @@ def _de_ListGlobalTablesOutput(d: _t.Any) -> _s.ListGlobalTablesOutput:
     x: _t.Any
     x = d.get("GlobalTables")
     o.global_tables = (
-        None if x is None else [_de_GlobalTable(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_GlobalTable(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("LastEvaluatedGlobalTableName")
     o.last_evaluated_global_table_name = (
@@ -9797,7 +10013,13 @@ def _de_ListImportsOutput(d: _t.Any) -> _s.ListImportsOutput:
     x: _t.Any
     x = d.get("ImportSummaryList")
     o.import_summary_list = (
-        None if x is None else [_de_ImportSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ImportSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -9815,7 +10037,9 @@ def _de_ListTablesOutput(d: _t.Any) -> _s.ListTablesOutput:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("LastEvaluatedTableName")
@@ -9830,7 +10054,11 @@ def _de_ListTagsOfResourceOutput(d: _t.Any) -> _s.ListTagsOfResourceOutput:
     o: _t.Any = _new(_s.ListTagsOfResourceOutput)
     x: _t.Any
     x = d.get("Tags")
-    o.tags = None if x is None else [_de_Tag(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.tags = (
+        None
+        if x is None
+        else [_de_Tag(x0) for x0 in (x if x.__class__ is list else _rt.p_list(x)) if x0 is not None]
+    )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListTagsOfResourceOutput = o
@@ -9846,14 +10074,20 @@ def _de_LocalSecondaryIndexDescription(d: _t.Any) -> _s.LocalSecondaryIndexDescr
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
     x = d.get("IndexSizeBytes")
-    o.index_size_bytes = None if x is None else _rt.p_int(x)
+    o.index_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("IndexArn")
     o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.LocalSecondaryIndexDescription = o
@@ -9869,7 +10103,13 @@ def _de_LocalSecondaryIndexInfo(d: _t.Any) -> _s.LocalSecondaryIndexInfo:
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
@@ -9883,9 +10123,9 @@ def _de_OnDemandThroughput(d: _t.Any) -> _s.OnDemandThroughput:
     o: _t.Any = _new(_s.OnDemandThroughput)
     x: _t.Any
     x = d.get("MaxReadRequestUnits")
-    o.max_read_request_units = None if x is None else _rt.p_int(x)
+    o.max_read_request_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("MaxWriteRequestUnits")
-    o.max_write_request_units = None if x is None else _rt.p_int(x)
+    o.max_write_request_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.OnDemandThroughput = o
     return r
 
@@ -9896,7 +10136,7 @@ def _de_OnDemandThroughputOverride(d: _t.Any) -> _s.OnDemandThroughputOverride:
     o: _t.Any = _new(_s.OnDemandThroughputOverride)
     x: _t.Any
     x = d.get("MaxReadRequestUnits")
-    o.max_read_request_units = None if x is None else _rt.p_int(x)
+    o.max_read_request_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.OnDemandThroughputOverride = o
     return r
 
@@ -9913,7 +10153,7 @@ def _de_PointInTimeRecoveryDescription(d: _t.Any) -> _s.PointInTimeRecoveryDescr
         else _s.PointInTimeRecoveryStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("RecoveryPeriodInDays")
-    o.recovery_period_in_days = None if x is None else _rt.p_int(x)
+    o.recovery_period_in_days = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("EarliestRestorableDateTime")
     o.earliest_restorable_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("LatestRestorableDateTime")
@@ -9936,7 +10176,9 @@ def _de_Projection(d: _t.Any) -> _s.Projection:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     r: _s.Projection = o
@@ -9949,9 +10191,9 @@ def _de_ProvisionedThroughput(d: _t.Any) -> _s.ProvisionedThroughput:
     o: _t.Any = _new(_s.ProvisionedThroughput)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
-    o.read_capacity_units = None if x is None else _rt.p_int(x)
+    o.read_capacity_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("WriteCapacityUnits")
-    o.write_capacity_units = None if x is None else _rt.p_int(x)
+    o.write_capacity_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.ProvisionedThroughput = o
     return r
 
@@ -9966,11 +10208,11 @@ def _de_ProvisionedThroughputDescription(d: _t.Any) -> _s.ProvisionedThroughputD
     x = d.get("LastDecreaseDateTime")
     o.last_decrease_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("NumberOfDecreasesToday")
-    o.number_of_decreases_today = None if x is None else _rt.p_int(x)
+    o.number_of_decreases_today = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ReadCapacityUnits")
-    o.read_capacity_units = None if x is None else _rt.p_int(x)
+    o.read_capacity_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("WriteCapacityUnits")
-    o.write_capacity_units = None if x is None else _rt.p_int(x)
+    o.write_capacity_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.ProvisionedThroughputDescription = o
     return r
 
@@ -9981,7 +10223,7 @@ def _de_ProvisionedThroughputOverride(d: _t.Any) -> _s.ProvisionedThroughputOver
     o: _t.Any = _new(_s.ProvisionedThroughputOverride)
     x: _t.Any
     x = d.get("ReadCapacityUnits")
-    o.read_capacity_units = None if x is None else _rt.p_int(x)
+    o.read_capacity_units = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.ProvisionedThroughputOverride = o
     return r
 
@@ -9995,7 +10237,11 @@ def _de_PutItemOutput(d: _t.Any) -> _s.PutItemOutput:
     o.attributes = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -10014,7 +10260,11 @@ def _de_PutRequest(d: _t.Any) -> _s.PutRequest:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     r: _s.PutRequest = o
     return r
@@ -10041,20 +10291,28 @@ def _de_QueryOutput(d: _t.Any) -> _s.QueryOutput:
         None
         if x is None
         else [
-            {k1: _de_AttributeValue(v1) for k1, v1 in _rt.p_map(x0).items() if v1 is not None}
-            for x0 in _rt.p_list(x)
+            {
+                k1: _de_AttributeValue(v1)
+                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                if v1 is not None
+            }
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
     x = d.get("Count")
-    o.count = None if x is None else _rt.p_int(x)
+    o.count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ScannedCount")
-    o.scanned_count = None if x is None else _rt.p_int(x)
+    o.scanned_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("LastEvaluatedKey")
     o.last_evaluated_key = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -10086,7 +10344,7 @@ def _de_ReplicaAutoScalingDescription(d: _t.Any) -> _s.ReplicaAutoScalingDescrip
         if x is None
         else [
             _de_ReplicaGlobalSecondaryIndexAutoScalingDescription(x0)
-            for x0 in _rt.p_list(x)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
@@ -10140,7 +10398,9 @@ def _de_ReplicaDescription(d: _t.Any) -> _s.ReplicaDescription:
         None
         if x is None
         else [
-            _de_ReplicaGlobalSecondaryIndexDescription(x0) for x0 in _rt.p_list(x) if x0 is not None
+            _de_ReplicaGlobalSecondaryIndexDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("ReplicaInaccessibleDateTime")
@@ -10215,13 +10475,17 @@ def _de_ReplicaGlobalSecondaryIndexSettingsDescription(
         None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("ProvisionedReadCapacityUnits")
-    o.provisioned_read_capacity_units = None if x is None else _rt.p_int(x)
+    o.provisioned_read_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("ProvisionedReadCapacityAutoScalingSettings")
     o.provisioned_read_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
     )
     x = d.get("ProvisionedWriteCapacityUnits")
-    o.provisioned_write_capacity_units = None if x is None else _rt.p_int(x)
+    o.provisioned_write_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("ProvisionedWriteCapacityAutoScalingSettings")
     o.provisioned_write_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
@@ -10244,13 +10508,17 @@ def _de_ReplicaSettingsDescription(d: _t.Any) -> _s.ReplicaSettingsDescription:
     x = d.get("ReplicaBillingModeSummary")
     o.replica_billing_mode_summary = None if x is None else _de_BillingModeSummary(x)
     x = d.get("ReplicaProvisionedReadCapacityUnits")
-    o.replica_provisioned_read_capacity_units = None if x is None else _rt.p_int(x)
+    o.replica_provisioned_read_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("ReplicaProvisionedReadCapacityAutoScalingSettings")
     o.replica_provisioned_read_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
     )
     x = d.get("ReplicaProvisionedWriteCapacityUnits")
-    o.replica_provisioned_write_capacity_units = None if x is None else _rt.p_int(x)
+    o.replica_provisioned_write_capacity_units = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("ReplicaProvisionedWriteCapacityAutoScalingSettings")
     o.replica_provisioned_write_capacity_auto_scaling_settings = (
         None if x is None else _de_AutoScalingSettingsDescription(x)
@@ -10261,7 +10529,7 @@ def _de_ReplicaSettingsDescription(d: _t.Any) -> _s.ReplicaSettingsDescription:
         if x is None
         else [
             _de_ReplicaGlobalSecondaryIndexSettingsDescription(x0)
-            for x0 in _rt.p_list(x)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
@@ -10283,7 +10551,7 @@ def _de_RestoreSummary(d: _t.Any) -> _s.RestoreSummary:
     x = d.get("RestoreDateTime")
     o.restore_date_time = None if x is None else _rt.p_ts(x)
     x = d.get("RestoreInProgress")
-    o.restore_in_progress = None if x is None else _rt.p_bool(x)
+    o.restore_in_progress = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     r: _s.RestoreSummary = o
     return r
 
@@ -10348,7 +10616,7 @@ def _de_SSESpecification(d: _t.Any) -> _s.SSESpecification:
     o: _t.Any = _new(_s.SSESpecification)
     x: _t.Any
     x = d.get("Enabled")
-    o.enabled = None if x is None else _rt.p_bool(x)
+    o.enabled = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("SSEType")
     o.sse_type = None if x is None else _s.SSEType((x if x.__class__ is str else _rt.p_str(x)))
     x = d.get("KMSMasterKeyId")
@@ -10367,20 +10635,28 @@ def _de_ScanOutput(d: _t.Any) -> _s.ScanOutput:
         None
         if x is None
         else [
-            {k1: _de_AttributeValue(v1) for k1, v1 in _rt.p_map(x0).items() if v1 is not None}
-            for x0 in _rt.p_list(x)
+            {
+                k1: _de_AttributeValue(v1)
+                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                if v1 is not None
+            }
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
     x = d.get("Count")
-    o.count = None if x is None else _rt.p_int(x)
+    o.count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ScannedCount")
-    o.scanned_count = None if x is None else _rt.p_int(x)
+    o.scanned_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("LastEvaluatedKey")
     o.last_evaluated_key = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -10397,10 +10673,14 @@ def _de_SearchResultItem(d: _t.Any) -> _s.SearchResultItem:
     o.item = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("Score")
-    o.score = None if x is None else _rt.p_float(x)
+    o.score = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
     r: _s.SearchResultItem = o
     return r
 
@@ -10431,7 +10711,13 @@ def _de_SearchVectorsOutput(d: _t.Any) -> _s.SearchVectorsOutput:
     o.consumed_capacity = None if x is None else _de_VectorCapacity(x)
     x = d.get("SearchResults")
     o.search_results = (
-        None if x is None else [_de_SearchResultItem(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_SearchResultItem(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.SearchVectorsOutput = o
     return r
@@ -10449,10 +10735,16 @@ def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
     x = d.get("TableArn")
     o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableSizeBytes")
-    o.table_size_bytes = None if x is None else _rt.p_int(x)
+    o.table_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("TableCreationDateTime")
     o.table_creation_date_time = None if x is None else _rt.p_ts(x)
@@ -10461,7 +10753,7 @@ def _de_SourceTableDetails(d: _t.Any) -> _s.SourceTableDetails:
     x = d.get("OnDemandThroughput")
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("BillingMode")
     o.billing_mode = (
         None if x is None else _s.BillingMode((x if x.__class__ is str else _rt.p_str(x)))
@@ -10479,13 +10771,21 @@ def _de_SourceTableFeatureDetails(d: _t.Any) -> _s.SourceTableFeatureDetails:
     o.local_secondary_indexes = (
         None
         if x is None
-        else [_de_LocalSecondaryIndexInfo(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_LocalSecondaryIndexInfo(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("GlobalSecondaryIndexes")
     o.global_secondary_indexes = (
         None
         if x is None
-        else [_de_GlobalSecondaryIndexInfo(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_GlobalSecondaryIndexInfo(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("StreamDescription")
     o.stream_description = None if x is None else _de_StreamSpecification(x)
@@ -10495,7 +10795,13 @@ def _de_SourceTableFeatureDetails(d: _t.Any) -> _s.SourceTableFeatureDetails:
     o.sse_description = None if x is None else _de_SSEDescription(x)
     x = d.get("VectorIndexes")
     o.vector_indexes = (
-        None if x is None else [_de_VectorIndexInfo(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_VectorIndexInfo(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.SourceTableFeatureDetails = o
     return r
@@ -10507,7 +10813,7 @@ def _de_StreamSpecification(d: _t.Any) -> _s.StreamSpecification:
     o: _t.Any = _new(_s.StreamSpecification)
     x: _t.Any
     x = d.get("StreamEnabled")
-    o.stream_enabled = None if x is None else _rt.p_bool(x)
+    o.stream_enabled = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("StreamViewType")
     o.stream_view_type = (
         None if x is None else _s.StreamViewType((x if x.__class__ is str else _rt.p_str(x)))
@@ -10531,7 +10837,11 @@ def _de_TableAutoScalingDescription(d: _t.Any) -> _s.TableAutoScalingDescription
     o.replicas = (
         None
         if x is None
-        else [_de_ReplicaAutoScalingDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ReplicaAutoScalingDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.TableAutoScalingDescription = o
     return r
@@ -10563,11 +10873,21 @@ def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
     o.attribute_definitions = (
         None
         if x is None
-        else [_de_AttributeDefinition(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_AttributeDefinition(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("BillingMode")
     o.billing_mode = (
@@ -10583,11 +10903,21 @@ def _de_TableCreationParameters(d: _t.Any) -> _s.TableCreationParameters:
     o.global_secondary_indexes = (
         None
         if x is None
-        else [_de_GlobalSecondaryIndex(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_GlobalSecondaryIndex(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("VectorIndexes")
     o.vector_indexes = (
-        None if x is None else [_de_VectorIndex(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_VectorIndex(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.TableCreationParameters = o
     return r
@@ -10602,13 +10932,23 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     o.attribute_definitions = (
         None
         if x is None
-        else [_de_AttributeDefinition(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_AttributeDefinition(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("TableName")
     o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("KeySchema")
     o.key_schema = (
-        None if x is None else [_de_KeySchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_KeySchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("TableStatus")
     o.table_status = (
@@ -10619,9 +10959,9 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     x = d.get("ProvisionedThroughput")
     o.provisioned_throughput = None if x is None else _de_ProvisionedThroughputDescription(x)
     x = d.get("TableSizeBytes")
-    o.table_size_bytes = None if x is None else _rt.p_int(x)
+    o.table_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("TableArn")
     o.table_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("TableId")
@@ -10632,13 +10972,21 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     o.local_secondary_indexes = (
         None
         if x is None
-        else [_de_LocalSecondaryIndexDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_LocalSecondaryIndexDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("GlobalSecondaryIndexes")
     o.global_secondary_indexes = (
         None
         if x is None
-        else [_de_GlobalSecondaryIndexDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_GlobalSecondaryIndexDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("StreamSpecification")
     o.stream_specification = None if x is None else _de_StreamSpecification(x)
@@ -10652,13 +11000,21 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     o.replicas = (
         None
         if x is None
-        else [_de_ReplicaDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ReplicaDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("GlobalTableWitnesses")
     o.global_table_witnesses = (
         None
         if x is None
-        else [_de_GlobalTableWitnessDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_GlobalTableWitnessDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("GlobalTableSettingsReplicationMode")
     o.global_table_settings_replication_mode = (
@@ -10675,7 +11031,9 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     x = d.get("TableClassSummary")
     o.table_class_summary = None if x is None else _de_TableClassSummary(x)
     x = d.get("DeletionProtectionEnabled")
-    o.deletion_protection_enabled = None if x is None else _rt.p_bool(x)
+    o.deletion_protection_enabled = (
+        None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
+    )
     x = d.get("OnDemandThroughput")
     o.on_demand_throughput = None if x is None else _de_OnDemandThroughput(x)
     x = d.get("WarmThroughput")
@@ -10690,7 +11048,11 @@ def _de_TableDescription(d: _t.Any) -> _s.TableDescription:
     o.vector_indexes = (
         None
         if x is None
-        else [_de_VectorIndexDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_VectorIndexDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.TableDescription = o
     return r
@@ -10702,9 +11064,9 @@ def _de_TableWarmThroughputDescription(d: _t.Any) -> _s.TableWarmThroughputDescr
     o: _t.Any = _new(_s.TableWarmThroughputDescription)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
-    o.read_units_per_second = None if x is None else _rt.p_int(x)
+    o.read_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("WriteUnitsPerSecond")
-    o.write_units_per_second = None if x is None else _rt.p_int(x)
+    o.write_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("Status")
     o.status = None if x is None else _s.TableStatus((x if x.__class__ is str else _rt.p_str(x)))
     r: _s.TableWarmThroughputDescription = o
@@ -10758,7 +11120,7 @@ def _de_TimeToLiveSpecification(d: _t.Any) -> _s.TimeToLiveSpecification:
     o: _t.Any = _new(_s.TimeToLiveSpecification)
     x: _t.Any
     x = d.get("Enabled")
-    o.enabled = None if x is None else _rt.p_bool(x)
+    o.enabled = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("AttributeName")
     o.attribute_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.TimeToLiveSpecification = o
@@ -10772,11 +11134,23 @@ def _de_TransactGetItemsOutput(d: _t.Any) -> _s.TransactGetItemsOutput:
     x: _t.Any
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Responses")
     o.responses = (
-        None if x is None else [_de_ItemResponse(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ItemResponse(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.TransactGetItemsOutput = o
     return r
@@ -10789,15 +11163,25 @@ def _de_TransactWriteItemsOutput(d: _t.Any) -> _s.TransactWriteItemsOutput:
     x: _t.Any
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
-        None if x is None else [_de_ConsumedCapacity(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ConsumedCapacity(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("ItemCollectionMetrics")
     o.item_collection_metrics = (
         None
         if x is None
         else {
-            k0: [_de_ItemCollectionMetrics(x1) for x1 in _rt.p_list(v0) if x1 is not None]
-            for k0, v0 in _rt.p_map(x).items()
+            k0: [
+                _de_ItemCollectionMetrics(x1)
+                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                if x1 is not None
+            ]
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
             if v0 is not None
         }
     )
@@ -10863,7 +11247,11 @@ def _de_UpdateGlobalTableSettingsOutput(d: _t.Any) -> _s.UpdateGlobalTableSettin
     o.replica_settings = (
         None
         if x is None
-        else [_de_ReplicaSettingsDescription(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ReplicaSettingsDescription(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.UpdateGlobalTableSettingsOutput = o
     return r
@@ -10878,7 +11266,11 @@ def _de_UpdateItemOutput(d: _t.Any) -> _s.UpdateItemOutput:
     o.attributes = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
@@ -10976,9 +11368,13 @@ def _de_VectorCapacity(d: _t.Any) -> _s.VectorCapacity:
     o: _t.Any = _new(_s.VectorCapacity)
     x: _t.Any
     x = d.get("VectorSearchRequestBytes")
-    o.vector_search_request_bytes = None if x is None else _rt.p_float(x)
+    o.vector_search_request_bytes = (
+        None if x is None else (x if x.__class__ is float else _rt.p_float(x))
+    )
     x = d.get("VectorWriteRequestBytes")
-    o.vector_write_request_bytes = None if x is None else _rt.p_float(x)
+    o.vector_write_request_bytes = (
+        None if x is None else (x if x.__class__ is float else _rt.p_float(x))
+    )
     r: _s.VectorCapacity = o
     return r
 
@@ -10996,12 +11392,16 @@ def _de_VectorIndex(d: _t.Any) -> _s.VectorIndex:
     o.search_schema = (
         None
         if x is None
-        else [_de_SearchSchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_SearchSchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
     x = d.get("Dimensions")
-    o.dimensions = None if x is None else _rt.p_int(x)
+    o.dimensions = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("DistanceFunction")
     o.distance_function = (
         None
@@ -11023,14 +11423,18 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
     o.search_schema = (
         None
         if x is None
-        else [_de_SearchSchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_SearchSchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
     x = d.get("VectorAttribute")
     o.vector_attribute = None if x is None else _de_VectorAttributeDefinition(x)
     x = d.get("Dimensions")
-    o.dimensions = None if x is None else _rt.p_int(x)
+    o.dimensions = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("DistanceFunction")
     o.distance_function = (
         None
@@ -11042,11 +11446,11 @@ def _de_VectorIndexDescription(d: _t.Any) -> _s.VectorIndexDescription:
         None if x is None else _s.IndexStatus((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("Backfilling")
-    o.backfilling = None if x is None else _rt.p_bool(x)
+    o.backfilling = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("IndexSizeBytes")
-    o.index_size_bytes = None if x is None else _rt.p_int(x)
+    o.index_size_bytes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ItemCount")
-    o.item_count = None if x is None else _rt.p_int(x)
+    o.item_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("IndexArn")
     o.index_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.VectorIndexDescription = o
@@ -11066,12 +11470,16 @@ def _de_VectorIndexInfo(d: _t.Any) -> _s.VectorIndexInfo:
     o.search_schema = (
         None
         if x is None
-        else [_de_SearchSchemaElement(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_SearchSchemaElement(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("Projection")
     o.projection = None if x is None else _de_Projection(x)
     x = d.get("Dimensions")
-    o.dimensions = None if x is None else _rt.p_int(x)
+    o.dimensions = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("DistanceFunction")
     o.distance_function = (
         None
@@ -11088,9 +11496,9 @@ def _de_WarmThroughput(d: _t.Any) -> _s.WarmThroughput:
     o: _t.Any = _new(_s.WarmThroughput)
     x: _t.Any
     x = d.get("ReadUnitsPerSecond")
-    o.read_units_per_second = None if x is None else _rt.p_int(x)
+    o.read_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("WriteUnitsPerSecond")
-    o.write_units_per_second = None if x is None else _rt.p_int(x)
+    o.write_units_per_second = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.WarmThroughput = o
     return r
 
@@ -12060,7 +12468,11 @@ def _err_ConditionalCheckFailedException(r: _Response, d: dict[str, _t.Any], o: 
     x = (
         None
         if x is None
-        else {k0: _de_AttributeValue(v0) for k0, v0 in _rt.p_map(x).items() if v0 is not None}
+        else {
+            k0: _de_AttributeValue(v0)
+            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+            if v0 is not None
+        }
     )
     o.item = x
 
@@ -12218,7 +12630,15 @@ def _err_ProvisionedThroughputExceededException(
     if x is not None:
         o.message = x
     x = d.get("ThrottlingReasons")
-    x = None if x is None else [_de_ThrottlingReason(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    x = (
+        None
+        if x is None
+        else [
+            _de_ThrottlingReason(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
+    )
     o.throttling_reasons = x
 
 
@@ -12253,7 +12673,15 @@ def _err_RequestLimitExceeded(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> 
     if x is not None:
         o.message = x
     x = d.get("ThrottlingReasons")
-    x = None if x is None else [_de_ThrottlingReason(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    x = (
+        None
+        if x is None
+        else [
+            _de_ThrottlingReason(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
+    )
     o.throttling_reasons = x
 
 
@@ -12304,7 +12732,15 @@ def _err_ThrottlingException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
     if x is not None:
         o.message = x
     x = d.get("throttlingReasons")
-    x = None if x is None else [_de_ThrottlingReason(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    x = (
+        None
+        if x is None
+        else [
+            _de_ThrottlingReason(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
+    )
     o.throttling_reasons = x
 
 
@@ -12318,7 +12754,11 @@ def _err_TransactionCanceledException(r: _Response, d: dict[str, _t.Any], o: _t.
     x = (
         None
         if x is None
-        else [_de_CancellationReason(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_CancellationReason(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     o.cancellation_reasons = x
 

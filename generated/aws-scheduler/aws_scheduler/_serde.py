@@ -1515,7 +1515,9 @@ def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     x = d.get("Subnets")
@@ -1523,7 +1525,9 @@ def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
         None
         if x is None
         else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0)) for x0 in _rt.p_list(x) if x0 is not None
+            (x0 if x0.__class__ is str else _rt.p_str(x0))
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
         ]
     )
     r: _s.AwsVpcConfiguration = o
@@ -1536,11 +1540,11 @@ def _de_CapacityProviderStrategyItem(d: _t.Any) -> _s.CapacityProviderStrategyIt
     o: _t.Any = _new(_s.CapacityProviderStrategyItem)
     x: _t.Any
     x = d.get("base")
-    o.base = None if x is None else _rt.p_int(x)
+    o.base = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("capacityProvider")
     o.capacity_provider = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("weight")
-    o.weight = None if x is None else _rt.p_int(x)
+    o.weight = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.CapacityProviderStrategyItem = o
     return r
 
@@ -1607,12 +1611,16 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
     o.capacity_provider_strategy = (
         None
         if x is None
-        else [_de_CapacityProviderStrategyItem(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_CapacityProviderStrategyItem(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("EnableECSManagedTags")
-    o.enable_ecs_managed_tags = None if x is None else _rt.p_bool(x)
+    o.enable_ecs_managed_tags = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("EnableExecuteCommand")
-    o.enable_execute_command = None if x is None else _rt.p_bool(x)
+    o.enable_execute_command = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("Group")
     o.group = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("LaunchType")
@@ -1625,11 +1633,21 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
     o.placement_constraints = (
         None
         if x is None
-        else [_de_PlacementConstraint(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_PlacementConstraint(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("PlacementStrategy")
     o.placement_strategy = (
-        None if x is None else [_de_PlacementStrategy(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_PlacementStrategy(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     x = d.get("PlatformVersion")
     o.platform_version = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
@@ -1646,15 +1664,15 @@ def _de_EcsParameters(d: _t.Any) -> _s.EcsParameters:
         else [
             {
                 k1: (v1 if v1.__class__ is str else _rt.p_str(v1))
-                for k1, v1 in _rt.p_map(x0).items()
+                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
                 if v1 is not None
             }
-            for x0 in _rt.p_list(x)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
             if x0 is not None
         ]
     )
     x = d.get("TaskCount")
-    o.task_count = None if x is None else _rt.p_int(x)
+    o.task_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("TaskDefinitionArn")
     o.task_definition_arn = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.EcsParameters = o
@@ -1680,7 +1698,7 @@ def _de_FlexibleTimeWindow(d: _t.Any) -> _s.FlexibleTimeWindow:
     o: _t.Any = _new(_s.FlexibleTimeWindow)
     x: _t.Any
     x = d.get("MaximumWindowInMinutes")
-    o.maximum_window_in_minutes = None if x is None else _rt.p_int(x)
+    o.maximum_window_in_minutes = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("Mode")
     o.mode = (
         None
@@ -1777,7 +1795,11 @@ def _de_ListScheduleGroupsOutput(d: _t.Any) -> _s.ListScheduleGroupsOutput:
     o.schedule_groups = (
         None
         if x is None
-        else [_de_ScheduleGroupSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_ScheduleGroupSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.ListScheduleGroupsOutput = o
     return r
@@ -1792,7 +1814,13 @@ def _de_ListSchedulesOutput(d: _t.Any) -> _s.ListSchedulesOutput:
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Schedules")
     o.schedules = (
-        None if x is None else [_de_ScheduleSummary(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        None
+        if x is None
+        else [
+            _de_ScheduleSummary(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.ListSchedulesOutput = o
     return r
@@ -1804,7 +1832,11 @@ def _de_ListTagsForResourceOutput(d: _t.Any) -> _s.ListTagsForResourceOutput:
     o: _t.Any = _new(_s.ListTagsForResourceOutput)
     x: _t.Any
     x = d.get("Tags")
-    o.tags = None if x is None else [_de_Tag(x0) for x0 in _rt.p_list(x) if x0 is not None]
+    o.tags = (
+        None
+        if x is None
+        else [_de_Tag(x0) for x0 in (x if x.__class__ is list else _rt.p_list(x)) if x0 is not None]
+    )
     r: _s.ListTagsForResourceOutput = o
     return r
 
@@ -1858,9 +1890,11 @@ def _de_RetryPolicy(d: _t.Any) -> _s.RetryPolicy:
     o: _t.Any = _new(_s.RetryPolicy)
     x: _t.Any
     x = d.get("MaximumEventAgeInSeconds")
-    o.maximum_event_age_in_seconds = None if x is None else _rt.p_int(x)
+    o.maximum_event_age_in_seconds = (
+        None if x is None else (x if x.__class__ is int else _rt.p_int(x))
+    )
     x = d.get("MaximumRetryAttempts")
-    o.maximum_retry_attempts = None if x is None else _rt.p_int(x)
+    o.maximum_retry_attempts = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     r: _s.RetryPolicy = o
     return r
 
@@ -1887,7 +1921,11 @@ def _de_SageMakerPipelineParameters(d: _t.Any) -> _s.SageMakerPipelineParameters
     o.pipeline_parameter_list = (
         None
         if x is None
-        else [_de_SageMakerPipelineParameter(x0) for x0 in _rt.p_list(x) if x0 is not None]
+        else [
+            _de_SageMakerPipelineParameter(x0)
+            for x0 in (x if x.__class__ is list else _rt.p_list(x))
+            if x0 is not None
+        ]
     )
     r: _s.SageMakerPipelineParameters = o
     return r
