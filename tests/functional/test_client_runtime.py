@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -149,29 +147,12 @@ def test_connection_failures_are_retried() -> None:
     assert len(slept) == 2
 
 
-def test_read_timeout_is_configurable() -> None:
-    class Slow(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            time.sleep(1.0)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *a: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-    try:
-        c = Client(region="us-east-1", endpoint_url=f"http://127.0.0.1:{httpd.server_address[1]}",
-                   config=Config(read_timeout=0.2, max_attempts=1))
-        started = time.monotonic()
-        with pytest.raises(ReadTimeoutError):
-            c.disconnect_participant(connection_token="c")
-        assert time.monotonic() - started < 0.9
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def test_read_timeout_is_configurable(slow_server_url) -> None:
+    c = Client(region="us-east-1", endpoint_url=slow_server_url, config=Config(read_timeout=0.2, max_attempts=1))
+    started = time.monotonic()
+    with pytest.raises(ReadTimeoutError):
+        c.disconnect_participant(connection_token="c")
+    assert time.monotonic() - started < 0.9
 
 
 def test_timestamp_helpers_are_timezone_aware() -> None:

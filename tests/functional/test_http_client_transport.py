@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -66,25 +64,11 @@ def test_a_connection_the_server_closed_is_replaced(client, server) -> None:
     assert len(server.requests) == 2  # the retried send reached the server once
 
 
-def test_read_timeout() -> None:
-    class Slow(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            time.sleep(1.0)
-
-        def log_message(self, *a: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-    try:
-        c = Client(region="us-east-1", endpoint_url=f"http://127.0.0.1:{httpd.server_address[1]}",
-                   config=Config(max_attempts=1), transport=HttpClientTransport(read_timeout=0.2))
-        with pytest.raises(ReadTimeoutError):
-            c.disconnect_participant(connection_token="c")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def test_read_timeout(slow_server_url) -> None:
+    c = Client(region="us-east-1", endpoint_url=slow_server_url, config=Config(max_attempts=1),
+               transport=HttpClientTransport(read_timeout=0.2))
+    with pytest.raises(ReadTimeoutError):
+        c.disconnect_participant(connection_token="c")
 
 
 def test_connection_refused() -> None:
