@@ -140,7 +140,6 @@ def _rest_json_serialize(view: PackageView, op: Operation) -> str:
 def _query(view: PackageView, m: Member, code: Code, named: list[str]) -> None:
     gen = view.gen
     target = view.shapes[m.target]
-    key = pylit(m.wire_name)
     if target.type == "list":
         assert target.member is not None
         code.add(2, "for y in x:")
@@ -159,7 +158,6 @@ def _query(view: PackageView, m: Member, code: Code, named: list[str]) -> None:
         else:
             code.add(3, f"q.append(_rt.q(qk) + '=' + _rt.q({gen.query_value(target.value, 'qv')}))")
     else:
-        del key
         code.add(2, f"q.append({pylit(_q(m.wire_name) + '=')} + _rt.q({gen.query_value(m, 'x')}))")
 
 
@@ -241,7 +239,5 @@ def _rest_json_parse(view: PackageView, op: Operation) -> str:
     if body_members:
         code.add(1, "d = _rt.json_object(r.body)")
         gen.de_struct_body(body_members, code, 1, "d", "o")
-    for m in shape.members:
-        if m.location == "body" and not m.is_payload:
-            continue
-    return "\n".join(code.lines + [f"    return _t.cast(_s.{shape.class_name}, o)"])
+    code.add(1, f"result: _s.{shape.class_name} = o")
+    return "\n".join(code.lines + ["    return result"])

@@ -172,7 +172,6 @@ class BaseClient:
         self._quota = RetryQuota(self._retry.quota)
         self._endpoint_url = endpoint_url
         self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
-        self._origin = self._scheme + self._netloc
         self._per_call: dict[Any, tuple[str, str, str]] = {}
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
@@ -196,10 +195,7 @@ class BaseClient:
         key = (op.endpoint_params, tuple(sorted(ctx.items())) if ctx else ())
         found = self._per_call.get(key)
         if found is None:
-            if self._endpoint_url is not None and self._endpoint_error is None and not op.endpoint_params and not ctx:
-                found = (self._scheme, self._netloc, self._base_path)
-            else:
-                found = _split_endpoint(self._resolve_with({**dict(op.endpoint_params), **(ctx or {})}))
+            found = _split_endpoint(self._resolve_with({**dict(op.endpoint_params), **(ctx or {})}))
             if len(self._per_call) > 256:
                 self._per_call.clear()
             self._per_call[key] = found
@@ -223,7 +219,7 @@ class BaseClient:
 
     @property
     def endpoint_url(self) -> str:
-        return self._origin + self._base_path
+        return self._scheme + self._netloc + self._base_path
 
     @property
     def region(self) -> str | None:
@@ -260,16 +256,18 @@ class BaseClient:
         if not isinstance(body, (bytes, bytearray)):
             body = body.read()  # a file-like streaming input: read once, resend on retry
         http_req = HttpRequest(req.method, url, headers, body)
+        signer = self._signer if op.signed else None
+        if signer is not None:
+            headers["Host"] = netloc
+            query_start = path.find("?")
+            sign_path, sign_query = (path, req.query) if query_start < 0 else (
+                path[:query_start], path[query_start + 1:] + ("&" + req.query if req.query else ""))
         retry = self._retry
         attempt = 0
         cost = 0
         while True:
-            if self._signer is not None and op.signed:
-                headers["Host"] = netloc
-                query_start = path.find("?")
-                sign_path, sign_query = (path, req.query) if query_start < 0 else (
-                    path[:query_start], path[query_start + 1:] + ("&" + req.query if req.query else ""))
-                self._signer.sign(req.method, sign_path, sign_query, headers, body, self._credentials)  # type: ignore[arg-type]
+            if signer is not None:  # again on every attempt: the date is part of the signature
+                signer.sign(req.method, sign_path, sign_query, headers, body, self._credentials)  # type: ignore[arg-type]
             try:
                 resp = self._transport.send(http_req, stream=op.streaming_output)
             except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
