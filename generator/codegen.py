@@ -23,7 +23,7 @@ _PY_SCALARS = {
     "timestamp": "_dt.datetime",
     "document": "_t.Any",
 }
-_TS_FUNCS = {"unixTimestamp": "ts_epoch", "iso8601": "ts_iso", "rfc822": "ts_http"}
+TS_FUNCS = {"unixTimestamp": "ts_epoch", "iso8601": "ts_iso", "rfc822": "ts_http"}
 
 
 def fold_strings(expr: str) -> str:
@@ -78,14 +78,6 @@ def fold_validation_line(line: str) -> str:
     return line
 
 
-def _checked(expr: str, py_type: str, parser: str) -> str:
-    """A parsed value: a plain name of the right type passes inline, without a call;
-    anything else goes through the runtime's checking parser (which converts or raises)."""
-    if expr.isidentifier():
-        return f"({expr} if {expr}.__class__ is {py_type} else _rt.{parser}({expr}))"
-    return f"_rt.{parser}({expr})"
-
-
 @dataclass
 class Code:
     """Accumulates indented lines."""
@@ -102,7 +94,6 @@ class Codegen:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.shapes = service.shapes
-        self.rest = service.protocol == "rest-json"
 
     # ----- types -------------------------------------------------------------------
     def annotation(self, shape_name: str, qual: str = "", member: Member | None = None,
@@ -156,117 +147,6 @@ class Codegen:
             elif shape.type == "map" and shape.value:
                 stack.append(shape.value.target)
         return sorted(seen)
-
-    # ----- JSON body serialization -------------------------------------------------
-    def ser(self, m: Member, expr: str, depth: int = 0) -> str:
-        shape = self.shapes[m.target]
-        if shape.event_stream:
-            return f"_rt.event_stream_unsupported({pylit(m.name)})"
-        t = shape.type
-        if t in ("string", "integer", "long", "boolean", "document"):
-            return expr
-        if t in ("float", "double"):
-            return f"_rt.ser_float({expr})"
-        if t == "blob":
-            return f"_rt.b64encode({expr})"
-        if t == "timestamp":
-            return f"_rt.{_TS_FUNCS[m.timestamp_format or 'unixTimestamp']}({expr})"
-        if t == "list":
-            assert shape.member is not None
-            var = f"x{depth}"
-            inner = self.ser(shape.member, var, depth + 1)
-            if inner == var:
-                return f"list({expr})"
-            if shape.sparse:
-                inner = f"None if {var} is None else {inner}"
-            return f"[{inner} for {var} in {expr}]"
-        if t == "map":
-            assert shape.value is not None
-            k, v = f"k{depth}", f"v{depth}"
-            inner = self.ser(shape.value, v, depth + 1)
-            if inner == v:
-                return f"dict({expr})"
-            if shape.sparse:
-                inner = f"None if {v} is None else {inner}"
-            return f"{{{k}: {inner} for {k}, {v} in {expr}.items()}}"
-        return f"_ser_{shape.name}({expr})"
-
-    def ser_struct_body(self, shape: Shape, code: Code, indent: int, src: str, dst: str,
-                        members: list[Member] | None = None) -> None:
-        for m in members if members is not None else list(shape.members):
-            code.add(indent, f"x = {src}.{m.py_name}")
-            if m.idempotency_token:
-                code.add(indent, "if x is None:")
-                code.add(indent + 1, "x = _rt.new_token()")
-            code.add(indent, "if x is not None:")
-            code.add(indent + 1, f"{dst}[{pylit(m.wire_name)}] = {self.ser(m, 'x')}")
-
-    # ----- JSON body parsing -------------------------------------------------------
-    def de(self, m: Member, expr: str, depth: int = 0) -> str:
-        shape = self.shapes[m.target]
-        if shape.event_stream:
-            return f"_rt.event_stream_unsupported({pylit(m.name)})"
-        t = shape.type
-        if t == "string":
-            text = _checked(expr, "str", "p_str")
-            return f"_s.{shape.class_name}({text})" if shape.enum else text
-        if t in ("integer", "long"):
-            return _checked(expr, "int", "p_int")
-        if t in ("float", "double"):
-            return _checked(expr, "float", "p_float")
-        if t == "boolean":
-            return _checked(expr, "bool", "p_bool")
-        if t == "blob":
-            return f"_rt.p_blob({expr})"
-        if t == "timestamp":
-            return f"_rt.p_ts({expr})"
-        if t == "document":
-            return expr
-        if t == "list":
-            assert shape.member is not None
-            var = f"x{depth}"
-            inner = self.de(shape.member, var, depth + 1)
-            items = _checked(expr, "list", "p_list")
-            if shape.sparse:
-                return f"[None if {var} is None else {inner} for {var} in {items}]"
-            return f"[{inner} for {var} in {items} if {var} is not None]"
-        if t == "map":
-            assert shape.value is not None
-            k, v = f"k{depth}", f"v{depth}"
-            inner = self.de(shape.value, v, depth + 1)
-            pairs = _checked(expr, "dict", "p_map")
-            if shape.sparse:
-                return f"{{{k}: None if {v} is None else {inner} for {k}, {v} in {pairs}.items()}}"
-            return f"{{{k}: {inner} for {k}, {v} in {pairs}.items() if {v} is not None}}"
-        return f"_de_{shape.name}({expr})"
-
-    def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,
-                       union: bool = False) -> None:
-        if union and members:
-            self._de_union_body(members, code, indent, src, dst)
-            return
-        for m in members:
-            code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
-            code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
-
-    def _de_union_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
-        """A union holds one member: walk the keys present instead of looking up every member.
-
-        A variant the model does not know is kept by name (``__type`` is not a variant),
-        when no known one was set.
-        """
-        code.add(indent, " = ".join(f"{dst}.{m.py_name}" for m in members) + " = None")
-        code.add(indent, "u = None")
-        code.add(indent, f"for k, x in {src}.items():")
-        code.add(indent + 1, "if x is None:")
-        code.add(indent + 2, "continue")
-        for i, m in enumerate(members):
-            code.add(indent + 1, f"{'if' if i == 0 else 'elif'} k == {pylit(m.wire_name)}:")
-            code.add(indent + 2, f"{dst}.{m.py_name} = {self.de(m, 'x')}")
-        code.add(indent + 1, "elif k != '__type':")
-        code.add(indent + 2, "u = k")
-        code.add(indent, "if u is not None and " + " and ".join(f"{dst}.{m.py_name} is None" for m in members) + ":")
-        code.add(indent + 1, f"{dst}._sdk_unknown_member = u")
 
     # ----- validation --------------------------------------------------------------
     def validate(self, m: Member, expr: str, path: str, code: Code, indent: int, depth: int = 0) -> None:
@@ -383,97 +263,3 @@ class Codegen:
             else:
                 code.add(indent, "if x is not None:")
             self.validate(m, "x", f"p + {pylit('.' + m.py_name)}", code, indent + 1)
-
-    # ----- HTTP bindings (rest-json) -----------------------------------------------
-    def _text(self, m: Member, expr: str, default_ts: str) -> str | None:
-        """A scalar as the text of a header, query value or URI label; None for other types."""
-        t = self.shapes[m.target].type
-        if t in ("integer", "long"):
-            return f"str({expr})"
-        if t in ("float", "double"):
-            return f"_rt.text_float({expr})"
-        if t == "boolean":
-            return f"_rt.text_bool({expr})"
-        if t == "blob":
-            return f"_rt.b64encode({expr})"
-        if t == "timestamp":
-            return f"_rt.{_TS_FUNCS[m.timestamp_format or default_ts]}_text({expr})"
-        return None
-
-    def header_value(self, m: Member, expr: str) -> str:
-        shape = self.shapes[m.target]
-        t = shape.type
-        if t == "string":
-            return f"_rt.b64json({expr})" if m.jsonvalue else expr
-        if t == "list":
-            assert shape.member is not None
-            if self.shapes[shape.member.target].type == "string":
-                return f"_rt.h_join_strings({expr})"
-            return f"', '.join({self.header_value(shape.member, 'y')} for y in {expr})"
-        if t == "document":
-            return f"_rt.b64json({expr})"
-        text = self._text(m, expr, "rfc822")
-        if text is None:
-            raise ValueError(f"header member {m.name} of type {t}")
-        return text
-
-    def query_value(self, m: Member, expr: str) -> str:
-        if self.shapes[m.target].type == "string":
-            return expr
-        text = self._text(m, expr, "iso8601")
-        if text is None:
-            raise ValueError(f"query member {m.name} of type {self.shapes[m.target].type}")
-        return text
-
-    def label_value(self, m: Member, expr: str) -> str:
-        return self.query_value(m, expr)
-
-    def header_parse(self, m: Member, expr: str) -> str:
-        shape = self.shapes[m.target]
-        t = shape.type
-        if t == "string":
-            if m.jsonvalue:
-                return f"_rt.unb64json({expr})"
-            return f"_s.{shape.class_name}({expr})" if shape.enum else expr
-        if t in ("integer", "long"):
-            return f"_rt.h_int({expr})"
-        if t in ("float", "double"):
-            return f"_rt.h_float({expr})"
-        if t == "boolean":
-            return f"_rt.h_bool({expr})"
-        if t == "blob":
-            return f"_rt.p_blob({expr})"
-        if t == "timestamp":
-            return f"_rt.h_ts({expr})"
-        if t == "list":
-            assert shape.member is not None
-            elem = self.shapes[shape.member.target]
-            splitter = "_rt.h_split_dates" if elem.type == "timestamp" else "_rt.h_split"
-            return f"[{self.header_parse(shape.member, 'y')} for y in {splitter}({expr})]"
-        if t == "document":
-            return f"_rt.unb64json({expr})"
-        raise ValueError(f"header member {m.name} of type {t}")
-
-    def uri_parts(self, op: Operation, shape: Shape | None) -> tuple[str, list[str]]:
-        """(path expression, static query items) for an operation's requestUri."""
-        uri = op.request_uri
-        path, _, query = uri.partition("?")
-        parts: list[str] = []
-        rest = path
-        while "{" in rest:
-            before, _, after = rest.partition("{")
-            label, _, rest = after.partition("}")
-            if before:
-                parts.append(pylit(before))
-            greedy = label.endswith("+")
-            name = label.rstrip("+")
-            member = next(m for m in (shape.members if shape else ()) if m.location == "uri" and m.wire_name == name)
-            fn = "_rt.greedy_label" if greedy else "_rt.label"
-            value = "v." + member.py_name
-            if not member.required:  # a label is always needed, whatever the model says
-                value = f"_rt.need({value}, {pylit(member.py_name)})"
-            parts.append(f"{fn}({self.label_value(member, value)}, {pylit(member.py_name)})")
-        if rest:
-            parts.append(pylit(rest))
-        static = [item for item in query.split("&") if item]
-        return " + ".join(parts) or "'/'", static

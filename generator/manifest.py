@@ -32,7 +32,11 @@ _SCHEMA: dict[str, Any] = {
                     "options": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": {"anonymous": {"type": "boolean"}},
+                        "properties": {
+                            "anonymous": {"type": "boolean"},
+                            # one of the model's metadata.protocols, instead of botocore's choice
+                            "protocol": {"type": "string"},
+                        },
                     },
                 },
             },

@@ -45,10 +45,11 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     problems = validate_model(raw, label)
     if problems:
         raise ModelError(problems)
+    preferred = dict(settings.options).get("protocol")
     proto = unsupported_protocol(raw)
     if proto is not None:
         raise UnsupportedProtocol(f"{label}: protocol {proto!r} not supported yet")
-    service = build_service(raw, label)
+    service = build_service(raw, label, preferred)
     endpoints = _endpoints_source(model_path, label)
     files = render_package(service, settings, endpoints)
     return format_files(files) if fmt else files

@@ -20,6 +20,7 @@ from .codegen import Code, Codegen, fold_validation_line
 from .literals import comment, docstring, pylit
 from .model.ir import Member, Operation, Service, Shape
 from .model.naming import constant_name, snake_case
+from .protocols import protocol_class
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_REQUIREMENT = "awsgen-runtime>=0.1,<0.2"
@@ -102,6 +103,7 @@ class PackageView:
             }
         )
         self.enums = [shapes[n] for n in enum_names]
+        self.protocol = protocol_class(service.protocol)(self)
 
     # ----- shapes -----------------------------------------------------------------
     def field_types(self) -> dict[str, dict[str, str]]:
@@ -192,49 +194,8 @@ class PackageView:
             out.append((name, "\n".join(fold_validation_line(line) for line in code.lines)))
         return out
 
-    def body_serializers(self) -> list[tuple[str, str]]:
-        out = []
-        for name in sorted(self.input_structs):
-            shape = self.shapes[name]
-            code = Code([])
-            self.gen.ser_struct_body(shape, code, 1, "v", "d")
-            out.append((name, "\n".join(code.lines)))
-        return out
-
-    def body_parsers(self) -> list[tuple[str, str]]:
-        out = []
-        for name in sorted(self.output_structs):
-            shape = self.shapes[name]
-            if shape.exception:
-                continue
-            code = Code([])
-            self.gen.de_struct_body(list(shape.members), code, 1, "d", "o", union=shape.type == "union")
-            out.append((name, "\n".join(code.lines)))
-        return out
-
     def error_parsers(self, attrs: dict[str, dict[str, str]]) -> dict[str, str]:
-        out = {}
-        for shape in self.exceptions:
-            code = Code([])
-            for m in shape.members:
-                attr = attrs[shape.name][m.name]
-                if m.location == "header":
-                    code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
-                    code.add(1, f"x = None if x is None else {self.gen.header_parse(m, 'x')}")
-                elif m.location == "statusCode":
-                    code.add(1, "x = r.status")
-                else:
-                    code.add(1, f"x = d.get({pylit(m.wire_name)})")
-                    code.add(1, f"x = None if x is None else {self.gen.de(m, 'x')}")
-                if attr == "message":
-                    code.add(1, "if x is not None:")
-                    code.add(2, "o.message = x")
-                else:
-                    code.add(1, f"o.{attr} = x")
-            if not shape.members:
-                code.add(1, "pass")
-            out[shape.name] = "\n".join(code.lines)
-        return out
+        return {shape.name: self.protocol.error_parser(shape, attrs[shape.name]) for shape in self.exceptions}
 
     def error_codes(self) -> list[tuple[str, Shape]]:
         codes: dict[str, Shape] = {}
@@ -246,8 +207,6 @@ class PackageView:
         return sorted(codes.items())
 
     def operation_views(self) -> list[dict[str, Any]]:
-        from .protocols import op_parse, op_serialize
-
         views = []
         for op in self.service.operations:
             params = []
@@ -284,8 +243,8 @@ class PackageView:
                         for m in (self.shapes[op.input].members if op.input else ())
                         if m.context_param
                     ],
-                    "serialize": op_serialize(self, op),
-                    "parse": op_parse(self, op) if op.output else "",
+                    "serialize": self.protocol.serialize(op),
+                    "parse": self.protocol.parse(op) if op.output else "",
                 }
             )
         return views
@@ -344,8 +303,8 @@ class PackageView:
             "sensitive_fields": self.sensitive_fields(),
             "error_attr": attrs,
             "validators": self.validators(),
-            "serializers": self.body_serializers(),
-            "parsers": self.body_parsers(),
+            "helpers": self.protocol.helpers(),
+            "protocol_runtime": self.protocol.runtime,
             "error_parsers": self.error_parsers(attrs),
             "error_codes": self.error_codes(),
             "ops": self.operation_views(),
@@ -383,6 +342,30 @@ def _client_class_name(service_id: str) -> str:
     return name + "Client"
 
 
+_PRIVATE_DEF = re.compile(r"^def (_\w+)\(", re.M)
+
+
+def prune_unused(text: str, elsewhere: str = "") -> str:
+    """Drop private top-level functions nothing references, until none is left.
+
+    Protocols write a helper for every structure a package reaches; which of them the
+    operations call depends on bindings (a rest-json input whose members all travel in
+    headers needs no body serializer), so unused ones are removed here, once.
+    ``elsewhere``: the package's other modules, whose references count too.
+    """
+    while True:
+        blocks = re.split(r"(?=^\S)", text, flags=re.M)
+        names = {m.group(1): i for i, b in enumerate(blocks) if (m := _PRIVATE_DEF.match(b))}
+        dead = set()
+        for name, i in names.items():
+            pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+            if not pattern.search(elsewhere) and not any(pattern.search(b) for j, b in enumerate(blocks) if j != i):
+                dead.add(i)
+        if not dead:
+            return text
+        text = "".join(b for i, b in enumerate(blocks) if i not in dead)
+
+
 def render_package(
     service: Service, settings: PackageSettings, endpoints: tuple[str, list[Any]] | None = None
 ) -> dict[str, str]:
@@ -408,6 +391,8 @@ def render_package(
         text = template.render(**ctx)
         if text.strip() or not rel.endswith("endpoints.py"):
             files[rel] = text
+    serde = f"{settings.package}/_serde.py"
+    files[serde] = prune_unused(files[serde], "\n".join(t for r, t in files.items() if r != serde))
     return files
 
 

@@ -18,7 +18,6 @@ import jsonschema
 from .model.naming import class_name, is_identifier, python_name
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "service-2.schema.json"
-SUPPORTED_PROTOCOLS = ("rest-json", "json")
 
 
 @lru_cache(maxsize=1)
@@ -127,9 +126,11 @@ def _binding_ok(location: str, target: dict[str, Any], shapes: dict[str, Any]) -
 
 
 def unsupported_protocol(raw: dict[str, Any]) -> str | None:
+    """The model's protocol when no protocol it lists is supported, else None."""
+    from .protocols import choose
+
     meta = raw.get("metadata", {})
-    protocols = meta.get("protocols") or [meta.get("protocol")]
-    if any(p in SUPPORTED_PROTOCOLS for p in protocols):
+    if choose(meta) is not None:
         return None
     return str(meta.get("protocol"))
 

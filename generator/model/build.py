@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..protocols import choose
 from .ir import Member, Operation, Service, Shape
 from .naming import class_name, python_name
 
 _STRUCT_LIKE = ("structure",)
 
 
-def build_service(raw: dict[str, Any], source: str) -> Service:
+def build_service(raw: dict[str, Any], source: str, protocol: str | None = None) -> Service:
+    """``protocol``: one the model lists, to use instead of botocore's choice."""
     meta = raw["metadata"]
     raw_shapes: dict[str, Any] = raw["shapes"]
     shapes = {name: _build_shape(name, body, raw_shapes) for name, body in raw_shapes.items()}
@@ -22,7 +24,7 @@ def build_service(raw: dict[str, Any], source: str) -> Service:
         service_id=meta.get("serviceId") or meta.get("serviceFullName") or "Service",
         full_name=meta.get("serviceFullName") or meta.get("serviceId") or "Service",
         api_version=meta.get("apiVersion", ""),
-        protocol=_protocol(meta),
+        protocol=choose(meta, protocol) or str(meta.get("protocol", "")),
         json_version=meta.get("jsonVersion", "1.0" if meta.get("protocol") == "json" else "1.1"),
         target_prefix=meta.get("targetPrefix"),
         endpoint_prefix=meta.get("endpointPrefix", ""),
@@ -33,15 +35,6 @@ def build_service(raw: dict[str, Any], source: str) -> Service:
         operations=operations,
         shapes=shapes,
     )
-
-
-def _protocol(meta: dict[str, Any]) -> str:
-    """The protocol to generate: the first of ``protocols`` this generator supports."""
-    supported = ("rest-json", "json")
-    for p in meta.get("protocols", []):
-        if p in supported:
-            return str(p)
-    return str(meta.get("protocol", ""))
 
 
 def _build_operation(name: str, body: dict[str, Any]) -> Operation:
@@ -67,6 +60,9 @@ def _build_operation(name: str, body: dict[str, Any]) -> Operation:
         http_checksum_required=bool(body.get("httpChecksumRequired")),
         request_compression=tuple((body.get("requestcompression") or {}).get("encodings", ())),
         unsigned_payload=bool(body.get("unsignedPayload")),
+        result_wrapper=(body.get("output") or {}).get("resultWrapper"),
+        input_location_name=(body.get("input") or {}).get("locationName"),
+        input_xml_namespace=_namespace((body.get("input") or {}).get("xmlNamespace")),
         static_context_params=tuple(
             sorted((k, v.get("value")) for k, v in (body.get("staticContextParams") or {}).items())
         ),
@@ -95,7 +91,21 @@ def _build_member(
         event_payload=bool(body.get("eventpayload")),
         deprecated=bool(body.get("deprecated")),
         context_param=(body.get("contextParam") or {}).get("name"),
+        location_name=body.get("locationName"),
+        query_name=body.get("queryName"),
+        xml_attribute=bool(body.get("xmlAttribute")),
+        xml_namespace=_namespace(body.get("xmlNamespace")),
+        flattened=bool(body.get("flattened")),
     )
+
+
+def _namespace(value: Any) -> tuple[str, str] | None:
+    """botocore writes xmlNamespace as a URI or as {"prefix": ..., "uri": ...}."""
+    if isinstance(value, str):
+        return ("", value)
+    if isinstance(value, dict) and isinstance(value.get("uri"), str):
+        return (str(value.get("prefix") or ""), value["uri"])
+    return None
 
 
 def _element(body: dict[str, Any], name: str, raw_shapes: dict[str, Any]) -> Member:
@@ -112,6 +122,9 @@ def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) ->
         sensitive=bool(body.get("sensitive")),
         timestamp_format=body.get("timestampFormat"),
         jsonvalue=bool(body.get("jsonvalue")),
+        flattened=bool(body.get("flattened")),
+        xml_namespace=_namespace(body.get("xmlNamespace")),
+        location_name=body.get("locationName") if isinstance(body.get("locationName"), str) else None,
     )
     if kind == "structure":
         if body.get("document"):

@@ -32,6 +32,12 @@ class Member:
     event_payload: bool = False
     deprecated: bool = False
     context_param: str | None = None
+    # XML and query traits (rest-xml, query, ec2)
+    location_name: str | None = None  # the model's locationName, when it gives one
+    query_name: str | None = None  # ec2's queryName
+    xml_attribute: bool = False
+    xml_namespace: tuple[str, str] | None = None  # (prefix, uri); prefix "" for xmlns
+    flattened: bool = False  # a flattened trait on the member reference itself
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class Shape:
     sparse: bool = False
     jsonvalue: bool = False
     requires_length: bool = False
+    # XML traits (rest-xml, query, ec2)
+    flattened: bool = False  # lists and maps
+    xml_namespace: tuple[str, str] | None = None  # (prefix, uri)
+    location_name: str | None = None  # root element name of a structure, when given
 
     @property
     def is_structure(self) -> bool:
@@ -101,6 +111,9 @@ class Operation:
     request_compression: tuple[str, ...] = ()
     unsigned_payload: bool = False
     static_context_params: tuple[tuple[str, object], ...] = ()
+    result_wrapper: str | None = None  # query/ec2: the element wrapping the output
+    input_location_name: str | None = None  # rest-xml: root element of the input payload
+    input_xml_namespace: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ error responses into exceptions.
 
 from __future__ import annotations
 
-import json
 import platform
 from typing import Any, Callable, ClassVar, TypeVar
 
@@ -123,6 +122,9 @@ class BaseClient:
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
+    # (response, query_compatible) -> (code, message, body for the error parsers): the
+    # protocol's, from awsgen_runtime.protocols.
+    _ERROR_INFO: ClassVar[Callable[[HttpResponse, bool], tuple[str, str, Any]]]
 
     def __init__(
         self,
@@ -303,22 +305,13 @@ class BaseClient:
     def _error(self, resp: HttpResponse) -> ServiceError:
         headers = resp.headers
         request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
-        body: dict[str, Any] = {}
-        if resp.body.strip():
-            try:
-                parsed = json.loads(resp.body)
-                if isinstance(parsed, dict):
-                    body = parsed
-            except (ValueError, RecursionError):
-                body = {}
-        code = error_code(headers, body, self._QUERY_COMPATIBLE)
-        message = body.get("message", body.get("Message", body.get("errorMessage", "")))
-        if not isinstance(message, str):
-            message = str(message)
+        code, message, body = self._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
         if not code:
             code = _status_code_name(resp.status)
-            if not body and resp.body.strip():
+            if body is None and resp.body.strip():  # not the protocol's format: show its start
                 message = message or resp.body[:200].decode("utf-8", "replace")
+        if body is None:
+            body = {}
         cls, parser = self._ERRORS.get(code, (self._ERROR_BASE, None))
         err = cls(message, code=code, status_code=resp.status, request_id=request_id,
                   headers=dict(headers))
@@ -348,24 +341,6 @@ def _split_endpoint(endpoint: str) -> tuple[str, str, str]:
     if path_start < 0:
         return endpoint[:scheme_end], endpoint[scheme_end:], ""
     return endpoint[:scheme_end], endpoint[scheme_end:path_start], endpoint[path_start:]
-
-
-def error_code(headers: Any, body: dict[str, Any], query_compatible: bool = False) -> str:
-    """The error code of an error response, without namespace or ':suffix'."""
-    code = ""
-    if query_compatible:
-        qe = headers.get("x-amzn-query-error")
-        if qe:
-            code = str(qe).split(";", 1)[0]
-            if code:
-                return code
-    raw = headers.get("x-amzn-errortype") or body.get("__type") or body.get("code") or body.get("Code") or ""
-    if not isinstance(raw, str):
-        return ""
-    code = str(raw).split(":", 1)[0]
-    if "#" in code:
-        code = code.rsplit("#", 1)[1]
-    return code
 
 
 def _status_code_name(status: int) -> str:

@@ -29,19 +29,14 @@ from generator.botocore_source import cache_dir, protocol_tests_dir
 REPO = Path(__file__).resolve().parent.parent.parent
 
 # (path under tests/unit/protocols, direction)
-FILES: tuple[tuple[str, str], ...] = (
-    ("input/rest-json.json", "input"),
-    ("input/json.json", "input"),
-    ("input/json_1_0.json", "input"),
-    ("input/json_1_0-query-compatible.json", "input"),
-    ("output/rest-json.json", "output"),
-    ("output/json.json", "output"),
-    ("output/json_1_0.json", "output"),
-    ("output/json_1_0-query-compatible.json", "output"),
-    ("legacy/input/rest-json.json", "input"),
-    ("legacy/input/json.json", "input"),
-    ("legacy/output/rest-json.json", "output"),
-    ("legacy/output/json.json", "output"),
+_NAMES = (
+    "rest-json", "json", "json_1_0", "json_1_0-query-compatible", "query", "ec2", "rest-xml",
+    "smithy-rpc-v2-cbor", "smithy-rpc-v2-cbor-query-compatible", "smithy-rpc-v2-cbor-non-query-compatible",
+)
+_LEGACY = ("rest-json", "json", "query", "ec2", "rest-xml")
+FILES: tuple[tuple[str, str], ...] = tuple(
+    [(f"{d}/{n}.json", d) for d in ("input", "output") for n in _NAMES]
+    + [(f"legacy/{d}/{n}.json", d) for d in ("input", "output") for n in _LEGACY]
 )
 
 
@@ -121,16 +116,21 @@ def _move_legacy_traits(op: dict[str, Any], shapes: dict[str, Any]) -> None:
 def load_cases() -> tuple[Case, ...]:
     root = protocol_tests_dir()
     out: list[Case] = []
+    seen: set[str] = set()
     for file, direction in FILES:
         suites = json.loads((root / file).read_text(encoding="utf-8"))
-        for suite in suites:
+        for suite_index, suite in enumerate(suites):
             for index, case in enumerate(suite["cases"]):
                 model = build_model(suite, case["given"])
+                test_id = test_id_for(file, direction, suite, case, index)
+                if test_id in seen:  # two legacy suites share a description
+                    test_id += f"-suite{suite_index}"
+                seen.add(test_id)
                 out.append(
                     Case(
                         file=file,
                         direction=direction,
-                        test_id=test_id_for(file, direction, suite, case, index),
+                        test_id=test_id,
                         suite=suite,
                         case=case,
                         model=model,

@@ -1,4 +1,4 @@
-"""The AWS protocol compliance suites (rest-json and json) against generated packages.
+"""The AWS protocol compliance suites (every protocol) against generated packages.
 
 One test per case; ids are ``<[legacy/]file>::<input|output>::<case id or
 description-index>``. Cases listed in ``tests/compliance_skip_list.yaml`` are skipped
@@ -7,13 +7,14 @@ with the reason given there.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import inspect
 import json
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from urllib3 import HTTPHeaderDict
@@ -118,7 +119,7 @@ def _run_input(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
         assert sent.method == expected["method"], "method"
     _check_headers(case, sent, expected, input_shape)
     if "body" in expected:
-        _check_body(sent.body, expected["body"])
+        _check_body(case, sent.body, expected["body"])
     encoding = {k.lower(): v for k, v in sent.headers.items()}.get("content-encoding", "")
     if encoding.endswith("gzip"):
         json.loads(gzip.decompress(sent.body))  # the compressed body is whole JSON
@@ -163,14 +164,61 @@ def _check_headers(case: Case, sent: HttpRequest, expected: dict[str, Any], inpu
         assert name.lower() in actual, f"header {name} must be sent"
 
 
-def _check_body(actual: bytes, expected_text: str) -> None:
+def _check_body(case: Case, actual: bytes, expected_text: str) -> None:
+    """Bodies compared as what they mean: JSON and CBOR as values, XML as element trees,
+    form bodies as ordered (name, value) pairs."""
+    protocol = case.model["metadata"]["protocol"]
+    if protocol == "smithy-rpc-v2-cbor":
+        expected = base64.b64decode(expected_text)
+        if not expected:
+            assert actual == b"", "body"
+        else:
+            assert _cbor(actual) == _cbor(expected), "body (CBOR)"
+        return
     expected = expected_text.encode("utf-8")
+    if protocol in ("query", "ec2"):
+        assert parse_qsl(actual.decode("ascii"), keep_blank_values=True) == parse_qsl(
+            expected_text, keep_blank_values=True
+        ), "body (form)"
+        return
+    if protocol == "rest-xml" and expected.lstrip().startswith(b"<") and actual.lstrip().startswith(b"<"):
+        assert _xml_tree(actual) == _xml_tree(expected), "body (XML)"
+        return
     try:
         a, e = json.loads(actual), json.loads(expected)
     except ValueError:
         assert actual == expected, "body"
     else:
         assert a == e, "body (JSON)"
+
+
+def _cbor(data: bytes) -> Any:
+    import math
+
+    import cbor2
+
+    def norm(v: Any) -> Any:  # NaN != NaN; tags kept as (tag, value)
+        if isinstance(v, float) and math.isnan(v):
+            return "NaN"
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, cbor2.CBORTag):
+            return ("tag", v.tag, norm(v.value))
+        return v
+
+    return norm(cbor2.loads(data))
+
+
+def _xml_tree(data: bytes) -> Any:
+    """(tag, attributes, text, children) with surrounding whitespace dropped."""
+    import xml.etree.ElementTree as ET
+
+    def walk(e: Any) -> Any:
+        return (e.tag, sorted(e.attrib.items()), (e.text or "").strip(), [walk(c) for c in e])
+
+    return walk(ET.fromstring(data))
 
 
 # ----- output (parsing) -------------------------------------------------------------

@@ -13,6 +13,7 @@ import typing as _t
 
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.errors import ServiceError as _ServiceError
+from awsgen_runtime.protocols import json as _p
 from awsgen_runtime.transport import HttpResponse as _Response
 
 from . import errors as _e
@@ -412,202 +413,6 @@ def _val_StartPosition(v: _s.StartPosition, p: str, e: list[str]) -> None:
             e.append(p + ".most_recent: value must be between 0 and 100, got " + str(x))
 
 
-def _ser_CancelParticipantAuthenticationRequest(
-    v: _s.CancelParticipantAuthenticationRequest,
-) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.session_id
-    if x is not None:
-        d["SessionId"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_CompleteAttachmentUploadRequest(
-    v: _s.CompleteAttachmentUploadRequest,
-) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.attachment_ids
-    if x is not None:
-        d["AttachmentIds"] = list(x)
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_CreateParticipantConnectionRequest(
-    v: _s.CreateParticipantConnectionRequest,
-) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.type
-    if x is not None:
-        d["Type"] = list(x)
-    x = v.participant_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    x = v.connect_participant
-    if x is not None:
-        d["ConnectParticipant"] = x
-    return d
-
-
-def _ser_DescribeViewRequest(v: _s.DescribeViewRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.view_token
-    if x is not None:
-        d["ViewToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_DisconnectParticipantRequest(v: _s.DisconnectParticipantRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_GetAttachmentRequest(v: _s.GetAttachmentRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.attachment_id
-    if x is not None:
-        d["AttachmentId"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    x = v.url_expiry_in_seconds
-    if x is not None:
-        d["UrlExpiryInSeconds"] = x
-    return d
-
-
-def _ser_GetAuthenticationUrlRequest(v: _s.GetAuthenticationUrlRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.session_id
-    if x is not None:
-        d["SessionId"] = x
-    x = v.redirect_uri
-    if x is not None:
-        d["RedirectUri"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_GetTranscriptRequest(v: _s.GetTranscriptRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.contact_id
-    if x is not None:
-        d["ContactId"] = x
-    x = v.max_results
-    if x is not None:
-        d["MaxResults"] = x
-    x = v.next_token
-    if x is not None:
-        d["NextToken"] = x
-    x = v.scan_direction
-    if x is not None:
-        d["ScanDirection"] = x
-    x = v.sort_order
-    if x is not None:
-        d["SortOrder"] = x
-    x = v.start_position
-    if x is not None:
-        d["StartPosition"] = _ser_StartPosition(x)
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_SendEventRequest(v: _s.SendEventRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.content_type
-    if x is not None:
-        d["ContentType"] = x
-    x = v.content
-    if x is not None:
-        d["Content"] = x
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_SendMessageRequest(v: _s.SendMessageRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.content_type
-    if x is not None:
-        d["ContentType"] = x
-    x = v.content
-    if x is not None:
-        d["Content"] = x
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
-def _ser_StartAttachmentUploadRequest(v: _s.StartAttachmentUploadRequest) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.content_type
-    if x is not None:
-        d["ContentType"] = x
-    x = v.attachment_size_in_bytes
-    if x is not None:
-        d["AttachmentSizeInBytes"] = x
-    x = v.attachment_name
-    if x is not None:
-        d["AttachmentName"] = x
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.connection_token
-    if x is not None:
-        d["X-Amz-Bearer"] = x
-    return d
-
-
 def _ser_StartPosition(v: _s.StartPosition) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
@@ -673,7 +478,6 @@ def _de_CancelParticipantAuthenticationResponse(
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.CancelParticipantAuthenticationResponse)
     x: _t.Any
-
     r: _s.CancelParticipantAuthenticationResponse = o
     return r
 
@@ -683,7 +487,6 @@ def _de_CompleteAttachmentUploadResponse(d: _t.Any) -> _s.CompleteAttachmentUplo
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.CompleteAttachmentUploadResponse)
     x: _t.Any
-
     r: _s.CompleteAttachmentUploadResponse = o
     return r
 
@@ -732,7 +535,6 @@ def _de_DisconnectParticipantResponse(d: _t.Any) -> _s.DisconnectParticipantResp
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.DisconnectParticipantResponse)
     x: _t.Any
-
     r: _s.DisconnectParticipantResponse = o
     return r
 
@@ -1429,6 +1231,7 @@ def _err_ValidationException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
         o.message = x
 
 
+error_info = _p.error_info
 ERRORS: dict[str, tuple[type[_ServiceError], _t.Any]] = {
     "AccessDeniedException": (_e.AccessDeniedException, _err_AccessDeniedException),
     "ConflictException": (_e.ConflictException, _err_ConflictException),

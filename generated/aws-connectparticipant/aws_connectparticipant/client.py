@@ -109,6 +109,7 @@ class ConnectParticipantClient(_BaseClient):
     _DEFAULT_ANONYMOUS = True
     _ERROR_BASE = _errors.ConnectParticipantError
     _ERRORS = _serde.ERRORS
+    _ERROR_INFO = staticmethod(_serde.error_info)
 
     def __init__(
         self,

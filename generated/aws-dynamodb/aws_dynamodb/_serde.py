@@ -13,6 +13,7 @@ import typing as _t
 
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.errors import ServiceError as _ServiceError
+from awsgen_runtime.protocols import json as _p
 from awsgen_runtime.transport import HttpResponse as _Response
 
 from . import errors as _e
@@ -6691,7 +6692,6 @@ def _ser_DescribeContributorInsightsInput(
 def _ser_DescribeEndpointsRequest(v: _s.DescribeEndpointsRequest) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
-
     return d
 
 
@@ -6747,7 +6747,6 @@ def _ser_DescribeKinesisStreamingDestinationInput(
 def _ser_DescribeLimitsInput(v: _s.DescribeLimitsInput) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
-
     return d
 
 
@@ -12779,6 +12778,7 @@ def _err_TransactionInProgressException(r: _Response, d: dict[str, _t.Any], o: _
         o.message = x
 
 
+error_info = _p.error_info
 ERRORS: dict[str, tuple[type[_ServiceError], _t.Any]] = {
     "BackupInUseException": (_e.BackupInUseException, _err_BackupInUseException),
     "BackupNotFoundException": (_e.BackupNotFoundException, _err_BackupNotFoundException),

@@ -351,6 +351,7 @@ class DynamoDBClient(_BaseClient):
     _DEFAULT_ANONYMOUS = False
     _ERROR_BASE = _errors.DynamoDBError
     _ERRORS = _serde.ERRORS
+    _ERROR_INFO = staticmethod(_serde.error_info)
 
     def __init__(
         self,

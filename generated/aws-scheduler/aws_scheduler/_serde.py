@@ -13,6 +13,7 @@ import typing as _t
 
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.errors import ServiceError as _ServiceError
+from awsgen_runtime.protocols import json as _p
 from awsgen_runtime.transport import HttpResponse as _Response
 
 from . import errors as _e
@@ -1056,107 +1057,12 @@ def _ser_CapacityProviderStrategyItem(v: _s.CapacityProviderStrategyItem) -> dic
     return d
 
 
-def _ser_CreateScheduleGroupInput(v: _s.CreateScheduleGroupInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    x = v.tags
-    if x is not None:
-        d["Tags"] = [_ser_Tag(x0) for x0 in x]
-    return d
-
-
-def _ser_CreateScheduleInput(v: _s.CreateScheduleInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.action_after_completion
-    if x is not None:
-        d["ActionAfterCompletion"] = x
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.description
-    if x is not None:
-        d["Description"] = x
-    x = v.end_date
-    if x is not None:
-        d["EndDate"] = _rt.ts_epoch(x)
-    x = v.flexible_time_window
-    if x is not None:
-        d["FlexibleTimeWindow"] = _ser_FlexibleTimeWindow(x)
-    x = v.group_name
-    if x is not None:
-        d["GroupName"] = x
-    x = v.kms_key_arn
-    if x is not None:
-        d["KmsKeyArn"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    x = v.schedule_expression
-    if x is not None:
-        d["ScheduleExpression"] = x
-    x = v.schedule_expression_timezone
-    if x is not None:
-        d["ScheduleExpressionTimezone"] = x
-    x = v.start_date
-    if x is not None:
-        d["StartDate"] = _rt.ts_epoch(x)
-    x = v.state
-    if x is not None:
-        d["State"] = x
-    x = v.target
-    if x is not None:
-        d["Target"] = _ser_Target(x)
-    return d
-
-
 def _ser_DeadLetterConfig(v: _s.DeadLetterConfig) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
     x = v.arn
     if x is not None:
         d["Arn"] = x
-    return d
-
-
-def _ser_DeleteScheduleGroupInput(v: _s.DeleteScheduleGroupInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["clientToken"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    return d
-
-
-def _ser_DeleteScheduleInput(v: _s.DeleteScheduleInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["clientToken"] = x
-    x = v.group_name
-    if x is not None:
-        d["groupName"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
     return d
 
 
@@ -1232,78 +1138,12 @@ def _ser_FlexibleTimeWindow(v: _s.FlexibleTimeWindow) -> dict[str, _t.Any]:
     return d
 
 
-def _ser_GetScheduleGroupInput(v: _s.GetScheduleGroupInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    return d
-
-
-def _ser_GetScheduleInput(v: _s.GetScheduleInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.group_name
-    if x is not None:
-        d["groupName"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    return d
-
-
 def _ser_KinesisParameters(v: _s.KinesisParameters) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
     x = v.partition_key
     if x is not None:
         d["PartitionKey"] = x
-    return d
-
-
-def _ser_ListScheduleGroupsInput(v: _s.ListScheduleGroupsInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.max_results
-    if x is not None:
-        d["MaxResults"] = x
-    x = v.name_prefix
-    if x is not None:
-        d["NamePrefix"] = x
-    x = v.next_token
-    if x is not None:
-        d["NextToken"] = x
-    return d
-
-
-def _ser_ListSchedulesInput(v: _s.ListSchedulesInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.group_name
-    if x is not None:
-        d["ScheduleGroup"] = x
-    x = v.max_results
-    if x is not None:
-        d["MaxResults"] = x
-    x = v.name_prefix
-    if x is not None:
-        d["NamePrefix"] = x
-    x = v.next_token
-    if x is not None:
-        d["NextToken"] = x
-    x = v.state
-    if x is not None:
-        d["State"] = x
-    return d
-
-
-def _ser_ListTagsForResourceInput(v: _s.ListTagsForResourceInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.resource_arn
-    if x is not None:
-        d["ResourceArn"] = x
     return d
 
 
@@ -1394,18 +1234,6 @@ def _ser_Tag(v: _s.Tag) -> dict[str, _t.Any]:
     return d
 
 
-def _ser_TagResourceInput(v: _s.TagResourceInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.resource_arn
-    if x is not None:
-        d["ResourceArn"] = x
-    x = v.tags
-    if x is not None:
-        d["Tags"] = [_ser_Tag(x0) for x0 in x]
-    return d
-
-
 def _ser_Target(v: _s.Target) -> dict[str, _t.Any]:
     d: dict[str, _t.Any] = {}
     x: _t.Any
@@ -1439,65 +1267,6 @@ def _ser_Target(v: _s.Target) -> dict[str, _t.Any]:
     x = v.sqs_parameters
     if x is not None:
         d["SqsParameters"] = _ser_SqsParameters(x)
-    return d
-
-
-def _ser_UntagResourceInput(v: _s.UntagResourceInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.resource_arn
-    if x is not None:
-        d["ResourceArn"] = x
-    x = v.tag_keys
-    if x is not None:
-        d["TagKeys"] = list(x)
-    return d
-
-
-def _ser_UpdateScheduleInput(v: _s.UpdateScheduleInput) -> dict[str, _t.Any]:
-    d: dict[str, _t.Any] = {}
-    x: _t.Any
-    x = v.action_after_completion
-    if x is not None:
-        d["ActionAfterCompletion"] = x
-    x = v.client_token
-    if x is None:
-        x = _rt.new_token()
-    if x is not None:
-        d["ClientToken"] = x
-    x = v.description
-    if x is not None:
-        d["Description"] = x
-    x = v.end_date
-    if x is not None:
-        d["EndDate"] = _rt.ts_epoch(x)
-    x = v.flexible_time_window
-    if x is not None:
-        d["FlexibleTimeWindow"] = _ser_FlexibleTimeWindow(x)
-    x = v.group_name
-    if x is not None:
-        d["GroupName"] = x
-    x = v.kms_key_arn
-    if x is not None:
-        d["KmsKeyArn"] = x
-    x = v.name
-    if x is not None:
-        d["Name"] = x
-    x = v.schedule_expression
-    if x is not None:
-        d["ScheduleExpression"] = x
-    x = v.schedule_expression_timezone
-    if x is not None:
-        d["ScheduleExpressionTimezone"] = x
-    x = v.start_date
-    if x is not None:
-        d["StartDate"] = _rt.ts_epoch(x)
-    x = v.state
-    if x is not None:
-        d["State"] = x
-    x = v.target
-    if x is not None:
-        d["Target"] = _ser_Target(x)
     return d
 
 
@@ -1587,7 +1356,6 @@ def _de_DeleteScheduleGroupOutput(d: _t.Any) -> _s.DeleteScheduleGroupOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteScheduleGroupOutput)
     x: _t.Any
-
     r: _s.DeleteScheduleGroupOutput = o
     return r
 
@@ -1597,7 +1365,6 @@ def _de_DeleteScheduleOutput(d: _t.Any) -> _s.DeleteScheduleOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteScheduleOutput)
     x: _t.Any
-
     r: _s.DeleteScheduleOutput = o
     return r
 
@@ -2004,7 +1771,6 @@ def _de_TagResourceOutput(d: _t.Any) -> _s.TagResourceOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.TagResourceOutput)
     x: _t.Any
-
     r: _s.TagResourceOutput = o
     return r
 
@@ -2054,7 +1820,6 @@ def _de_UntagResourceOutput(d: _t.Any) -> _s.UntagResourceOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.UntagResourceOutput)
     x: _t.Any
-
     r: _s.UntagResourceOutput = o
     return r
 
@@ -2437,6 +2202,7 @@ def _err_ValidationException(r: _Response, d: dict[str, _t.Any], o: _t.Any) -> N
         o.message = x
 
 
+error_info = _p.error_info
 ERRORS: dict[str, tuple[type[_ServiceError], _t.Any]] = {
     "ConflictException": (_e.ConflictException, _err_ConflictException),
     "InternalServerException": (_e.InternalServerException, _err_InternalServerException),

@@ -105,6 +105,7 @@ class SchedulerClient(_BaseClient):
     _DEFAULT_ANONYMOUS = False
     _ERROR_BASE = _errors.SchedulerError
     _ERRORS = _serde.ERRORS
+    _ERROR_INFO = staticmethod(_serde.error_info)
 
     def __init__(
         self,

@@ -1,0 +1,46 @@
+"""json (awsJson 1.0 and 1.1): every call is ``POST /`` with ``X-Amz-Target`` naming the
+operation and the whole input as a JSON body; the answer is the whole output as JSON."""
+
+from __future__ import annotations
+
+from ..codegen import Code
+from ..literals import pylit
+from ..model.ir import Operation, Shape
+from . import Protocol, body_encoding, host_prefix
+from ._json_shapes import JsonShapes, json_error_parser
+
+
+class JsonRpc(Protocol):
+    name = "json"
+    runtime = "json"
+
+    def serialize(self, op: Operation) -> str:
+        svc = self.service
+        code = Code([])
+        host = host_prefix(self.view, op, code)
+        target = f"{svc.target_prefix}.{op.name}" if svc.target_prefix else op.name
+        headers = {
+            "X-Amz-Target": target,
+            "Content-Type": f"application/x-amz-json-{svc.json_version}",
+        }
+        if svc.query_compatible:
+            headers["x-amzn-query-mode"] = "true"
+        body = f"_rt.json_dumps(_ser_{op.input}(v))" if op.input else "b'{}'"
+        code.add(1, f"h: dict[str, str] = {pylit(headers)}")
+        code.add(1, f"body: _t.Any = {body}")
+        body_encoding(op, code)
+        code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
+        return "\n".join(code.lines)
+
+    def parse(self, op: Operation) -> str:
+        assert op.output
+        return f"    return _de_{op.output}(_rt.json_object(r.body))"
+
+    def helpers(self) -> list[str]:
+        return JsonShapes(self.shapes).helpers(self.view.input_structs, self.view.output_structs)
+
+    def error_parser(self, shape: Shape, attrs: dict[str, str]) -> str:
+        return json_error_parser(self.shapes, shape, attrs)
+
+
+PROTOCOL = JsonRpc
