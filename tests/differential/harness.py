@@ -53,7 +53,7 @@ from awsgen_runtime.errors import ParamValidationError  # noqa: E402
 from awsgen_runtime.transport import HttpRequest, HttpResponse  # noqa: E402
 from generator.botocore_source import cache_dir, service_model_dir  # noqa: E402
 from generator.bulk import package_names  # noqa: E402
-from generator.model.build import _protocol  # noqa: E402
+from generator.protocols import choose  # noqa: E402
 from generator.model.naming import python_name  # noqa: E402
 
 from .strategies import JSON_NULL, UNKNOWN_MEMBER, ShapeStrategies, to_kwargs  # noqa: E402
@@ -143,7 +143,7 @@ def load_model(service: str) -> dict[str, Any]:
 
 
 def service_protocol(model: dict[str, Any]) -> str:
-    return _protocol(model["metadata"])
+    return choose(model["metadata"]) or ""
 
 
 def has_event_stream(model: dict[str, Any], shape_name: str | None) -> bool:
