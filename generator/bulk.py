@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .botocore_source import BOTOCORE_VERSION, data_dir, service_model_dir
 from .load import ModelError, load_document
+from .model.naming import package_names
 from .validate import unsupported_protocol
 
 
@@ -25,11 +26,6 @@ class Outcome:
     status: str  # "ok", "unsupported", "error"
     detail: str = ""
     lines: int = 0
-
-
-def package_names(service: str) -> tuple[str, str]:
-    stem = "".join(c if c.isalnum() else "_" for c in service.lower())
-    return f"aws_{stem}", f"aws-{stem.replace('_', '-')}"
 
 
 def _one(service: str, out: str, fmt: bool) -> Outcome:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .load import ModelError
 from .manifest import load_manifest
+from .model.naming import package_names, service_name_for_model
 from .pipeline import UnsupportedProtocol, build_package
 from .render import PackageSettings
 from .write import diff_packages, write_packages
@@ -22,10 +23,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     packages: dict[str, dict[str, str]] = {}
     if args.model:
         model = Path(args.model)
-        stem = args.package or "aws_" + "".join(c for c in model.parent.name.lower() if c.isalnum())
-        settings = PackageSettings(
-            package=stem, distribution=stem.replace("_", "-"), model_label=model.as_posix()
-        )
+        package, distribution = package_names(service_name_for_model(model))
+        if args.package:
+            package, distribution = args.package, args.package.replace("_", "-")
+        settings = PackageSettings(package=package, distribution=distribution, model_label=model.as_posix())
         out = Path(args.out or "generated")
         packages[settings.distribution] = build_package(model, settings)
     else:
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     gen = sub.add_parser("generate", help="generate client packages (default: all the manifest lists)")
     gen.add_argument("--manifest", default=str(DEFAULT_MANIFEST))
     gen.add_argument("--model", help="generate this one model (JSON or YAML) instead of the manifest")
-    gen.add_argument("--package", help="with --model: the import name (default aws_<folder>)")
+    gen.add_argument("--package", help="with --model: the import name (default aws_<service>, the service from the model's folder)")
     gen.add_argument("--out", help="output directory (default: the manifest's, or ./generated)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
     fetch = sub.add_parser("fetch-model", help="copy a service's model from the pinned botocore release")

@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 
 from .load import ModelError, load_document
+from .model.naming import package_names
 
 _SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -21,7 +22,7 @@ _SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["name", "model", "package", "distribution"],
+                "required": ["name", "model"],
                 "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string"},
@@ -78,8 +79,8 @@ def load_manifest(path: Path) -> Manifest:
                 name=s["name"],
                 model=model,
                 model_label=(Path(models_dir.name) / s["model"]).as_posix(),
-                package=s["package"],
-                distribution=s["distribution"],
+                package=s.get("package") or package_names(s["name"])[0],
+                distribution=s.get("distribution") or package_names(s["name"])[1],
                 version=s.get("version", "0.1.0"),
                 options=dict(s.get("options", {})),
             )

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _has_package(root: Path, service: str) -> bool:
-    from generator.bulk import package_names
+    from generator.model.naming import package_names
 
     pkg, dist = package_names(service)
     return (root / dist / pkg / "__init__.py").exists()

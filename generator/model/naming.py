@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from pathlib import Path
 
 # A run of capitals that ends a name in a plural "s" ("GatewayARNs", "ListWebACLs") is
 # split off whole before the general rule runs.
@@ -105,3 +106,26 @@ def constant_name(value: str) -> str:
     if out[0].isdigit():
         out = "V_" + out
     return escape_keyword(out)
+
+
+_API_VERSION_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def service_name_for_model(path: Path) -> str:
+    """The service a model file belongs to, from where it lies: botocore keeps models
+    as ``<service>/<api version>/service-2.json``, this repository as
+    ``models/<service>/service-2.json``."""
+    folder = path.parent
+    if _API_VERSION_DIR.fullmatch(folder.name) and folder.parent.name:
+        folder = folder.parent
+    return folder.name or "service"
+
+
+def package_names(service: str) -> tuple[str, str]:
+    """(import name, distribution name) of a service's package: the one rule for
+    ``generate --model``, ``generate-all`` and the manifest's defaults.
+    ``s3`` -> (``aws_s3``, ``aws-s3``); ``connect-contact-lens`` -> (``aws_connect_contact_lens``, ...)."""
+    stem = "".join(c if c.isascii() and c.isalnum() else "_" for c in service.lower()).strip("_") or "service"
+    if stem[0].isdigit():
+        stem = "s" + stem
+    return f"aws_{stem}", f"aws-{stem.replace('_', '-')}"

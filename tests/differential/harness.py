@@ -52,7 +52,7 @@ from awsgen_runtime.client import Config  # noqa: E402
 from awsgen_runtime.errors import ParamValidationError  # noqa: E402
 from awsgen_runtime.transport import HttpRequest, HttpResponse  # noqa: E402
 from generator.botocore_source import cache_dir, service_model_dir  # noqa: E402
-from generator.bulk import package_names  # noqa: E402
+from generator.model.naming import package_names  # noqa: E402
 from generator.protocols import choose  # noqa: E402
 from generator.model.naming import python_name  # noqa: E402
 

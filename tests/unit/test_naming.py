@@ -63,3 +63,34 @@ def test_enum_constant_names() -> None:
     assert constant_name("application/json") == "APPLICATION_JSON"
     assert constant_name("1x") == "V_1X"
     assert constant_name("None") == "NONE"
+
+
+def test_one_naming_rule_for_model_paths() -> None:
+    from pathlib import Path
+
+    from generator.model.naming import package_names, service_name_for_model
+
+    botocore_style = Path("/x/botocore/data/s3/2006-03-01/service-2.json.gz")
+    assert package_names(service_name_for_model(botocore_style)) == ("aws_s3", "aws-s3")
+    repo_style = Path("models/connectparticipant/service-2.json")
+    assert package_names(service_name_for_model(repo_style)) == (
+        "aws_connectparticipant", "aws-connectparticipant")
+    hyphenated = Path("data/connect-contact-lens/2020-08-21/service-2.json")
+    assert package_names(service_name_for_model(hyphenated)) == (
+        "aws_connect_contact_lens", "aws-connect-contact-lens")
+
+
+def test_generate_model_names_the_package_after_the_service(tmp_path) -> None:
+    import gzip
+    import shutil
+
+    from generator.cli import main
+
+    src = Path(__file__).resolve().parents[2] / "models" / "connectparticipant" / "service-2.json"
+    folder = tmp_path / "data" / "connectparticipant" / "2018-09-07"
+    folder.mkdir(parents=True)
+    with open(src, "rb") as f, gzip.open(folder / "service-2.json.gz", "wb") as g:
+        shutil.copyfileobj(f, g)
+    out = tmp_path / "out"
+    assert main(["generate", "--model", str(folder / "service-2.json.gz"), "--out", str(out)]) == 0
+    assert (out / "aws-connectparticipant" / "aws_connectparticipant" / "client.py").exists()
