@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from .format import format_files
+from .customizations import load_customizations
 from .load import ModelError, load_document
 from .model.build import build_service
+from .model.naming import service_name_for_model
 from .render import PackageSettings, render_package
 from .validate import unsupported_protocol, validate_model
 
@@ -49,7 +51,8 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     proto = unsupported_protocol(raw)
     if proto is not None:
         raise UnsupportedProtocol(f"{label}: protocol {proto!r} not supported yet")
-    service = build_service(raw, label, preferred)
+    customizations = load_customizations(service_name_for_model(model_path))
+    service = build_service(raw, label, preferred, customizations)
     endpoints = _endpoints_source(model_path, label)
     files = render_package(service, settings, endpoints)
     return format_files(files) if fmt else files

@@ -30,6 +30,8 @@ _BUILTIN_SETTINGS = {
     "AWS::UseFIPS": "self._config.use_fips",
     "AWS::UseDualStack": "self._config.use_dualstack",
     "SDK::Endpoint": "endpoint_url",
+    "AWS::S3::ForcePathStyle": "self._config.s3_force_path_style",
+    "AWS::S3::Accelerate": "self._config.s3_accelerate",
 }
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes"}
 _BUILTIN_REF = re.compile(r"(?<![.\w])(str|int|float|bool|bytes)\b")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..customizations import strip_uri_prefix
 from ..protocols import choose
 from .ir import Member, Operation, Service, Shape
 from .naming import class_name, python_name
@@ -11,13 +12,17 @@ from .naming import class_name, python_name
 _STRUCT_LIKE = ("structure",)
 
 
-def build_service(raw: dict[str, Any], source: str, protocol: str | None = None) -> Service:
-    """``protocol``: one the model lists, to use instead of botocore's choice."""
+def build_service(
+    raw: dict[str, Any], source: str, protocol: str | None = None, customizations: dict[str, Any] | None = None
+) -> Service:
+    """``protocol``: one the model lists, to use instead of botocore's choice;
+    ``customizations``: the service's entries of ``models/customizations/``."""
+    custom = customizations or {}
     meta = raw["metadata"]
     raw_shapes: dict[str, Any] = raw["shapes"]
     shapes = {name: _build_shape(name, body, raw_shapes) for name, body in raw_shapes.items()}
     operations = tuple(
-        _build_operation(name, body) for name, body in sorted(raw["operations"].items())
+        _build_operation(name, body, custom) for name, body in sorted(raw["operations"].items())
     )
     return Service(
         source=source,
@@ -37,8 +42,11 @@ def build_service(raw: dict[str, Any], source: str, protocol: str | None = None)
     )
 
 
-def _build_operation(name: str, body: dict[str, Any]) -> Operation:
+def _build_operation(name: str, body: dict[str, Any], custom: dict[str, Any]) -> Operation:
     http = body.get("http", {})
+    request_uri = http.get("requestUri", "/")
+    if "strip_request_uri_prefix" in custom:
+        request_uri = strip_uri_prefix(request_uri, custom["strip_request_uri_prefix"])
     auth_type = body.get("authtype")
     auth = tuple(body.get("auth", ()))
     if auth_type is None and auth and all(a == "smithy.api#noAuth" for a in auth):
@@ -47,7 +55,7 @@ def _build_operation(name: str, body: dict[str, Any]) -> Operation:
         name=name,
         py_name=python_name(name),
         method=http.get("method", "POST"),
-        request_uri=http.get("requestUri", "/"),
+        request_uri=request_uri,
         response_code=int(http.get("responseCode", 200)),
         input=(body.get("input") or {}).get("shape"),
         output=(body.get("output") or {}).get("shape"),

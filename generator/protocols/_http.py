@@ -105,4 +105,6 @@ class HttpBindings:
         if rest:
             parts.append(pylit(rest))
         static = [item for item in query.split("&") if item]
+        if not path:  # emptied by a customization: the endpoint's own path
+            return "''", static
         return " + ".join(parts) or "'/'", static

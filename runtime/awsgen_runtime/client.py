@@ -41,13 +41,15 @@ class Config:
       ``retry`` gives every retry setting instead.
     - ``use_fips``, ``use_dualstack``: endpoint variants, through the rule set.
     - ``verify``: TLS verification, or a CA bundle path.
+    - ``s3``: S3 settings as botocore names them: ``{"addressing_style": "path"}``
+      (``"auto"``, ``"virtual"`` or ``"path"``), ``{"use_accelerate_endpoint": True}``.
 
     A plain class, not a dataclass: ``dataclasses`` costs ~6 ms to import.
     """
 
     __slots__ = (
         "connect_timeout", "read_timeout", "max_pool_connections", "validate", "max_attempts",
-        "user_agent_extra", "verify", "retry", "use_fips", "use_dualstack",
+        "user_agent_extra", "verify", "retry", "use_fips", "use_dualstack", "s3",
     )
 
     def __init__(
@@ -63,6 +65,7 @@ class Config:
         retry: RetryConfig | None = None,
         use_fips: bool = False,
         use_dualstack: bool = False,
+        s3: dict[str, Any] | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -76,6 +79,18 @@ class Config:
         self.retry = retry
         self.use_fips = use_fips
         self.use_dualstack = use_dualstack
+        self.s3 = dict(s3 or {})
+        style = self.s3.get("addressing_style", "auto")
+        if style not in ("auto", "virtual", "path"):
+            raise ValueError(f"s3 addressing_style must be 'auto', 'virtual' or 'path', not {style!r}")
+
+    @property
+    def s3_force_path_style(self) -> bool:
+        return self.s3.get("addressing_style") == "path"
+
+    @property
+    def s3_accelerate(self) -> bool:
+        return bool(self.s3.get("use_accelerate_endpoint", False))
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -248,7 +263,8 @@ class BaseClient:
         else:
             scheme, base_netloc, base_path = self._scheme, self._netloc, self._base_path
         netloc = req.host_prefix + base_netloc if req.host_prefix else base_netloc
-        path = base_path + req.path if base_path else req.path
+        # An empty path (S3's "/{Bucket}" once the endpoint holds the bucket) is the endpoint's own.
+        path = base_path + req.path if base_path else (req.path or "/")
         url = scheme + netloc + path
         if req.query:
             url += ("&" if "?" in path else "?") + req.query

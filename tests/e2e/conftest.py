@@ -444,4 +444,5 @@ def e2e() -> Any:
         call_both=call_both,
         wire=wire,
         check_signed=check_signed,
+        Recording=Recording,
     )
