@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 
-Runs ``per_call.py --breakdown``, ``loopback.py`` and ``startup.py`` (the targets of
-the generated client against boto3/botocore), then ``sigv4_bench.py`` (with
+Runs ``per_call.py --breakdown``, ``protocols_per_call.py`` (query, json, rest-xml and
+ec2 calls, and EC2 startup), ``loopback.py`` and ``startup.py`` (the targets of the
+generated client against boto3/botocore), then ``sigv4_bench.py`` (with
 ``--no-pip``: nothing is downloaded) and ``endpoints_bench.py`` when present. Ends
 with one line per target script saying whether its targets were met. ``--quick``
 halves the repetitions of the three target scripts (noisier figures). Exits 0 even
@@ -42,6 +43,7 @@ def main() -> None:
     quick_blocks = ["--blocks", "8"] if args.quick else []
     plan: list[tuple[str, list[str]]] = [
         ("per_call.py", [*quick_blocks, "--breakdown"]),
+        ("protocols_per_call.py", [*quick_blocks, *(["--runs", "8"] if args.quick else [])]),
         ("loopback.py", quick_blocks),
         ("startup.py", ["--runs", "8"] if args.quick else []),
         ("sigv4_bench.py", ["--no-pip"]),

@@ -89,7 +89,7 @@ def _show(text: str) -> str:
     return text if text.isprintable() else json.dumps(text)[1:-1]
 
 
-_SCALARS = ("string", "integer", "long", "float", "double", "boolean", "blob", "timestamp")
+_SCALARS = ("string", "integer", "long", "float", "double", "boolean", "blob", "timestamp", "character")
 _BINDABLE = {
     # location: what a member bound there may be
     "uri": "scalar",

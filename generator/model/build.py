@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..customizations import strip_uri_prefix
@@ -21,6 +22,14 @@ def build_service(
     meta = raw["metadata"]
     raw_shapes: dict[str, Any] = raw["shapes"]
     shapes = {name: _build_shape(name, body, raw_shapes) for name, body in raw_shapes.items()}
+    # botocore merges a member reference's traits into the shape it names; S3 marks its
+    # object bodies streaming on the reference (GetObject's Body -> shape Body). Outside
+    # event streams (not generated) such shapes are only ever used by streaming references.
+    for body in raw_shapes.values():
+        for ref in (body.get("members") or {}).values():
+            target = shapes.get(ref.get("shape"))
+            if ref.get("streaming") and target is not None and target.type == "blob" and not target.streaming:
+                shapes[target.name] = replace(target, streaming=True)
     operations = tuple(
         _build_operation(name, body, custom) for name, body in sorted(raw["operations"].items())
     )

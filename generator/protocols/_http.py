@@ -3,7 +3,9 @@ the URI, the query string and headers, as text and back."""
 
 from __future__ import annotations
 
-from ..codegen import TS_FUNCS as _TS_FUNCS
+from urllib.parse import quote
+
+from ..codegen import TS_FUNCS as _TS_FUNCS, Code
 from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 
@@ -108,3 +110,95 @@ class HttpBindings:
         if not path:  # emptied by a customization: the endpoint's own path
             return "''", static
         return " + ".join(parts) or "'/'", static
+
+    # ----- whole statements (rest-xml; rest-json writes its own, with the same output) --
+    def bind_request(self, op: Operation, shape: Shape | None, code: Code) -> None:
+        """Statements setting ``path``, ``h`` (headers) and ``q`` (query items) from the
+        input ``v``: the URI labels, then each header, prefix-header and query member."""
+        path, static_query = self.uri_parts(op, shape)
+        code.add(1, f"path = {path}")
+        code.add(1, "h: dict[str, str] = {}")
+        code.add(1, f"q: list[str] = {pylit(static_query)}")
+        members = list(shape.members) if shape else []
+        named = sorted(
+            {m.wire_name for m in members if m.location == "querystring" and self.shapes[m.target].type != "map"}
+        )
+        for m in members:
+            loc = m.location
+            if loc not in ("header", "headers", "querystring"):
+                continue
+            code.add(1, f"x = v.{m.py_name}")
+            if m.idempotency_token:
+                code.add(1, "if x is None:")
+                code.add(2, "x = _rt.new_token()")
+            code.add(1, "if x is not None:")
+            target = self.shapes[m.target]
+            if loc == "header":  # an empty string or list is sent as an empty header
+                code.add(2, f"h[{pylit(m.wire_name)}] = {self.header_value(m, 'x')}")
+            elif loc == "headers":
+                assert target.value is not None
+                code.add(2, "for hk, hv in x.items():")
+                code.add(3, f"h[{pylit(m.wire_name)} + hk] = {self.header_value(target.value, 'hv')}")
+            else:
+                self._query_statements(m, code, named)
+
+    def _query_statements(self, m: Member, code: Code, named: list[str]) -> None:
+        """Append query member ``m`` (value ``x``) to ``q``; a map's keys that a named
+        query member also binds are left to that member."""
+        target = self.shapes[m.target]
+        if target.type == "list":
+            assert target.member is not None
+            code.add(2, "for y in x:")
+            code.add(3, f"q.append({pylit(_q(m.wire_name))} + '=' + _rt.q({self.query_value(target.member, 'y')}))")
+        elif target.type == "map":
+            assert target.value is not None
+            value_shape = self.shapes[target.value.target]
+            code.add(2, "for qk, qv in x.items():")
+            if named:
+                code.add(3, f"if qk in {pylit(tuple(named))}:")
+                code.add(4, "continue")
+            if value_shape.type == "list":
+                assert value_shape.member is not None
+                code.add(3, "for y in qv:")
+                code.add(4, f"q.append(_rt.q(qk) + '=' + _rt.q({self.query_value(value_shape.member, 'y')}))")
+            else:
+                code.add(3, f"q.append(_rt.q(qk) + '=' + _rt.q({self.query_value(target.value, 'qv')}))")
+        else:
+            code.add(2, f"q.append({pylit(_q(m.wire_name) + '=')} + _rt.q({self.query_value(m, 'x')}))")
+
+    def bind_response(self, members: list[Member], code: Code, dst: str = "o", empty_none: bool = True) -> None:
+        """Statements setting the header, prefix-header and status-code members of
+        ``dst`` from the response ``r``; a prefix-header member that matches no header is
+        None, or with ``empty_none`` False an empty dict."""
+        for m in members:
+            if m.location == "header":
+                code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
+                code.add(1, f"{dst}.{m.py_name} = None if x is None else {self.header_parse(m, 'x')}")
+            elif m.location == "statusCode":
+                code.add(1, f"{dst}.{m.py_name} = r.status")
+            elif m.location == "headers":
+                target = self.shapes[m.target]
+                assert target.value is not None
+                prefix = m.wire_name.lower()
+                code.add(1, f"{dst}.{m.py_name} = {{hk[{len(prefix)}:]: {self.header_parse(target.value, 'hv')} "
+                            f"for hk, hv in r.headers.items() if hk.lower().startswith({pylit(prefix)})}}"
+                            + (" or None" if empty_none else ""))
+
+
+def content_type(code: Code, indent: int, value: str, ct_key: str | None, when: str = "") -> None:
+    """Set the default Content-Type, unless the caller set it through a header member
+    (``ct_key``, the member's header name, when the input has one)."""
+    conditions = [c for c in (when, f"{pylit(ct_key)} not in h" if ct_key else "") if c]
+    if conditions:
+        code.add(indent, "if " + " and ".join(conditions) + ":")
+        indent += 1
+    code.add(indent, f"h[{pylit(ct_key or 'Content-Type')}] = {pylit(value)}")
+
+
+def content_type_member(members: list[Member]) -> str | None:
+    """The header name of a Content-Type header member, when the input has one."""
+    return next((m.wire_name for m in members if m.location == "header" and m.wire_name.lower() == "content-type"), None)
+
+
+def _q(text: str) -> str:
+    return quote(text, safe="-_.~")

@@ -25,6 +25,90 @@ class JsonShapes:
 
     def __init__(self, shapes: dict[str, Shape]) -> None:
         self.shapes = shapes
+        self._recursive: frozenset[str] | None = None
+        self._reaches: dict[str, bool] = {}
+
+    # ----- recursive shapes ----------------------------------------------------------
+    def _edges(self, name: str) -> list[str]:
+        shape = self.shapes.get(name)
+        if shape is None or shape.event_stream:
+            return []
+        if shape.type in ("structure", "union"):
+            return [m.target for m in shape.members]
+        if shape.type == "list" and shape.member is not None:
+            return [shape.member.target]
+        if shape.type == "map" and shape.value is not None:
+            return [shape.value.target]
+        return []
+
+    def recursive(self, name: str) -> bool:
+        """Whether structure ``name`` can contain itself (DynamoDB's ``AttributeValue``)."""
+        if self._recursive is None:
+            self._recursive = self._cyclic_structures()
+        return name in self._recursive
+
+    def _cyclic_structures(self) -> frozenset[str]:
+        """Structures and unions on a cycle of the shape graph (Tarjan, iterative)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        on_stack: set[str] = set()
+        stack: list[str] = []
+        out: set[str] = set()
+        counter = 0
+        for root in self.shapes:
+            if root in index:
+                continue
+            work: list[tuple[str, int]] = [(root, 0)]
+            while work:
+                node, i = work.pop()
+                if i == 0:
+                    index[node] = low[node] = counter
+                    counter += 1
+                    stack.append(node)
+                    on_stack.add(node)
+                edges = self._edges(node)
+                if i < len(edges):
+                    work.append((node, i + 1))
+                    nxt = edges[i]
+                    if nxt not in self.shapes:
+                        continue
+                    if nxt not in index:
+                        work.append((nxt, 0))
+                    elif nxt in on_stack:
+                        low[node] = min(low[node], index[nxt])
+                    continue
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    scc = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        scc.append(w)
+                        if w == node:
+                            break
+                    if len(scc) > 1 or node in self._edges(node):
+                        out.update(n for n in scc if self.shapes[n].type in ("structure", "union"))
+        return frozenset(out)
+
+    def reaches_recursive(self, name: str) -> bool:
+        """Whether a value of shape ``name`` can hold a recursive structure."""
+        if name in self._reaches:
+            return self._reaches[name]
+        if self.recursive(name):
+            self._reaches[name] = True
+            return True
+        self._reaches[name] = False  # no cycle through here (else it would be recursive)
+        found = any(self.reaches_recursive(t) for t in self._edges(name))
+        self._reaches[name] = found
+        return found
+
+    def lazy_member(self, m: Member) -> bool:
+        """A member parsed on first read: it can hold a recursive structure, whose typed
+        trees (DynamoDB items) are the bulk of large answers."""
+        shape = self.shapes[m.target]
+        return not shape.event_stream and shape.type != "document" and self.reaches_recursive(m.target)
 
     def helpers(self, input_structs: set[str], output_structs: set[str]) -> list[str]:
         """``_ser_X`` for input structures, ``_de_X`` for output ones (exceptions excluded)."""
@@ -43,7 +127,11 @@ class JsonShapes:
             if shape.exception:
                 continue
             code = Code([])
-            self.de_struct_body(list(shape.members), code, 1, "d", "o", union=shape.type == "union")
+            if shape.type == "union" or self.recursive(name):
+                # one member set in practice: walk the keys present; nothing parsed lazily
+                self._de_union_body(list(shape.members), code, 1, "d", "o", union=shape.type == "union")
+            else:
+                self.de_struct_body(list(shape.members), code, 1, "d", "o")
             cls = shape.class_name
             out.append(
                 f"def _de_{name}(d: _t.Any) -> _s.{cls}:\n"
@@ -122,6 +210,9 @@ class JsonShapes:
         if t == "list":
             assert shape.member is not None
             var = f"x{depth}"
+            element = self.shapes[shape.member.target]
+            if element.type == "string" and not element.enum and not shape.sparse:
+                return f"_rt.p_str_list({expr})"
             inner = self.de(shape.member, var, depth + 1)
             items = _checked(expr, "list", "p_list")
             if shape.sparse:
@@ -139,27 +230,50 @@ class JsonShapes:
 
     def de_struct_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,
                        union: bool = False) -> None:
+        """Read ``members`` from the JSON object ``src`` into ``dst``.
+
+        A member that can hold a recursive structure (see :meth:`lazy_member`) is not
+        parsed here: its raw value and a parser go into ``dst._lazy``, and the first
+        read of the member parses it (``awsgen_runtime.shapes.Shape.__getattr__``).
+        """
         if union and members:
             self._de_union_body(members, code, indent, src, dst)
             return
+        lazy = [m for m in members if self.lazy_member(m)]
+        if lazy:
+            code.add(indent, "z: dict[str, _t.Any] = {}")
         for m in members:
             code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
-            code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
+            if m in lazy:
+                code.add(indent, "if x is None:")
+                code.add(indent + 1, f"{dst}.{m.py_name} = None")
+                code.add(indent, "else:")
+                code.add(indent + 1, f"z[{pylit(m.py_name)}] = (x, lambda x: {self.de(m, 'x')})")
+            else:
+                code.add(indent, f"{dst}.{m.py_name} = None if x is None else {self.de(m, 'x')}")
+        if lazy:
+            code.add(indent, "if z:")
+            code.add(indent + 1, f"{dst}._lazy = z")
 
-    def _de_union_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
-        """A union holds one member: walk the keys present instead of looking up every member.
+    def _de_union_body(self, members: list[Member], code: Code, indent: int, src: str, dst: str,
+                       union: bool = True) -> None:
+        """A union (or a recursive structure such as ``AttributeValue``) holds one member:
+        walk the keys present instead of looking up every member.
 
-        A variant the model does not know is kept by name (``__type`` is not a variant),
-        when no known one was set.
+        A union variant the model does not know is kept by name (``__type`` is not a
+        variant), when no known one was set.
         """
         code.add(indent, " = ".join(f"{dst}.{m.py_name}" for m in members) + " = None")
-        code.add(indent, "u = None")
+        if union:
+            code.add(indent, "u = None")
         code.add(indent, f"for k, x in {src}.items():")
         code.add(indent + 1, "if x is None:")
         code.add(indent + 2, "continue")
         for i, m in enumerate(members):
             code.add(indent + 1, f"{'if' if i == 0 else 'elif'} k == {pylit(m.wire_name)}:")
             code.add(indent + 2, f"{dst}.{m.py_name} = {self.de(m, 'x')}")
+        if not union:
+            return
         code.add(indent + 1, "elif k != '__type':")
         code.add(indent + 2, "u = k")
         code.add(indent, "if u is not None and " + " and ".join(f"{dst}.{m.py_name} is None" for m in members) + ":")

@@ -321,7 +321,10 @@ class BaseClient:
     def _error(self, resp: HttpResponse) -> ServiceError:
         headers = resp.headers
         request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
-        code, message, body = self._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
+        # Through the class: mypy would bind self to the callable through an instance.
+        code, message, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
+        if request_id is None:  # XML errors give it in the body (query's <RequestId>)
+            request_id = getattr(body, "request_id", None)
         if not code:
             code = _status_code_name(resp.status)
             if body is None and resp.body.strip():  # not the protocol's format: show its start

@@ -7,15 +7,60 @@ about 0.25 ms a class, and the largest services have thousands of shapes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .errors import ResponseParseError
+
+# What a response that breaks the model can make a parser raise (the client's list too).
+PARSE_FAILURES: tuple[type[BaseException], ...] = (
+    TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError, RecursionError,
+)
 
 
 class Shape:
-    """Equality, repr and dict conversion from the class's ``_fields``."""
+    """Equality, repr and dict conversion from the class's ``_fields``.
 
-    __slots__ = ()
+    Lazily parsed members: a parser may leave a member's slot unset and record in
+    ``_lazy`` the member's raw JSON value and the function that parses it (parsers do
+    this for members holding a recursive shape, such as DynamoDB's items of
+    ``AttributeValue``, whose typed trees are the bulk of a large answer). The first
+    read of the member parses it, stores it in the slot (later reads are plain slot
+    reads) and raises :class:`ResponseParseError` when the value breaks the model.
+    """
+
+    __slots__ = ("_lazy",)
     _fields: ClassVar[tuple[str, ...]] = ()
     _sensitive: ClassVar[frozenset[str]] = frozenset()
+    _lazy: dict[str, tuple[Any, Any]]
+
+    if not TYPE_CHECKING:  # hidden from type checkers: it would make every attribute valid
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only when normal lookup fails: an unset slot or an unknown name.
+            if name != "_lazy":
+                try:
+                    pending = self._lazy
+                except AttributeError:
+                    pending = None
+                if pending is not None:
+                    entry = pending.get(name)
+                    if entry is not None:
+                        raw, parse = entry
+                        try:
+                            value = parse(raw)
+                        except PARSE_FAILURES as exc:
+                            raise ResponseParseError(
+                                f"{type(self).__name__}.{name}: the response could not be parsed: {exc}"
+                            ) from exc
+                        setattr(self, name, value)
+                        pending.pop(name, None)
+                        if not pending:
+                            try:
+                                del self._lazy
+                            except AttributeError:  # another thread was first
+                                pass
+                        return value
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):

@@ -266,7 +266,7 @@ def p_bool(value: Any) -> bool:
 def p_blob(value: Any) -> bytes:
     if isinstance(value, str):
         try:
-            return base64.b64decode(value, validate=False)
+            return binascii.a2b_base64(value)  # = base64.b64decode(value), without its wrapper
         except (binascii.Error, ValueError) as exc:
             raise WireTypeError(f"invalid base64: {value!r:.60}") from exc
     raise _bad("a base64 string", value)
@@ -276,6 +276,17 @@ def p_list(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     raise _bad("a list", value)
+
+
+def p_str_list(value: Any) -> list[str]:
+    """A list of strings (JSON nulls dropped). ``"".join`` checks every item's type in C."""
+    if value.__class__ is list:
+        try:
+            "".join(value)
+            return value
+        except TypeError:  # an item that is not a string (or a null to drop)
+            pass
+    return [p_str(v) for v in p_list(value) if v is not None]
 
 
 def p_map(value: Any) -> dict[str, Any]:
@@ -417,13 +428,41 @@ def h_split_dates(value: str) -> list[str]:
     return parts
 
 
+def _find_orjson() -> Any:
+    """orjson's ``loads``, from the optional extra ``awsgen-runtime[fast]``; else None."""
+    from importlib import import_module
+
+    try:
+        return import_module("orjson").loads
+    except ImportError:
+        return None
+
+
+_orjson_loads: Any = _find_orjson()
+
+
 def json_body(body: bytes) -> Any:
-    """The parsed JSON body; an empty body is an empty object."""
-    if not body or not body.strip():
+    """The parsed JSON body; an empty (or all-whitespace) body is an empty object.
+
+    orjson decodes when it is installed (20-30% faster on large answers, whose
+    dicts and lists dominate). Whatever orjson refuses (``NaN`` literals, UTF-16/32,
+    deep nesting, lone surrogates, whitespace-only or malformed text) goes to
+    ``json.loads``, so results and errors are the standard library's. One difference
+    remains: orjson reads an integer beyond 64 bits (outside every model's integer and
+    long, possible only in a document member) as a float.
+    """
+    if not body:
         return {}
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(body)
+        except ValueError:  # orjson.JSONDecodeError
+            pass
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
+        if not body.strip():
+            return {}
         raise WireTypeError(f"response body is not JSON: {exc}") from exc
     except RecursionError as exc:
         raise WireTypeError("response body is JSON nested too deeply to parse") from exc

@@ -43,8 +43,13 @@ _PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F))
 _PRINTABLE_NO_SPACE = _PRINTABLE[1:]
 # Any Unicode scalar value that UTF-8 can encode (no lone surrogates).
 _TEXT_CHARS = st.characters(codec="utf-8")
+# The characters an XML 1.0 document may hold (§2.2): no C0 controls but tab, LF and CR,
+# no U+FFFE/U+FFFF. Strings in XML bodies are drawn from these.
+_XML_CHARS = st.characters(codec="utf-8", blacklist_characters="\ufffe\uffff",
+                           blacklist_categories=("Cs",)).filter(
+    lambda c: c >= " " or c in "\t\n\r")
 _HEADER_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
-_HOST_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
+_HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")  # a DNS label: no '-' at either end
 
 _MIN_TS = dt.datetime(1900, 1, 2)
 _MAX_TS = dt.datetime(2200, 1, 1)
@@ -114,7 +119,12 @@ class ShapeStrategies:
     ) -> None:
         self.shapes: dict[str, Any] = model["shapes"]
         self.operations: dict[str, Any] = model["operations"]
+        self.protocol = protocol
         self.rest = protocol.startswith("rest")
+        # XML bodies: responses of query, ec2 and rest-xml, requests of rest-xml.
+        self.xml_out = protocol in ("query", "ec2", "rest-xml")
+        self.xml_in = protocol == "rest-xml"
+        self.cbor = protocol == "smithy-rpc-v2-cbor"
         self.max_depth = max_depth
         self.max_items = max_items
         self.max_text = max_text
@@ -173,7 +183,10 @@ class ShapeStrategies:
 
     def _member(self, member: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
         jsonvalue = bool(member.get("jsonvalue") or self.shapes[member["shape"]].get("jsonvalue"))
-        return self.value(member["shape"], depth, where, direction, jsonvalue)
+        s = self.value(member["shape"], depth, where, direction, jsonvalue)
+        if member.get("flattened") and self._flattened_out({"flattened": True}, where, direction):
+            s = s.filter(len)  # flattened by the member reference (see _flattened_out)
+        return s
 
     # ----- any shape ------------------------------------------------------------------
     def value(
@@ -208,6 +221,11 @@ class ShapeStrategies:
             return st.integers(lo, hi)
         if t in ("float", "double"):
             lo, hi = shape.get("min"), shape.get("max")
+            if self.cbor and t == "float":
+                # botocore writes a CBOR float as single precision.
+                return st.floats(width=32, min_value=None if lo is None else float(lo),
+                                 max_value=None if hi is None else float(hi),
+                                 allow_nan=lo is None and hi is None)
             if lo is None and hi is None:
                 return st.floats()
             return st.floats(
@@ -222,6 +240,11 @@ class ShapeStrategies:
             hi = min(int(shape.get("max", lo + self.max_text)), lo + self.max_text)
             return st.binary(min_size=lo, max_size=max(lo, hi))
         if t == "timestamp":
+            if self.cbor and direction == "in":
+                # botocore's CBOR serializer writes whole epoch seconds as an unsigned
+                # integer: it truncates milliseconds and fails before 1970.
+                return st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=_MAX_TS).map(
+                    lambda d: d.replace(microsecond=0, tzinfo=UTC))
             return timestamps()
         raise ValueError(f"shape {shape_name}: unknown type {t!r}")
 
@@ -237,7 +260,8 @@ class ShapeStrategies:
             known = st.sampled_from(shape["enum"])
             if direction == "out":
                 # A value the service added after this model: enums are open.
-                alphabet = _PRINTABLE_NO_SPACE if where in (HEADER, HEADER_MAP) else _TEXT_CHARS
+                alphabet = (_PRINTABLE_NO_SPACE if where in (HEADER, HEADER_MAP)
+                            else _XML_CHARS if self.xml_out and where == BODY else _TEXT_CHARS)
                 return st.one_of(known, st.text(alphabet, min_size=1, max_size=8))
             return known
         if jsonvalue and where == HEADER:
@@ -255,11 +279,18 @@ class ShapeStrategies:
             # whitespace is not part of a field value (RFC 9110), so none is drawn.
             alphabet = _PRINTABLE if direction == "in" else _PRINTABLE_NO_SPACE
             return st.text(alphabet=alphabet, min_size=lo, max_size=hi)
+        if where == BODY and (self.xml_out if direction == "out" else self.xml_in):
+            return st.text(_XML_CHARS, min_size=lo, max_size=hi)
         return st.text(_TEXT_CHARS, min_size=lo, max_size=hi)
+
+    def _flattened_out(self, shape: dict[str, Any], where: str, direction: str) -> int:
+        """1 for a flattened XML list or map in a response body: an empty one is no
+        element at all, the same as an unset member, so none is drawn."""
+        return int(self.xml_out and direction == "out" and where == BODY and bool(shape.get("flattened")))
 
     def _list(self, shape: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
         member = shape["member"]
-        lo, hi = self._sizes(shape, depth, self.max_items)
+        lo, hi = self._sizes(shape, depth, self.max_items, self._flattened_out(shape, where, direction))
         item_where = where
         items = st.deferred(lambda: self._member(member, depth + 1, item_where, direction))
         if where == HEADER:
@@ -270,7 +301,7 @@ class ShapeStrategies:
         return st.lists(items, min_size=lo, max_size=hi)
 
     def _map(self, shape: dict[str, Any], depth: int, where: str, direction: str) -> st.SearchStrategy[Any]:
-        lo, hi = self._sizes(shape, depth, self.max_items)
+        lo, hi = self._sizes(shape, depth, self.max_items, self._flattened_out(shape, where, direction))
         if where == HEADER_MAP:
             keys: st.SearchStrategy[Any] = _HEADER_NAME
         else:
@@ -280,6 +311,26 @@ class ShapeStrategies:
                 keys = keys.filter(lambda k: k != "")
         values = st.deferred(lambda: self._member(shape["value"], depth + 1, where, direction))
         return st.dictionaries(keys, values, min_size=lo, max_size=hi)
+
+    def _xml_shadowed(self, members: dict[str, Any], direction: str) -> set[str]:
+        """Optional members of an XML response whose element name an earlier member
+        already has (S3's deprecated ``Event`` and the flattened ``Events`` list of
+        ``<Event>``): the wire cannot tell them apart, so neither is drawn."""
+        if not (self.xml_out and direction == "out"):
+            return set()
+        seen: dict[str, str] = {}
+        out: set[str] = set()
+        for name, ref in members.items():
+            if ref.get("location") or ref.get("xmlAttribute"):
+                continue
+            target = self.shapes[ref["shape"]]
+            wire = ref.get("locationName", name)
+            if target["type"] == "list" and (ref.get("flattened") or target.get("flattened")):
+                wire = target["member"].get("locationName", wire)
+            if wire in seen:
+                out |= {name, seen[wire]}
+            seen[wire] = name
+        return out
 
     def _structure(self, shape: dict[str, Any], depth: int, direction: str) -> st.SearchStrategy[Any]:
         if shape.get("document"):
@@ -299,7 +350,7 @@ class ShapeStrategies:
             return st.one_of([st.fixed_dictionaries({n: member(n)}) for n in names])
         required = set(shape.get("required", ()))
         req = {n: member(n) for n in members if n in required or (direction == "in" and members[n].get("idempotencyToken"))}
-        optional = [n for n in members if n not in req]
+        optional = [n for n in members if n not in req and n not in self._xml_shadowed(members, direction)]
         extra: dict[str, st.SearchStrategy[Any]] = {}
         if direction == "out":
             # Responses may spell an unset member as null and carry members the model

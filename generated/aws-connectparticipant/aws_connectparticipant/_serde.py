@@ -790,15 +790,7 @@ def _de_ViewContent(d: _t.Any) -> _s.ViewContent:
     x = d.get("Template")
     o.template = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Actions")
-    o.actions = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.actions = None if x is None else _rt.p_str_list(x)
     r: _s.ViewContent = o
     return r
 

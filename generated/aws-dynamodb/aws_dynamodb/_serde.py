@@ -8370,64 +8370,42 @@ def _de_AttributeValue(d: _t.Any) -> _s.AttributeValue:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.AttributeValue)
     x: _t.Any
-    x = d.get("S")
-    o.s = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
-    x = d.get("N")
-    o.n = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
-    x = d.get("B")
-    o.b = None if x is None else _rt.p_blob(x)
-    x = d.get("SS")
-    o.ss = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
-    x = d.get("NS")
-    o.ns = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
-    x = d.get("BS")
-    o.bs = (
-        None
-        if x is None
-        else [
-            _rt.p_blob(x0) for x0 in (x if x.__class__ is list else _rt.p_list(x)) if x0 is not None
-        ]
-    )
-    x = d.get("M")
-    o.m = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
-    x = d.get("L")
-    o.l = (
-        None
-        if x is None
-        else [
-            _de_AttributeValue(x0)
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
-    x = d.get("NULL")
-    o.null = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
-    x = d.get("BOOL")
-    o.bool = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
+    o.s = o.n = o.b = o.ss = o.ns = o.bs = o.m = o.l = o.null = o.bool = None
+    for k, x in d.items():
+        if x is None:
+            continue
+        if k == "S":
+            o.s = x if x.__class__ is str else _rt.p_str(x)
+        elif k == "N":
+            o.n = x if x.__class__ is str else _rt.p_str(x)
+        elif k == "B":
+            o.b = _rt.p_blob(x)
+        elif k == "SS":
+            o.ss = _rt.p_str_list(x)
+        elif k == "NS":
+            o.ns = _rt.p_str_list(x)
+        elif k == "BS":
+            o.bs = [
+                _rt.p_blob(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ]
+        elif k == "M":
+            o.m = {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            }
+        elif k == "L":
+            o.l = [
+                _de_AttributeValue(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ]
+        elif k == "NULL":
+            o.null = x if x.__class__ is bool else _rt.p_bool(x)
+        elif k == "BOOL":
+            o.bool = x if x.__class__ is bool else _rt.p_bool(x)
     r: _s.AttributeValue = o
     return r
 
@@ -8573,16 +8551,19 @@ def _de_BatchExecuteStatementOutput(d: _t.Any) -> _s.BatchExecuteStatementOutput
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchExecuteStatementOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Responses")
-    o.responses = (
-        None
-        if x is None
-        else [
-            _de_BatchStatementResponse(x0)
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.responses = None
+    else:
+        z["responses"] = (
+            x,
+            lambda x: [
+                _de_BatchStatementResponse(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -8593,6 +8574,8 @@ def _de_BatchExecuteStatementOutput(d: _t.Any) -> _s.BatchExecuteStatementOutput
             if x0 is not None
         ]
     )
+    if z:
+        o._lazy = z
     r: _s.BatchExecuteStatementOutput = o
     return r
 
@@ -8602,34 +8585,39 @@ def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchGetItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Responses")
-    o.responses = (
-        None
-        if x is None
-        else {
-            k0: [
-                {
-                    k2: _de_AttributeValue(v2)
-                    for k2, v2 in (x1 if x1.__class__ is dict else _rt.p_map(x1)).items()
-                    if v2 is not None
-                }
-                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
-                if x1 is not None
-            ]
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.responses = None
+    else:
+        z["responses"] = (
+            x,
+            lambda x: {
+                k0: [
+                    {
+                        k2: _de_AttributeValue(v2)
+                        for k2, v2 in (x1 if x1.__class__ is dict else _rt.p_map(x1)).items()
+                        if v2 is not None
+                    }
+                    for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                    if x1 is not None
+                ]
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("UnprocessedKeys")
-    o.unprocessed_keys = (
-        None
-        if x is None
-        else {
-            k0: _de_KeysAndAttributes(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.unprocessed_keys = None
+    else:
+        z["unprocessed_keys"] = (
+            x,
+            lambda x: {
+                k0: _de_KeysAndAttributes(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -8640,6 +8628,8 @@ def _de_BatchGetItemOutput(d: _t.Any) -> _s.BatchGetItemOutput:
             if x0 is not None
         ]
     )
+    if z:
+        o._lazy = z
     r: _s.BatchGetItemOutput = o
     return r
 
@@ -8649,6 +8639,7 @@ def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchStatementError)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Code")
     o.code = (
         None
@@ -8658,15 +8649,19 @@ def _de_BatchStatementError(d: _t.Any) -> _s.BatchStatementError:
     x = d.get("Message")
     o.message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.BatchStatementError = o
     return r
 
@@ -8676,20 +8671,28 @@ def _de_BatchStatementResponse(d: _t.Any) -> _s.BatchStatementResponse:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchStatementResponse)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Error")
-    o.error = None if x is None else _de_BatchStatementError(x)
+    if x is None:
+        o.error = None
+    else:
+        z["error"] = (x, lambda x: _de_BatchStatementError(x))
     x = d.get("TableName")
     o.table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.BatchStatementResponse = o
     return r
 
@@ -8699,34 +8702,39 @@ def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.BatchWriteItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("UnprocessedItems")
-    o.unprocessed_items = (
-        None
-        if x is None
-        else {
-            k0: [
-                _de_WriteRequest(x1)
-                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
-                if x1 is not None
-            ]
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.unprocessed_items = None
+    else:
+        z["unprocessed_items"] = (
+            x,
+            lambda x: {
+                k0: [
+                    _de_WriteRequest(x1)
+                    for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                    if x1 is not None
+                ]
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ItemCollectionMetrics")
-    o.item_collection_metrics = (
-        None
-        if x is None
-        else {
-            k0: [
-                _de_ItemCollectionMetrics(x1)
-                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
-                if x1 is not None
-            ]
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item_collection_metrics = None
+    else:
+        z["item_collection_metrics"] = (
+            x,
+            lambda x: {
+                k0: [
+                    _de_ItemCollectionMetrics(x1)
+                    for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                    if x1 is not None
+                ]
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -8737,6 +8745,8 @@ def _de_BatchWriteItemOutput(d: _t.Any) -> _s.BatchWriteItemOutput:
             if x0 is not None
         ]
     )
+    if z:
+        o._lazy = z
     r: _s.BatchWriteItemOutput = o
     return r
 
@@ -8761,20 +8771,25 @@ def _de_CancellationReason(d: _t.Any) -> _s.CancellationReason:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.CancellationReason)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("Code")
     o.code = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("Message")
     o.message = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
+    if z:
+        o._lazy = z
     r: _s.CancellationReason = o
     return r
 
@@ -8928,15 +8943,7 @@ def _de_CsvOptions(d: _t.Any) -> _s.CsvOptions:
     x = d.get("Delimiter")
     o.delimiter = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("HeaderList")
-    o.header_list = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.header_list = None if x is None else _rt.p_str_list(x)
     r: _s.CsvOptions = o
     return r
 
@@ -8957,20 +8964,28 @@ def _de_DeleteItemOutput(d: _t.Any) -> _s.DeleteItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Attributes")
-    o.attributes = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.attributes = None
+    else:
+        z["attributes"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
-    o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
+    if x is None:
+        o.item_collection_metrics = None
+    else:
+        z["item_collection_metrics"] = (x, lambda x: _de_ItemCollectionMetrics(x))
+    if z:
+        o._lazy = z
     r: _s.DeleteItemOutput = o
     return r
 
@@ -8980,16 +8995,21 @@ def _de_DeleteRequest(d: _t.Any) -> _s.DeleteRequest:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.DeleteRequest)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Key")
-    o.key = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.key = None
+    else:
+        z["key"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.DeleteRequest = o
     return r
 
@@ -9048,15 +9068,7 @@ def _de_DescribeContributorInsightsOutput(d: _t.Any) -> _s.DescribeContributorIn
     x = d.get("IndexName")
     o.index_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ContributorInsightsRuleList")
-    o.contributor_insights_rule_list = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.contributor_insights_rule_list = None if x is None else _rt.p_str_list(x)
     x = d.get("ContributorInsightsStatus")
     o.contributor_insights_status = (
         None
@@ -9266,34 +9278,41 @@ def _de_ExecuteStatementOutput(d: _t.Any) -> _s.ExecuteStatementOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExecuteStatementOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Items")
-    o.items = (
-        None
-        if x is None
-        else [
-            {
-                k1: _de_AttributeValue(v1)
-                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
-                if v1 is not None
-            }
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.items = None
+    else:
+        z["items"] = (
+            x,
+            lambda x: [
+                {
+                    k1: _de_AttributeValue(v1)
+                    for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                    if v1 is not None
+                }
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("NextToken")
     o.next_token = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("LastEvaluatedKey")
-    o.last_evaluated_key = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.last_evaluated_key = None
+    else:
+        z["last_evaluated_key"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.ExecuteStatementOutput = o
     return r
 
@@ -9303,16 +9322,19 @@ def _de_ExecuteTransactionOutput(d: _t.Any) -> _s.ExecuteTransactionOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.ExecuteTransactionOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Responses")
-    o.responses = (
-        None
-        if x is None
-        else [
-            _de_ItemResponse(x0)
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.responses = None
+    else:
+        z["responses"] = (
+            x,
+            lambda x: [
+                _de_ItemResponse(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -9323,6 +9345,8 @@ def _de_ExecuteTransactionOutput(d: _t.Any) -> _s.ExecuteTransactionOutput:
             if x0 is not None
         ]
     )
+    if z:
+        o._lazy = z
     r: _s.ExecuteTransactionOutput = o
     return r
 
@@ -9436,18 +9460,23 @@ def _de_GetItemOutput(d: _t.Any) -> _s.GetItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.GetItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
+    if z:
+        o._lazy = z
     r: _s.GetItemOutput = o
     return r
 
@@ -9770,16 +9799,19 @@ def _de_ItemCollectionMetrics(d: _t.Any) -> _s.ItemCollectionMetrics:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.ItemCollectionMetrics)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("ItemCollectionKey")
-    o.item_collection_key = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item_collection_key = None
+    else:
+        z["item_collection_key"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("SizeEstimateRangeGB")
     o.size_estimate_range_gb = (
         None
@@ -9790,6 +9822,8 @@ def _de_ItemCollectionMetrics(d: _t.Any) -> _s.ItemCollectionMetrics:
             if x0 is not None
         ]
     )
+    if z:
+        o._lazy = z
     r: _s.ItemCollectionMetrics = o
     return r
 
@@ -9799,16 +9833,21 @@ def _de_ItemResponse(d: _t.Any) -> _s.ItemResponse:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.ItemResponse)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.ItemResponse = o
     return r
 
@@ -9831,30 +9870,25 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.KeysAndAttributes)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Keys")
-    o.keys = (
-        None
-        if x is None
-        else [
-            {
-                k1: _de_AttributeValue(v1)
-                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
-                if v1 is not None
-            }
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.keys = None
+    else:
+        z["keys"] = (
+            x,
+            lambda x: [
+                {
+                    k1: _de_AttributeValue(v1)
+                    for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                    if v1 is not None
+                }
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("AttributesToGet")
-    o.attributes_to_get = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.attributes_to_get = None if x is None else _rt.p_str_list(x)
     x = d.get("ConsistentRead")
     o.consistent_read = None if x is None else (x if x.__class__ is bool else _rt.p_bool(x))
     x = d.get("ProjectionExpression")
@@ -9869,6 +9903,8 @@ def _de_KeysAndAttributes(d: _t.Any) -> _s.KeysAndAttributes:
             if v0 is not None
         }
     )
+    if z:
+        o._lazy = z
     r: _s.KeysAndAttributes = o
     return r
 
@@ -10032,15 +10068,7 @@ def _de_ListTablesOutput(d: _t.Any) -> _s.ListTablesOutput:
     o: _t.Any = _new(_s.ListTablesOutput)
     x: _t.Any
     x = d.get("TableNames")
-    o.table_names = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.table_names = None if x is None else _rt.p_str_list(x)
     x = d.get("LastEvaluatedTableName")
     o.last_evaluated_table_name = None if x is None else (x if x.__class__ is str else _rt.p_str(x))
     r: _s.ListTablesOutput = o
@@ -10171,15 +10199,7 @@ def _de_Projection(d: _t.Any) -> _s.Projection:
         None if x is None else _s.ProjectionType((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("NonKeyAttributes")
-    o.non_key_attributes = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.non_key_attributes = None if x is None else _rt.p_str_list(x)
     r: _s.Projection = o
     return r
 
@@ -10232,20 +10252,28 @@ def _de_PutItemOutput(d: _t.Any) -> _s.PutItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.PutItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Attributes")
-    o.attributes = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.attributes = None
+    else:
+        z["attributes"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
-    o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
+    if x is None:
+        o.item_collection_metrics = None
+    else:
+        z["item_collection_metrics"] = (x, lambda x: _de_ItemCollectionMetrics(x))
+    if z:
+        o._lazy = z
     r: _s.PutItemOutput = o
     return r
 
@@ -10255,16 +10283,21 @@ def _de_PutRequest(d: _t.Any) -> _s.PutRequest:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.PutRequest)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.PutRequest = o
     return r
 
@@ -10285,36 +10318,43 @@ def _de_QueryOutput(d: _t.Any) -> _s.QueryOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.QueryOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Items")
-    o.items = (
-        None
-        if x is None
-        else [
-            {
-                k1: _de_AttributeValue(v1)
-                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
-                if v1 is not None
-            }
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.items = None
+    else:
+        z["items"] = (
+            x,
+            lambda x: [
+                {
+                    k1: _de_AttributeValue(v1)
+                    for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                    if v1 is not None
+                }
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("Count")
     o.count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ScannedCount")
     o.scanned_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("LastEvaluatedKey")
-    o.last_evaluated_key = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.last_evaluated_key = None
+    else:
+        z["last_evaluated_key"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
+    if z:
+        o._lazy = z
     r: _s.QueryOutput = o
     return r
 
@@ -10629,36 +10669,43 @@ def _de_ScanOutput(d: _t.Any) -> _s.ScanOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.ScanOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Items")
-    o.items = (
-        None
-        if x is None
-        else [
-            {
-                k1: _de_AttributeValue(v1)
-                for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
-                if v1 is not None
-            }
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.items = None
+    else:
+        z["items"] = (
+            x,
+            lambda x: [
+                {
+                    k1: _de_AttributeValue(v1)
+                    for k1, v1 in (x0 if x0.__class__ is dict else _rt.p_map(x0)).items()
+                    if v1 is not None
+                }
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
     x = d.get("Count")
     o.count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("ScannedCount")
     o.scanned_count = None if x is None else (x if x.__class__ is int else _rt.p_int(x))
     x = d.get("LastEvaluatedKey")
-    o.last_evaluated_key = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.last_evaluated_key = None
+    else:
+        z["last_evaluated_key"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
+    if z:
+        o._lazy = z
     r: _s.ScanOutput = o
     return r
 
@@ -10668,18 +10715,23 @@ def _de_SearchResultItem(d: _t.Any) -> _s.SearchResultItem:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.SearchResultItem)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Item")
-    o.item = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item = None
+    else:
+        z["item"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("Score")
     o.score = None if x is None else (x if x.__class__ is float else _rt.p_float(x))
+    if z:
+        o._lazy = z
     r: _s.SearchResultItem = o
     return r
 
@@ -10706,18 +10758,23 @@ def _de_SearchVectorsOutput(d: _t.Any) -> _s.SearchVectorsOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.SearchVectorsOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_VectorCapacity(x)
     x = d.get("SearchResults")
-    o.search_results = (
-        None
-        if x is None
-        else [
-            _de_SearchResultItem(x0)
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.search_results = None
+    else:
+        z["search_results"] = (
+            x,
+            lambda x: [
+                _de_SearchResultItem(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
+    if z:
+        o._lazy = z
     r: _s.SearchVectorsOutput = o
     return r
 
@@ -11131,6 +11188,7 @@ def _de_TransactGetItemsOutput(d: _t.Any) -> _s.TransactGetItemsOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.TransactGetItemsOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -11142,15 +11200,19 @@ def _de_TransactGetItemsOutput(d: _t.Any) -> _s.TransactGetItemsOutput:
         ]
     )
     x = d.get("Responses")
-    o.responses = (
-        None
-        if x is None
-        else [
-            _de_ItemResponse(x0)
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    if x is None:
+        o.responses = None
+    else:
+        z["responses"] = (
+            x,
+            lambda x: [
+                _de_ItemResponse(x0)
+                for x0 in (x if x.__class__ is list else _rt.p_list(x))
+                if x0 is not None
+            ],
+        )
+    if z:
+        o._lazy = z
     r: _s.TransactGetItemsOutput = o
     return r
 
@@ -11160,6 +11222,7 @@ def _de_TransactWriteItemsOutput(d: _t.Any) -> _s.TransactWriteItemsOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.TransactWriteItemsOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = (
         None
@@ -11171,19 +11234,23 @@ def _de_TransactWriteItemsOutput(d: _t.Any) -> _s.TransactWriteItemsOutput:
         ]
     )
     x = d.get("ItemCollectionMetrics")
-    o.item_collection_metrics = (
-        None
-        if x is None
-        else {
-            k0: [
-                _de_ItemCollectionMetrics(x1)
-                for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
-                if x1 is not None
-            ]
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.item_collection_metrics = None
+    else:
+        z["item_collection_metrics"] = (
+            x,
+            lambda x: {
+                k0: [
+                    _de_ItemCollectionMetrics(x1)
+                    for x1 in (v0 if v0.__class__ is list else _rt.p_list(v0))
+                    if x1 is not None
+                ]
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
+    if z:
+        o._lazy = z
     r: _s.TransactWriteItemsOutput = o
     return r
 
@@ -11261,20 +11328,28 @@ def _de_UpdateItemOutput(d: _t.Any) -> _s.UpdateItemOutput:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.UpdateItemOutput)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("Attributes")
-    o.attributes = (
-        None
-        if x is None
-        else {
-            k0: _de_AttributeValue(v0)
-            for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
-            if v0 is not None
-        }
-    )
+    if x is None:
+        o.attributes = None
+    else:
+        z["attributes"] = (
+            x,
+            lambda x: {
+                k0: _de_AttributeValue(v0)
+                for k0, v0 in (x if x.__class__ is dict else _rt.p_map(x)).items()
+                if v0 is not None
+            },
+        )
     x = d.get("ConsumedCapacity")
     o.consumed_capacity = None if x is None else _de_ConsumedCapacity(x)
     x = d.get("ItemCollectionMetrics")
-    o.item_collection_metrics = None if x is None else _de_ItemCollectionMetrics(x)
+    if x is None:
+        o.item_collection_metrics = None
+    else:
+        z["item_collection_metrics"] = (x, lambda x: _de_ItemCollectionMetrics(x))
+    if z:
+        o._lazy = z
     r: _s.UpdateItemOutput = o
     return r
 
@@ -11507,10 +11582,19 @@ def _de_WriteRequest(d: _t.Any) -> _s.WriteRequest:
         d = _rt.p_object(d)
     o: _t.Any = _new(_s.WriteRequest)
     x: _t.Any
+    z: dict[str, _t.Any] = {}
     x = d.get("PutRequest")
-    o.put_request = None if x is None else _de_PutRequest(x)
+    if x is None:
+        o.put_request = None
+    else:
+        z["put_request"] = (x, lambda x: _de_PutRequest(x))
     x = d.get("DeleteRequest")
-    o.delete_request = None if x is None else _de_DeleteRequest(x)
+    if x is None:
+        o.delete_request = None
+    else:
+        z["delete_request"] = (x, lambda x: _de_DeleteRequest(x))
+    if z:
+        o._lazy = z
     r: _s.WriteRequest = o
     return r
 

@@ -1280,25 +1280,9 @@ def _de_AwsVpcConfiguration(d: _t.Any) -> _s.AwsVpcConfiguration:
         None if x is None else _s.AssignPublicIp((x if x.__class__ is str else _rt.p_str(x)))
     )
     x = d.get("SecurityGroups")
-    o.security_groups = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.security_groups = None if x is None else _rt.p_str_list(x)
     x = d.get("Subnets")
-    o.subnets = (
-        None
-        if x is None
-        else [
-            (x0 if x0.__class__ is str else _rt.p_str(x0))
-            for x0 in (x if x.__class__ is list else _rt.p_list(x))
-            if x0 is not None
-        ]
-    )
+    o.subnets = None if x is None else _rt.p_str_list(x)
     r: _s.AwsVpcConfiguration = o
     return r
 
