@@ -21,6 +21,9 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         # Operations whose requestUri starts with this text lose it (the endpoint holds it).
         "strip_request_uri_prefix": {"type": "string", "pattern": "^/\\{[A-Za-z0-9_]+\\}$"},
+        # Operations whose endpoint hostPrefix is exactly this text lose it (the endpoint
+        # rule set already puts that label in the host).
+        "drop_host_prefix": {"type": "string", "minLength": 1},
     },
 }
 

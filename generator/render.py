@@ -32,6 +32,7 @@ _BUILTIN_SETTINGS = {
     "SDK::Endpoint": "endpoint_url",
     "AWS::S3::ForcePathStyle": "self._config.s3_force_path_style",
     "AWS::S3::Accelerate": "self._config.s3_accelerate",
+    "AWS::S3::UseGlobalEndpoint": "self._config.s3_use_global_endpoint(region)",
 }
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes"}
 _BUILTIN_REF = re.compile(r"(?<![.\w])(str|int|float|bool|bytes)\b")

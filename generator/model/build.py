@@ -70,7 +70,7 @@ def _build_operation(name: str, body: dict[str, Any], custom: dict[str, Any]) ->
         output=(body.get("output") or {}).get("shape"),
         errors=tuple(e["shape"] for e in body.get("errors", ())),
         documentation=body.get("documentation", ""),
-        host_prefix=(body.get("endpoint") or {}).get("hostPrefix"),
+        host_prefix=_host_prefix(body, custom),
         auth_type=auth_type,
         auth=auth,
         deprecated=bool(body.get("deprecated")),
@@ -189,3 +189,10 @@ def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) ->
         requires_length=bool(body.get("requiresLength")),
         **common,
     )
+
+
+def _host_prefix(op: dict[str, Any], custom: dict[str, Any]) -> str | None:
+    prefix: str | None = (op.get("endpoint") or {}).get("hostPrefix")
+    if prefix is not None and prefix == custom.get("drop_host_prefix"):
+        return None
+    return prefix

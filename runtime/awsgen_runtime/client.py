@@ -10,6 +10,7 @@ error responses into exceptions.
 from __future__ import annotations
 
 import platform
+from http import HTTPStatus
 from typing import Any, Callable, ClassVar, TypeVar
 
 from . import __version__
@@ -42,7 +43,9 @@ class Config:
     - ``use_fips``, ``use_dualstack``: endpoint variants, through the rule set.
     - ``verify``: TLS verification, or a CA bundle path.
     - ``s3``: S3 settings as botocore names them: ``{"addressing_style": "path"}``
-      (``"auto"``, ``"virtual"`` or ``"path"``), ``{"use_accelerate_endpoint": True}``.
+      (``"auto"``, ``"virtual"`` or ``"path"``), ``{"use_accelerate_endpoint": True}``,
+      ``{"us_east_1_regional_endpoint": "regional"}`` (``"legacy"``, the default, sends
+      us-east-1 requests to the global ``s3.amazonaws.com`` as botocore does).
 
     A plain class, not a dataclass: ``dataclasses`` costs ~6 ms to import.
     """
@@ -83,6 +86,9 @@ class Config:
         style = self.s3.get("addressing_style", "auto")
         if style not in ("auto", "virtual", "path"):
             raise ValueError(f"s3 addressing_style must be 'auto', 'virtual' or 'path', not {style!r}")
+        regional = self.s3.get("us_east_1_regional_endpoint", "legacy")
+        if regional not in ("legacy", "regional"):
+            raise ValueError(f"s3 us_east_1_regional_endpoint must be 'legacy' or 'regional', not {regional!r}")
 
     @property
     def s3_force_path_style(self) -> bool:
@@ -91,6 +97,10 @@ class Config:
     @property
     def s3_accelerate(self) -> bool:
         return bool(self.s3.get("use_accelerate_endpoint", False))
+
+    def s3_use_global_endpoint(self, region: str | None) -> bool:
+        """S3's ``AWS::S3::UseGlobalEndpoint``: us-east-1 on the global host unless asked."""
+        return region in ("us-east-1", None) and self.s3.get("us_east_1_regional_endpoint", "legacy") == "legacy"
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -325,10 +335,11 @@ class BaseClient:
         code, message, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
         if request_id is None:  # XML errors give it in the body (query's <RequestId>)
             request_id = getattr(body, "request_id", None)
-        if not code:
-            code = _status_code_name(resp.status)
+        if not code:  # as botocore: the status code is the error code ("404" for a HEAD)
+            code = str(resp.status)
             if body is None and resp.body.strip():  # not the protocol's format: show its start
                 message = message or resp.body[:200].decode("utf-8", "replace")
+            message = message or _REASONS.get(resp.status, "")
         if body is None:
             body = {}
         cls, parser = self._ERRORS.get(code, (self._ERROR_BASE, None))
@@ -362,6 +373,4 @@ def _split_endpoint(endpoint: str) -> tuple[str, str, str]:
     return endpoint[:scheme_end], endpoint[scheme_end:path_start], endpoint[path_start:]
 
 
-def _status_code_name(status: int) -> str:
-    return {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 500: "InternalServerError",
-            502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}.get(status, str(status))
+_REASONS = {s.value: s.phrase for s in HTTPStatus}

@@ -262,6 +262,15 @@ def ours_plain(value: Any) -> Any:
     return value
 
 
+def _member_name(name: str) -> str:
+    """botocore's snake_case name of a member, escaped as the generator escapes keywords."""
+    from botocore import xform_name
+
+    from generator.model.naming import escape_keyword
+
+    return escape_keyword(xform_name(name))
+
+
 def boto_plain(value: Any, shape: Any) -> Any:
     """A boto3 result as the generated client would give it: structure member names in
     botocore's snake_case (``botocore.xform_name``), map keys untouched, datetimes UTC.
@@ -275,7 +284,7 @@ def boto_plain(value: Any, shape: Any) -> Any:
             if name == "ResponseMetadata":
                 continue
             assert name in shape.members, f"boto3 returned {name!r}, not a member of {shape.name}"
-            out[xform_name(name)] = boto_plain(v, shape.members[name])
+            out[_member_name(name)] = boto_plain(v, shape.members[name])
         return out
     if kind == "list":
         return [boto_plain(v, shape.member) for v in value]
@@ -291,6 +300,9 @@ def boto_plain(value: Any, shape: Any) -> Any:
 def boto_output(client: Any, operation: str, result: dict[str, Any]) -> Any:
     """``boto_plain`` of a boto3 operation's result, using the operation's output shape."""
     model = client.meta.service_model.operation_model(operation)
+    if model.output_shape is None:  # the generated method returns None
+        assert set(result) <= {"ResponseMetadata"}, result
+        return None
     return boto_plain(result, model.output_shape)
 
 

@@ -261,4 +261,4 @@ def test_error_answer_that_is_not_xml_keeps_the_status(pkg, client, server) -> N
     server.reply(502, b"<html>Bad Gateway</html", {"Content-Type": "text/html"})
     with pytest.raises(ServiceError) as info:
         client.describe_things()
-    assert info.value.code == "BadGateway" and "Bad Gateway" in info.value.message
+    assert info.value.code == "502" and "Bad Gateway" in info.value.message
