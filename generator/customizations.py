@@ -21,9 +21,18 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         # Operations whose requestUri starts with this text lose it (the endpoint holds it).
         "strip_request_uri_prefix": {"type": "string", "pattern": "^/\\{[A-Za-z0-9_]+\\}$"},
-        # Operations whose endpoint hostPrefix is exactly this text lose it (the endpoint
-        # rule set already puts that label in the host).
-        "drop_host_prefix": {"type": "string", "minLength": 1},
+        # Operations whose endpoint hostPrefix is exactly ``prefix`` lose it (the endpoint
+        # rule set already puts that label in the host), when they set the static context
+        # parameter ``if_static_context_param`` to true (the rule set's cue to do so).
+        "drop_host_prefix": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["prefix", "if_static_context_param"],
+            "properties": {
+                "prefix": {"type": "string", "minLength": 1},
+                "if_static_context_param": {"type": "string", "minLength": 1},
+            },
+        },
     },
 }
 

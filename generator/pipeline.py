@@ -48,6 +48,12 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     if problems:
         raise ModelError(problems)
     preferred = dict(settings.options).get("protocol")
+    if preferred is not None:
+        meta = raw["metadata"]
+        listed = meta.get("protocols") or [meta.get("protocol")]
+        if preferred not in listed:
+            raise ModelError([f"{label}: $.metadata.protocols: the manifest asks for protocol {preferred!r}, "
+                              f"which the model does not list ({', '.join(map(str, listed))})"])
     proto = unsupported_protocol(raw)
     if proto is not None:
         raise UnsupportedProtocol(f"{label}: protocol {proto!r} not supported yet")

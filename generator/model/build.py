@@ -193,6 +193,9 @@ def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) ->
 
 def _host_prefix(op: dict[str, Any], custom: dict[str, Any]) -> str | None:
     prefix: str | None = (op.get("endpoint") or {}).get("hostPrefix")
-    if prefix is not None and prefix == custom.get("drop_host_prefix"):
-        return None
+    drop = custom.get("drop_host_prefix")
+    if prefix is not None and drop is not None and prefix == drop["prefix"]:
+        param = (op.get("staticContextParams") or {}).get(drop["if_static_context_param"]) or {}
+        if param.get("value") is True:
+            return None
     return prefix

@@ -111,7 +111,7 @@ class HttpBindings:
             return "''", static
         return " + ".join(parts) or "'/'", static
 
-    # ----- whole statements (rest-xml; rest-json writes its own, with the same output) --
+    # ----- whole statements ---------------------------------------------------------------
     def bind_request(self, op: Operation, shape: Shape | None, code: Code) -> None:
         """Statements setting ``path``, ``h`` (headers) and ``q`` (query items) from the
         input ``v``: the URI labels, then each header, prefix-header and query member."""

@@ -59,6 +59,7 @@ from awsgen_runtime.client import Config  # noqa: E402
 from awsgen_runtime.errors import EndpointResolutionError, ParamValidationError  # noqa: E402
 from awsgen_runtime.transport import HttpRequest, HttpResponse  # noqa: E402
 from generator.botocore_source import cache_dir, service_model_dir  # noqa: E402
+from generator.customizations import load_customizations  # noqa: E402
 from generator.model.naming import package_names  # noqa: E402
 from generator.protocols import choose  # noqa: E402
 from generator.model.naming import python_name  # noqa: E402
@@ -183,6 +184,15 @@ class Capture:
         if stream:
             return HttpResponse(self.status, self.headers, b"", wire.BytesReader(self.body))
         return HttpResponse(self.status, self.headers, self.body)
+
+
+class _Sent(Exception):
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def _stop_before_send(request: Any, **_: Any) -> None:
+    raise _Sent(request.url)
 
 
 # ----- one service -------------------------------------------------------------------
@@ -335,8 +345,12 @@ class Service:
             # S3's endpoint rules put a DNS-compatible bucket into the host name, where
             # botocore's serializer (before its endpoint handlers run) keeps it in the path.
             a_host, a_path = e_host, _norm_pct("/" + _quote_label(bucket)) + ("" if a_path == "/" else a_path)
+        if e_host != a_host and self._host_from_handlers(op):
+            # botocore's serializer applies the model's host prefix; its client's handlers
+            # drop it (remove_accid_host_prefix_from_model), so the client is the reference.
+            e_host = self._client_host(op, params) or e_host
         if e_host != a_host:
-            out.append(Diff("request", "host", op, e_url.netloc, a_url.netloc))
+            out.append(Diff("request", "host", op, e_host, a_url.netloc))
         if e_path != a_path:
             out.append(Diff("request", "path", op, e_url.path, a_url.path))
         stamps = self._timestamp_query_keys(op)
@@ -371,6 +385,29 @@ class Service:
                 re.compile(".*".join(re.escape(part) for part in re.split(r"\{[^}]*\}", e)), re.S)
                 for e in found if len(re.sub(r"\{[^}]*\}", "", e).strip()) >= 8}
         return any(r.search(message) for r in self._rule_errors)
+
+    def _host_from_handlers(self, op: str) -> bool:
+        drop = load_customizations(self.name).get("drop_host_prefix")
+        endpoint = self.model["operations"][op].get("endpoint") or {}
+        return drop is not None and endpoint.get("hostPrefix") == drop["prefix"]
+
+    def _client_host(self, op: str, params: dict[str, Any]) -> str | None:
+        """The host botocore's full client (handlers, endpoint rule set) sends ``op`` to."""
+        import botocore.session
+
+        client = getattr(self, "_botocore_client", None)
+        if client is None:
+            client = self._botocore_client = botocore.session.get_session().create_client(
+                self.name, region_name="us-east-1", endpoint_url=ENDPOINT,
+                aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+            client.meta.events.register("before-send", _stop_before_send)
+        try:
+            getattr(client, botocore.xform_name(op))(**params)
+        except _Sent as sent:
+            return urlsplit(sent.url).netloc
+        except Exception:  # noqa: BLE001 - botocore's client refuses the input: no reference
+            return None
+        return None
 
     def _virtual_host_bucket(self, params: dict[str, Any], e_host: str, a_host: str, e_path: str,
                              a_path: str) -> str | None:
