@@ -144,6 +144,8 @@ class BaseClient:
     _PROTOCOL: ClassVar[str] = "rest-json"
     _QUERY_COMPATIBLE: ClassVar[bool] = False
     _SIGNING_NAME: ClassVar[str] = ""
+    # S3's SigV4 variant (the model's signatureVersion "s3v4"): see SigV4Signer(s3=True).
+    _S3_SIGNING: ClassVar[bool] = False
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
@@ -192,6 +194,7 @@ class BaseClient:
             self._signer = SigV4Signer(
                 str(self._auth_scheme.get("signingName") or self._SIGNING_NAME),
                 str(self._auth_scheme.get("signingRegion") or self._region or "us-east-1"),
+                s3=self._S3_SIGNING or bool(self._auth_scheme.get("disableDoubleEncoding")),
             )
         self._transport_given = transport
         self._validate = self._config.validate

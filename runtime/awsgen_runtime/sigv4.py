@@ -8,9 +8,9 @@ imports, and whatever repeats from call to call, such as the header names, the p
 or the date text, worked out once and remembered). It uses only the standard
 library.
 
-S3's variant (no path normalization, no second encoding of the path, the
-``X-Amz-Content-SHA256`` header) is not implemented here: every other service
-follows the rules below.
+S3's variant (botocore's ``s3v4``) is the same signer made with ``s3=True``: the path
+is signed as sent (no dot-segment normalization, no second encoding) and every request
+carries ``X-Amz-Content-SHA256``, the payload hash, as a signed header.
 """
 
 from __future__ import annotations
@@ -443,18 +443,20 @@ class SigV4Signer:
     share in a :class:`_Second`.
     """
 
-    __slots__ = ("service", "region", "_keys", "_second")
+    __slots__ = ("service", "region", "s3", "_keys", "_second")
 
-    def __init__(self, service: str, region: str) -> None:
+    def __init__(self, service: str, region: str, *, s3: bool = False) -> None:
         if not service or not region:
             raise ValueError("SigV4Signer needs a service name and a region")
         self.service = service
         self.region = region
+        self.s3 = s3
         self._keys: dict[tuple[str, str], tuple[bytes, tuple[_Hash, _Hash]]] = {}
         self._second: _Second | None = None
 
     def __repr__(self) -> str:
-        return f"SigV4Signer(service={self.service!r}, region={self.region!r})"
+        s3 = ", s3=True" if self.s3 else ""
+        return f"SigV4Signer(service={self.service!r}, region={self.region!r}{s3})"
 
     def credential_scope(self, date: str) -> str:
         """``<yyyymmdd>/<region>/<service>/aws4_request``."""
@@ -507,8 +509,15 @@ class SigV4Signer:
         place; all its headers except a few that proxies rewrite are signed. Signing
         the same dict again (a retry) replaces the previous signature headers,
         whatever their case. ``now`` defaults to the current time (a naive datetime
-        is taken as UTC); ``payload_hash`` defaults to the SHA-256 of ``body``.
+        is taken as UTC); ``payload_hash`` defaults to the SHA-256 of ``body``
+        (``"UNSIGNED-PAYLOAD"`` is S3's way to leave the body out of the signature).
         """
+        if payload_hash is None:
+            payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        if self.s3:
+            for name in [n for n in headers if n.lower() == "x-amz-content-sha256" and n != "X-Amz-Content-SHA256"]:
+                del headers[name]
+            headers["X-Amz-Content-SHA256"] = payload_hash
         if now is None:
             amz_date = _amz_date_now()
         else:
@@ -532,10 +541,9 @@ class SigV4Signer:
         joined = ":".join(values)  # one test for all values; see _trim
         if " " in joined or not joined.isprintable():
             values = tuple(map(_trim, values))
-        if payload_hash is None:
-            payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        canonical_uri = (path or "/") if self.s3 else _cached_canonical_path(path)
         creq = (
-            f"{method.upper()}\n{_cached_canonical_path(path)}\n{_cached_canonical_query(query)}\n"
+            f"{method.upper()}\n{canonical_uri}\n{_cached_canonical_query(query)}\n"
             f"{plan.template % values}\n{plan.signed}\n{payload_hash}"
         )
         second = self._second

@@ -247,6 +247,11 @@ def test_s3_buckets_and_objects_path_style(run_both: Callable[..., Any]) -> None
         call("s3", "PutObject", Bucket="e2e-bucket", Key="dir/hello world.txt", Body=b"hello \xe2\x9c\x93",
              ContentType="text/plain", Metadata={"owner": "e2e"})
         call("s3", "PutObject", Bucket="e2e-bucket", Key="second", Body=b"")
+        # S3 signs the path as sent: no dot-segment removal, no second encoding.
+        odd = "odd/a b+c%25 \u00fc/./x//y~"
+        call("s3", "PutObject", Bucket="e2e-bucket", Key=odd, Body=b"odd")
+        assert call("s3", "HeadObject", Bucket="e2e-bucket", Key=odd)["content_length"] == 3
+        call("s3", "DeleteObject", Bucket="e2e-bucket", Key=odd)
         head = call("s3", "HeadObject", Bucket="e2e-bucket", Key="dir/hello world.txt")
         assert head["content_length"] == 9 and head["metadata"] == {"owner": "e2e"}
         call("s3", "ListObjectsV2", Bucket="e2e-bucket")
