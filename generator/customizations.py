@@ -33,12 +33,88 @@ SCHEMA: dict[str, Any] = {
                 "if_static_context_param": {"type": "string", "minLength": 1},
             },
         },
+        # botocore's _handle_200_error: a 200 answer whose XML body is an <Error> (or is
+        # cut short) is an error answer (status 500, retried), for every operation whose
+        # output is not a stream, a blob or text payload.
+        "errors_in_200": {"type": "boolean"},
+        # Per operation, by the model's operation name.
+        "operations": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "properties": {
+                    # The output member is the text of the answer's root element
+                    # (botocore's parse_get_bucket_location).
+                    "output_from_root_text": {"type": "string", "minLength": 1},
+                    # The input member is sent as "url" when the caller leaves it unset,
+                    # and then the output members listed ("Member" or "ListMember.Member")
+                    # are URL-decoded (botocore's set_list_objects_encoding_type_url and
+                    # decode_list_object*).
+                    "default_url_encoding": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["member", "decode"],
+                        "properties": {
+                            "member": {"type": "string", "minLength": 1},
+                            "decode": {
+                                "type": "array", "minItems": 1,
+                                "items": {"type": "string", "pattern": "^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)?$"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 
 
+def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) -> list[str]:
+    """Problems of a service's customizations that name what its model lacks, one line
+    each as ``<file>: <JSON path>: <text>``."""
+    problems: list[str] = []
+    operations = raw.get("operations") or {}
+    shapes = raw.get("shapes") or {}
+
+    def members(shape_name: str | None) -> dict[str, Any]:
+        return (shapes.get(shape_name or "") or {}).get("members") or {}
+
+    for op_name, entry in (custom.get("operations") or {}).items():
+        where = f"{path}: $.operations.{op_name}"
+        op = operations.get(op_name)
+        if op is None:
+            problems.append(f"{where}: the model has no operation {op_name!r}")
+            continue
+        out = members((op.get("output") or {}).get("shape"))
+        inp = members((op.get("input") or {}).get("shape"))
+        name = entry.get("output_from_root_text")
+        if name is not None and name not in out:
+            problems.append(f"{where}.output_from_root_text: the output has no member {name!r}")
+        enc = entry.get("default_url_encoding")
+        if enc is not None:
+            if enc["member"] not in inp:
+                problems.append(f"{where}.default_url_encoding.member: the input has no member {enc['member']!r}")
+            for i, dotted in enumerate(enc["decode"]):
+                head, _, tail = dotted.partition(".")
+                ref = out.get(head)
+                ok = ref is not None
+                if ok and tail:
+                    listed = shapes.get(ref["shape"]) or {}
+                    item = (listed.get("member") or {}).get("shape")
+                    ok = listed.get("type") == "list" and tail in members(item)
+                if not ok:
+                    problems.append(f"{where}.default_url_encoding.decode[{i}]: the output has no {dotted!r}")
+    return problems
+
+
+def customization_file(service: str, directory: Path = DIRECTORY) -> Path:
+    return directory / f"{service}.yaml"
+
+
 def load_customizations(service: str, directory: Path = DIRECTORY) -> dict[str, Any]:
-    path = directory / f"{service}.yaml"
+    path = customization_file(service, directory)
     if not path.exists():
         return {}
     raw = load_document(path) or {}

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .format import format_files
-from .customizations import load_customizations
+from .customizations import check_against_model, customization_file, load_customizations
 from .load import ModelError, load_document
 from .model.build import build_service
 from .model.naming import service_name_for_model
@@ -57,7 +57,11 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     proto = unsupported_protocol(raw)
     if proto is not None:
         raise UnsupportedProtocol(f"{label}: protocol {proto!r} not supported yet")
-    customizations = load_customizations(service_name_for_model(model_path))
+    service_name = service_name_for_model(model_path)
+    customizations = load_customizations(service_name)
+    problems = check_against_model(customizations, raw, str(customization_file(service_name)))
+    if problems:
+        raise ModelError(problems)
     service = build_service(raw, label, preferred, customizations)
     endpoints = _endpoints_source(model_path, label)
     files = render_package(service, settings, endpoints)

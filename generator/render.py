@@ -248,9 +248,35 @@ class PackageView:
                     ],
                     "serialize": self.protocol.serialize(op),
                     "parse": self.protocol.parse(op) if op.output else "",
+                    "error_in_200": op.error_in_200,
+                    "url_encoding": self._url_encoding(op),
                 }
             )
         return views
+
+    def _url_encoding(self, op: Operation) -> dict[str, Any] | None:
+        """The input parameter sent as "url" by default and the statements that URL-decode
+        the output ``result`` when it was (models/customizations/: default_url_encoding)."""
+        if op.default_url_encoding is None or not op.input or not op.output:
+            return None
+        member_name, decode = op.default_url_encoding
+        inp, out = self.shapes[op.input], self.shapes[op.output]
+        param = next(m.py_name for m in inp.members if m.name == member_name)
+        by_name = {m.name: m for m in out.members}
+        lines: list[str] = []
+        for dotted in decode:
+            head, _, tail = dotted.partition(".")
+            m = by_name[head]
+            if not tail:
+                lines += [f"if result.{m.py_name} is not None:",
+                          f"    result.{m.py_name} = _rt.url_decode(result.{m.py_name})"]
+                continue
+            item_shape = self.shapes[self.shapes[m.target].member.target]  # type: ignore[union-attr]
+            child = next(c.py_name for c in item_shape.members if c.name == tail)
+            lines += [f"for y in result.{m.py_name} or ():",
+                      f"    if y.{child} is not None:",
+                      f"        y.{child} = _rt.url_decode(y.{child})"]
+        return {"param": param, "decode": lines}
 
     def _op_doc(self, op: Operation) -> str:
         parts = [docstring(op.documentation or op.name, indent="        ")]

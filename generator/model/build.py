@@ -31,7 +31,8 @@ def build_service(
             if ref.get("streaming") and target is not None and target.type == "blob" and not target.streaming:
                 shapes[target.name] = replace(target, streaming=True)
     operations = tuple(
-        _build_operation(name, body, custom) for name, body in sorted(raw["operations"].items())
+        _customized(_build_operation(name, body, custom), body, custom, raw_shapes)
+        for name, body in sorted(raw["operations"].items())
     )
     return Service(
         source=source,
@@ -199,3 +200,35 @@ def _host_prefix(op: dict[str, Any], custom: dict[str, Any]) -> str | None:
         if param.get("value") is True:
             return None
     return prefix
+
+
+def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw_shapes: dict[str, Any]) -> Operation:
+    """``op`` with what the service's customizations say about it."""
+    entry = (custom.get("operations") or {}).get(op.name) or {}
+    error_in_200 = bool(custom.get("errors_in_200")) and _may_hold_error(body, raw_shapes)
+    enc = entry.get("default_url_encoding")
+    if not (error_in_200 or entry):
+        return op
+    return replace(
+        op,
+        error_in_200=error_in_200,
+        output_root_text=entry.get("output_from_root_text"),
+        default_url_encoding=(enc["member"], tuple(enc["decode"])) if enc else None,
+    )
+
+
+def _may_hold_error(body: dict[str, Any], raw_shapes: dict[str, Any]) -> bool:
+    """botocore's _should_handle_200_error: an output that is not an event stream nor a
+    blob or text payload."""
+    out = raw_shapes.get((body.get("output") or {}).get("shape") or "")
+    if out is None:
+        return False
+    for ref in (out.get("members") or {}).values():
+        if (raw_shapes.get(ref["shape"]) or {}).get("eventstream"):
+            return False
+    payload = out.get("payload")
+    if payload is not None:
+        target = raw_shapes.get(out["members"][payload]["shape"]) or {}
+        if target.get("type") in ("blob", "string"):
+            return False
+    return True

@@ -114,6 +114,11 @@ class Operation:
     result_wrapper: str | None = None  # query/ec2: the element wrapping the output
     input_location_name: str | None = None  # rest-xml: root element of the input payload
     input_xml_namespace: tuple[str, str] | None = None
+    # From models/customizations/ (see generator/customizations.py):
+    error_in_200: bool = False  # a 200 answer may hold an <Error>
+    output_root_text: str | None = None  # output member read from the root element's text
+    # (input member sent as "url" by default, output members to URL-decode then)
+    default_url_encoding: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,13 @@ def _parse(p: RestXml, op: Operation) -> str:
     bound = [m for m in shape.members if m.location in ("header", "headers", "statusCode")]
     payload = shape.payload_member
     body_members = [m for m in shape.members if m.location == "body" and not m.is_payload]
+    if op.output_root_text is not None:  # a customization: the member is the root's own text
+        m = next(m for m in shape.members if m.name == op.output_root_text)
+        code.add(1, f"o: _t.Any = _new(_s.{shape.class_name})")
+        code.add(1, "e = _p.parse(r.body) if r.body.strip() else None")
+        code.add(1, f"o.{m.py_name} = None if e is None or not e.text else {p.xml.de(m, 'e')}")
+        code.add(1, f"result: _s.{shape.class_name} = o")
+        return "\n".join(code.lines + ["    return result"])
     if not bound and payload is None:
         code.add(1, f"return _xde_{shape.name}(_p.result(r.body, None))")
         return "\n".join(code.lines)

@@ -111,10 +111,11 @@ class OperationInfo:
     """What the client needs to know about one operation at send time.
 
     ``endpoint_params``: the rule-set parameters the operation fixes (its static
-    context params), as sorted (name, value) pairs.
+    context params), as sorted (name, value) pairs. ``error_in_200``: a 200 answer
+    whose XML body is an ``<Error>``, or is cut short, is an error (S3's quirk).
     """
 
-    __slots__ = ("name", "signed", "streaming_output", "endpoint_params")
+    __slots__ = ("name", "signed", "streaming_output", "endpoint_params", "error_in_200")
 
     def __init__(
         self,
@@ -122,11 +123,13 @@ class OperationInfo:
         signed: bool = True,
         streaming_output: bool = False,
         endpoint_params: tuple[tuple[str, Any], ...] = (),
+        error_in_200: bool = False,
     ) -> None:
         self.name = name
         self.signed = signed
         self.streaming_output = streaming_output
         self.endpoint_params = endpoint_params
+        self.error_in_200 = error_in_200
 
 
 _PY = platform.python_version()
@@ -311,8 +314,11 @@ class BaseClient:
                 del exc
                 continue
             if resp.status < 300:
-                self._quota.release(cost if cost else 1)
-                return resp
+                if not (op.error_in_200 and resp.body and _holds_error(resp.body)):
+                    self._quota.release(cost if cost else 1)
+                    return resp
+                # As botocore: an error in a 200 answer is a 500 (and retried as one).
+                resp = HttpResponse(500, resp.headers, resp.body, None)
             if resp.raw is not None:
                 resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
             err = self._error(resp)
@@ -364,6 +370,16 @@ class BaseClient:
                 status_code=resp.status,
                 body=resp.body,
             ) from exc
+
+
+def _holds_error(body: bytes) -> bool:
+    """Whether a 200 answer's body is an XML ``<Error>`` or no whole XML document."""
+    from .protocols.xml import parse
+
+    try:
+        return bool(parse(body).tag == "Error")
+    except WireTypeError:
+        return True
 
 
 def _split_endpoint(endpoint: str) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 from .errors import AwsGenError, ParamValidationError, TransportError
 
@@ -103,6 +103,12 @@ _UNRESERVED = "-_.~"
 def q(value: str) -> str:
     """Percent-encode a query key or value (RFC 3986 unreserved characters kept)."""
     return quote(value, safe=_UNRESERVED)
+
+
+def url_decode(value: str) -> str:
+    """A name S3 sent URL-encoded (``EncodingType=url``), decoded as botocore does
+    (``+`` is a space)."""
+    return unquote_plus(value) if ("%" in value or "+" in value) else value
 
 
 def need(value: T | None, name: str) -> T:

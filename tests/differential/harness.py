@@ -185,6 +185,61 @@ class Capture:
         return HttpResponse(self.status, self.headers, self.body)
 
 
+#: botocore's handlers that models/customizations/ declares as data: the reference runs
+#: them around its serializer and parser, as botocore's client does.
+MIRRORED_HANDLERS = frozenset({
+    "set_list_objects_encoding_type_url", "decode_list_object", "decode_list_object_v2",
+    "decode_list_object_versions", "parse_get_bucket_location",
+})
+
+
+def botocore_handlers() -> Any:
+    """An event emitter holding those of botocore's own handlers (from its handler table)."""
+    import botocore.handlers
+    import botocore.hooks
+
+    emitter = botocore.hooks.HierarchicalEmitter()
+    found = set()
+    for entry in botocore.handlers.BUILTIN_HANDLERS:
+        event, handler = entry[0], entry[1]
+        name = getattr(handler, "__name__", "")
+        if name in MIRRORED_HANDLERS:
+            emitter.register(event, handler)
+            found.add(name)
+    assert found == MIRRORED_HANDLERS, MIRRORED_HANDLERS - found
+    return emitter
+
+
+_S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+
+def _after_call(handlers: Any, event: str, parsed: dict[str, Any], context: dict[str, Any], response: Any,
+                model: Any) -> None:
+    """Emit botocore's after-call event. Its decode_list_object* handlers fail on a listed
+    item without a Key or Prefix, which S3 always sends but the strategies may leave out:
+    the handlers see only the items that have one (the same objects, decoded in place).
+    A member a handler sets to None is taken as unset, as the generated result has it."""
+    view = dict(parsed)
+    for k, v in parsed.items():
+        if isinstance(v, list) and v and all(isinstance(i, dict) for i in v):
+            view[k] = [i for i in v if "Key" in i or "Prefix" in i]
+    handlers.emit(event, parsed=view, context=context, http_response=response, model=model)
+    for k, v in view.items():
+        if v is None:  # a handler's None (an empty <LocationConstraint/>) is an unset member
+            parsed.pop(k, None)
+        elif not isinstance(v, list):
+            parsed[k] = v
+
+
+class _HttpResponse:
+    """What botocore's after-call handlers read of an HTTP response."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status_code = status
+        self.content = body
+        self.raw = io.BytesIO(body)
+
+
 class _Sent(Exception):
     def __init__(self, url: str) -> None:
         self.url = url
@@ -217,6 +272,8 @@ class Service:
         )
         self.parser = botocore.parsers.create_parser(self.protocol)
         self._rule_errors: set[re.Pattern[str]] | None = None
+        self.handlers = botocore_handlers()
+        self.event_name = self.botocore.service_id.hyphenize()
         self.capture = Capture()
         self.client = self.package.Client(
             region="us-east-1", endpoint_url=ENDPOINT, anonymous=True, transport=self.capture,
@@ -246,6 +303,8 @@ class Service:
         self.botocore = botocore.model.ServiceModel(self.model, service_name=service)
         self.strategies = ShapeStrategies(self.model, protocol=self.protocol)
         self.parser = botocore.parsers.create_parser(self.protocol)
+        self.handlers = botocore_handlers()
+        self.event_name = self.botocore.service_id.hyphenize()
         return self
 
     def writer_round_trip(self, op: str, values: dict[str, Any]) -> str | None:
@@ -298,6 +357,8 @@ class Service:
             # botocore writes form and XML members in the order of the caller's dict; the
             # generated client in model order. The same values go in, in model order.
             ordered = self.model_order(self.input_shape(op), params)
+            self.handlers.emit(f"before-parameter-build.{self.event_name}.{op}", params=ordered, model=op_model,
+                               context={})
             rd = self.serializer.serialize_to_request(ordered, op_model)
         except botocore.exceptions.ParamValidationError as exc:
             return [Diff("request", "strategy", op, str(exc), None, example=params)]
@@ -583,6 +644,12 @@ class Service:
         try:
             expected: Any = self.parser.parse({"status_code": status, "headers": hd, "body": boto_body},
                                               op_model.output_shape)
+            # The handlers see the context the same call's parameters left (no EncodingType given).
+            context: dict[str, Any] = {}
+            self.handlers.emit(f"before-parameter-build.{self.event_name}.{op}", params={}, model=op_model,
+                               context=context)
+            _after_call(self.handlers, f"after-call.{self.event_name}.{op}", expected, context,
+                        _HttpResponse(status, body), op_model)
             expected.pop("ResponseMetadata", None)
             expected = self.from_botocore(self.output_shape(op), expected)
         except Exception as exc:  # noqa: BLE001
@@ -720,10 +787,23 @@ class Service:
             return status, headers, b""
         if self.protocol == "rest-xml":
             _default_content_type(headers, "application/xml")
+            root_text = self.root_text_member(op)
+            if root_text is not None:  # the answer is the bare member element (GetBucketLocation)
+                value = body_values.get(root_text)
+                text = "" if value is None else _xml_escape(str(value))
+                return status, headers, xml_document([f'<{root_text} xmlns="{_S3_NS}">{text}</{root_text}>'])
             tag = shape.get("locationName", shape_name)
             return status, headers, xml_document(self.xml_elements(shape_name, body_values, tag, {}, _pretty(values)))
         _default_content_type(headers)
         return status, headers, _dumps(self.wire_json(shape_name, body_values))
+
+    def root_text_member(self, op: str) -> str | None:
+        """The output member a customization reads from the answer's root text, if any."""
+        from generator.customizations import load_customizations
+
+        entry = (load_customizations(self.name).get("operations") or {}).get(op) or {}
+        name: str | None = entry.get("output_from_root_text")
+        return name
 
     # ----- XML and CBOR bodies ------------------------------------------------------------
     def query_body(self, op: str, shape_name: str | None, values: dict[str, Any], pretty: bool) -> bytes:

@@ -1,0 +1,131 @@
+"""S3's quirks that botocore handles in handlers, declared in models/customizations/s3.yaml:
+each answer is served by a real local HTTP server to the generated client and to boto3,
+and the two must agree (requests sent, results, errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.differential.harness import ensure_packages, load_package
+
+KEY = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
+XML = {"Content-Type": "application/xml"}
+NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+
+@pytest.fixture(scope="module")
+def s3pkg() -> Any:
+    return load_package(ensure_packages(["s3"]), "s3")
+
+
+@pytest.fixture
+def clients(s3pkg: Any, server: Any) -> tuple[Any, Any]:
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    from awsgen_runtime.client import Config
+    from awsgen_runtime.retries import RetryConfig
+
+    ours = s3pkg.Client(region="us-east-1", endpoint_url=server.url, config=Config(
+        s3={"addressing_style": "path"}, retry=RetryConfig(max_attempts=2, base_delay=0.001)), **KEY)
+    theirs = boto3.session.Session().client(
+        "s3", region_name="us-east-1", endpoint_url=server.url,
+        config=BotoConfig(s3={"addressing_style": "path"}, retries={"mode": "standard", "total_max_attempts": 2},
+                          request_checksum_calculation="when_required"), **KEY)
+    return ours, theirs
+
+
+def _both(server: Any, replies: list[tuple[int, bytes]], call_ours: Any, call_theirs: Any) -> tuple[Any, Any, list, list]:
+    """Serve ``replies`` to each client in turn; (our result or error, boto3's, our requests, boto3's)."""
+    out = []
+    for call in (call_ours, call_theirs):
+        server.requests.clear()
+        for status, body in replies:
+            server.reply(status, body, XML)
+        try:
+            out.append(call())
+        except Exception as exc:  # noqa: BLE001 - the error is the result compared
+            out.append(exc)
+        out.append(list(server.requests))
+        server.replies.clear()
+    return out[0], out[2], out[1], out[3]
+
+
+@pytest.mark.parametrize("body, expected", [
+    (f'<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint {NS}>eu-west-1</LocationConstraint>'.encode(),
+     "eu-west-1"),
+    (f"<LocationConstraint {NS}/>".encode(), None),
+])
+def test_get_bucket_location_reads_the_bare_root(clients: Any, server: Any, body: bytes, expected: Any) -> None:
+    ours, theirs = clients
+    a, b, _, _ = _both(server, [(200, body)], lambda: ours.get_bucket_location(bucket="b"),
+                       lambda: theirs.get_bucket_location(Bucket="b"))
+    assert a.location_constraint == b["LocationConstraint"] == expected
+
+
+ERROR_200 = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+             b"<Message>We encountered an internal error. Please try again.</Message>"
+             b"<RequestId>R1</RequestId></Error>")
+COPY_OK = (f'<CopyObjectResult {NS}><LastModified>2026-12-05T00:00:00.000Z</LastModified>'
+           f'<ETag>"abc"</ETag></CopyObjectResult>').encode()
+
+
+def test_an_error_in_a_200_answer_is_retried_then_raised(clients: Any, server: Any) -> None:
+    ours, theirs = clients
+    a, b, sent_a, sent_b = _both(server, [(200, ERROR_200), (200, ERROR_200)],
+                                 lambda: ours.copy_object(bucket="b", key="k", copy_source="src/k"),
+                                 lambda: theirs.copy_object(Bucket="b", Key="k", CopySource="src/k"))
+    assert len(sent_a) == len(sent_b) == 2  # retried once, as a 500
+    assert (a.code, a.message, a.status_code) == (b.response["Error"]["Code"], b.response["Error"]["Message"], 500)
+    assert b.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+def test_an_error_in_a_200_answer_then_success(clients: Any, server: Any) -> None:
+    ours, theirs = clients
+    a, b, sent_a, sent_b = _both(server, [(200, ERROR_200), (200, COPY_OK)],
+                                 lambda: ours.copy_object(bucket="b", key="k", copy_source="src/k"),
+                                 lambda: theirs.copy_object(Bucket="b", Key="k", CopySource="src/k"))
+    assert len(sent_a) == len(sent_b) == 2
+    assert a.copy_object_result.e_tag == b["CopyObjectResult"]["ETag"] == '"abc"'
+
+
+def test_a_200_answer_cut_short_is_retried(clients: Any, server: Any) -> None:
+    ours, theirs = clients
+    a, b, sent_a, sent_b = _both(server, [(200, COPY_OK[:40]), (200, COPY_OK)],
+                                 lambda: ours.copy_object(bucket="b", key="k", copy_source="src/k"),
+                                 lambda: theirs.copy_object(Bucket="b", Key="k", CopySource="src/k"))
+    assert len(sent_a) == len(sent_b) == 2
+    assert a.copy_object_result.e_tag == b["CopyObjectResult"]["ETag"]
+
+
+def test_an_empty_200_answer_is_no_error(clients: Any, server: Any) -> None:
+    ours, theirs = clients
+    a, b, sent_a, sent_b = _both(server, [(200, b"")], lambda: ours.delete_bucket_tagging(bucket="b"),
+                                 lambda: theirs.delete_bucket_tagging(Bucket="b"))
+    assert len(sent_a) == len(sent_b) == 1 and a is None
+
+
+LISTING = (f'<ListBucketResult {NS}><Name>b</Name><Prefix>a%20b%2B</Prefix><Delimiter>%2F</Delimiter>'
+           f'<StartAfter>x+y</StartAfter><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType>'
+           f'<IsTruncated>false</IsTruncated><Contents><Key>a%20b%2B/%C3%BC%0Dz</Key><Size>1</Size></Contents>'
+           f'<CommonPrefixes><Prefix>a%20b%2B/p%2F</Prefix></CommonPrefixes></ListBucketResult>').encode()
+
+
+@pytest.mark.parametrize("given", [None, "url"])
+def test_listing_keys_are_url_encoded_and_decoded(clients: Any, server: Any, given: Any) -> None:
+    ours, theirs = clients
+    kw_ours = {} if given is None else {"encoding_type": given}
+    kw_theirs = {} if given is None else {"EncodingType": given}
+    a, b, sent_a, sent_b = _both(server, [(200, LISTING)],
+                                 lambda: ours.list_objects_v2(bucket="b", prefix="a b+", **kw_ours),
+                                 lambda: theirs.list_objects_v2(Bucket="b", Prefix="a b+", **kw_theirs))
+    assert "encoding-type=url" in sent_a[0].path and "encoding-type=url" in sent_b[0].path
+    assert [c.key for c in a.contents] == [c["Key"] for c in b["Contents"]]
+    assert (a.prefix, a.delimiter, a.start_after) == (b["Prefix"], b["Delimiter"], b["StartAfter"])
+    assert [p.prefix for p in a.common_prefixes] == [p["Prefix"] for p in b["CommonPrefixes"]]
+    if given is None:
+        assert a.contents[0].key == "a b+/\u00fc\rz"
+    else:
+        assert a.contents[0].key == "a%20b%2B/%C3%BC%0Dz"
