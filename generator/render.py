@@ -273,9 +273,10 @@ class PackageView:
                 continue
             item_shape = self.shapes[self.shapes[m.target].member.target]  # type: ignore[union-attr]
             child = next(c.py_name for c in item_shape.members if c.name == tail)
-            lines += [f"for y in result.{m.py_name} or ():",
-                      f"    if y.{child} is not None:",
-                      f"        y.{child} = _rt.url_decode(y.{child})"]
+            var = f"y{len(lines)}"  # one loop variable per list: their item types differ
+            lines += [f"for {var} in result.{m.py_name} or ():",
+                      f"    if {var}.{child} is not None:",
+                      f"        {var}.{child} = _rt.url_decode({var}.{child})"]
         return {"param": param, "decode": lines}
 
     def _op_doc(self, op: Operation) -> str:
