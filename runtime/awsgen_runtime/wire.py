@@ -105,6 +105,13 @@ def q(value: str) -> str:
     return quote(value, safe=_UNRESERVED)
 
 
+def header_map(headers: Any) -> dict[str, str]:
+    """Response headers as a plain dict by lowercase name; repeated headers joined by
+    ", " as urllib3's ``HTTPHeaderDict.get`` joins them."""
+    merged = getattr(headers, "itermerged", None)
+    return {k.lower(): v for k, v in (merged() if merged is not None else headers.items())}
+
+
 def url_decode(value: str) -> str:
     """A name S3 sent URL-encoded (``EncodingType=url``), decoded as botocore does
     (``+`` is a space)."""
@@ -375,7 +382,20 @@ def h_bool(value: str) -> bool:
     raise WireTypeError(f"expected a boolean header, got {value!r:.60}")
 
 
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                          "Nov", "Dec"), 1)}
+# RFC 7231's IMF-fixdate, as every AWS header timestamp is sent: "Sun, 06 Nov 1994 08:49:37 GMT".
+_IMF_FIXDATE = re.compile(r"[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT")
+
+
 def h_ts(value: str) -> _dt.datetime:
+    m = _IMF_FIXDATE.fullmatch(value)
+    if m is not None and m.group(2) in _MONTHS:  # the usual form, without email.utils (~4x faster)
+        d, mon, y, hh, mm, ss = m.groups()
+        try:
+            return _dt.datetime(int(y), _MONTHS[mon], int(d), int(hh), int(mm), int(ss), tzinfo=UTC)
+        except ValueError as exc:
+            raise WireTypeError(f"invalid timestamp: {value!r}") from exc
     return parse_ts_text(value)
 
 
