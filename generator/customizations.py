@@ -37,6 +37,9 @@ SCHEMA: dict[str, Any] = {
         # cut short) is an error answer (status 500, retried), for every operation whose
         # output is not a stream, a blob or text payload.
         "errors_in_200": {"type": "boolean"},
+        # botocore's presigned URLs of the aws partition go to the global endpoint, signed
+        # for the client's region (awsgen_runtime.s3.presign_global_endpoint, used by BaseClient._presign).
+        "presign_on_global_endpoint": {"type": "boolean"},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",

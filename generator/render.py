@@ -249,6 +249,9 @@ class PackageView:
                     "serialize": self.protocol.serialize(op),
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
+                    # presign_<op>'s validity argument, renamed if the operation has a member so named
+                    "expires_param": "url_expires_in" if any(p["py_name"] == "expires_in" for p in params)
+                    else "expires_in",
                     "url_encoding": self._url_encoding(op),
                 }
             )

@@ -49,6 +49,7 @@ def build_service(
         documentation=raw.get("documentation", ""),
         operations=operations,
         shapes=shapes,
+        presign_global_endpoint=bool(custom.get("presign_on_global_endpoint")),
     )
 
 

@@ -139,6 +139,7 @@ class Service:
     documentation: str
     operations: tuple[Operation, ...]
     shapes: dict[str, Shape] = field(hash=False)
+    presign_global_endpoint: bool = False  # a customization (awsgen_runtime.s3)
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

@@ -25,7 +25,7 @@ from .errors import (
     TransportError,
 )
 from .retries import RetryConfig, RetryQuota, backoff, is_retryable
-from .sigv4 import Credentials, SigV4Signer
+from .sigv4 import MAX_PRESIGN_EXPIRES, Credentials, SigV4Signer, presign_url
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
 
@@ -133,6 +133,7 @@ class OperationInfo:
 
 
 _PY = platform.python_version()
+_FORM = "application/x-www-form-urlencoded; charset=utf-8"
 # What a response that breaks the model can make parsing raise; all become ResponseParseError.
 # RecursionError: JSON nested deeper than the interpreter's stack.
 _PARSE_FAILURES = (WireTypeError, TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError,
@@ -149,6 +150,8 @@ class BaseClient:
     _SIGNING_NAME: ClassVar[str] = ""
     # S3's SigV4 variant (the model's signatureVersion "s3v4"): see SigV4Signer(s3=True).
     _S3_SIGNING: ClassVar[bool] = False
+    # Presigned URLs on S3's global endpoint (a customization: presign_on_global_endpoint).
+    _PRESIGN_GLOBAL: ClassVar[bool] = False
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
@@ -271,7 +274,8 @@ class BaseClient:
         self.close()
 
     # ----- sending ------------------------------------------------------------------
-    def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
+    def _locate(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str]:
+        """(scheme, netloc, path) a request goes to."""
         if op.endpoint_params or ctx:
             scheme, base_netloc, base_path = self._call_endpoint(op, ctx)
         elif self._endpoint_error is not None:
@@ -281,6 +285,40 @@ class BaseClient:
         netloc = req.host_prefix + base_netloc if req.host_prefix else base_netloc
         # An empty path (S3's "/{Bucket}" once the endpoint holds the bucket) is the endpoint's own.
         path = base_path + req.path if base_path else (req.path or "/")
+        return scheme, netloc, path
+
+    def _presign(self, req: Request, op: OperationInfo, expires_in: int, ctx: dict[str, Any] | None = None) -> str:
+        """The URL of ``req`` with a SigV4 signature in its query, valid ``expires_in``
+        seconds. A form body (query, ec2) moves into the query string, as botocore's does;
+        an operation whose request needs another body cannot be presigned."""
+        if self._signer is None or self._credentials is None:
+            raise ParamValidationError([f"{op.name}: a presigned URL needs credentials; this client is anonymous"])
+        if not 1 <= expires_in <= MAX_PRESIGN_EXPIRES:
+            raise ParamValidationError([f"expires_in: must be between 1 and {MAX_PRESIGN_EXPIRES} seconds, "
+                                        f"not {expires_in}"])
+        if self._PRESIGN_GLOBAL:
+            from .s3 import presign_global_endpoint
+
+            ctx = presign_global_endpoint(self._config, self._region, ctx) or ctx
+        scheme, netloc, path = self._locate(req, op, ctx)
+        query = req.query
+        if "?" in path:
+            path, _, fixed = path.partition("?")
+            query = fixed + ("&" + query if query else "")
+        # The body's own headers go with the body: its length, a form's content type.
+        headers = {k: v for k, v in req.headers.items()
+                   if k.lower() != "content-length" and (k.lower() != "content-type" or v != _FORM)}
+        body = req.body
+        if isinstance(body, (bytes, bytearray)) and body:
+            if req.headers.get("Content-Type") != _FORM:
+                raise ParamValidationError([f"{op.name}: its request carries a body, which a presigned URL cannot"])
+            query = (query + "&" if query else "") + body.decode("ascii")
+        headers["Host"] = netloc
+        return presign_url(self._signer, req.method, scheme + netloc, path, query, headers, self._credentials,
+                           expires_in)
+
+    def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
+        scheme, netloc, path = self._locate(req, op, ctx)
         url = scheme + netloc + path
         if req.query:
             url += ("&" if "?" in path else "?") + req.query

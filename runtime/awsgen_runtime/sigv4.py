@@ -31,6 +31,7 @@ __all__ = [
     "ALGORITHM",
     "Credentials",
     "SigV4Signer",
+    "MAX_PRESIGN_EXPIRES",
     "canonical_path",
     "canonical_query",
     "canonical_request",
@@ -560,3 +561,52 @@ class SigV4Signer:
         outer = second.outer.copy()
         outer.update(inner.digest())
         headers["Authorization"] = f"{second.auth_prefix}{plan.signed}, Signature={outer.hexdigest()}"
+
+
+#: The longest validity SigV4 allows a presigned URL: seven days, in seconds.
+MAX_PRESIGN_EXPIRES = 604800
+
+
+def presign_url(
+    signer: SigV4Signer,
+    method: str,
+    origin: str,
+    path: str,
+    query: str,
+    headers: Mapping[str, str],
+    credentials: Credentials,
+    expires_in: int,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """A presigned URL (SigV4 in the query string): ``origin`` is ``scheme://host``,
+    ``path`` and ``query`` as sent; ``headers`` must hold ``Host``, and every header in it
+    is signed (whoever uses the URL must send the same values). The payload is
+    ``UNSIGNED-PAYLOAD`` for S3's variant, the hash of an empty body otherwise, as
+    botocore's query signers have it."""
+    if not 1 <= expires_in <= MAX_PRESIGN_EXPIRES:
+        raise ValueError(f"expires_in must be between 1 and {MAX_PRESIGN_EXPIRES} seconds, not {expires_in}")
+    if now is None:
+        amz_date = _amz_date_now()
+    else:
+        if now.tzinfo is not None:
+            now = now.astimezone(timezone.utc)
+        amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    scope = signer.credential_scope(amz_date[:8])
+    block, signed = _canonical_headers(headers)
+    auth = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", f"{credentials.access_key}/{scope}"),
+        ("X-Amz-Date", amz_date),
+        ("X-Amz-Expires", str(expires_in)),
+        ("X-Amz-SignedHeaders", signed),
+    ]
+    if credentials.token:
+        auth.append(("X-Amz-Security-Token", credentials.token))
+    full = (query + "&" if query else "") + "&".join(f"{k}={_encode(v)}" for k, v in auth)
+    canonical_uri = (path or "/") if signer.s3 else canonical_path(path)
+    payload = "UNSIGNED-PAYLOAD" if signer.s3 else _EMPTY_SHA256
+    creq = "\n".join((method.upper(), canonical_uri, canonical_query(full), block, signed, payload))
+    key = signer.signing_key(amz_date[:8], credentials.secret_key)
+    signature = hmac.new(key, string_to_sign(amz_date, scope, creq).encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{origin}{path or '/'}?{full}&X-Amz-Signature={signature}"
