@@ -9,6 +9,7 @@ error responses into exceptions.
 
 from __future__ import annotations
 
+import hashlib
 import platform
 from http import HTTPStatus
 from typing import Any, Callable, ClassVar, TypeVar
@@ -325,10 +326,19 @@ class BaseClient:
         headers = req.headers
         headers["User-Agent"] = self._user_agent
         body = req.body
-        if not isinstance(body, (bytes, bytearray)):
-            body = body.read()  # a file-like streaming input: read once, resend on retry
-        http_req = HttpRequest(req.method, url, headers, body)
         signer = self._signer if op.signed else None
+        # A file-like input that can seek is streamed: hashed in chunks for the signature,
+        # rewound, sent with its length, rewound again for a retry. Memory stays bounded.
+        start = -1
+        payload_hash: str | None = None
+        if not isinstance(body, (bytes, bytearray)):
+            start = _stream_start(body)
+            if start < 0:
+                body = body.read()  # cannot rewind: read once, resend on retry
+            else:
+                payload_hash, length = _hash_stream(body, hash_it=signer is not None)
+                headers["Content-Length"] = str(length)
+        http_req = HttpRequest(req.method, url, headers, body)
         if signer is not None:
             headers["Host"] = netloc
             query_start = path.find("?")
@@ -339,7 +349,10 @@ class BaseClient:
         cost = 0
         while True:
             if signer is not None:  # again on every attempt: the date is part of the signature
-                signer.sign(req.method, sign_path, sign_query, headers, body, self._credentials)  # type: ignore[arg-type]
+                signer.sign(req.method, sign_path, sign_query, headers, body if start < 0 else b"",
+                            self._credentials, payload_hash=payload_hash)  # type: ignore[arg-type]
+            if start >= 0:
+                body.seek(start)
             try:
                 resp = self._transport.send(http_req, stream=op.streaming_output)
             except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
@@ -408,6 +421,41 @@ class BaseClient:
                 status_code=resp.status,
                 body=resp.body,
             ) from exc
+
+
+_CHUNK = 1 << 20
+
+
+def _stream_start(body: Any) -> int:
+    """Where a seekable file-like body starts, or -1 when it cannot be rewound."""
+    try:
+        if body.seekable():
+            return int(body.tell())
+    except (AttributeError, OSError, ValueError):
+        pass
+    return -1
+
+
+def _hash_stream(body: Any, *, hash_it: bool) -> tuple[str | None, int]:
+    """(SHA-256 hex of the rest of ``body`` or None, its length), read in 1 MiB chunks;
+    ``body`` is left where it started."""
+    start = body.tell()
+    if not hash_it:
+        length = body.seek(0, 2) - start
+        body.seek(start)
+        return None, length
+    digest = hashlib.sha256()
+    length = 0
+    while True:
+        chunk = body.read(_CHUNK)
+        if not chunk:
+            break
+        if isinstance(chunk, str):
+            raise TypeError("a streaming body must be read as bytes (open the file in binary mode)")
+        digest.update(chunk)
+        length += len(chunk)
+    body.seek(start)
+    return digest.hexdigest(), length
 
 
 def _holds_error(body: bytes) -> bool:
