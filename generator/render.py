@@ -249,6 +249,8 @@ class PackageView:
                     "serialize": self.protocol.serialize(op),
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
+                    "checksum": self._checksum(op),
+                    "response_checksum": self._response_checksum(op),
                     # presign_<op>'s validity argument, renamed if the operation has a member so named
                     "expires_param": "url_expires_in" if any(p["py_name"] == "expires_in" for p in params)
                     else "expires_in",
@@ -256,6 +258,28 @@ class PackageView:
                 }
             )
         return views
+
+    def _header_of(self, op: Operation, member_name: str | None) -> str | None:
+        if member_name is None or not op.input:
+            return None
+        m = next((m for m in self.shapes[op.input].members if m.name == member_name), None)
+        return m.wire_name if m is not None and m.location == "header" else None
+
+    def _checksum(self, op: Operation) -> tuple[str | None, bool, bool] | None:
+        """OperationInfo.checksum: (the algorithm member's header, required, streaming input)."""
+        if op.checksum_algorithm_member is None and not op.checksum_required:
+            return None
+        payload = self.shapes[op.input].payload_member if op.input else None
+        target = self.shapes[payload.target] if payload is not None else None
+        streaming = bool(target is not None and target.type == "blob" and target.streaming)
+        return (self._header_of(op, op.checksum_algorithm_member), op.checksum_required, streaming)
+
+    def _response_checksum(self, op: Operation) -> tuple[str, tuple[str, ...]] | None:
+        """OperationInfo.response_checksum: (the validation mode member's header, algorithms)."""
+        header = self._header_of(op, op.checksum_mode_member)
+        if header is None:
+            return None
+        return (header, op.response_checksums)
 
     def _url_encoding(self, op: Operation) -> dict[str, Any] | None:
         """The input parameter sent as "url" by default and the statements that URL-decode

@@ -114,6 +114,11 @@ class Operation:
     result_wrapper: str | None = None  # query/ec2: the element wrapping the output
     input_location_name: str | None = None  # rest-xml: root element of the input payload
     input_xml_namespace: tuple[str, str] | None = None
+    # The model's httpChecksum trait (flexible checksums, awsgen_runtime.checksums):
+    checksum_algorithm_member: str | None = None  # requestAlgorithmMember
+    checksum_required: bool = False  # requestChecksumRequired
+    checksum_mode_member: str | None = None  # requestValidationModeMember
+    response_checksums: tuple[str, ...] = ()  # responseAlgorithms, lowercase
     # From models/customizations/ (see generator/customizations.py):
     error_in_200: bool = False  # a 200 answer may hold an <Error>
     output_root_text: str | None = None  # output member read from the root element's text

@@ -10,11 +10,12 @@ error responses into exceptions.
 from __future__ import annotations
 
 import hashlib
+import io
 import platform
 from http import HTTPStatus
 from typing import Any, Callable, ClassVar, TypeVar
 
-from . import __version__
+from . import __version__, checksums
 from .credentials import resolve_credentials, resolve_region
 from .errors import (
     ConnectTimeoutError,
@@ -43,6 +44,9 @@ class Config:
       ``retry`` gives every retry setting instead.
     - ``use_fips``, ``use_dualstack``: endpoint variants, through the rule set.
     - ``verify``: TLS verification, or a CA bundle path.
+    - ``request_checksum_calculation``, ``response_checksum_validation``: ``"when_supported"``
+      (the default: a CRC32 of every body an operation can checksum; answers' checksums
+      checked) or ``"when_required"``, as botocore's settings of the same names.
     - ``s3``: S3 settings as botocore names them: ``{"addressing_style": "path"}``
       (``"auto"``, ``"virtual"`` or ``"path"``), ``{"use_accelerate_endpoint": True}``,
       ``{"us_east_1_regional_endpoint": "regional"}`` (``"legacy"``, the default, sends
@@ -54,6 +58,7 @@ class Config:
     __slots__ = (
         "connect_timeout", "read_timeout", "max_pool_connections", "validate", "max_attempts",
         "user_agent_extra", "verify", "retry", "use_fips", "use_dualstack", "s3",
+        "request_checksum_calculation", "response_checksum_validation",
     )
 
     def __init__(
@@ -70,6 +75,8 @@ class Config:
         use_fips: bool = False,
         use_dualstack: bool = False,
         s3: dict[str, Any] | None = None,
+        request_checksum_calculation: str = "when_supported",
+        response_checksum_validation: str = "when_supported",
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -87,6 +94,12 @@ class Config:
         style = self.s3.get("addressing_style", "auto")
         if style not in ("auto", "virtual", "path"):
             raise ValueError(f"s3 addressing_style must be 'auto', 'virtual' or 'path', not {style!r}")
+        for name, value in (("request_checksum_calculation", request_checksum_calculation),
+                            ("response_checksum_validation", response_checksum_validation)):
+            if value not in ("when_supported", "when_required"):
+                raise ValueError(f"{name} must be 'when_supported' or 'when_required', not {value!r}")
+        self.request_checksum_calculation = request_checksum_calculation
+        self.response_checksum_validation = response_checksum_validation
         regional = self.s3.get("us_east_1_regional_endpoint", "legacy")
         if regional not in ("legacy", "regional"):
             raise ValueError(f"s3 us_east_1_regional_endpoint must be 'legacy' or 'regional', not {regional!r}")
@@ -116,7 +129,8 @@ class OperationInfo:
     whose XML body is an ``<Error>``, or is cut short, is an error (S3's quirk).
     """
 
-    __slots__ = ("name", "signed", "streaming_output", "endpoint_params", "error_in_200")
+    __slots__ = ("name", "signed", "streaming_output", "endpoint_params", "error_in_200", "checksum",
+                 "response_checksum")
 
     def __init__(
         self,
@@ -125,12 +139,19 @@ class OperationInfo:
         streaming_output: bool = False,
         endpoint_params: tuple[tuple[str, Any], ...] = (),
         error_in_200: bool = False,
+        checksum: tuple[str | None, bool, bool] | None = None,
+        response_checksum: tuple[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.name = name
         self.signed = signed
         self.streaming_output = streaming_output
         self.endpoint_params = endpoint_params
         self.error_in_200 = error_in_200
+        # The model's httpChecksum trait: (header of the algorithm member, checksum
+        # required, streaming input) and (header of the validation mode member, the
+        # response algorithms); see awsgen_runtime.checksums.
+        self.checksum = checksum
+        self.response_checksum = response_checksum
 
 
 _PY = platform.python_version()
@@ -275,6 +296,36 @@ class BaseClient:
         self.close()
 
     # ----- sending ------------------------------------------------------------------
+    def _checksum_plan(self, checksum: tuple[str | None, bool, bool], headers: dict[str, str],
+                       scheme: str) -> tuple[str | None, bool]:
+        """(algorithm or None, in a trailer?) of a request body's checksum, as botocore
+        resolves it; sets the algorithm member's header when it defaults to CRC32."""
+        algorithm_header, required, streaming = checksum
+        if any(k[:15].lower() == "x-amz-checksum-" for k in headers):
+            return None, False  # the caller gave one
+        given = headers.get(algorithm_header) if algorithm_header else None
+        if given:
+            algorithm = given.lower()
+            checksums.new(algorithm)  # an unsupported name is a ParamValidationError
+        elif required or (algorithm_header and self._config.request_checksum_calculation == "when_supported"):
+            algorithm = checksums.DEFAULT
+            if algorithm_header:
+                headers[algorithm_header] = algorithm.upper()
+        else:
+            return None, False
+        return algorithm, streaming and scheme == "https://"
+
+    def _response_checksums(self, op: OperationInfo, headers: dict[str, str]) -> tuple[str, ...]:
+        """The algorithms to check the answer with (asking for checksums by default)."""
+        if op.response_checksum is None:
+            return ()
+        mode_header, algorithms = op.response_checksum
+        if mode_header not in headers:
+            if self._config.response_checksum_validation != "when_supported":
+                return ()
+            headers[mode_header] = "ENABLED"
+        return tuple(a for a in checksums.PRIORITY if a in algorithms)
+
     def _locate(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str]:
         """(scheme, netloc, path) a request goes to."""
         if op.endpoint_params or ctx:
@@ -331,13 +382,23 @@ class BaseClient:
         # rewound, sent with its length, rewound again for a retry. Memory stays bounded.
         start = -1
         payload_hash: str | None = None
+        algorithm = trailer = None
+        if op.checksum is not None:
+            algorithm, trailer = self._checksum_plan(op.checksum, headers, scheme)
         if not isinstance(body, (bytes, bytearray)):
             start = _stream_start(body)
             if start < 0:
                 body = body.read()  # cannot rewind: read once, resend on retry
-            else:
-                payload_hash, length = _hash_stream(body, hash_it=signer is not None)
-                headers["Content-Length"] = str(length)
+        if trailer:  # aws-chunked, the checksum in its trailer, the payload unsigned
+            body, start = _aws_chunked(body, start, algorithm, headers), 0  # type: ignore[arg-type]
+            payload_hash = checksums.STREAMING_UNSIGNED_PAYLOAD_TRAILER
+        elif start >= 0:
+            payload_hash, length = _hash_stream(body, hash_it=signer is not None, headers=headers,
+                                                algorithm=algorithm)
+            headers["Content-Length"] = str(length)
+        elif algorithm is not None:
+            headers["x-amz-checksum-" + algorithm] = checksums.of(algorithm, body)
+        validate = self._response_checksums(op, headers)
         http_req = HttpRequest(req.method, url, headers, body)
         if signer is not None:
             headers["Host"] = netloc
@@ -367,7 +428,7 @@ class BaseClient:
             if resp.status < 300:
                 if not (op.error_in_200 and resp.body and _holds_error(resp.body)):
                     self._quota.release(cost if cost else 1)
-                    return resp
+                    return _checked(resp, validate) if validate else resp
                 # As botocore: an error in a 200 answer is a 500 (and retried as one).
                 resp = HttpResponse(500, resp.headers, resp.body, None)
             if resp.raw is not None:
@@ -436,15 +497,17 @@ def _stream_start(body: Any) -> int:
     return -1
 
 
-def _hash_stream(body: Any, *, hash_it: bool) -> tuple[str | None, int]:
-    """(SHA-256 hex of the rest of ``body`` or None, its length), read in 1 MiB chunks;
-    ``body`` is left where it started."""
+def _hash_stream(body: Any, *, hash_it: bool, headers: dict[str, str], algorithm: str | None) -> tuple[str | None, int]:
+    """(SHA-256 hex of the rest of ``body`` or None, its length), read in 1 MiB chunks,
+    with the ``algorithm`` checksum header set in the same pass; ``body`` is left where
+    it started."""
     start = body.tell()
-    if not hash_it:
+    if not hash_it and algorithm is None:
         length = body.seek(0, 2) - start
         body.seek(start)
         return None, length
-    digest = hashlib.sha256()
+    digest = hashlib.sha256() if hash_it else None
+    check = checksums.new(algorithm) if algorithm is not None else None
     length = 0
     while True:
         chunk = body.read(_CHUNK)
@@ -452,10 +515,47 @@ def _hash_stream(body: Any, *, hash_it: bool) -> tuple[str | None, int]:
             break
         if isinstance(chunk, str):
             raise TypeError("a streaming body must be read as bytes (open the file in binary mode)")
-        digest.update(chunk)
+        if digest is not None:
+            digest.update(chunk)
+        if check is not None:
+            check.update(chunk)
         length += len(chunk)
     body.seek(start)
-    return digest.hexdigest(), length
+    if check is not None:
+        headers["x-amz-checksum-" + str(algorithm)] = checksums.b64(check.digest())
+    return (digest.hexdigest() if digest is not None else None), length
+
+
+def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str]) -> checksums.AwsChunked:
+    """``body`` (bytes or a file from ``start``) as an aws-chunked stream, with botocore's headers."""
+    if isinstance(body, (bytes, bytearray)):
+        body, start = io.BytesIO(body), 0
+    length = body.seek(0, 2) - start
+    body.seek(start)
+    headers.pop("Content-Length", None)
+    headers["Transfer-Encoding"] = "chunked"
+    encoding = headers.get("Content-Encoding")
+    headers["Content-Encoding"] = encoding + ",aws-chunked" if encoding else "aws-chunked"
+    headers["X-Amz-Trailer"] = "x-amz-checksum-" + algorithm
+    headers["X-Amz-Decoded-Content-Length"] = str(length)
+    return checksums.AwsChunked(body, algorithm)
+
+
+def _checked(resp: HttpResponse, algorithms: tuple[str, ...]) -> HttpResponse:
+    """The answer, its body checked against the first checksum header it has (a stream as
+    it is read); a composite checksum of parts (``...-3``) cannot be checked."""
+    for algorithm in algorithms:
+        expected = resp.headers.get("x-amz-checksum-" + algorithm)
+        if expected is None or "-" in expected:
+            continue
+        if resp.raw is not None:
+            resp.raw = checksums.Validating(resp.raw, algorithm, expected)
+        else:
+            h = checksums.new(algorithm)
+            h.update(resp.body)
+            checksums.check(algorithm, h.digest(), expected)
+        break
+    return resp
 
 
 def _holds_error(body: bytes) -> bool:

@@ -35,6 +35,11 @@ class ResponseParseError(AwsGenError):
         super().__init__(message)
 
 
+class ChecksumMismatchError(AwsGenError):
+    """A response body does not match the checksum the service sent with it
+    (``x-amz-checksum-*``): it was damaged on the way. Raised when the body has been read."""
+
+
 class TransportError(AwsGenError):
     """The request could not be sent or its answer not received."""
 

@@ -179,14 +179,18 @@ class HttpClientTransport:
         cut = url.find("/", url.find("//") + 2)
         origin, target = (url, "/") if cut < 0 else (url[:cut], url[cut:])
         idle = self._idle.setdefault(origin, [])
-        body = request.body if request.body != b"" else None
+        body: Any = request.body if request.body != b"" else None
+        start = body.tell() if hasattr(body, "seek") and hasattr(body, "tell") else None
         for reused in (True, False):
             conn = idle.pop() if reused and idle else None
             if conn is None:
                 reused = False
                 conn = self._connect(origin)
             try:
-                conn.request(request.method, target, body=body, headers=request.headers)
+                # A Transfer-Encoding header (an aws-chunked upload) asks http.client to frame
+                # the body in chunks itself, as urllib3 does when it sees the header.
+                chunked = request.headers.get("Transfer-Encoding") == "chunked"
+                conn.request(request.method, target, body=body, headers=request.headers, encode_chunked=chunked)
                 resp = conn.getresponse()
                 if stream:
                     return HttpResponse(resp.status, resp.headers, b"", _Releasing(resp, conn, idle, self._max))
@@ -194,6 +198,10 @@ class HttpClientTransport:
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
                 conn.close()
                 if reused:
+                    if hasattr(body, "seek"):
+                        if start is None:
+                            raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
+                        body.seek(start)  # a stream: from its start again
                     continue  # the server closed an idle connection: send on a fresh one
                 raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
             except TimeoutError as exc:

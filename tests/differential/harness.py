@@ -185,11 +185,22 @@ class Capture:
         return HttpResponse(self.status, self.headers, self.body)
 
 
+def _checksum_config() -> Any:
+    import botocore.config
+
+    config = botocore.config.Config(request_checksum_calculation="when_supported",
+                                    response_checksum_validation="when_supported")
+    return config
+
+
+#: What botocore's checksum handlers read of the client's configuration (its defaults).
+_CHECKSUM_CONFIG = _checksum_config()
+
 #: botocore's handlers that models/customizations/ declares as data: the reference runs
 #: them around its serializer and parser, as botocore's client does.
 MIRRORED_HANDLERS = frozenset({
     "set_list_objects_encoding_type_url", "decode_list_object", "decode_list_object_v2",
-    "decode_list_object_versions", "parse_get_bucket_location",
+    "decode_list_object_versions", "parse_get_bucket_location", "_handle_request_validation_mode_member",
 })
 
 
@@ -241,12 +252,25 @@ class _HttpResponse:
 
 
 class _Sent(Exception):
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, request: Any) -> None:
+        self.request = request
+        self.url = request.url
 
 
 def _stop_before_send(request: Any, **_: Any) -> None:
-    raise _Sent(request.url)
+    raise _Sent(request)
+
+
+def botocore_sends(client: Any, op: str, **params: Any) -> Any:
+    """The request a botocore client (handlers and all) would send for ``op``, unsent."""
+    client.meta.events.register("before-send", _stop_before_send)
+    try:
+        getattr(client, op)(**params)
+    except _Sent as sent:
+        return sent.request
+    finally:
+        client.meta.events.unregister("before-send", _stop_before_send)
+    raise AssertionError(f"{op} sent nothing")
 
 
 # ----- one service -------------------------------------------------------------------
@@ -279,9 +303,11 @@ class Service:
             region="us-east-1", endpoint_url=ENDPOINT, anonymous=True, transport=self.capture,
             config=Config(validate=True, max_attempts=1),
         )
+        # Parse checks compare parsing: answers' checksums (random text here) are not checked,
+        # as botocore's bare parser does not (tests/functional/test_checksums.py checks them).
         self.loose_client = self.package.Client(
             region="us-east-1", endpoint_url=ENDPOINT, anonymous=True, transport=self.capture,
-            config=Config(validate=False, max_attempts=1),
+            config=Config(validate=False, max_attempts=1, response_checksum_validation="when_required"),
         )
         # Parse checks read the canned answer whatever the endpoint: operations whose rule
         # set checks an input member (an ARN) must not fail on the placeholder arguments.
@@ -357,8 +383,9 @@ class Service:
             # botocore writes form and XML members in the order of the caller's dict; the
             # generated client in model order. The same values go in, in model order.
             ordered = self.model_order(self.input_shape(op), params)
+            context = {"client_config": _CHECKSUM_CONFIG}
             self.handlers.emit(f"before-parameter-build.{self.event_name}.{op}", params=ordered, model=op_model,
-                               context={})
+                               context=context)
             rd = self.serializer.serialize_to_request(ordered, op_model)
         except botocore.exceptions.ParamValidationError as exc:
             return [Diff("request", "strategy", op, str(exc), None, example=params)]
@@ -366,6 +393,7 @@ class Service:
             return [Diff("request", "botocore-error", op, f"{type(exc).__name__}: {exc}", None, example=params)]
         botocore.awsrequest.prepare_request_dict(rd, ENDPOINT)
         expected = botocore.awsrequest.create_request_object(rd).prepare()
+        refused = self._botocore_checksums(rd, op_model, ordered, context)
         self.capture.requests.clear()
         self.capture.status, self.capture.headers, self.capture.body = 200, HTTPHeaderDict(), b"{}"
         if self.protocol not in ("json", "rest-json"):
@@ -377,6 +405,8 @@ class Service:
             kwargs = to_kwargs(self.package, self.model, op, params)
             getattr(self.client, python_name(op))(**kwargs)
         except ParamValidationError as exc:
+            if refused is not None and "checksum_algorithm" in str(exc):
+                return []  # both refuse an algorithm they cannot compute (xxhash, md5)
             return [Diff("request", "validation", op, "accepted", str(exc), example=params)]
         except EndpointResolutionError as exc:
             if self._rule_set_error(str(exc)):
@@ -426,6 +456,24 @@ class Service:
         # Form bodies (query, ec2) are a dict in botocore's request dict; compare the encoding.
         out += self._compare_body(op, expected.body if self.protocol in ("query", "ec2") else rd["body"], sent.body)
         return out
+
+    def _botocore_checksums(self, rd: dict[str, Any], op_model: Any, params: dict[str, Any],
+                            context: dict[str, Any]) -> str | None:
+        """botocore's flexible checksums (its httpchecksum handlers, as its client runs them
+        by default) applied to the request dict; the error when botocore refuses."""
+        import botocore.httpchecksum as hc
+
+        if not op_model.http_checksum:
+            return None
+        rd["context"] = context
+        try:
+            hc.resolve_request_checksum_algorithm(rd, op_model, params)
+            hc.apply_request_checksum(rd)
+        except Exception as exc:  # noqa: BLE001 - an algorithm botocore cannot compute without awscrt
+            return f"{type(exc).__name__}: {exc}"
+        if hasattr(rd["body"], "read"):  # aws-chunked with the checksum in its trailer
+            rd["body"] = rd["body"].read()
+        return None
 
     def _rule_set_error(self, message: str) -> bool:
         """Whether ``message`` is one of the rule set's own error rules (placeholders

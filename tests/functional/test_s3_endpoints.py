@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.differential.harness import Capture, ensure_packages, load_package
+from tests.differential.harness import Capture, botocore_sends, ensure_packages, load_package
 
 KEY = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
 
@@ -24,20 +24,7 @@ def _boto3_url(service: str, region: str, s3: dict[str, Any] | None, op: str, **
     from botocore.config import Config as BotoConfig
 
     client = boto3.session.Session().client(service, region_name=region, config=BotoConfig(s3=s3), **KEY)
-    seen: list[str] = []
-
-    def stop(request: Any, **_: Any) -> Any:
-        seen.append(request.url)
-        raise _Stop
-
-    client.meta.events.register("before-send", stop)
-    with pytest.raises(_Stop):
-        getattr(client, op)(**params)
-    return seen[0]
-
-
-class _Stop(Exception):
-    pass
+    return str(botocore_sends(client, op, **params).url)
 
 
 def _our_url(pkg: Any, region: str, s3: dict[str, Any] | None, op: str, **params: Any) -> str:
