@@ -51,6 +51,14 @@ SCHEMA: dict[str, Any] = {
                     # The output member is the text of the answer's root element
                     # (botocore's parse_get_bucket_location).
                     "output_from_root_text": {"type": "string", "minLength": 1},
+                    # SSE-C keys sent base64-encoded with their MD5 (botocore's sse_md5 and
+                    # copy_source_sse_md5): the members' prefixes, e.g. "SSECustomer" for
+                    # SSECustomerKey and SSECustomerKeyMD5 (awsgen_runtime.s3.sse_customer_key).
+                    "sse_customer_keys": {"type": "array", "minItems": 1,
+                                          "items": {"type": "string", "minLength": 1}},
+                    # The member takes "bucket/key?versionId=..." or a mapping and is sent
+                    # URL-encoded (botocore's handle_copy_source_param; awsgen_runtime.s3.copy_source).
+                    "copy_source": {"type": "string", "minLength": 1},
                     # The input member is sent as "url" when the caller leaves it unset,
                     # and then the output members listed ("Member" or "ListMember.Member")
                     # are URL-decoded (botocore's set_list_objects_encoding_type_url and
@@ -95,6 +103,13 @@ def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) 
         name = entry.get("output_from_root_text")
         if name is not None and name not in out:
             problems.append(f"{where}.output_from_root_text: the output has no member {name!r}")
+        for i, prefix in enumerate(entry.get("sse_customer_keys") or ()):
+            for suffix in ("Key", "KeyMD5"):
+                if prefix + suffix not in inp:
+                    problems.append(f"{where}.sse_customer_keys[{i}]: the input has no member {prefix + suffix!r}")
+        name = entry.get("copy_source")
+        if name is not None and name not in inp:
+            problems.append(f"{where}.copy_source: the input has no member {name!r}")
         enc = entry.get("default_url_encoding")
         if enc is not None:
             if enc["member"] not in inp:

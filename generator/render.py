@@ -255,6 +255,7 @@ class PackageView:
                     "expires_param": "url_expires_in" if any(p["py_name"] == "expires_in" for p in params)
                     else "expires_in",
                     "url_encoding": self._url_encoding(op),
+                    "input_transforms": self._input_transforms(op, params),
                 }
             )
         return views
@@ -280,6 +281,25 @@ class PackageView:
         if header is None:
             return None
         return (header, op.response_checksums)
+
+    def _input_transforms(self, op: Operation, params: list[dict[str, Any]]) -> list[str]:
+        """Statements run on the method's arguments before anything else (customizations:
+        SSE-C keys, CopySource); widens the annotation of a CopySource parameter."""
+        if not op.input:
+            return []
+        by_name = {m.name: m for m in self.shapes[op.input].members}
+        lines: list[str] = []
+        for prefix in op.sse_customer_keys:
+            key, md5 = by_name[prefix + "Key"].py_name, by_name[prefix + "KeyMD5"].py_name
+            lines += [f"if {key} is not None and {md5} is None:",
+                      f"    {key}, {md5} = _s3.sse_customer_key({key})"]
+        if op.copy_source is not None:
+            name = by_name[op.copy_source].py_name
+            for p in params:
+                if p["py_name"] == name:
+                    p["annotation"] = "str | _t.Mapping[str, str]" + ("" if p["required"] else " | None")
+            lines += [f"if {name} is not None:", f"    {name} = _s3.copy_source({name})"]
+        return lines
 
     def _url_encoding(self, op: Operation) -> dict[str, Any] | None:
         """The input parameter sent as "url" by default and the statements that URL-decode
@@ -440,6 +460,7 @@ def render_package(
         [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []
     )
     ctx["builtin_settings"] = _BUILTIN_SETTINGS
+    ctx["uses_s3_runtime"] = any(op["input_transforms"] for op in ctx["ops"])
     ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}
     root = TEMPLATES / "package"

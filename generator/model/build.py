@@ -219,6 +219,8 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
         error_in_200=error_in_200,
         output_root_text=entry.get("output_from_root_text"),
         default_url_encoding=(enc["member"], tuple(enc["decode"])) if enc else None,
+        sse_customer_keys=tuple(entry.get("sse_customer_keys") or ()),
+        copy_source=entry.get("copy_source"),
     )
 
 

@@ -124,6 +124,8 @@ class Operation:
     output_root_text: str | None = None  # output member read from the root element's text
     # (input member sent as "url" by default, output members to URL-decode then)
     default_url_encoding: tuple[str, tuple[str, ...]] | None = None
+    sse_customer_keys: tuple[str, ...] = ()  # member prefixes ("SSECustomer")
+    copy_source: str | None = None  # member taking a string or a mapping
 
 
 @dataclass(frozen=True)

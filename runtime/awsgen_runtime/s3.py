@@ -31,3 +31,49 @@ def presign_global_endpoint(config: Any, region: str | None, ctx: dict[str, Any]
     if bucket is not None and (not _HOST_LABEL.match(bucket) or bucket.endswith("--x-s3")):
         return None  # an ARN has ':', which no host label holds
     return {**(ctx or {}), "Region": "aws-global", "UseGlobalEndpoint": True}
+
+
+def sse_customer_key(key: str | bytes) -> tuple[str, str]:
+    """``sse_customer_key``: an SSE-C key as S3 wants it sent, (base64 of the key, base64 of
+    its MD5), as botocore's sse_md5 handler makes them."""
+    import base64
+    import hashlib
+
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    md5 = hashlib.md5(raw, usedforsecurity=False).digest()
+    return base64.b64encode(raw).decode("ascii"), base64.b64encode(md5).decode("ascii")
+
+
+_VERSION_ID_SUFFIX = re.compile(r"\?versionId=[^\s]+$")
+_S3_ARN = re.compile(
+    r"^arn:(aws).*:(s3|s3-object-lambda):[a-z\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\-.]{1,63}$"
+    r"|^arn:(aws).*:s3-outposts:[a-z\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\-]{1,63}[/:]accesspoint[/:]"
+    r"[a-zA-Z0-9\-]{1,63}$"
+)
+
+
+def copy_source(source: str | Any) -> str:
+    """``copy_source``: CopySource as ``"bucket/key[?versionId=...]"`` or a mapping with
+    ``Bucket``, ``Key`` and ``VersionId`` (also ``bucket``, ``key``, ``version_id``), URL-encoded
+    as botocore's handle_copy_source_param encodes it."""
+    from urllib.parse import quote
+
+    if isinstance(source, str):
+        m = _VERSION_ID_SUFFIX.search(source)
+        if m is None:
+            return quote(source, safe="-._~/")
+        return quote(source[: m.start()], safe="-._~/") + source[m.start():]
+    try:
+        get = source.get
+        bucket = get("Bucket", get("bucket"))
+        key = get("Key", get("key"))
+        version = get("VersionId", get("version_id"))
+    except AttributeError:
+        raise TypeError(f"copy_source must be a string or a mapping, not {type(source).__name__}") from None
+    if bucket is None or key is None:
+        from .errors import ParamValidationError
+
+        raise ParamValidationError(["copy_source: a mapping needs Bucket and Key"])
+    final = f"{bucket}/object/{key}" if _S3_ARN.search(bucket) else f"{bucket}/{key}"
+    final = quote(final, safe="-._~/")
+    return final if version is None else f"{final}?versionId={version}"

@@ -201,6 +201,7 @@ _CHECKSUM_CONFIG = _checksum_config()
 MIRRORED_HANDLERS = frozenset({
     "set_list_objects_encoding_type_url", "decode_list_object", "decode_list_object_v2",
     "decode_list_object_versions", "parse_get_bucket_location", "_handle_request_validation_mode_member",
+    "sse_md5", "copy_source_sse_md5", "handle_copy_source_param",
 })
 
 

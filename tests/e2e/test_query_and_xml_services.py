@@ -257,6 +257,12 @@ def test_s3_buckets_and_objects_path_style(run_both: Callable[..., Any]) -> None
         call("s3", "ListObjectVersions", Bucket="e2e-bucket", Prefix="odd/a b")
         call("s3", "ListObjectsV2", Bucket="e2e-bucket", EncodingType="url")  # asked for: left encoded
         call("s3", "GetBucketLocation", Bucket="e2e-bucket")
+        # CopySource as a string or a mapping, URL-encoded as boto3 encodes it.
+        call("s3", "CopyObject", Bucket="e2e-bucket", Key="copy 1", CopySource=f"e2e-bucket/{odd}")
+        call("s3", "CopyObject", Bucket="e2e-bucket", Key="copy 2", CopySource={"Bucket": "e2e-bucket", "Key": odd})
+        assert call("s3", "HeadObject", Bucket="e2e-bucket", Key="copy 2")["content_length"] == 3
+        call("s3", "DeleteObject", Bucket="e2e-bucket", Key="copy 1")
+        call("s3", "DeleteObject", Bucket="e2e-bucket", Key="copy 2")
         call("s3", "DeleteObject", Bucket="e2e-bucket", Key=odd)
         head = call("s3", "HeadObject", Bucket="e2e-bucket", Key="dir/hello world.txt")
         assert head["content_length"] == 9 and head["metadata"] == {"owner": "e2e"}
