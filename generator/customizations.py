@@ -40,6 +40,9 @@ SCHEMA: dict[str, Any] = {
         # botocore's presigned URLs of the aws partition go to the global endpoint, signed
         # for the client's region (awsgen_runtime.s3.presign_global_endpoint, used by BaseClient._presign).
         "presign_on_global_endpoint": {"type": "boolean"},
+        # The client has presign_post(bucket=, key=, ...) for browser uploads, signed as
+        # this operation's request (botocore's generate_presigned_post uses CreateBucket).
+        "presign_post_operation": {"type": "string", "minLength": 1},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",
@@ -92,6 +95,9 @@ def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) 
     def members(shape_name: str | None) -> dict[str, Any]:
         return (shapes.get(shape_name or "") or {}).get("members") or {}
 
+    post = custom.get("presign_post_operation")
+    if post is not None and post not in operations:
+        problems.append(f"{path}: $.presign_post_operation: the model has no operation {post!r}")
     for op_name, entry in (custom.get("operations") or {}).items():
         where = f"{path}: $.operations.{op_name}"
         op = operations.get(op_name)

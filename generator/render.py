@@ -460,7 +460,12 @@ def render_package(
         [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []
     )
     ctx["builtin_settings"] = _BUILTIN_SETTINGS
-    ctx["uses_s3_runtime"] = any(op["input_transforms"] for op in ctx["ops"])
+    post = service.presign_post_operation
+    ctx["presign_post"] = (
+        {"op": post, "class": ctx["shapes"][next(o.input for o in service.operations if o.name == post)].class_name}
+        if post else None
+    )
+    ctx["uses_s3_runtime"] = bool(post) or any(op["input_transforms"] for op in ctx["ops"])
     ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}
     root = TEMPLATES / "package"

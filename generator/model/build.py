@@ -50,6 +50,7 @@ def build_service(
         operations=operations,
         shapes=shapes,
         presign_global_endpoint=bool(custom.get("presign_on_global_endpoint")),
+        presign_post_operation=custom.get("presign_post_operation"),
     )
 
 

@@ -147,6 +147,7 @@ class Service:
     operations: tuple[Operation, ...]
     shapes: dict[str, Shape] = field(hash=False)
     presign_global_endpoint: bool = False  # a customization (awsgen_runtime.s3)
+    presign_post_operation: str | None = None  # a customization: presign_post() signs as this
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

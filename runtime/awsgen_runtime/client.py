@@ -339,10 +339,10 @@ class BaseClient:
         path = base_path + req.path if base_path else (req.path or "/")
         return scheme, netloc, path
 
-    def _presign(self, req: Request, op: OperationInfo, expires_in: int, ctx: dict[str, Any] | None = None) -> str:
-        """The URL of ``req`` with a SigV4 signature in its query, valid ``expires_in``
-        seconds. A form body (query, ec2) moves into the query string, as botocore's does;
-        an operation whose request needs another body cannot be presigned."""
+    def _presign_target(self, req: Request, op: OperationInfo, expires_in: int,
+                        ctx: dict[str, Any] | None) -> tuple[str, str, str]:
+        """(scheme, netloc, path) of a presigned request, after the checks every presigned
+        URL or form needs."""
         if self._signer is None or self._credentials is None:
             raise ParamValidationError([f"{op.name}: a presigned URL needs credentials; this client is anonymous"])
         if not 1 <= expires_in <= MAX_PRESIGN_EXPIRES:
@@ -352,7 +352,13 @@ class BaseClient:
             from .s3 import presign_global_endpoint
 
             ctx = presign_global_endpoint(self._config, self._region, ctx) or ctx
-        scheme, netloc, path = self._locate(req, op, ctx)
+        return self._locate(req, op, ctx)
+
+    def _presign(self, req: Request, op: OperationInfo, expires_in: int, ctx: dict[str, Any] | None = None) -> str:
+        """The URL of ``req`` with a SigV4 signature in its query, valid ``expires_in``
+        seconds. A form body (query, ec2) moves into the query string, as botocore's does;
+        an operation whose request needs another body cannot be presigned."""
+        scheme, netloc, path = self._presign_target(req, op, expires_in, ctx)
         query = req.query
         if "?" in path:
             path, _, fixed = path.partition("?")
@@ -366,8 +372,9 @@ class BaseClient:
                 raise ParamValidationError([f"{op.name}: its request carries a body, which a presigned URL cannot"])
             query = (query + "&" if query else "") + body.decode("ascii")
         headers["Host"] = netloc
-        return presign_url(self._signer, req.method, scheme + netloc, path, query, headers, self._credentials,
-                           expires_in)
+        signer, credentials = self._signer, self._credentials
+        assert signer is not None and credentials is not None  # _presign_target checked them
+        return presign_url(signer, req.method, scheme + netloc, path, query, headers, credentials, expires_in)
 
     def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
         scheme, netloc, path = self._locate(req, op, ctx)

@@ -77,3 +77,49 @@ def copy_source(source: str | Any) -> str:
     final = f"{bucket}/object/{key}" if _S3_ARN.search(bucket) else f"{bucket}/{key}"
     final = quote(final, safe="-._~/")
     return final if version is None else f"{final}?versionId={version}"
+
+
+def presign_post(client: Any, req: Any, op: Any, bucket: str, key: str, fields: dict[str, str] | None,
+                 conditions: list[Any] | None, expires_in: int, now: Any = None) -> dict[str, Any]:
+    """``presign_post``: the URL and form fields of a browser upload (an HTML form POST)
+    to ``bucket``/``key``, as botocore's generate_presigned_post makes them: a JSON policy
+    (expiry, the caller's conditions, then bucket, key and the signature's own fields),
+    base64-encoded and signed with the day's SigV4 key. ``req`` and ``op`` are
+    CreateBucket's for ``bucket``: its URL is the one to post to."""
+    import base64
+    import datetime as dt
+    import hmac
+    import json
+
+    scheme, netloc, path = client._presign_target(req, op, expires_in, {"Bucket": bucket})
+    signer, credentials = client._signer, client._credentials
+    moment = now or _now()
+    amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
+    expiry = (moment + dt.timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = dict(fields or {})
+    rules = list(conditions or [])
+    rules.append({"bucket": bucket})
+    if key.endswith("${filename}"):
+        rules.append(["starts-with", "$key", key[: -len("${filename}")]])
+    else:
+        rules.append({"key": key})
+    out["key"] = key
+    credential = f"{credentials.access_key}/{signer.credential_scope(amz_date[:8])}"
+    out["x-amz-algorithm"] = "AWS4-HMAC-SHA256"
+    out["x-amz-credential"] = credential
+    out["x-amz-date"] = amz_date
+    rules += [{"x-amz-algorithm": "AWS4-HMAC-SHA256"}, {"x-amz-credential": credential}, {"x-amz-date": amz_date}]
+    if credentials.token:
+        out["x-amz-security-token"] = credentials.token
+        rules.append({"x-amz-security-token": credentials.token})
+    policy = base64.b64encode(json.dumps({"expiration": expiry, "conditions": rules}).encode("utf-8")).decode("ascii")
+    out["policy"] = policy
+    key_bytes = signer.signing_key(amz_date[:8], credentials.secret_key)
+    out["x-amz-signature"] = hmac.new(key_bytes, policy.encode("utf-8"), "sha256").hexdigest()
+    return {"url": scheme + netloc + path, "fields": out}
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc)

@@ -402,3 +402,34 @@ def test_s3_large_objects_stream_with_bounded_memory(packages: dict[str, Any], m
     assert put.headers["X-Amz-Content-SHA256"] == hashlib.sha256(tail).hexdigest()
     assert boto.get_object(Bucket="e2e-big", Key="tail.bin")["Body"].read() == tail
     e2e.check_signed(rec, "s3")
+
+
+def test_s3_presigned_post_form_upload(packages: dict[str, Any], moto_url: str) -> None:
+    """A browser-style multipart form POST made from presign_post's URL and fields, with
+    urllib alone; boto3 reads the object back."""
+    import urllib.request
+    import uuid
+
+    import boto3
+
+    from awsgen_runtime.client import Config
+
+    s3 = packages["s3"].Client(region=REGION, endpoint_url=moto_url, aws_access_key_id=KEY,
+                               aws_secret_access_key=SECRET, config=Config(s3={"addressing_style": "path"}))
+    s3.create_bucket(bucket="e2e-post")
+    post = s3.presign_post(bucket="e2e-post", key="forms/${filename}", fields={"Content-Type": "text/plain"},
+                           conditions=[["starts-with", "$Content-Type", "text/"]], expires_in=120)
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in post["fields"].items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="hello.txt"\r\n'
+                 f"Content-Type: text/plain\r\n\r\n".encode() + b"posted body\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    req = urllib.request.Request(post["url"], data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status in (200, 201, 204)
+    boto = boto3.session.Session().client("s3", region_name=REGION, endpoint_url=moto_url,
+                                          aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+    got = boto.get_object(Bucket="e2e-post", Key="forms/hello.txt")
+    assert got["Body"].read() == b"posted body"

@@ -32,6 +32,10 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sigv4, "_amz_date_now", lambda: NOW.strftime("%Y%m%dT%H%M%SZ"))
     monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *a, **k: NOW.replace(tzinfo=None))
+    import botocore.signers
+
+    if hasattr(botocore.signers, "get_current_datetime"):
+        monkeypatch.setattr(botocore.signers, "get_current_datetime", lambda *a, **k: NOW.replace(tzinfo=None))
 
 
 def _parts(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
@@ -106,3 +110,23 @@ def test_a_request_with_a_body_cannot_be_presigned(pkgs: dict[str, Any]) -> None
     client = _ours(pkgs["s3"], "eu-west-1", CREDS[0])
     with pytest.raises(ParamValidationError, match="body"):
         client.presign_put_bucket_tagging(bucket="b", tagging=pkgs["s3"].shapes.Tagging(tag_set=[]))
+
+
+@pytest.mark.parametrize("creds", CREDS, ids=["keys", "session"])
+@pytest.mark.parametrize("region, s3", [("us-east-1", None), ("eu-west-1", None),
+                                        ("eu-west-1", {"addressing_style": "path"})], ids=["global", "eu", "path"])
+@pytest.mark.parametrize("key, fields, conditions", [
+    ("uploads/report.csv", None, None),
+    ("uploads/${filename}", {"acl": "public-read", "Content-Type": "text/csv"},
+     [{"acl": "public-read"}, ["content-length-range", 1, 1048576], ["starts-with", "$Content-Type", "text/"]]),
+])
+def test_presigned_post_equals_botocores(pkgs: dict[str, Any], monkeypatch: pytest.MonkeyPatch, creds: dict[str, str],
+                                         region: str, s3: Any, key: str, fields: Any, conditions: Any) -> None:
+    from awsgen_runtime import s3 as s3_runtime
+
+    monkeypatch.setattr(s3_runtime, "_now", lambda: NOW)
+    theirs = _boto3("s3", region, creds, s3).generate_presigned_post(
+        "my-bucket", key, Fields=dict(fields or {}) or None, Conditions=list(conditions or []) or None, ExpiresIn=600)
+    ours = _ours(pkgs["s3"], region, creds, s3).presign_post(
+        bucket="my-bucket", key=key, fields=fields, conditions=conditions, expires_in=600)
+    assert ours == theirs
