@@ -80,6 +80,15 @@ class _Raw:
     def stream(self, **_: Any) -> Any:
         return iter((self._body,))
 
+    def read(self, amt: int | None = None, **_: Any) -> bytes:
+        """For streaming outputs (botocore's StreamingBody reads the raw response)."""
+        body = self._body
+        if amt is None or amt >= len(body):
+            self._body = b""
+            return body
+        self._body = body[amt:]
+        return body[:amt]
+
 
 def canned_boto(client: Any, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     """Answer every request of a boto3 client with a fixed response, just before the wire."""

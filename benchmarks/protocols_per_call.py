@@ -11,6 +11,7 @@ Cases and targets (generated client against botocore):
 * STS GetCallerIdentity (query) ............................... >= 20x
 * SQS SendMessage (json in botocore 1.43.67) .................. >= 20x
 * S3 HeadObject (rest-xml, headers-only answer) ............... >= 20x
+* S3 PutObject and GetObject of 1 KiB (checksums as by default)  >= 15x
 * EC2 DescribeInstances answering 50 instances (ec2, ~125 KiB) >= 10x
 
 Also printed: where botocore's time goes on the EC2 case (cProfile: XML parse, walking
@@ -29,6 +30,7 @@ Run: ``.venv/bin/python benchmarks/protocols_per_call.py [--blocks 15] [--runs 1
 from __future__ import annotations
 
 import argparse
+import base64
 import cProfile
 import hashlib
 import json
@@ -38,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -145,6 +148,17 @@ SQS_BODY = json.dumps({
 SQS_HEADERS = {"Content-Type": "application/x-amz-json-1.0", "Content-Length": str(len(SQS_BODY)),
                "x-amzn-RequestId": REQUEST_ID, "Date": "Mon, 01 Jan 2024 00:00:00 GMT"}
 
+S3_OBJECT = bytes(range(256)) * 4  # 1 KiB
+S3_OBJECT_CRC32 = base64.b64encode(zlib.crc32(S3_OBJECT).to_bytes(4, "big")).decode()
+S3_PUT_HEADERS = {"x-amz-id-2": "ef8yU9AS1ed4OpIszj7UDNEHGran", "x-amz-request-id": "318BC8BC143432E5",
+                  "Date": "Mon, 01 Jan 2024 00:00:00 GMT", "ETag": '"fba9dede5f27731c9771645a39863328"',
+                  "x-amz-checksum-crc32": S3_OBJECT_CRC32, "x-amz-server-side-encryption": "AES256",
+                  "Content-Length": "0"}
+S3_GET_HEADERS = {"x-amz-id-2": "ef8yU9AS1ed4OpIszj7UDNEHGran", "x-amz-request-id": "318BC8BC143432E5",
+                  "Date": "Mon, 01 Jan 2024 00:00:00 GMT", "Last-Modified": "Sun, 31 Dec 2023 18:30:00 GMT",
+                  "ETag": '"fba9dede5f27731c9771645a39863328"', "Content-Type": "application/octet-stream",
+                  "Content-Length": str(len(S3_OBJECT)), "x-amz-checksum-crc32": S3_OBJECT_CRC32,
+                  "x-amz-checksum-type": "FULL_OBJECT", "Accept-Ranges": "bytes"}
 S3_HEADERS = {
     "x-amz-id-2": "ef8yU9AS1ed4OpIszj7UDNEHGran",
     "x-amz-request-id": "318BC8BC143432E5",
@@ -311,6 +325,10 @@ def our_client(service: str, body: bytes, headers: dict[str, str]) -> tuple[Any,
 
 
 def _form_or_json(body: Any) -> Any:
+    if hasattr(body, "read"):  # a streamed upload (aws-chunked): its bytes, then rewound
+        raw = body.read()
+        body.seek(0)
+        return raw
     raw = body if isinstance(body, bytes) else (body or "").encode()
     if not raw:
         return None
@@ -383,6 +401,20 @@ def build_cases(notes: dict[str, str]) -> list[dict[str, Any]]:
     add("S3 HeadObject (rest-xml, headers only)", "s3", 20.0, b"", S3_HEADERS,
         lambda c: c.head_object(bucket="reports-bucket", key="2024/01/summary.parquet"),
         lambda c: c.head_object(Bucket="reports-bucket", Key="2024/01/summary.parquet"), s3_check)
+
+    def put_check(a: Any, b: Any) -> None:
+        assert a.e_tag == b["ETag"] and a.checksum_crc32 == b["ChecksumCRC32"], (a, b)
+
+    add("S3 PutObject 1 KiB (CRC32 in an aws-chunked trailer)", "s3", 15.0, b"", S3_PUT_HEADERS,
+        lambda c: c.put_object(bucket="reports-bucket", key="in/1k.bin", body=S3_OBJECT),
+        lambda c: c.put_object(Bucket="reports-bucket", Key="in/1k.bin", Body=S3_OBJECT), put_check)
+
+    def get_check(a: Any, b: Any) -> None:
+        assert a == b, (a, b)
+
+    add("S3 GetObject 1 KiB (body read, CRC32 checked)", "s3", 15.0, S3_OBJECT, S3_GET_HEADERS,
+        lambda c: c.get_object(bucket="reports-bucket", key="in/1k.bin").body.read(),
+        lambda c: c.get_object(Bucket="reports-bucket", Key="in/1k.bin")["Body"].read(), get_check)
 
     def ec2_check(a: Any, b: Any) -> None:
         ours_i = [i for r in a.reservations for i in r.instances]
