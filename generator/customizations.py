@@ -43,6 +43,9 @@ SCHEMA: dict[str, Any] = {
         # The client has presign_post(bucket=, key=, ...) for browser uploads, signed as
         # this operation's request (botocore's generate_presigned_post uses CreateBucket).
         "presign_post_operation": {"type": "string", "minLength": 1},
+        # botocore's S3RegionRedirectorv2: a request for a bucket in another region is sent
+        # again there (x-amz-bucket-region or the error's Region), and the region remembered.
+        "region_redirects": {"type": "boolean"},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",

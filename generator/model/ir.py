@@ -148,6 +148,7 @@ class Service:
     shapes: dict[str, Shape] = field(hash=False)
     presign_global_endpoint: bool = False  # a customization (awsgen_runtime.s3)
     presign_post_operation: str | None = None  # a customization: presign_post() signs as this
+    region_redirects: bool = False  # a customization: requests follow the bucket's region
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

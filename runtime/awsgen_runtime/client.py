@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import platform
+import re
 from http import HTTPStatus
 from typing import Any, Callable, ClassVar, TypeVar
 
@@ -174,6 +175,8 @@ class BaseClient:
     _S3_SIGNING: ClassVar[bool] = False
     # Presigned URLs on S3's global endpoint (a customization: presign_on_global_endpoint).
     _PRESIGN_GLOBAL: ClassVar[bool] = False
+    # Requests sent again to the bucket's region (a customization: region_redirects).
+    _REGION_REDIRECT: ClassVar[bool] = False
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
@@ -230,7 +233,9 @@ class BaseClient:
         self._quota = RetryQuota(self._retry.quota)
         self._endpoint_url = endpoint_url
         self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
-        self._per_call: dict[Any, tuple[str, str, str]] = {}
+        self._per_call: dict[Any, tuple[str, str, str, Any]] = {}
+        self._signers: dict[tuple[str, str], SigV4Signer] = {}
+        self._bucket_regions: dict[str, str] = {}
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
 
@@ -248,16 +253,45 @@ class BaseClient:
         """Resolve with operation-bound parameters; overridden by clients with a rule set."""
         raise NoRegionError("this client has no endpoint rule set")
 
-    def _call_endpoint(self, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str]:
-        """(scheme, netloc, base path) for an operation that binds endpoint parameters; cached."""
+    def _call_endpoint(self, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str, Any]:
+        """(scheme, netloc, base path, signer) for an operation that binds endpoint
+        parameters; cached. The signer follows the rule set's auth scheme for these
+        parameters (an access point in another region signs for that region)."""
         key = (op.endpoint_params, tuple(sorted(ctx.items())) if ctx else ())
         found = self._per_call.get(key)
         if found is None:
-            found = _split_endpoint(self._resolve_with({**dict(op.endpoint_params), **(ctx or {})}))
+            endpoint = self._resolve_with({**dict(op.endpoint_params), **(ctx or {})})
+            if isinstance(endpoint, str):
+                found = (*_split_endpoint(endpoint), self._signer)
+            else:
+                found = (*_split_endpoint(endpoint.url), self._signer_for(endpoint.properties))
             if len(self._per_call) > 256:
                 self._per_call.clear()
             self._per_call[key] = found
         return found
+
+    def _signer_for(self, properties: dict[str, Any]) -> SigV4Signer | None:
+        """The signer an endpoint's ``authSchemes`` ask for: the client's when they agree."""
+        signer = self._signer
+        schemes = properties.get("authSchemes") or ()
+        if signer is None or not schemes:
+            return signer
+        scheme = schemes[0]
+        name = scheme.get("name")
+        if name not in ("sigv4", None):
+            raise ParamValidationError([
+                f"this endpoint needs the {name} signing scheme, which awsgen does not implement yet"
+                + (" (S3 multi-region access points)" if name == "sigv4a" else
+                   " (S3 Express One Zone directory buckets)" if name == "sigv4-s3express" else "")])
+        service = str(scheme.get("signingName") or signer.service)
+        region = str(scheme.get("signingRegion") or signer.region)
+        if service == signer.service and region == signer.region:
+            return signer
+        other = self._signers.get((service, region))
+        if other is None:
+            other = self._signers[(service, region)] = SigV4Signer(
+                service, region, s3=signer.s3 or bool(scheme.get("disableDoubleEncoding")))
+        return other
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self._region!r}, endpoint_url={self.endpoint_url!r}, anonymous={self._anonymous!r})"
@@ -326,21 +360,21 @@ class BaseClient:
             headers[mode_header] = "ENABLED"
         return tuple(a for a in checksums.PRIORITY if a in algorithms)
 
-    def _locate(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str]:
-        """(scheme, netloc, path) a request goes to."""
+    def _locate(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str, Any]:
+        """(scheme, netloc, path, signer) a request goes to."""
         if op.endpoint_params or ctx:
-            scheme, base_netloc, base_path = self._call_endpoint(op, ctx)
+            scheme, base_netloc, base_path, signer = self._call_endpoint(op, ctx)
         elif self._endpoint_error is not None:
             raise self._endpoint_error
         else:
-            scheme, base_netloc, base_path = self._scheme, self._netloc, self._base_path
+            scheme, base_netloc, base_path, signer = self._scheme, self._netloc, self._base_path, self._signer
         netloc = req.host_prefix + base_netloc if req.host_prefix else base_netloc
         # An empty path (S3's "/{Bucket}" once the endpoint holds the bucket) is the endpoint's own.
         path = base_path + req.path if base_path else (req.path or "/")
-        return scheme, netloc, path
+        return scheme, netloc, path, signer
 
     def _presign_target(self, req: Request, op: OperationInfo, expires_in: int,
-                        ctx: dict[str, Any] | None) -> tuple[str, str, str]:
+                        ctx: dict[str, Any] | None) -> tuple[str, str, str, Any]:
         """(scheme, netloc, path) of a presigned request, after the checks every presigned
         URL or form needs."""
         if self._signer is None or self._credentials is None:
@@ -351,14 +385,16 @@ class BaseClient:
         if self._PRESIGN_GLOBAL:
             from .s3 import presign_global_endpoint
 
-            ctx = presign_global_endpoint(self._config, self._region, ctx) or ctx
+            global_ctx = presign_global_endpoint(self._config, self._region, ctx)
+            if global_ctx is not None:  # the global host, signed for the client's region
+                return (*self._locate(req, op, global_ctx)[:3], self._signer)
         return self._locate(req, op, ctx)
 
     def _presign(self, req: Request, op: OperationInfo, expires_in: int, ctx: dict[str, Any] | None = None) -> str:
         """The URL of ``req`` with a SigV4 signature in its query, valid ``expires_in``
         seconds. A form body (query, ec2) moves into the query string, as botocore's does;
         an operation whose request needs another body cannot be presigned."""
-        scheme, netloc, path = self._presign_target(req, op, expires_in, ctx)
+        scheme, netloc, path, signer = self._presign_target(req, op, expires_in, ctx)
         query = req.query
         if "?" in path:
             path, _, fixed = path.partition("?")
@@ -372,19 +408,20 @@ class BaseClient:
                 raise ParamValidationError([f"{op.name}: its request carries a body, which a presigned URL cannot"])
             query = (query + "&" if query else "") + body.decode("ascii")
         headers["Host"] = netloc
-        signer, credentials = self._signer, self._credentials
+        credentials = self._credentials
         assert signer is not None and credentials is not None  # _presign_target checked them
         return presign_url(signer, req.method, scheme + netloc, path, query, headers, credentials, expires_in)
 
     def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
-        scheme, netloc, path = self._locate(req, op, ctx)
-        url = scheme + netloc + path
-        if req.query:
-            url += ("&" if "?" in path else "?") + req.query
+        bucket = ctx.get("Bucket") if self._REGION_REDIRECT and ctx else None
+        if bucket is not None and bucket in self._bucket_regions:  # redirected before
+            ctx = {**ctx, "Region": self._bucket_regions[bucket]}  # type: ignore[dict-item]
+        scheme, netloc, path, located = self._locate(req, op, ctx)
+        url = _url(scheme, netloc, path, req.query)
         headers = req.headers
         headers["User-Agent"] = self._user_agent
         body = req.body
-        signer = self._signer if op.signed else None
+        signer = located if op.signed else None
         # A file-like input that can seek is streamed: hashed in chunks for the signature,
         # rewound, sent with its length, rewound again for a retry. Memory stays bounded.
         start = -1
@@ -409,16 +446,15 @@ class BaseClient:
         http_req = HttpRequest(req.method, url, headers, body)
         if signer is not None:
             headers["Host"] = netloc
-            query_start = path.find("?")
-            sign_path, sign_query = (path, req.query) if query_start < 0 else (
-                path[:query_start], path[query_start + 1:] + ("&" + req.query if req.query else ""))
+            sign_path, sign_query = _sign_target(path, req.query)
+        redirected = False
         retry = self._retry
         attempt = 0
         cost = 0
         while True:
             if signer is not None:  # again on every attempt: the date is part of the signature
                 signer.sign(req.method, sign_path, sign_query, headers, body if start < 0 else b"",
-                            self._credentials, payload_hash=payload_hash)  # type: ignore[arg-type]
+                            self._credentials, payload_hash=payload_hash)
             if start >= 0:
                 body.seek(start)
             try:
@@ -441,6 +477,20 @@ class BaseClient:
             if resp.raw is not None:
                 resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
             err = self._error(resp)
+            region = None if redirected or bucket is None else _redirect_region(op, resp, err, bucket)
+            if region is not None:
+                # As botocore: the bucket is in another region; send there at once, once,
+                # and remember it for this client's later calls.
+                redirected = True
+                self._bucket_regions[bucket] = region  # type: ignore[index]
+                ctx = {**ctx, "Region": region}  # type: ignore[dict-item]
+                scheme, netloc, path, located = self._locate(req, op, ctx)
+                http_req.url = _url(scheme, netloc, path, req.query)
+                if signer is not None:
+                    signer = located
+                    headers["Host"] = netloc
+                    sign_path, sign_query = _sign_target(path, req.query)
+                continue
             attempt += 1
             if (
                 attempt >= retry.max_attempts
@@ -492,6 +542,47 @@ class BaseClient:
 
 
 _CHUNK = 1 << 20
+
+
+def _url(scheme: str, netloc: str, path: str, query: str) -> str:
+    url = scheme + netloc + path
+    return url + ("&" if "?" in path else "?") + query if query else url
+
+
+def _sign_target(path: str, query: str) -> tuple[str, str]:
+    """(path, query) as signed: a query fixed in the model's URI joins the members'."""
+    cut = path.find("?")
+    if cut < 0:
+        return path, query
+    return path[:cut], path[cut + 1:] + ("&" + query if query else "")
+
+
+_REGION_NAME = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
+_BODY_REGION = re.compile(rb"<Region>([^<]{1,63})</Region>")
+
+
+def _redirect_region(op: OperationInfo, resp: HttpResponse, err: ServiceError, bucket: str) -> str | None:
+    """The region to send again to when S3 says the bucket lives elsewhere (botocore's
+    S3RegionRedirectorv2): from ``x-amz-bucket-region`` or the error's ``<Region>``."""
+    if bucket.startswith("arn:"):
+        return None
+    code, status = err.code, resp.status
+    header = resp.headers.get("x-amz-bucket-region")
+    if not (
+        (code in ("301", "400") and op.name == "HeadObject")
+        or (code in ("301", "400") and op.name == "HeadBucket" and header is not None)
+        or code in ("AuthorizationHeaderMalformed", "PermanentRedirect")
+        or status in (301, 302, 307)
+        or (code == "IllegalLocationConstraintException" and op.name != "CreateBucket")
+    ):
+        return None
+    region: str | None = header
+    if region is None:
+        found = _BODY_REGION.search(resp.body)
+        region = found.group(1).decode("ascii", "replace") if found else None
+    if region is None or not _REGION_NAME.match(region):
+        return None
+    return region
 
 
 def _stream_start(body: Any) -> int:

@@ -91,8 +91,8 @@ def presign_post(client: Any, req: Any, op: Any, bucket: str, key: str, fields: 
     import hmac
     import json
 
-    scheme, netloc, path = client._presign_target(req, op, expires_in, {"Bucket": bucket})
-    signer, credentials = client._signer, client._credentials
+    scheme, netloc, path, signer = client._presign_target(req, op, expires_in, {"Bucket": bucket})
+    credentials = client._credentials
     moment = now or _now()
     amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
     expiry = (moment + dt.timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")

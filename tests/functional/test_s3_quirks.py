@@ -166,3 +166,62 @@ def test_sse_c_keys_and_copy_sources_are_sent_as_boto3_sends_them(s3pkg: Any, op
                  "x-amz-copy-source-server-side-encryption-customer-key-md5"):
         expected = theirs.headers.get(name)
         assert sent.get(name) == (expected.decode() if isinstance(expected, bytes) else expected), name
+
+
+REDIRECT = (f'<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be '
+            f'addressed using the specified endpoint.</Message><Bucket>b</Bucket></Error>').encode()
+MALFORMED = (b"<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region 'us-east-1' is wrong; "
+             b"expecting 'ap-south-1'</Message><Region>ap-south-1</Region></Error>")
+LISTING_V2 = f'<ListBucketResult {NS}><Name>b</Name><KeyCount>0</KeyCount></ListBucketResult>'.encode()
+
+
+def _scope(recorded: Any) -> str:
+    auth = recorded.headers["Authorization"]
+    return auth.split("Credential=")[1].split("/")[2]
+
+
+@pytest.mark.parametrize("status, body, headers, region", [
+    (301, REDIRECT, {"x-amz-bucket-region": "eu-west-1"}, "eu-west-1"),
+    (400, MALFORMED, {}, "ap-south-1"),
+])
+def test_requests_follow_the_bucket_to_its_region(clients: Any, server: Any, status: int, body: bytes,
+                                                  headers: dict[str, str], region: str) -> None:
+    ours, theirs = clients
+    out = []
+    for call in (lambda: ours.list_objects_v2(bucket="b"), lambda: theirs.list_objects_v2(Bucket="b")):
+        server.requests.clear()
+        server.reply(status, body, {**XML, **headers})
+        server.reply(200, LISTING_V2, XML)
+        server.reply(200, LISTING_V2, XML)
+        call()
+        call()  # remembered: straight to the bucket's region
+        out.append([_scope(r) for r in server.requests])
+        server.replies.clear()
+    assert out[0] == out[1] == ["us-east-1", region, region]
+
+
+def test_head_object_400_without_a_body_uses_the_region_header(clients: Any, server: Any) -> None:
+    ours, theirs = clients
+    out = []
+    for call in (lambda: ours.head_object(bucket="b", key="k"), lambda: theirs.head_object(Bucket="b", Key="k")):
+        server.requests.clear()
+        server.reply(400, b"", {"x-amz-bucket-region": "us-west-2"})
+        server.reply(200, b"", {})
+        call()
+        out.append([(r.method, _scope(r)) for r in server.requests])
+        server.replies.clear()
+    assert out[0] == out[1] == [("HEAD", "us-east-1"), ("HEAD", "us-west-2")]
+
+
+def test_no_redirect_without_a_region_or_twice(clients: Any, server: Any) -> None:
+    ours, _ = clients
+    server.reply(301, REDIRECT, XML)  # no region anywhere: the error stands
+    with pytest.raises(Exception) as info:
+        ours.list_objects_v2(bucket="b")
+    assert getattr(info.value, "code", None) == "PermanentRedirect" and len(server.requests) == 1
+    server.requests.clear()
+    server.reply(301, REDIRECT, {**XML, "x-amz-bucket-region": "eu-west-1"})
+    server.reply(301, REDIRECT, {**XML, "x-amz-bucket-region": "eu-central-1"})
+    with pytest.raises(Exception):
+        ours.list_objects_v2(bucket="other")
+    assert [_scope(r) for r in server.requests] == ["us-east-1", "eu-west-1"]

@@ -415,10 +415,10 @@ class DynamoDBClient(_BaseClient):
         params["Endpoint"] = endpoint_url
         return params
 
-    def _resolve_with(self, extra: dict[str, _t.Any]) -> str:
+    def _resolve_with(self, extra: dict[str, _t.Any]) -> _t.Any:
         params = self._endpoint_params(self._region, self._endpoint_url)
         params.update(extra)
-        return _endpoints.resolve_endpoint(params).url
+        return _endpoints.resolve_endpoint(params)
 
     def batch_execute_statement(
         self,
