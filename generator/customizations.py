@@ -46,6 +46,8 @@ SCHEMA: dict[str, Any] = {
         # botocore's S3RegionRedirectorv2: a request for a bucket in another region is sent
         # again there (x-amz-bucket-region or the error's Region), and the region remembered.
         "region_redirects": {"type": "boolean"},
+        # upload_file/upload_fileobj/download_file/download_fileobj (awsgen_runtime.transfer).
+        "managed_transfers": {"type": "boolean"},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",

@@ -52,6 +52,7 @@ def build_service(
         presign_global_endpoint=bool(custom.get("presign_on_global_endpoint")),
         presign_post_operation=custom.get("presign_post_operation"),
         region_redirects=bool(custom.get("region_redirects")),
+        managed_transfers=bool(custom.get("managed_transfers")),
     )
 
 

@@ -149,6 +149,7 @@ class Service:
     presign_global_endpoint: bool = False  # a customization (awsgen_runtime.s3)
     presign_post_operation: str | None = None  # a customization: presign_post() signs as this
     region_redirects: bool = False  # a customization: requests follow the bucket's region
+    managed_transfers: bool = False  # a customization: upload_file/download_file methods
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

@@ -541,7 +541,7 @@ class BaseClient:
             ) from exc
 
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18  # 256 KiB reads: ten parts in flight hold ~2.5 MiB
 
 
 def _url(scheme: str, netloc: str, path: str, query: str) -> str:
