@@ -48,6 +48,15 @@ SCHEMA: dict[str, Any] = {
         "region_redirects": {"type": "boolean"},
         # upload_file/upload_fileobj/download_file/download_fileobj (awsgen_runtime.transfer).
         "managed_transfers": {"type": "boolean"},
+        # Headers every request carries unless it sets them (API Gateway's Accept, Glacier's
+        # version header: botocore's add_accept_header, add_glacier_version).
+        "default_headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        # Input members (by name, in every operation) that may be left out and then take
+        # this value (Glacier's accountId "-": botocore's inject_account_id).
+        "member_defaults": {"type": "object", "additionalProperties": {"type": "string"}},
+        # Input members targeting these shapes lose any "/prefix/" (Route 53's ids:
+        # botocore's fix_route53_ids; awsgen_runtime.handlers.strip_id_prefix).
+        "strip_id_prefix_shapes": {"type": "array", "items": {"type": "string", "minLength": 1}},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",
@@ -67,6 +76,10 @@ SCHEMA: dict[str, Any] = {
                     # The member takes "bucket/key?versionId=..." or a mapping and is sent
                     # URL-encoded (botocore's handle_copy_source_param; awsgen_runtime.s3.copy_source).
                     "copy_source": {"type": "string", "minLength": 1},
+                    # Input members sent base64-encoded (botocore's base64_encode_user_data).
+                    "base64_encode": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    # Output members base64-decoded to text (botocore's decode_console_output).
+                    "decode_base64_output": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     # The input member is sent as "url" when the caller leaves it unset,
                     # and then the output members listed ("Member" or "ListMember.Member")
                     # are URL-decoded (botocore's set_list_objects_encoding_type_url and
@@ -121,6 +134,10 @@ def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) 
         name = entry.get("copy_source")
         if name is not None and name not in inp:
             problems.append(f"{where}.copy_source: the input has no member {name!r}")
+        for key, have, what in (("base64_encode", inp, "input"), ("decode_base64_output", out, "output")):
+            for i, name in enumerate(entry.get(key) or ()):
+                if name not in have:
+                    problems.append(f"{where}.{key}[{i}]: the {what} has no member {name!r}")
         enc = entry.get("default_url_encoding")
         if enc is not None:
             if enc["member"] not in inp:
@@ -135,6 +152,9 @@ def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) 
                     ok = listed.get("type") == "list" and tail in members(item)
                 if not ok:
                     problems.append(f"{where}.default_url_encoding.decode[{i}]: the output has no {dotted!r}")
+    for name in custom.get("strip_id_prefix_shapes") or ():
+        if name not in shapes:
+            problems.append(f"{path}: $.strip_id_prefix_shapes: the model has no shape {name!r}")
     return problems
 
 

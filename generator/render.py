@@ -256,6 +256,7 @@ class PackageView:
                     else "expires_in",
                     "url_encoding": self._url_encoding(op),
                     "input_transforms": self._input_transforms(op, params),
+                    "output_transforms": self._output_transforms(op),
                 }
             )
         return views
@@ -289,6 +290,19 @@ class PackageView:
             return []
         by_name = {m.name: m for m in self.shapes[op.input].members}
         lines: list[str] = []
+        defaults = dict(self.service.member_defaults)
+        for m in self.shapes[op.input].members:
+            if m.name in defaults:
+                for p in params:
+                    if p["py_name"] == m.py_name and p["required"]:
+                        p["required"] = False
+                        p["annotation"] += " | None"
+                lines += [f"if {m.py_name} is None:", f"    {m.py_name} = {pylit(defaults[m.name])}"]
+            if self.shapes[m.target].name in self.service.strip_id_prefix_shapes:
+                lines += [f"if {m.py_name} is not None:", f"    {m.py_name} = _h.strip_id_prefix({m.py_name})"]
+        for name in op.base64_encode:
+            py = by_name[name].py_name
+            lines += [f"if {py} is not None:", f"    {py} = _h.base64_text({py})"]
         for prefix in op.sse_customer_keys:
             key, md5 = by_name[prefix + "Key"].py_name, by_name[prefix + "KeyMD5"].py_name
             lines += [f"if {key} is not None and {md5} is None:",
@@ -299,6 +313,17 @@ class PackageView:
                 if p["py_name"] == name:
                     p["annotation"] = "str | _t.Mapping[str, str]" + ("" if p["required"] else " | None")
             lines += [f"if {name} is not None:", f"    {name} = _s3.copy_source({name})"]
+        return lines
+
+    def _output_transforms(self, op: Operation) -> list[str]:
+        """Statements run on the parsed ``result`` (customizations: decode_base64_output)."""
+        if not op.output:
+            return []
+        by_name = {m.name: m for m in self.shapes[op.output].members}
+        lines: list[str] = []
+        for name in op.decode_base64_output:
+            py = by_name[name].py_name
+            lines += [f"if result.{py} is not None:", f"    result.{py} = _h.base64_decoded_text(result.{py})"]
         return lines
 
     def _url_encoding(self, op: Operation) -> dict[str, Any] | None:
@@ -465,7 +490,9 @@ def render_package(
         {"op": post, "class": ctx["shapes"][next(o.input for o in service.operations if o.name == post)].class_name}
         if post else None
     )
-    ctx["uses_s3_runtime"] = bool(post) or any(op["input_transforms"] for op in ctx["ops"])
+    ctx["uses_s3_runtime"] = bool(post) or any("_s3." in line for op in ctx["ops"] for line in op["input_transforms"])
+    ctx["uses_handlers"] = any("_h." in line for op in ctx["ops"]
+                               for line in (*op["input_transforms"], *op["output_transforms"]))
     ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}
     root = TEMPLATES / "package"

@@ -53,6 +53,9 @@ def build_service(
         presign_post_operation=custom.get("presign_post_operation"),
         region_redirects=bool(custom.get("region_redirects")),
         managed_transfers=bool(custom.get("managed_transfers")),
+        default_headers=tuple(sorted((custom.get("default_headers") or {}).items())),
+        member_defaults=tuple(sorted((custom.get("member_defaults") or {}).items())),
+        strip_id_prefix_shapes=tuple(custom.get("strip_id_prefix_shapes") or ()),
     )
 
 
@@ -224,6 +227,8 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
         default_url_encoding=(enc["member"], tuple(enc["decode"])) if enc else None,
         sse_customer_keys=tuple(entry.get("sse_customer_keys") or ()),
         copy_source=entry.get("copy_source"),
+        base64_encode=tuple(entry.get("base64_encode") or ()),
+        decode_base64_output=tuple(entry.get("decode_base64_output") or ()),
     )
 
 

@@ -126,6 +126,8 @@ class Operation:
     default_url_encoding: tuple[str, tuple[str, ...]] | None = None
     sse_customer_keys: tuple[str, ...] = ()  # member prefixes ("SSECustomer")
     copy_source: str | None = None  # member taking a string or a mapping
+    base64_encode: tuple[str, ...] = ()  # input members sent base64-encoded
+    decode_base64_output: tuple[str, ...] = ()  # output members base64-decoded
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,9 @@ class Service:
     presign_post_operation: str | None = None  # a customization: presign_post() signs as this
     region_redirects: bool = False  # a customization: requests follow the bucket's region
     managed_transfers: bool = False  # a customization: upload_file/download_file methods
+    default_headers: tuple[tuple[str, str], ...] = ()  # a customization
+    member_defaults: tuple[tuple[str, str], ...] = ()  # a customization: (member, value)
+    strip_id_prefix_shapes: tuple[str, ...] = ()  # a customization
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

@@ -177,6 +177,8 @@ class BaseClient:
     _PRESIGN_GLOBAL: ClassVar[bool] = False
     # Requests sent again to the bucket's region (a customization: region_redirects).
     _REGION_REDIRECT: ClassVar[bool] = False
+    # Headers every request carries unless it sets them (a customization: default_headers).
+    _DEFAULT_HEADERS: ClassVar[tuple[tuple[str, str], ...]] = ()
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
@@ -420,6 +422,8 @@ class BaseClient:
         url = _url(scheme, netloc, path, req.query)
         headers = req.headers
         headers["User-Agent"] = self._user_agent
+        for name, value in self._DEFAULT_HEADERS:
+            headers.setdefault(name, value)
         body = req.body
         signer = located if op.signed else None
         # A file-like input that can seek is streamed: hashed in chunks for the signature,
@@ -436,6 +440,8 @@ class BaseClient:
         if trailer:  # aws-chunked, the checksum in its trailer, the payload unsigned
             body, start = _aws_chunked(body, start, algorithm, headers), 0  # type: ignore[arg-type]
             payload_hash = checksums.STREAMING_UNSIGNED_PAYLOAD_TRAILER
+            if signer is None:  # unsigned too: S3 still wants to be told (botocore does so)
+                headers["X-Amz-Content-SHA256"] = payload_hash
         elif start >= 0:
             payload_hash, length = _hash_stream(body, hash_it=signer is not None, headers=headers,
                                                 algorithm=algorithm)

@@ -201,7 +201,8 @@ _CHECKSUM_CONFIG = _checksum_config()
 MIRRORED_HANDLERS = frozenset({
     "set_list_objects_encoding_type_url", "decode_list_object", "decode_list_object_v2",
     "decode_list_object_versions", "parse_get_bucket_location", "_handle_request_validation_mode_member",
-    "sse_md5", "copy_source_sse_md5", "handle_copy_source_param",
+    "sse_md5", "copy_source_sse_md5", "handle_copy_source_param", "inject_account_id", "fix_route53_ids",
+    "base64_encode_user_data", "decode_console_output", "add_accept_header", "add_glacier_version",
 })
 
 
@@ -210,7 +211,9 @@ def botocore_handlers() -> Any:
     import botocore.handlers
     import botocore.hooks
 
-    emitter = botocore.hooks.HierarchicalEmitter()
+    # botocore's clients alias old event names ("autoscaling", "route53") to the
+    # hyphenated service ids ("auto-scaling", "route-53"); so does this emitter.
+    emitter = botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter())
     found = set()
     for entry in botocore.handlers.BUILTIN_HANDLERS:
         event, handler = entry[0], entry[1]
@@ -392,6 +395,8 @@ class Service:
             return [Diff("request", "strategy", op, str(exc), None, example=params)]
         except Exception as exc:  # noqa: BLE001 - botocore itself cannot serialize the input
             return [Diff("request", "botocore-error", op, f"{type(exc).__name__}: {exc}", None, example=params)]
+        self.handlers.emit(f"before-call.{self.event_name}.{op}", model=op_model, params=rd, request_signer=None,
+                           context=context)
         botocore.awsrequest.prepare_request_dict(rd, ENDPOINT)
         expected = botocore.awsrequest.create_request_object(rd).prepare()
         refused = self._botocore_checksums(rd, op_model, ordered, context)

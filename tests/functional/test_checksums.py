@@ -237,3 +237,23 @@ def test_what_is_checked_follows_botocores_priority(s3_local: Any, server: Any, 
         headers["x-amz-checksum-crc32"] = _crc32(data)  # crc32 comes before sha256: this one is checked
     server.reply(200, data, headers)
     assert s3_local.get_object(bucket="bkt", key="k").body.read() == data
+
+
+def test_anonymous_trailer_uploads_say_so_as_boto3(s3pkg: Any) -> None:
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config as BotoConfig
+
+    from awsgen_runtime.client import Config
+
+    boto = boto3.session.Session().client("s3", region_name="eu-west-1", config=BotoConfig(signature_version=UNSIGNED))
+    theirs = botocore_sends(boto, "put_object", Bucket="bkt", Key="k", Body=b"data")
+    capture = Capture()
+    capture.body = b""
+    ours = s3pkg.Client(region="eu-west-1", anonymous=True, transport=capture, config=Config(max_attempts=1))
+    try:
+        ours.put_object(bucket="bkt", key="k", body=b"data")
+    except Exception:
+        pass
+    assert _relevant(capture.requests[0].headers) == _relevant(theirs.headers)
+    assert _relevant(theirs.headers)["x-amz-content-sha256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"

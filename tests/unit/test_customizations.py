@@ -61,3 +61,16 @@ def test_s3_entries_reach_the_intermediate_model() -> None:
     assert not ops["SelectObjectContent"].error_in_200 and not ops["DeleteBucket"].error_in_200
     without = build_service(_model("s3"), "s3.json")
     assert not any(op.error_in_200 or op.default_url_encoding for op in without.operations)
+
+
+def test_every_botocore_handler_has_a_written_status() -> None:
+    """scripts/botocore_handlers.py (the README's table) knows every handler botocore registers."""
+    import subprocess
+    import sys
+
+    from generator.botocore_source import data_dir  # noqa: F401 - the pinned botocore is installed
+
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(repo / "scripts" / "botocore_handlers.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout

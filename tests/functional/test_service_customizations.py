@@ -1,0 +1,105 @@
+"""Other services' botocore handlers, declared in models/customizations/: each request is
+compared with the one boto3 (handlers and all) sends for the same input, and answers are
+read as boto3 reads them."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.differential.harness import Capture, botocore_sends, ensure_packages, load_package
+
+KEY = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
+SERVICES = ("apigateway", "glacier", "route53", "ec2", "autoscaling")
+
+
+@pytest.fixture(scope="module")
+def pkgs() -> dict[str, Any]:
+    root = ensure_packages(list(SERVICES))
+    return {s: load_package(root, s) for s in SERVICES}
+
+
+def _pair(pkgs: dict[str, Any], service: str, op: str, params: dict[str, Any], ours_params: dict[str, Any],
+          body: bytes = b"{}") -> tuple[Any, Any, Any]:
+    import boto3
+
+    from awsgen_runtime.client import Config
+
+    boto = boto3.session.Session().client(service, region_name="us-east-1", **KEY)
+    theirs = botocore_sends(boto, op, **params)
+    capture = Capture()
+    capture.body = body
+    client = pkgs[service].Client(region="us-east-1", transport=capture, config=Config(max_attempts=1), **KEY)
+    try:
+        result = getattr(client, op)(**ours_params)
+    except Exception:  # the canned answer need not parse
+        result = None
+    return theirs, capture.requests[0], result
+
+
+def _header(req: Any, name: str) -> str | None:
+    for k, v in req.headers.items():
+        if k.lower() == name.lower():
+            return v.decode() if isinstance(v, bytes) else v
+    return None
+
+
+def test_api_gateway_asks_for_json(pkgs: dict[str, Any]) -> None:
+    theirs, ours, _ = _pair(pkgs, "apigateway", "get_rest_apis", {}, {})
+    assert _header(ours, "Accept") == _header(theirs, "Accept") == "application/json"
+
+
+def test_glacier_version_header_and_default_account(pkgs: dict[str, Any]) -> None:
+    theirs, ours, _ = _pair(pkgs, "glacier", "list_vaults", {}, {})
+    assert _header(ours, "x-amz-glacier-version") == _header(theirs, "x-amz-glacier-version") == "2012-06-01"
+    assert urlsplit(ours.url).path == urlsplit(theirs.url).path == "/-/vaults"
+    _, given, _ = _pair(pkgs, "glacier", "list_vaults", {"accountId": "123456789012"},
+                        {"account_id": "123456789012"})
+    assert urlsplit(given.url).path == "/123456789012/vaults"
+
+
+@pytest.mark.parametrize("op, params", [
+    ("get_hosted_zone", {"Id": "/hostedzone/Z1D633PJN98FT9"}),
+    ("get_change", {"Id": "/change/C2682N5HXP0BZ4"}),
+    ("list_resource_record_sets", {"HostedZoneId": "/hostedzone/ZABC"}),
+    ("get_hosted_zone", {"Id": "Z1D633PJN98FT9"}),
+])
+def test_route53_ids_lose_their_prefix(pkgs: dict[str, Any], op: str, params: dict[str, Any]) -> None:
+    from botocore import xform_name
+
+    theirs, ours, _ = _pair(pkgs, "route53", op, params, {xform_name(k): v for k, v in params.items()})
+    assert urlsplit(ours.url).path == urlsplit(theirs.url).path
+    assert "/hostedzone/hostedzone" not in ours.url and "/change/change" not in ours.url
+
+
+@pytest.mark.parametrize("service, op, params", [
+    ("ec2", "run_instances", {"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1, "UserData": "#!/bin/sh\necho ü\n"}),
+    ("autoscaling", "create_launch_configuration", {"LaunchConfigurationName": "lc", "UserData": "echo hi"}),
+])
+def test_user_data_is_sent_base64_encoded(pkgs: dict[str, Any], service: str, op: str, params: dict[str, Any]) -> None:
+    from botocore import xform_name
+
+    theirs, ours, _ = _pair(pkgs, service, op, params, {xform_name(k): v for k, v in params.items()})
+    sent = dict(parse_qsl(ours.body.decode()))
+    assert sent["UserData"] == dict(parse_qsl(theirs.body if isinstance(theirs.body, str)
+                                              else theirs.body.decode()))["UserData"]
+    assert base64.b64decode(sent["UserData"]).decode() == params["UserData"]
+
+
+def test_console_output_is_decoded(pkgs: dict[str, Any], server: Any) -> None:
+    import boto3
+
+    text = "Linux version 6.1 \u2014 booted\n"
+    encoded = base64.b64encode(text.encode()).decode()
+    body = (f'<GetConsoleOutputResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>'
+            f"<instanceId>i-1</instanceId><output>{encoded}</output></GetConsoleOutputResponse>").encode()
+    headers = {"Content-Type": "text/xml"}
+    server.reply(200, body, headers)
+    ours = pkgs["ec2"].Client(region="us-east-1", endpoint_url=server.url, **KEY).get_console_output(instance_id="i-1")
+    server.reply(200, body, headers)
+    theirs = boto3.session.Session().client("ec2", region_name="us-east-1", endpoint_url=server.url,
+                                            **KEY).get_console_output(InstanceId="i-1")
+    assert ours.output == theirs["Output"] == text
