@@ -46,7 +46,7 @@ STATUS: dict[str, str] = {
     "document_copy_source_form": "n/a: documentation",
     "document_expires_shape": "n/a: documentation",
     "customize_endpoint_resolver_builtins": "done: Config(s3=...) built-ins and presign_on_global_endpoint",
-    "add_recursion_detection_header": "not yet: X-Amzn-Trace-Id from Lambda's environment",
+    "add_recursion_detection_header": "done: X-Amzn-Trace-Id from Lambda's environment, in the runtime",
     "add_expect_header": "not yet: Expect: 100-continue (urllib3 cannot wait for the 100)",
     "add_glacier_version": "done: customization default_headers",
     "add_accept_header": "done: customization default_headers (API Gateway)",

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import platform
 import re
 from http import HTTPStatus
+from urllib.parse import quote
 from typing import Any, Callable, ClassVar, TypeVar
 
 from . import __version__, checksums
@@ -156,6 +158,7 @@ class OperationInfo:
 
 
 _PY = platform.python_version()
+_ENVIRON = os.environ
 _FORM = "application/x-www-form-urlencoded; charset=utf-8"
 # What a response that breaks the model can make parsing raise; all become ResponseParseError.
 # RecursionError: JSON nested deeper than the interpreter's stack.
@@ -424,6 +427,9 @@ class BaseClient:
         headers["User-Agent"] = self._user_agent
         for name, value in self._DEFAULT_HEADERS:
             headers.setdefault(name, value)
+        if _ENVIRON.get("_X_AMZN_TRACE_ID") and "AWS_LAMBDA_FUNCTION_NAME" in _ENVIRON:
+            # In Lambda, as every AWS SDK: the trace id lets Lambda stop recursive loops.
+            headers.setdefault("X-Amzn-Trace-Id", quote(_ENVIRON["_X_AMZN_TRACE_ID"], safe="-=;:+&[]{}\"',"))
         body = req.body
         signer = located if op.signed else None
         # A file-like input that can seek is streamed: hashed in chunks for the signature,

@@ -103,3 +103,16 @@ def test_console_output_is_decoded(pkgs: dict[str, Any], server: Any) -> None:
     theirs = boto3.session.Session().client("ec2", region_name="us-east-1", endpoint_url=server.url,
                                             **KEY).get_console_output(InstanceId="i-1")
     assert ours.output == theirs["Output"] == text
+
+
+def test_lambda_trace_id_is_passed_on(pkgs: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's add_recursion_detection_header, for every service."""
+    trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:0|x"y'
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", trace)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "fn")
+    theirs, ours, _ = _pair(pkgs, "apigateway", "get_rest_apis", {}, {})
+    assert _header(ours, "X-Amzn-Trace-Id") == _header(theirs, "X-Amzn-Trace-Id")
+    assert "%7C" in _header(ours, "X-Amzn-Trace-Id")  # '|' is quoted, '"' and ';' are not
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
+    _, outside, _ = _pair(pkgs, "apigateway", "get_rest_apis", {}, {})
+    assert _header(outside, "X-Amzn-Trace-Id") is None
