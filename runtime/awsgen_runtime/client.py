@@ -269,33 +269,41 @@ class BaseClient:
             if isinstance(endpoint, str):
                 found = (*_split_endpoint(endpoint), self._signer)
             else:
-                found = (*_split_endpoint(endpoint.url), self._signer_for(endpoint.properties))
+                found = (*_split_endpoint(endpoint.url), self._signer_for(endpoint.properties, ctx))
             if len(self._per_call) > 256:
                 self._per_call.clear()
             self._per_call[key] = found
         return found
 
-    def _signer_for(self, properties: dict[str, Any]) -> SigV4Signer | None:
-        """The signer an endpoint's ``authSchemes`` ask for: the client's when they agree."""
+    def _signer_for(self, properties: dict[str, Any], ctx: dict[str, Any] | None = None) -> Any:
+        """The signer an endpoint's ``authSchemes`` ask for: the client's when they agree;
+        for an S3 Express directory bucket, one signing with the bucket's session."""
         signer = self._signer
         schemes = properties.get("authSchemes") or ()
         if signer is None or not schemes:
             return signer
         scheme = schemes[0]
         name = scheme.get("name")
-        if name not in ("sigv4", None):
+        if name not in ("sigv4", "sigv4-s3express", None):
             raise ParamValidationError([
                 f"this endpoint needs the {name} signing scheme, which awsgen does not implement yet"
-                + (" (S3 multi-region access points)" if name == "sigv4a" else
-                   " (S3 Express One Zone directory buckets)" if name == "sigv4-s3express" else "")])
+                + (" (S3 multi-region access points)" if name == "sigv4a" else "")])
         service = str(scheme.get("signingName") or signer.service)
         region = str(scheme.get("signingRegion") or signer.region)
         if service == signer.service and region == signer.region:
-            return signer
-        other = self._signers.get((service, region))
-        if other is None:
-            other = self._signers[(service, region)] = SigV4Signer(
-                service, region, s3=signer.s3 or bool(scheme.get("disableDoubleEncoding")))
+            other: SigV4Signer = signer
+        else:
+            other = self._signers.get((service, region))  # type: ignore[assignment]
+            if other is None:
+                other = self._signers[(service, region)] = SigV4Signer(
+                    service, region, s3=signer.s3 or bool(scheme.get("disableDoubleEncoding")))
+        if name == "sigv4-s3express":
+            bucket = (ctx or {}).get("Bucket")
+            if not isinstance(bucket, str):
+                raise ParamValidationError(["an S3 Express endpoint without a bucket to open a session for"])
+            from .s3 import ExpressSigner
+
+            return ExpressSigner(self, bucket, other)
         return other
 
     def __repr__(self) -> str:
@@ -415,6 +423,9 @@ class BaseClient:
         headers["Host"] = netloc
         credentials = self._credentials
         assert signer is not None and credentials is not None  # _presign_target checked them
+        if not isinstance(signer, SigV4Signer):
+            raise ParamValidationError([f"{op.name}: presigned URLs for S3 Express directory buckets are not "
+                                        "supported yet"])
         return presign_url(signer, req.method, scheme + netloc, path, query, headers, credentials, expires_in)
 
     def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:

@@ -123,3 +123,54 @@ def _now() -> Any:
     import datetime as dt
 
     return dt.datetime.now(dt.timezone.utc)
+
+
+class ExpressSigner:
+    """S3 Express One Zone: SigV4 (signing name ``s3express``) with the credentials of a
+    session that ``CreateSession`` opened for the directory bucket, its token in
+    ``x-amz-s3session-token`` (botocore's S3ExpressAuth). Sessions are kept per client and
+    bucket and opened again a minute before they expire."""
+
+    s3 = True
+
+    def __init__(self, client: Any, bucket: str, base: Any) -> None:
+        self._client, self._bucket, self._base = client, bucket, base
+        self.service, self.region = base.service, base.region
+
+    def sign(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, credentials: Any,
+             *, now: Any = None, payload_hash: str | None = None) -> None:
+        session = express_session(self._client, self._bucket)
+        for name in [n for n in headers if n.lower() in ("x-amz-security-token", "x-amz-s3session-token")]:
+            del headers[name]
+        headers["x-amz-s3session-token"] = session.token
+        from .sigv4 import Credentials
+
+        self._base.sign(method, path, query, headers, body, Credentials(session.access_key, session.secret_key),
+                        now=now, payload_hash=payload_hash)
+
+
+_EXPRESS_REFRESH = 60.0  # seconds before expiry that a session is replaced
+
+
+def express_session(client: Any, bucket: str) -> Any:
+    """The bucket's open session (``Credentials`` with its token), opened or renewed with the
+    client's own ``create_session`` when missing or within a minute of expiring."""
+    import threading
+    import time
+
+    from .sigv4 import Credentials
+
+    cache = client.__dict__.setdefault("_express_sessions", {})
+    lock = client.__dict__.setdefault("_express_lock", threading.Lock())
+    entry = cache.get(bucket)
+    if entry is not None and entry[1] - time.time() > _EXPRESS_REFRESH:
+        return entry[0]
+    with lock:
+        entry = cache.get(bucket)
+        if entry is None or entry[1] - time.time() <= _EXPRESS_REFRESH:
+            out = client.create_session(bucket=bucket).credentials
+            creds = Credentials(out.access_key_id, out.secret_access_key, out.session_token)
+            if len(cache) >= 100:
+                cache.clear()
+            cache[bucket] = entry = (creds, out.expiration.timestamp())
+    return entry[0]

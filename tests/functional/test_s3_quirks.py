@@ -225,3 +225,61 @@ def test_no_redirect_without_a_region_or_twice(clients: Any, server: Any) -> Non
     with pytest.raises(Exception):
         ours.list_objects_v2(bucket="other")
     assert [_scope(r) for r in server.requests] == ["us-east-1", "eu-west-1"]
+
+
+EXPRESS_BUCKET = "mybucket--usw2-az1--x-s3"
+SESSION = (f'<CreateSessionResult {NS}><Credentials><SessionToken>SESSIONTOKEN</SessionToken>'
+           f'<SecretAccessKey>sessionsecret</SecretAccessKey><AccessKeyId>ASIASESSION</AccessKeyId>'
+           f'<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></CreateSessionResult>').encode()
+
+
+def test_s3_express_requests_use_a_session_as_boto3(s3pkg: Any, server: Any) -> None:
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    from awsgen_runtime.client import Config
+
+    ours = s3pkg.Client(region="us-west-2", endpoint_url=server.url, config=Config(max_attempts=1), **KEY)
+    theirs = boto3.session.Session().client("s3", region_name="us-west-2", endpoint_url=server.url,
+                                            config=BotoConfig(retries={"total_max_attempts": 1}), **KEY)
+    seen = []
+    for get in (lambda: ours.get_object(bucket=EXPRESS_BUCKET, key="k").body.read(),
+                lambda: theirs.get_object(Bucket=EXPRESS_BUCKET, Key="k")["Body"].read()):
+        server.requests.clear()
+        server.reply(200, SESSION, XML)
+        server.reply(200, b"one", {})
+        server.reply(200, b"two", {})
+        assert get() == b"one" and get() == b"two"  # the second call reuses the session
+        seen.append([(r.method, r.path.split("?")[0], "session" in r.path, r.headers.get("x-amz-s3session-token"),
+                      r.headers["Authorization"].split("Credential=")[1].split(",")[0].split("/", 1)[1][9:],
+                      r.headers["Authorization"].split("Credential=")[1].split("/")[0]) for r in server.requests])
+        server.replies.clear()
+    assert seen[0] == seen[1]
+    assert [s[3:] for s in seen[0]] == [
+        (None, "us-west-2/s3express/aws4_request", "AKIDEXAMPLE"),
+        ("SESSIONTOKEN", "us-west-2/s3express/aws4_request", "ASIASESSION"),
+        ("SESSIONTOKEN", "us-west-2/s3express/aws4_request", "ASIASESSION"),
+    ]
+
+
+def test_s3_express_signature_is_botocores(s3pkg: Any, server: Any) -> None:
+    from botocore.auth import S3ExpressAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials as BotoCredentials
+
+    from awsgen_runtime.client import Config
+
+    ours = s3pkg.Client(region="us-west-2", endpoint_url=server.url, config=Config(max_attempts=1), **KEY)
+    server.reply(200, SESSION, XML)
+    server.reply(200, b"", {})
+    ours.put_object(bucket=EXPRESS_BUCKET, key="a b", body=b"data")
+    sent = server.requests[-1]
+    auth = sent.headers["Authorization"]
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    headers = {k: v for k, v in sent.headers.items() if k.lower() in signed}
+    req = AWSRequest(method=sent.method, url=server.url + sent.path, headers=headers, data=sent.body)
+    req.context["timestamp"] = sent.headers["X-Amz-Date"]
+    signer = S3ExpressAuth(BotoCredentials("ASIASESSION", "sessionsecret", "SESSIONTOKEN"), "s3express", "us-west-2",
+                           identity_cache=None)
+    expected = signer.signature(signer.string_to_sign(req, signer.canonical_request(req)), req)
+    assert auth.endswith("Signature=" + expected) and "x-amz-s3session-token" in signed
