@@ -14,11 +14,10 @@ import io
 import os
 import platform
 import re
-from http import HTTPStatus
 from urllib.parse import quote
 from typing import Any, Callable, ClassVar, TypeVar
 
-from . import __version__, checksums
+from . import __version__
 from .credentials import resolve_credentials, resolve_region
 from .errors import (
     ConnectTimeoutError,
@@ -159,6 +158,8 @@ class OperationInfo:
 
 _PY = platform.python_version()
 _ENVIRON = os.environ
+# A Lambda function's environment names it from the start; the trace id changes per invocation.
+_IN_LAMBDA = "AWS_LAMBDA_FUNCTION_NAME" in _ENVIRON
 _FORM = "application/x-www-form-urlencoded; charset=utf-8"
 # What a response that breaks the model can make parsing raise; all become ResponseParseError.
 # RecursionError: JSON nested deeper than the interpreter's stack.
@@ -347,6 +348,8 @@ class BaseClient:
                        scheme: str) -> tuple[str | None, bool]:
         """(algorithm or None, in a trailer?) of a request body's checksum, as botocore
         resolves it; sets the algorithm member's header when it defaults to CRC32."""
+        from . import checksums
+
         algorithm_header, required, streaming = checksum
         if any(k[:15].lower() == "x-amz-checksum-" for k in headers):
             return None, False  # the caller gave one
@@ -366,6 +369,8 @@ class BaseClient:
         """The algorithms to check the answer with (asking for checksums by default)."""
         if op.response_checksum is None:
             return ()
+        from . import checksums
+
         mode_header, algorithms = op.response_checksum
         if mode_header not in headers:
             if self._config.response_checksum_validation != "when_supported":
@@ -438,9 +443,10 @@ class BaseClient:
         headers["User-Agent"] = self._user_agent
         for name, value in self._DEFAULT_HEADERS:
             headers.setdefault(name, value)
-        if _ENVIRON.get("_X_AMZN_TRACE_ID") and "AWS_LAMBDA_FUNCTION_NAME" in _ENVIRON:
-            # In Lambda, as every AWS SDK: the trace id lets Lambda stop recursive loops.
-            headers.setdefault("X-Amzn-Trace-Id", quote(_ENVIRON["_X_AMZN_TRACE_ID"], safe="-=;:+&[]{}\"',"))
+        if _IN_LAMBDA:  # as every AWS SDK: the invocation's trace id lets Lambda stop recursive loops
+            trace = _ENVIRON.get("_X_AMZN_TRACE_ID")
+            if trace:
+                headers.setdefault("X-Amzn-Trace-Id", quote(trace, safe="-=;:+&[]{}\"',"))
         body = req.body
         signer = located if op.signed else None
         # A file-like input that can seek is streamed: hashed in chunks for the signature,
@@ -454,6 +460,8 @@ class BaseClient:
             start = _stream_start(body)
             if start < 0:
                 body = body.read()  # cannot rewind: read once, resend on retry
+        if algorithm is not None or op.response_checksum is not None:
+            from . import checksums  # only S3 and S3 Control operations get this far
         if trailer:  # aws-chunked, the checksum in its trailer, the payload unsigned
             body, start = _aws_chunked(body, start, algorithm, headers), 0  # type: ignore[arg-type]
             payload_hash = checksums.STREAMING_UNSIGNED_PAYLOAD_TRAILER
@@ -540,7 +548,7 @@ class BaseClient:
             code = str(resp.status)
             if body is None and resp.body.strip():  # not the protocol's format: show its start
                 message = message or resp.body[:200].decode("utf-8", "replace")
-            message = message or _REASONS.get(resp.status, "")
+            message = message or _reason(resp.status)
         if body is None:
             body = {}
         cls, parser = self._ERRORS.get(code, (self._ERROR_BASE, None))
@@ -622,6 +630,8 @@ def _hash_stream(body: Any, *, hash_it: bool, headers: dict[str, str], algorithm
     """(SHA-256 hex of the rest of ``body`` or None, its length), read in 1 MiB chunks,
     with the ``algorithm`` checksum header set in the same pass; ``body`` is left where
     it started."""
+    from . import checksums
+
     start = body.tell()
     if not hash_it and algorithm is None:
         length = body.seek(0, 2) - start
@@ -647,8 +657,10 @@ def _hash_stream(body: Any, *, hash_it: bool, headers: dict[str, str], algorithm
     return (digest.hexdigest() if digest is not None else None), length
 
 
-def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str]) -> checksums.AwsChunked:
+def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str]) -> Any:
     """``body`` (bytes or a file from ``start``) as an aws-chunked stream, with botocore's headers."""
+    from . import checksums
+
     if isinstance(body, (bytes, bytearray)):
         body, start = io.BytesIO(body), 0
     length = body.seek(0, 2) - start
@@ -665,6 +677,8 @@ def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str])
 def _checked(resp: HttpResponse, algorithms: tuple[str, ...]) -> HttpResponse:
     """The answer, its body checked against the first checksum header it has (a stream as
     it is read); a composite checksum of parts (``...-3``) cannot be checked."""
+    from . import checksums
+
     for algorithm in algorithms:
         expected = resp.headers.get("x-amz-checksum-" + algorithm)
         if expected is None or "-" in expected:
@@ -699,4 +713,11 @@ def _split_endpoint(endpoint: str) -> tuple[str, str, str]:
     return endpoint[:scheme_end], endpoint[scheme_end:path_start], endpoint[path_start:]
 
 
-_REASONS = {s.value: s.phrase for s in HTTPStatus}
+def _reason(status: int) -> str:
+    """The status line's standard reason phrase ("Not Found"); imported only for errors."""
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

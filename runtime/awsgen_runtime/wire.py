@@ -455,16 +455,20 @@ def h_split_dates(value: str) -> list[str]:
 
 
 def _find_orjson() -> Any:
-    """orjson's ``loads``, from the optional extra ``awsgen-runtime[fast]``; else None."""
+    """orjson's ``loads``, from the optional extra ``awsgen-runtime[fast]``; else None.
+    Looked for at the first JSON body, not at import: importing orjson costs ~10 ms."""
+    global _orjson_loads
     from importlib import import_module
 
     try:
-        return import_module("orjson").loads
+        _orjson_loads = import_module("orjson").loads
     except ImportError:
-        return None
+        _orjson_loads = None
+    return _orjson_loads
 
 
-_orjson_loads: Any = _find_orjson()
+_UNSET: Any = object()
+_orjson_loads: Any = _UNSET
 
 
 def json_body(body: bytes) -> Any:
@@ -479,9 +483,12 @@ def json_body(body: bytes) -> Any:
     """
     if not body:
         return {}
-    if _orjson_loads is not None:
+    loads = _orjson_loads
+    if loads is _UNSET:
+        loads = _find_orjson()
+    if loads is not None:
         try:
-            return _orjson_loads(body)
+            return loads(body)
         except ValueError:  # orjson.JSONDecodeError
             pass
     try:

@@ -108,11 +108,15 @@ def test_console_output_is_decoded(pkgs: dict[str, Any], server: Any) -> None:
 def test_lambda_trace_id_is_passed_on(pkgs: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore's add_recursion_detection_header, for every service."""
     trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:0|x"y'
+    from awsgen_runtime import client as client_module
+
     monkeypatch.setenv("_X_AMZN_TRACE_ID", trace)
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "fn")
+    monkeypatch.setattr(client_module, "_IN_LAMBDA", True)  # read once, at import, in a real Lambda
     theirs, ours, _ = _pair(pkgs, "apigateway", "get_rest_apis", {}, {})
     assert _header(ours, "X-Amzn-Trace-Id") == _header(theirs, "X-Amzn-Trace-Id")
     assert "%7C" in _header(ours, "X-Amzn-Trace-Id")  # '|' is quoted, '"' and ';' are not
     monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
+    monkeypatch.setattr(client_module, "_IN_LAMBDA", False)
     _, outside, _ = _pair(pkgs, "apigateway", "get_rest_apis", {}, {})
     assert _header(outside, "X-Amzn-Trace-Id") is None

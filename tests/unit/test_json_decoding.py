@@ -21,8 +21,10 @@ def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return str(request.param)
 
 
-def test_orjson_is_used_when_installed() -> None:
+def test_orjson_is_used_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(wire, "_orjson_loads", wire._UNSET)  # as after import: not looked for yet
+    assert wire.json_body(b'{"a": 1}') == {"a": 1}
     assert wire._orjson_loads is orjson.loads
 
 
