@@ -17,6 +17,13 @@ for p in (REPO / "runtime", REPO, *sorted((REPO / "generated").glob("aws-*"))):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+# CI machines are shared and cold: a slow draw or example is not a failure of the code
+# under test (every property still runs its examples; none is skipped).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("awsgen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("awsgen")
+
 
 @dataclass
 class Recorded:

@@ -7,7 +7,7 @@ import datetime as dt
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from urllib3 import HTTPHeaderDict
 
 from awsgen_runtime import wire
@@ -15,6 +15,8 @@ from awsgen_runtime import wire
 UTC = dt.timezone.utc
 
 
+# The first draw may be slow on a cold machine (hypothesis warming up): not a test failure.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)))
 def test_imf_fixdate_matches_the_standard_library(moment: dt.datetime) -> None:
     text = format_datetime(moment.replace(microsecond=0, tzinfo=UTC), usegmt=True)
