@@ -473,7 +473,7 @@ class BaseClient:
             headers["Content-Length"] = str(length)
         elif algorithm is not None:
             headers["x-amz-checksum-" + algorithm] = checksums.of(algorithm, body)
-        validate = self._response_checksums(op, headers)
+        validate = self._response_checksums(op, headers) if op.response_checksum is not None else ()
         http_req = HttpRequest(req.method, url, headers, body)
         if signer is not None:
             headers["Host"] = netloc

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, BinaryIO, Callable
 
-from .errors import AwsGenError, TransportError
+from .errors import AwsGenError, ChecksumMismatchError, ServiceError, TransportError
 
 MiB = 1 << 20
 
@@ -90,12 +90,16 @@ def _first_failure(futures: list[Any]) -> None:
 
 
 def _retrying(attempts: int, fn: Callable[[], Any]) -> Any:
+    """``fn()``, tried again on what another attempt can cure (a broken connection, a
+    damaged body, a server error) after the client's own retries; not on a refusal."""
     last: Exception | None = None
     for _ in range(attempts):
         try:
             return fn()
-        except (TransportError, AwsGenError) as exc:
-            if isinstance(exc, TransferError):
+        except (TransportError, ChecksumMismatchError) as exc:
+            last = exc
+        except ServiceError as exc:
+            if exc.status_code < 500:
                 raise
             last = exc
     assert last is not None
