@@ -46,6 +46,10 @@ SCHEMA: dict[str, Any] = {
         # botocore's S3RegionRedirectorv2: a request for a bucket in another region is sent
         # again there (x-amz-bucket-region or the error's Region), and the region remembered.
         "region_redirects": {"type": "boolean"},
+        # botocore's add_expect_header: a PUT or POST whose body is a file-like object asks
+        # "Expect: 100-continue" and sends the body only once the server says go on (an
+        # operation's body_as_file counts bytes bodies too).
+        "expect_continue": {"type": "boolean"},
         # upload_file/upload_fileobj/download_file/download_fileobj (awsgen_runtime.transfer).
         "managed_transfers": {"type": "boolean"},
         # Headers every request carries unless it sets them (API Gateway's Accept, Glacier's
@@ -76,6 +80,9 @@ SCHEMA: dict[str, Any] = {
                     # The member takes "bucket/key?versionId=..." or a mapping and is sent
                     # URL-encoded (botocore's handle_copy_source_param; awsgen_runtime.s3.copy_source).
                     "copy_source": {"type": "string", "minLength": 1},
+                    # Bytes bodies count as file-like ones (botocore's
+                    # convert_body_to_file_like_object): with expect_continue, they ask too.
+                    "body_as_file": {"type": "boolean"},
                     # Input members sent base64-encoded (botocore's base64_encode_user_data).
                     "base64_encode": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     # Output members base64-decoded to text (botocore's decode_console_output).

@@ -249,6 +249,7 @@ class PackageView:
                     "serialize": self.protocol.serialize(op),
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
+                    "expect_continue": op.expect_continue,
                     "checksum": self._checksum(op),
                     "response_checksum": self._response_checksum(op),
                     # presign_<op>'s validity argument, renamed if the operation has a member so named

@@ -16,7 +16,7 @@ import sys
 STATUS: dict[str, str] = {
     "handle_service_name_alias": "n/a: botocore's own service-name aliases; packages are named by the model folder",
     "ClientMethodAlias": "n/a: method aliases for renamed operations; methods are named by botocore's xform_name",
-    "convert_body_to_file_like_object": "done: bytes and file objects are both accepted bodies",
+    "convert_body_to_file_like_object": "done: bytes and file objects are both accepted bodies; both ask Expect: 100-continue (body_as_file)",
     "add_generate_presigned_url": "done: presign_<operation>(...) for every signed operation",
     "add_generate_presigned_post": "done: presign_post (customization presign_post_operation)",
     "check_openssl_supports_tls_version_1_2": "n/a: a warning about old OpenSSL builds",
@@ -47,7 +47,7 @@ STATUS: dict[str, str] = {
     "document_expires_shape": "n/a: documentation",
     "customize_endpoint_resolver_builtins": "done: Config(s3=...) built-ins and presign_on_global_endpoint",
     "add_recursion_detection_header": "done: X-Amzn-Trace-Id from Lambda's environment, in the runtime",
-    "add_expect_header": "not yet: Expect: 100-continue (urllib3 cannot wait for the 100)",
+    "add_expect_header": "done: Expect: 100-continue on file-like PUT/POST bodies; the transport waits for the 100 (expect_continue)",
     "add_glacier_version": "done: customization default_headers",
     "add_accept_header": "done: customization default_headers (API Gateway)",
     "escape_xml_payload": "done: carriage returns in XML text are written as &#13; (line feeds read back unchanged)",

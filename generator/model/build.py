@@ -218,7 +218,10 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
     entry = (custom.get("operations") or {}).get(op.name) or {}
     error_in_200 = bool(custom.get("errors_in_200")) and _may_hold_error(body, raw_shapes)
     enc = entry.get("default_url_encoding")
-    if not (error_in_200 or entry):
+    expect = 0
+    if custom.get("expect_continue") and (body.get("http") or {}).get("method") in ("PUT", "POST"):
+        expect = 2 if entry.get("body_as_file") else 1
+    if not (error_in_200 or entry or expect):
         return op
     return replace(
         op,
@@ -227,6 +230,7 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
         default_url_encoding=(enc["member"], tuple(enc["decode"])) if enc else None,
         sse_customer_keys=tuple(entry.get("sse_customer_keys") or ()),
         copy_source=entry.get("copy_source"),
+        expect_continue=expect,
         base64_encode=tuple(entry.get("base64_encode") or ()),
         decode_base64_output=tuple(entry.get("decode_base64_output") or ()),
     )

@@ -126,6 +126,8 @@ class Operation:
     default_url_encoding: tuple[str, tuple[str, ...]] | None = None
     sse_customer_keys: tuple[str, ...] = ()  # member prefixes ("SSECustomer")
     copy_source: str | None = None  # member taking a string or a mapping
+    # "Expect: 100-continue": 0 never, 1 for file-like bodies, 2 for any body
+    expect_continue: int = 0
     base64_encode: tuple[str, ...] = ()  # input members sent base64-encoded
     decode_base64_output: tuple[str, ...] = ()  # output members base64-decoded
 

@@ -129,10 +129,12 @@ class OperationInfo:
     ``endpoint_params``: the rule-set parameters the operation fixes (its static
     context params), as sorted (name, value) pairs. ``error_in_200``: a 200 answer
     whose XML body is an ``<Error>``, or is cut short, is an error (S3's quirk).
+    ``expect_continue``: the request asks "Expect: 100-continue" for a file-like body (1)
+    or any body (2); see awsgen_runtime.transport.
     """
 
     __slots__ = ("name", "signed", "streaming_output", "endpoint_params", "error_in_200", "checksum",
-                 "response_checksum")
+                 "response_checksum", "expect_continue")
 
     def __init__(
         self,
@@ -143,6 +145,7 @@ class OperationInfo:
         error_in_200: bool = False,
         checksum: tuple[str | None, bool, bool] | None = None,
         response_checksum: tuple[str, tuple[str, ...]] | None = None,
+        expect_continue: int = 0,
     ) -> None:
         self.name = name
         self.signed = signed
@@ -154,6 +157,7 @@ class OperationInfo:
         # response algorithms); see awsgen_runtime.checksums.
         self.checksum = checksum
         self.response_checksum = response_checksum
+        self.expect_continue = expect_continue
 
 
 _PY = platform.python_version()
@@ -456,6 +460,8 @@ class BaseClient:
         algorithm = trailer = None
         if op.checksum is not None:
             algorithm, trailer = self._checksum_plan(op.checksum, headers, scheme)
+        if op.expect_continue and (op.expect_continue == 2 or not isinstance(body, (bytes, bytearray))):
+            headers["Expect"] = "100-continue"
         if not isinstance(body, (bytes, bytearray)):
             start = _stream_start(body)
             if start < 0:

@@ -8,9 +8,14 @@ made, not when a generated package is imported: importing it costs about 30 ms.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 from .errors import ConnectTimeoutError, ReadTimeoutError, TransportError
+
+# How long a request that asked "Expect: 100-continue" waits for the server's word before
+# it sends its body anyway (RFC 9110 allows it; botocore waits as long).
+CONTINUE_WAIT = 1.0
 
 
 class HttpRequest:
@@ -88,6 +93,7 @@ class Urllib3Transport:
             pool = self._manager.connection_from_host(
                 parts.hostname or "", parts.port, scheme=parts.scheme or "https"
             )
+            pool.ConnectionCls = _continuing(pool.ConnectionCls)
             entry = (pool, len(origin))
             self._pools[origin] = entry
         return entry
@@ -162,9 +168,11 @@ class HttpClientTransport:
                     ctx.check_hostname = False
                     ctx.verify_mode = ssl.CERT_NONE
                 self._ssl = ctx
-            conn: Any = http.client.HTTPSConnection(host, port, timeout=self._connect_timeout, context=self._ssl)
+            conn: Any = _continuing(http.client.HTTPSConnection)(
+                host, port, timeout=self._connect_timeout, context=self._ssl
+            )
         else:
-            conn = http.client.HTTPConnection(host, port, timeout=self._connect_timeout)
+            conn = _continuing(http.client.HTTPConnection)(host, port, timeout=self._connect_timeout)
         try:
             conn.connect()
         except TimeoutError as exc:
@@ -248,3 +256,113 @@ class _Releasing:
         else:
             self._conn.close()
         self._conn = None
+
+
+class _ContinueMixin:
+    """``Expect: 100-continue`` for an ``http.client`` connection (urllib3's included).
+
+    A request that puts the header sends its headers, then waits up to
+    :data:`CONTINUE_WAIT` seconds for an answer before the body. A ``100 Continue`` (or
+    silence) lets the body go; any other answer is the final one: the body is not sent
+    (a refused 1 GiB upload costs one round trip, not 1 GiB), that answer is what
+    ``getresponse()`` returns, and the connection is closed after it, since the server
+    may still expect the body. urllib3 sends the body after ``endheaders()`` itself:
+    its first ``send`` then raises ``BrokenPipeError``, which urllib3 takes as "the
+    server answered early" and goes on to read the answer.
+    """
+
+    sock: Any
+    _expecting = False
+    _answered = False
+
+    def putrequest(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:
+        self._expecting = self._answered = False
+        self.__dict__.pop("response_class", None)
+        super().putrequest(method, url, *args, **kwargs)  # type: ignore[misc]
+
+    def putheader(self, header: str | bytes, *values: Any) -> None:
+        name = header.decode("latin-1") if isinstance(header, bytes) else header
+        if name.lower() == "expect" and values and str(values[0]).lower() == "100-continue":
+            self._expecting = True
+        super().putheader(header, *values)  # type: ignore[misc]
+
+    def endheaders(self, message_body: Any = None, *, encode_chunked: bool = False) -> None:
+        if not self._expecting:
+            super().endheaders(message_body, encode_chunked=encode_chunked)  # type: ignore[misc]
+            return
+        super().endheaders()  # type: ignore[misc]  # the headers alone
+        if self._await_continue() and message_body is not None:
+            self._send_body(message_body, encode_chunked)
+
+    def send(self, data: Any) -> None:
+        if self._answered:
+            raise BrokenPipeError("the server answered before the body was sent")
+        super().send(data)  # type: ignore[misc]
+
+    def _await_continue(self) -> bool:
+        """Whether to send the body: wait for the server's first bytes, read a ``100``
+        interim answer, and keep anything else for ``getresponse()``."""
+        import select
+
+        sock = self.sock
+        pending = getattr(sock, "pending", None)  # TLS: bytes already decrypted
+        if not (pending is not None and pending()) and not select.select([sock], [], [], CONTINUE_WAIT)[0]:
+            return True  # no word from the server: send anyway
+        reader = sock.makefile("rb")
+        head = reader.peek(12)[:12]
+        if head[:5] != b"HTTP/" or len(head) < 12:
+            answered = False  # unclear: send the body; http.client skips a late 100 itself
+        elif head[9:12] == b"100":
+            while reader.readline(65537) not in (b"\r\n", b"\n", b""):
+                pass  # the interim answer's status line and headers
+            answered = False
+        else:
+            answered = True
+        # The final answer is read from this reader: it may hold bytes already received.
+        self.response_class = functools.partial(_read_from(), reader=reader, closing=answered)
+        self._answered = answered
+        return not answered
+
+    def _send_body(self, body: Any, chunked: bool) -> None:
+        if hasattr(body, "read"):
+            blocks: Any = iter(lambda: body.read(1 << 18), b"")
+        elif isinstance(body, (bytes, bytearray, memoryview)):
+            blocks = (body,)
+        else:
+            blocks = iter(body)
+        for block in blocks:
+            if not block:
+                continue
+            if isinstance(block, str):
+                block = block.encode("utf-8")
+            self.send(b"%X\r\n%b\r\n" % (len(block), block) if chunked else block)
+        if chunked:
+            self.send(b"0\r\n\r\n")
+
+
+@functools.lru_cache(maxsize=None)
+def _read_from() -> type:
+    """A response class read from a reader that already holds its first bytes;
+    ``closing``: the connection is closed after it (the request's body was never sent).
+    Made at the first use: importing http.client costs start-up."""
+    import http.client
+
+    class ReadFrom(http.client.HTTPResponse):
+        def __init__(self, sock: Any, *args: Any, reader: Any, closing: bool, **kwargs: Any) -> None:
+            super().__init__(sock, *args, **kwargs)
+            self.fp.close()
+            self.fp = reader
+            self._closing = closing
+
+        def begin(self) -> None:
+            super().begin()
+            if self._closing:
+                self.will_close = True
+
+    return ReadFrom
+
+
+@functools.lru_cache(maxsize=None)
+def _continuing(cls: type) -> type:
+    """``cls`` with :class:`_ContinueMixin` (made once per connection class)."""
+    return type(cls.__name__, (_ContinueMixin, cls), {"__module__": __name__})
