@@ -67,6 +67,10 @@ def main() -> None:
     from tests.differential.harness import ensure_packages
 
     root = ensure_packages(["s3"])
+    # Bytecode compiled first, as an installed package has it (pip compiles on install; these
+    # machines set PYTHONDONTWRITEBYTECODE, which would make every child compile S3's modules).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "aws-s3"), str(REPO / "runtime")],
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, check=True)
     port = free_port()
     moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

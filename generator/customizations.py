@@ -55,12 +55,19 @@ SCHEMA: dict[str, Any] = {
         # Headers every request carries unless it sets them (API Gateway's Accept, Glacier's
         # version header: botocore's add_accept_header, add_glacier_version).
         "default_headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        # botocore's handle_expires_header: an output's header member (the key) that may
+        # hold text that is no timestamp is then None, and a string member (the value)
+        # gets the header's text either way (S3's Expires -> ExpiresString).
+        "header_text_members": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         # Input members (by name, in every operation) that may be left out and then take
         # this value (Glacier's accountId "-": botocore's inject_account_id).
         "member_defaults": {"type": "object", "additionalProperties": {"type": "string"}},
         # Input members targeting these shapes lose any "/prefix/" (Route 53's ids:
         # botocore's fix_route53_ids; awsgen_runtime.handlers.strip_id_prefix).
         "strip_id_prefix_shapes": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # Input members (by name, in every operation) that must hold a bucket name or an
+        # access point ARN, checked before sending (botocore's validate_bucket_name).
+        "bucket_name_members": {"type": "array", "items": {"type": "string", "minLength": 1}},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",
@@ -85,6 +92,12 @@ SCHEMA: dict[str, Any] = {
                     "body_as_file": {"type": "boolean"},
                     # Input members sent base64-encoded (botocore's base64_encode_user_data).
                     "base64_encode": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    # Map members whose keys and values must be ASCII, checked before
+                    # sending (botocore's validate_ascii_metadata).
+                    "ascii_only": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    # The request's query is sent as a form-encoded POST body, so that a long
+                    # query fits (botocore's change_get_to_post).
+                    "query_as_form": {"type": "boolean"},
                     # Output members base64-decoded to text (botocore's decode_console_output).
                     "decode_base64_output": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     # The input member is sent as "url" when the caller leaves it unset,
@@ -141,7 +154,8 @@ def check_against_model(custom: dict[str, Any], raw: dict[str, Any], path: str) 
         name = entry.get("copy_source")
         if name is not None and name not in inp:
             problems.append(f"{where}.copy_source: the input has no member {name!r}")
-        for key, have, what in (("base64_encode", inp, "input"), ("decode_base64_output", out, "output")):
+        for key, have, what in (("base64_encode", inp, "input"), ("decode_base64_output", out, "output"),
+                                ("ascii_only", inp, "input")):
             for i, name in enumerate(entry.get(key) or ()):
                 if name not in have:
                     problems.append(f"{where}.{key}[{i}]: the {what} has no member {name!r}")

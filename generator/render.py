@@ -250,6 +250,8 @@ class PackageView:
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
                     "expect_continue": op.expect_continue,
+                    # a function of the serialized request, around it (customizations, traits)
+                    "wrap": self._request_wrap(op),
                     "checksum": self._checksum(op),
                     "response_checksum": self._response_checksum(op),
                     # presign_<op>'s validity argument, renamed if the operation has a member so named
@@ -301,6 +303,11 @@ class PackageView:
                 lines += [f"if {m.py_name} is None:", f"    {m.py_name} = {pylit(defaults[m.name])}"]
             if self.shapes[m.target].name in self.service.strip_id_prefix_shapes:
                 lines += [f"if {m.py_name} is not None:", f"    {m.py_name} = _h.strip_id_prefix({m.py_name})"]
+            if m.name in self.service.bucket_name_members and self.shapes[m.target].type == "string":
+                lines += [f"if {m.py_name} is not None:", f"    _s3.check_bucket_name({m.py_name}, {m.py_name!r})"]
+        for name in op.ascii_only:
+            py = by_name[name].py_name
+            lines += [f"if {py} is not None:", f"    _h.check_ascii_map({py}, {py!r})"]
         for name in op.base64_encode:
             py = by_name[name].py_name
             lines += [f"if {py} is not None:", f"    {py} = _h.base64_text({py})"]
@@ -315,6 +322,16 @@ class PackageView:
                     p["annotation"] = "str | _t.Mapping[str, str]" + ("" if p["required"] else " | None")
             lines += [f"if {name} is not None:", f"    {name} = _s3.copy_source({name})"]
         return lines
+
+    def _request_wrap(self, op: Operation) -> tuple[str, str]:
+        """(text before, text after) the serialized request passed to ``_send``: a
+        handler that changes the request (botocore's change_get_to_post; its
+        inject_api_version_header_if_needed for endpoint-discovery operations)."""
+        if op.query_as_form:
+            return "_h.query_as_form(", ")"
+        if op.endpoint_operation and self.service.api_version:
+            return "_h.with_header(", f", 'x-amz-api-version', {pylit(self.service.api_version)})"
+        return "", ""
 
     def _output_transforms(self, op: Operation) -> list[str]:
         """Statements run on the parsed ``result`` (customizations: decode_base64_output)."""
@@ -492,7 +509,7 @@ def render_package(
         if post else None
     )
     ctx["uses_s3_runtime"] = bool(post) or any("_s3." in line for op in ctx["ops"] for line in op["input_transforms"])
-    ctx["uses_handlers"] = any("_h." in line for op in ctx["ops"]
+    ctx["uses_handlers"] = any("_h." in op["wrap"][0] for op in ctx["ops"]) or any("_h." in line for op in ctx["ops"]
                                for line in (*op["input_transforms"], *op["output_transforms"]))
     ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}

@@ -30,6 +30,7 @@ def build_service(
             target = shapes.get(ref.get("shape"))
             if ref.get("streaming") and target is not None and target.type == "blob" and not target.streaming:
                 shapes[target.name] = replace(target, streaming=True)
+    _add_header_text_members(shapes, raw, custom.get("header_text_members") or {})
     operations = tuple(
         _customized(_build_operation(name, body, custom), body, custom, raw_shapes)
         for name, body in sorted(raw["operations"].items())
@@ -56,7 +57,26 @@ def build_service(
         default_headers=tuple(sorted((custom.get("default_headers") or {}).items())),
         member_defaults=tuple(sorted((custom.get("member_defaults") or {}).items())),
         strip_id_prefix_shapes=tuple(custom.get("strip_id_prefix_shapes") or ()),
+        bucket_name_members=tuple(custom.get("bucket_name_members") or ()),
     )
+
+
+def _add_header_text_members(shapes: dict[str, Shape], raw: dict[str, Any], copies: dict[str, str]) -> None:
+    """botocore's handle_expires_header, for any header: in every operation output with a
+    header member ``name`` (the key of ``copies``), that member becomes lenient (None when
+    the header is no timestamp) and a string member ``copies[name]`` gets the header's text."""
+    outputs = {(op.get("output") or {}).get("shape") for op in raw["operations"].values()} - {None}
+    for out_name in sorted(outputs):  # type: ignore[type-var]
+        out = shapes[out_name]
+        for name, copy in copies.items():
+            m = next((m for m in out.members if m.name == name and m.location == "header"), None)
+            if m is None or any(x.name == copy for x in out.members):
+                continue
+            shapes.setdefault(copy, _build_shape(copy, {"type": "string"}, {}))
+            text = replace(m, name=copy, py_name=python_name(copy), target=copy, lenient=False,
+                           documentation=f"The {m.wire_name} header as sent, whether or not it is a timestamp.")
+            members = tuple(replace(x, lenient=True) if x is m else x for x in out.members) + (text,)
+            shapes[out_name] = replace(out, members=members)
 
 
 def _build_operation(name: str, body: dict[str, Any], custom: dict[str, Any]) -> Operation:
@@ -82,6 +102,7 @@ def _build_operation(name: str, body: dict[str, Any], custom: dict[str, Any]) ->
         auth_type=auth_type,
         auth=auth,
         deprecated=bool(body.get("deprecated")),
+        endpoint_operation=bool(body.get("endpointoperation")),
         http_checksum_required=bool(body.get("httpChecksumRequired")),
         checksum_algorithm_member=(body.get("httpChecksum") or {}).get("requestAlgorithmMember"),
         checksum_required=bool((body.get("httpChecksum") or {}).get("requestChecksumRequired")),
@@ -232,6 +253,8 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
         copy_source=entry.get("copy_source"),
         expect_continue=expect,
         base64_encode=tuple(entry.get("base64_encode") or ()),
+        ascii_only=tuple(entry.get("ascii_only") or ()),
+        query_as_form=bool(entry.get("query_as_form")),
         decode_base64_output=tuple(entry.get("decode_base64_output") or ()),
     )
 

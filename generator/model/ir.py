@@ -38,6 +38,9 @@ class Member:
     xml_attribute: bool = False
     xml_namespace: tuple[str, str] | None = None  # (prefix, uri); prefix "" for xmlns
     flattened: bool = False  # a flattened trait on the member reference itself
+    # A header timestamp that may hold other text: None then, the text in another
+    # member (a customization: header_text_members).
+    lenient: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Operation:
     auth_type: str | None = None  # "none" for unsigned operations, else None (model default)
     auth: tuple[str, ...] = ()
     deprecated: bool = False
+    endpoint_operation: bool = False  # the endpointoperation trait: the service's DescribeEndpoints
     http_checksum_required: bool = False
     request_compression: tuple[str, ...] = ()
     unsigned_payload: bool = False
@@ -129,6 +133,8 @@ class Operation:
     # "Expect: 100-continue": 0 never, 1 for file-like bodies, 2 for any body
     expect_continue: int = 0
     base64_encode: tuple[str, ...] = ()  # input members sent base64-encoded
+    ascii_only: tuple[str, ...] = ()  # input map members whose keys and values must be ASCII
+    query_as_form: bool = False  # a GET's query sent as a form POST (CloudSearch Domain's Search)
     decode_base64_output: tuple[str, ...] = ()  # output members base64-decoded
 
 
@@ -157,6 +163,7 @@ class Service:
     default_headers: tuple[tuple[str, str], ...] = ()  # a customization
     member_defaults: tuple[tuple[str, str], ...] = ()  # a customization: (member, value)
     strip_id_prefix_shapes: tuple[str, ...] = ()  # a customization
+    bucket_name_members: tuple[str, ...] = ()  # a customization: checked as bucket names
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

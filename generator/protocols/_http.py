@@ -79,7 +79,7 @@ class HttpBindings:
         if t == "blob":
             return f"_rt.p_blob({expr})"
         if t == "timestamp":
-            return f"_rt.h_ts({expr})"
+            return f"_rt.h_ts_or_none({expr})" if m.lenient else f"_rt.h_ts({expr})"
         if t == "list":
             assert shape.member is not None
             elem = self.shapes[shape.member.target]

@@ -83,7 +83,7 @@ class _Reflected:
 
 def _crc32c() -> Any:
     try:
-        from awscrt import checksums as crt  # type: ignore[import-not-found, unused-ignore]
+        from awscrt import checksums as crt  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         if not _CRC32C_TABLE:
             _CRC32C_TABLE.extend(_table(0x82F63B78, 32))
@@ -93,7 +93,7 @@ def _crc32c() -> Any:
 
 def _crc64nvme() -> Any:
     try:
-        from awscrt import checksums as crt  # type: ignore[import-not-found, unused-ignore]
+        from awscrt import checksums as crt  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
         fn = crt.crc64nvme
     except (ImportError, AttributeError):

@@ -244,7 +244,7 @@ class BaseClient:
         self._endpoint_url = endpoint_url
         self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
         self._per_call: dict[Any, tuple[str, str, str, Any]] = {}
-        self._signers: dict[tuple[str, str], SigV4Signer] = {}
+        self._signers: dict[tuple[str, ...], SigV4Signer] = {}
         self._bucket_regions: dict[str, str] = {}
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
@@ -281,27 +281,32 @@ class BaseClient:
         return found
 
     def _signer_for(self, properties: dict[str, Any], ctx: dict[str, Any] | None = None) -> Any:
-        """The signer an endpoint's ``authSchemes`` ask for: the client's when they agree;
-        for an S3 Express directory bucket, one signing with the bucket's session."""
+        """The signer an endpoint's ``authSchemes`` ask for (the first one supported, as
+        botocore picks): the client's when they agree; SigV4a for a region set; for an S3
+        Express directory bucket, one signing with the bucket's session."""
         signer = self._signer
         schemes = properties.get("authSchemes") or ()
         if signer is None or not schemes:
             return signer
-        scheme = schemes[0]
+        scheme = _supported_scheme(schemes)
         name = scheme.get("name")
-        if name not in ("sigv4", "sigv4-s3express", None):
-            raise ParamValidationError([
-                f"this endpoint needs the {name} signing scheme, which awsgen does not implement yet"
-                + (" (S3 multi-region access points)" if name == "sigv4a" else "")])
         service = str(scheme.get("signingName") or signer.service)
+        s3 = signer.s3 or bool(scheme.get("disableDoubleEncoding"))
+        if name == "sigv4a":
+            region_set = ",".join(scheme.get("signingRegionSet") or ()) or "*"
+            key = ("sigv4a", service, region_set)
+            if key not in self._signers:
+                from .sigv4a import SigV4aSigner
+
+                self._signers[key] = SigV4aSigner(service, region_set, s3=s3)  # type: ignore[assignment]
+            return self._signers[key]
         region = str(scheme.get("signingRegion") or signer.region)
         if service == signer.service and region == signer.region:
             other: SigV4Signer = signer
         else:
             other = self._signers.get((service, region))  # type: ignore[assignment]
             if other is None:
-                other = self._signers[(service, region)] = SigV4Signer(
-                    service, region, s3=signer.s3 or bool(scheme.get("disableDoubleEncoding")))
+                other = self._signers[(service, region)] = SigV4Signer(service, region, s3=s3)
         if name == "sigv4-s3express":
             bucket = (ctx or {}).get("Bucket")
             if not isinstance(bucket, str):
@@ -432,10 +437,10 @@ class BaseClient:
         headers["Host"] = netloc
         credentials = self._credentials
         assert signer is not None and credentials is not None  # _presign_target checked them
-        if not isinstance(signer, SigV4Signer):
-            raise ParamValidationError([f"{op.name}: presigned URLs for S3 Express directory buckets are not "
-                                        "supported yet"])
-        return presign_url(signer, req.method, scheme + netloc, path, query, headers, credentials, expires_in)
+        if isinstance(signer, SigV4Signer):
+            return presign_url(signer, req.method, scheme + netloc, path, query, headers, credentials, expires_in)
+        # SigV4a, or an S3 Express directory bucket's session
+        return str(signer.presign(req.method, scheme + netloc, path, query, headers, credentials, expires_in))
 
     def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
         bucket = ctx.get("Bucket") if self._REGION_REDIRECT and ctx else None
@@ -445,6 +450,9 @@ class BaseClient:
         url = _url(scheme, netloc, path, req.query)
         headers = req.headers
         headers["User-Agent"] = self._user_agent
+        # As every AWS SDK (botocore's add_retry_headers): one id for all attempts of a call,
+        # and which attempt this is, so the service can tell a retry from a new call.
+        headers["amz-sdk-invocation-id"] = _invocation_id()
         for name, value in self._DEFAULT_HEADERS:
             headers.setdefault(name, value)
         if _IN_LAMBDA:  # as every AWS SDK: the invocation's trace id lets Lambda stop recursive loops
@@ -489,6 +497,8 @@ class BaseClient:
         attempt = 0
         cost = 0
         while True:
+            headers["amz-sdk-request"] = (f"attempt={attempt + 1}; max={retry.max_attempts}" if attempt
+                                          else "attempt=1")
             if signer is not None:  # again on every attempt: the date is part of the signature
                 signer.sign(req.method, sign_path, sign_query, headers, body if start < 0 else b"",
                             self._credentials, payload_hash=payload_hash)
@@ -579,6 +589,36 @@ class BaseClient:
 
 
 _CHUNK = 1 << 18  # 256 KiB reads: ten parts in flight hold ~2.5 MiB
+
+
+def _invocation_id() -> str:
+    """A random (version 4) UUID's text; a third of ``str(uuid.uuid4())``'s cost."""
+    b = bytearray(os.urandom(16))
+    b[6] = (b[6] & 0x0F) | 0x40
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _supported_scheme(schemes: Any) -> dict[str, Any]:
+    """The first auth scheme this runtime can sign with; SigV4a counts when its optional
+    dependency is installed. None supported: an error naming what is missing."""
+    names = [s.get("name") for s in schemes]
+    for scheme in schemes:
+        name = scheme.get("name")
+        if name in ("sigv4", "sigv4-s3express", None):
+            return dict(scheme)
+        if name == "sigv4a":
+            from .sigv4a import available
+
+            if available():
+                return dict(scheme)
+    if "sigv4a" in names:
+        from .sigv4a import _ec
+
+        _ec()  # raises MissingDependencyError naming the package
+    raise ParamValidationError([f"this endpoint needs the {' or '.join(map(str, names))} signing scheme, "
+                                "which awsgen does not implement"])
 
 
 def _url(scheme: str, netloc: str, path: str, query: str) -> str:

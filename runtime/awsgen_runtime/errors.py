@@ -56,6 +56,10 @@ class EndpointResolutionError(AwsGenError):
     """The endpoint rule set rejected the parameters; the text is the rule set's."""
 
 
+class MissingDependencyError(AwsGenError, ImportError):
+    """A feature needs an optional package that is not installed; the message names it."""
+
+
 class NoCredentialsError(AwsGenError):
     """No AWS credentials were found in any of the places searched."""
 

@@ -1,9 +1,12 @@
-"""Small value conversions that botocore applies in handlers, for services other than S3;
-each is switched on for an operation's members by models/customizations/<service>.yaml."""
+"""Small value conversions and checks that botocore applies in handlers; each is switched
+on for an operation's members by models/customizations/<service>.yaml."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
+
+from .errors import ParamValidationError
 
 
 def base64_text(value: str | bytes) -> str:
@@ -20,6 +23,36 @@ def base64_decoded_text(value: str) -> str:
         return base64.b64decode(value.encode("latin-1")).decode("utf-8", "replace")
     except ValueError:  # not base64 after all: kept as it came, as botocore keeps it
         return value
+
+
+def check_ascii_map(value: Any, name: str) -> None:
+    """Refuse a map (S3's object metadata) whose keys or values are not ASCII, before
+    sending: S3 takes only ASCII in headers (botocore's validate_ascii_metadata)."""
+    if not isinstance(value, dict):
+        return  # the model's validation names the wrong type
+    for key, item in value.items():
+        if not (str(key).isascii() and str(item).isascii()):
+            raise ParamValidationError([f"{name}: S3 metadata can only hold ASCII characters; {key!r}: {item!r} "
+                                        "does not (encode other text yourself, e.g. URL-encoded)"])
+
+
+def query_as_form(req: Any) -> Any:
+    """A GET with a query string as a POST of that query as a form body
+    (botocore's change_get_to_post: CloudSearch Domain's Search, whose query may be long)."""
+    if req.method == "GET" and req.query:
+        req.method = "POST"
+        req.body = req.query.encode("ascii")
+        req.query = ""
+        req.headers["Content-Type"] = "application/x-www-form-urlencoded"
+        req.headers["Content-Length"] = str(len(req.body))
+    return req
+
+
+def with_header(req: Any, name: str, value: str) -> Any:
+    """The request with one more header (botocore's inject_api_version_header_if_needed
+    gives endpoint-discovery operations x-amz-api-version)."""
+    req.headers[name] = value
+    return req
 
 
 def strip_id_prefix(value: str) -> str:

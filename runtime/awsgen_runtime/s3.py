@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .errors import ParamValidationError
+
 # The aws partition's regions (partitions.json's regionRegex), not China, GovCloud or ISO.
 _AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-zA-Z0-9-]{1,63}(?<!-)$")
@@ -31,6 +33,25 @@ def presign_global_endpoint(config: Any, region: str | None, ctx: dict[str, Any]
     if bucket is not None and (not _HOST_LABEL.match(bucket) or bucket.endswith("--x-s3")):
         return None  # an ARN has ':', which no host label holds
     return {**(ctx or {}), "Region": "aws-global", "UseGlobalEndpoint": True}
+
+
+# A bucket as botocore accepts one: a name of the characters S3 ever allowed, or an
+# access point ARN (S3, S3 Object Lambda, S3 on Outposts).
+_BUCKET = re.compile(r"^[a-zA-Z0-9.\-_]{1,255}$")
+_BUCKET_ARN = re.compile(
+    r"^arn:(aws).*:(s3|s3-object-lambda):[a-z\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\-.]{1,63}$"
+    r"|^arn:(aws).*:s3-outposts:[a-z\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\-]{1,63}[/:]accesspoint[/:]"
+    r"[a-zA-Z0-9\-]{1,63}$"
+)
+
+
+def check_bucket_name(bucket: str, name: str) -> None:
+    """Refuse, before sending, what can be neither a bucket name nor an access point ARN
+    (botocore's validate_bucket_name): a "/" or a space would otherwise change the URL."""
+    if not isinstance(bucket, str) or _BUCKET.search(bucket) or _BUCKET_ARN.search(bucket):
+        return
+    raise ParamValidationError([f"{name}: invalid bucket name {bucket!r}: a bucket name has 1 to 255 letters, "
+                                "digits, '.', '-' or '_', or is an access point ARN"])
 
 
 def sse_customer_key(key: str | bytes) -> tuple[str, str]:
@@ -147,6 +168,17 @@ class ExpressSigner:
 
         self._base.sign(method, path, query, headers, body, Credentials(session.access_key, session.secret_key),
                         now=now, payload_hash=payload_hash)
+
+
+    def presign(self, method: str, origin: str, path: str, query: str, headers: Any, credentials: Any,
+                expires_in: int) -> str:
+        """A presigned URL signed with the bucket's session, its token in
+        ``X-Amz-S3session-Token`` (botocore's S3ExpressQueryAuth)."""
+        from .sigv4 import presign_url
+
+        session = express_session(self._client, self._bucket)
+        return presign_url(self._base, method, origin, path, query, headers, session, expires_in,
+                           token_param="X-Amz-S3session-Token")
 
 
 _EXPRESS_REFRESH = 60.0  # seconds before expiry that a session is replaced

@@ -42,7 +42,8 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 
 #: Headers never signed: ``Authorization`` is the signature itself; proxies, load
 #: balancers and HTTP stacks add or rewrite ``User-Agent``, ``Expect`` and
-#: ``X-Amzn-Trace-Id``; and the hop-by-hop headers of RFC 7230 section 6.1 are
+#: ``X-Amzn-Trace-Id``; the SDK's attempt headers change per attempt (botocore leaves
+#: them unsigned too); and the hop-by-hop headers of RFC 7230 section 6.1 are
 #: dropped by every proxy on the way, so signing any of them breaks the signature.
 _UNSIGNED_HEADERS = frozenset(
     {
@@ -50,6 +51,8 @@ _UNSIGNED_HEADERS = frozenset(
         "user-agent",
         "expect",
         "x-amzn-trace-id",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
         "connection",
         "keep-alive",
         "proxy-authenticate",
@@ -578,12 +581,14 @@ def presign_url(
     expires_in: int,
     *,
     now: datetime | None = None,
+    token_param: str = "X-Amz-Security-Token",
 ) -> str:
     """A presigned URL (SigV4 in the query string): ``origin`` is ``scheme://host``,
     ``path`` and ``query`` as sent; ``headers`` must hold ``Host``, and every header in it
     is signed (whoever uses the URL must send the same values). The payload is
     ``UNSIGNED-PAYLOAD`` for S3's variant, the hash of an empty body otherwise, as
-    botocore's query signers have it."""
+    botocore's query signers have it. A session token goes in ``token_param`` (S3 Express
+    sessions use ``X-Amz-S3session-Token``)."""
     if not 1 <= expires_in <= MAX_PRESIGN_EXPIRES:
         raise ValueError(f"expires_in must be between 1 and {MAX_PRESIGN_EXPIRES} seconds, not {expires_in}")
     if now is None:
@@ -602,7 +607,7 @@ def presign_url(
         ("X-Amz-SignedHeaders", signed),
     ]
     if credentials.token:
-        auth.append(("X-Amz-Security-Token", credentials.token))
+        auth.append((token_param, credentials.token))
     full = (query + "&" if query else "") + "&".join(f"{k}={_encode(v)}" for k, v in auth)
     canonical_uri = (path or "/") if signer.s3 else canonical_path(path)
     payload = "UNSIGNED-PAYLOAD" if signer.s3 else _EMPTY_SHA256

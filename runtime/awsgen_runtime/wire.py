@@ -399,6 +399,14 @@ def h_ts(value: str) -> _dt.datetime:
     return parse_ts_text(value)
 
 
+def h_ts_or_none(value: str) -> _dt.datetime | None:
+    """A header timestamp, or None when the header holds other text (S3's Expires)."""
+    try:
+        return h_ts(value)
+    except (WireTypeError, ValueError, OverflowError):
+        return None
+
+
 def unb64json(value: str) -> Any:
     """A JSON value header: base64 of JSON text.
 

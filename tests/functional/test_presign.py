@@ -130,3 +130,27 @@ def test_presigned_post_equals_botocores(pkgs: dict[str, Any], monkeypatch: pyte
     ours = _ours(pkgs["s3"], region, creds, s3).presign_post(
         bucket="my-bucket", key=key, fields=fields, conditions=conditions, expires_in=600)
     assert ours == theirs
+
+
+def test_s3_express_presigned_url_equals_botocores(pkgs: dict[str, Any], server: Any) -> None:
+    """A directory bucket's URL is signed with the bucket's session (opened by each
+    client's own CreateSession), its token in X-Amz-S3session-Token."""
+    import boto3
+
+    from tests.functional.test_s3_quirks import EXPRESS_BUCKET, SESSION, XML
+
+    urls = []
+    for make in (lambda: pkgs["s3"].Client(region="us-west-2", endpoint_url=server.url, **CREDS[0]),
+                 lambda: boto3.session.Session().client("s3", region_name="us-west-2", endpoint_url=server.url,
+                                                        **CREDS[0])):
+        server.requests.clear()
+        server.reply(200, SESSION, XML)
+        client = make()
+        if hasattr(client, "presign_get_object"):
+            urls.append(client.presign_get_object(bucket=EXPRESS_BUCKET, key="a b", expires_in=300))
+        else:
+            urls.append(client.generate_presigned_url("get_object", Params={"Bucket": EXPRESS_BUCKET, "Key": "a b"},
+                                                      ExpiresIn=300))
+        assert [r.path.split("?")[1] for r in server.requests] == ["session"]  # one CreateSession each
+    assert _parts(urls[0]) == _parts(urls[1])
+    assert dict(_parts(urls[0])[3])["X-Amz-S3session-Token"] == "SESSIONTOKEN"

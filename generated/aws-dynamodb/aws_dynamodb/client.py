@@ -30,6 +30,7 @@ import datetime as _dt
 import typing as _t
 
 from awsgen_runtime import wire as _rt
+from awsgen_runtime import handlers as _h
 from awsgen_runtime.client import BaseClient as _BaseClient
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
@@ -1989,7 +1990,10 @@ class DynamoDBClient(_BaseClient):
             e: list[_b.str] = []
             _serde._val_DescribeEndpointsRequest(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_DescribeEndpoints(v), _OP_DescribeEndpoints)
+        r = self._send(
+            _h.with_header(_serde.ser_DescribeEndpoints(v), "x-amz-api-version", "2012-08-10"),
+            _OP_DescribeEndpoints,
+        )
         return self._parse(_serde.de_DescribeEndpoints, r, _OP_DescribeEndpoints)
 
     def presign_describe_endpoints(
