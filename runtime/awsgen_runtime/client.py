@@ -588,7 +588,7 @@ class BaseClient:
             ) from exc
 
 
-_CHUNK = 1 << 18  # 256 KiB reads: ten parts in flight hold ~2.5 MiB
+_CHUNK = 1 << 17  # 128 KiB reads: ten parts in flight hold ~1.3 MiB
 
 
 def _invocation_id() -> str:

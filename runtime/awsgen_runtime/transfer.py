@@ -120,6 +120,11 @@ def upload_file(client: Any, path: str | os.PathLike[str], bucket: str, key: str
         if callback is not None:
             callback(size)
         return
+    if ("checksum_algorithm" not in extra and not any(k.startswith("checksum_") for k in extra)
+            and client._config.request_checksum_calculation == "when_supported"):
+        # As s3transfer: the upload declares the parts' default checksum, so S3 keeps a
+        # CRC32 of the whole object (composed from the parts').
+        extra["checksum_algorithm"] = "CRC32"
     upload_id = client.create_multipart_upload(bucket=bucket, key=key, **extra).upload_id
     part_extra = {k: v for k, v in extra.items()
                   if k in ("sse_customer_algorithm", "sse_customer_key", "sse_customer_key_md5", "request_payer",

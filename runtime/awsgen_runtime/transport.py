@@ -73,9 +73,9 @@ class Urllib3Transport:
             kw["cert_reqs"] = "CERT_NONE"
         elif isinstance(verify, str):
             kw["ca_certs"] = verify
-        # 256 KiB sends of a streamed body instead of http.client's 16 KiB: fewer Python-level
-        # reads and socket calls per part of a large upload.
-        self._manager = urllib3.PoolManager(maxsize=max_pool_connections, block=False, blocksize=1 << 18, **kw)
+        # 128 KiB sends of a streamed body instead of http.client's 16 KiB: fewer Python-level
+        # reads and socket calls per part of a large upload, little memory per part in flight.
+        self._manager = urllib3.PoolManager(maxsize=max_pool_connections, block=False, blocksize=1 << 17, **kw)
         self._pools: dict[str, tuple[Any, int]] = {}
         self._connect_timeout = u3e.ConnectTimeoutError
         self._read_timeout = u3e.ReadTimeoutError
@@ -325,7 +325,7 @@ class _ContinueMixin:
 
     def _send_body(self, body: Any, chunked: bool) -> None:
         if hasattr(body, "read"):
-            blocks: Any = iter(lambda: body.read(1 << 18), b"")
+            blocks: Any = iter(lambda: body.read(1 << 17), b"")
         elif isinstance(body, (bytes, bytearray, memoryview)):
             blocks = (body,)
         else:

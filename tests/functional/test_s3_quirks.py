@@ -283,3 +283,36 @@ def test_s3_express_signature_is_botocores(s3pkg: Any, server: Any) -> None:
                            identity_cache=None)
     expected = signer.signature(signer.string_to_sign(req, signer.canonical_request(req)), req)
     assert auth.endswith("Signature=" + expected) and "x-amz-s3session-token" in signed
+
+
+def test_managed_upload_sends_what_s3transfer_sends(s3pkg: Any, server: Any, tmp_path: Any) -> None:
+    """upload_file of a multipart-sized file: the same requests as boto3's (s3transfer), the
+    checksum headers included (CreateMultipartUpload declares CRC32, each part carries one)."""
+    import boto3
+    from tests.conftest import Reply
+
+    from awsgen_runtime.client import Config
+
+    path = tmp_path / "f.bin"
+    path.write_bytes(bytes(range(256)) * (40 * 1024 + 17))  # ~10 MiB: two parts of 8 MiB at most
+    start = (f"<InitiateMultipartUploadResult {NS}><Bucket>b</Bucket><Key>k</Key><UploadId>U</UploadId>"
+             f"</InitiateMultipartUploadResult>").encode()
+    done = f'<CompleteMultipartUploadResult {NS}><ETag>"x"</ETag></CompleteMultipartUploadResult>'.encode()
+    ours = s3pkg.Client(region="us-east-1", endpoint_url=server.url, config=Config(s3={"addressing_style": "path"}),
+                        **KEY)
+    theirs = boto3.session.Session().client("s3", region_name="us-east-1", endpoint_url=server.url, **KEY)
+    seen = []
+    for upload in (lambda: ours.upload_file(str(path), bucket="b", key="k"),
+                   lambda: theirs.upload_file(str(path), "b", "k")):
+        server.requests.clear()
+        server.replies[:] = [Reply(200, XML, start), Reply(200, {"ETag": '"e1"'}, b""),
+                             Reply(200, {"ETag": '"e2"'}, b""), Reply(200, XML, done)]
+        upload()
+        seen.append(sorted(
+            (r.method, r.path.split("?")[0], tuple(sorted(r.path.partition("?")[2].split("&"))),
+             tuple(sorted((k.lower(), v) for k, v in r.headers.items()
+                          if "checksum" in k.lower() or k.lower() in ("expect", "content-length"))), r.body)
+            for r in server.requests))
+    assert seen[0] == seen[1]
+    create = next(r for r in seen[0] if r[2] == ("uploads",))
+    assert ("x-amz-checksum-algorithm", "CRC32") in create[3]
