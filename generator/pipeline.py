@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .format import format_files
 from .customizations import check_against_model, customization_file, load_customizations
 from .load import ModelError, load_document
 from .model.build import build_service
 from .model.naming import service_name_for_model
+from .paginators import Paginator, load_paginators, paginators_path
+from .waiters import Waiter, load_waiters, waiters_path
 from .render import PackageSettings, render_package
 from .validate import unsupported_protocol, validate_model
 
@@ -40,6 +42,19 @@ def _endpoints_source(model_path: Path, label: str) -> tuple[str, list[Any]] | N
     return source, compile_ruleset_parameters(ruleset)
 
 
+def _beside(model_path: Path, find: Callable[[Path], Path | None],
+            load: Callable[[Path, Any], tuple[list[Any], list[str]]], service: Any) -> list[Any]:
+    """What a file beside the model declares (paginators, waiters), checked against the
+    service; a problem in it is a ModelError naming the file and JSON path."""
+    found = find(model_path)
+    if found is None:
+        return []
+    items, problems = load(found, service)
+    if problems:
+        raise ModelError(problems)
+    return items
+
+
 def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = True) -> dict[str, str]:
     """Relative path -> final text of one distribution. Raises ModelError on a bad model."""
     raw: Any = load_document(model_path)
@@ -63,6 +78,8 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     if problems:
         raise ModelError(problems)
     service = build_service(raw, label, preferred, customizations)
+    paginators: list[Paginator] = _beside(model_path, paginators_path, load_paginators, service)
+    waiters: list[Waiter] = _beside(model_path, waiters_path, load_waiters, service)
     endpoints = _endpoints_source(model_path, label)
-    files = render_package(service, settings, endpoints)
+    files = render_package(service, settings, endpoints, paginators, waiters)
     return format_files(files) if fmt else files

@@ -20,6 +20,8 @@ from .codegen import Code, Codegen, fold_validation_line
 from .literals import comment, docstring, pylit
 from .model.ir import Member, Operation, Service, Shape
 from .model.naming import constant_name, snake_case
+from .paginators import paginator_views
+from .waiters import waiter_views
 from .protocols import protocol_class
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -489,7 +491,8 @@ def prune_unused(text: str, elsewhere: str = "") -> str:
 
 
 def render_package(
-    service: Service, settings: PackageSettings, endpoints: tuple[str, list[Any]] | None = None
+    service: Service, settings: PackageSettings, endpoints: tuple[str, list[Any]] | None = None,
+    paginators: list[Any] | None = None, waiters: list[Any] | None = None,
 ) -> dict[str, str]:
     """Relative path -> file text (unformatted) for one distribution.
 
@@ -497,7 +500,10 @@ def render_package(
     template that renders to nothing (endpoints.py without a rule set) is left out.
     """
     env = make_env()
-    ctx = PackageView(service, settings).context()
+    view = PackageView(service, settings)
+    ctx = view.context()
+    ctx["paginators"] = paginator_views(paginators or [], ctx["ops"], service, view.gen.annotation)
+    ctx["waiters"] = waiter_views(waiters or [], ctx["ops"], service)
     ctx["endpoints_source"] = endpoints[0] if endpoints else ""
     ctx["endpoint_builtins"] = (
         [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []

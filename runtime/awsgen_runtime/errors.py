@@ -56,6 +56,10 @@ class EndpointResolutionError(AwsGenError):
     """The endpoint rule set rejected the parameters; the text is the rule set's."""
 
 
+class PaginationError(AwsGenError):
+    """A paginated listing cannot go on (the service sent the same next token twice)."""
+
+
 class MissingDependencyError(AwsGenError, ImportError):
     """A feature needs an optional package that is not installed; the message names it."""
 

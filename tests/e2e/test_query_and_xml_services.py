@@ -433,3 +433,25 @@ def test_s3_presigned_post_form_upload(packages: dict[str, Any], moto_url: str) 
                                           aws_access_key_id=KEY, aws_secret_access_key=SECRET)
     got = boto.get_object(Bucket="e2e-post", Key="forms/hello.txt")
     assert got["Body"].read() == b"posted body"
+
+
+def test_waiters_on_moto(packages: dict[str, Any], moto_url: str) -> None:
+    """A bucket existing, an instance running (moto starts them at once), a missing
+    bucket giving up after the attempts asked for."""
+    from awsgen_runtime.waiters import WaiterError
+
+    kw = {"region": REGION, "endpoint_url": moto_url, "aws_access_key_id": KEY, "aws_secret_access_key": SECRET}
+    s3 = packages["s3"].Client(**kw, config=packages["s3"].Config(s3={"addressing_style": "path"}))
+    s3.create_bucket(bucket="waited-for")
+    s3.wait_until_bucket_exists(bucket="waited-for", delay=0.1, max_attempts=3)
+    with pytest.raises(WaiterError) as info:
+        s3.wait_until_bucket_exists(bucket="never-made", delay=0.05, max_attempts=2)
+    assert info.value.attempts == 2
+    s3.wait_until_bucket_not_exists(bucket="never-made", delay=0.05, max_attempts=2)
+    ec2 = packages["ec2"].Client(**kw)
+    images = ec2.describe_images().images or []
+    run = ec2.run_instances(image_id=images[0].image_id, min_count=1, max_count=1, instance_type="t2.micro")
+    ids = [i.instance_id for i in run.instances or []]
+    ec2.wait_until_instance_running(instance_ids=ids, delay=0.1, max_attempts=5)
+    ec2.terminate_instances(instance_ids=ids)
+    ec2.wait_until_instance_terminated(instance_ids=ids, delay=0.1, max_attempts=5)

@@ -34,6 +34,10 @@ from awsgen_runtime import handlers as _h
 from awsgen_runtime.client import BaseClient as _BaseClient
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
+from awsgen_runtime.paginate import Paginator as _Paginator
+from awsgen_runtime.paginate import PaginatorSpec as _PaginatorSpec
+from awsgen_runtime.waiters import WaiterSpec as _WaiterSpec
+from awsgen_runtime.waiters import wait as _wait
 from awsgen_runtime.errors import EndpointResolutionError as _EndpointResolutionError
 from awsgen_runtime.errors import NoRegionError as _NoRegionError
 from awsgen_runtime.sigv4 import Credentials
@@ -335,6 +339,127 @@ _OP_UpdateTimeToLive = _Op(
     "UpdateTimeToLive",
     signed=True,
     streaming_output=False,
+)
+_PG_ListBackups = _PaginatorSpec(
+    "ListBackups",
+    ("ExclusiveStartBackupArn",),
+    ("exclusive_start_backup_arn",),
+    ((("last_evaluated_backup_arn",),),),
+    None,
+    "limit",
+    (("backup_summaries",),),
+    (),
+)
+_PG_ListTables = _PaginatorSpec(
+    "ListTables",
+    ("ExclusiveStartTableName",),
+    ("exclusive_start_table_name",),
+    ((("last_evaluated_table_name",),),),
+    None,
+    "limit",
+    (("table_names",),),
+    (),
+)
+_PG_ListTagsOfResource = _PaginatorSpec(
+    "ListTagsOfResource",
+    ("NextToken",),
+    ("next_token",),
+    ((("next_token",),),),
+    None,
+    None,
+    (("tags",),),
+    (),
+)
+_PG_Query = _PaginatorSpec(
+    "Query",
+    ("ExclusiveStartKey",),
+    ("exclusive_start_key",),
+    ((("last_evaluated_key",),),),
+    None,
+    "limit",
+    (("items",), ("count",), ("scanned_count",)),
+    (("consumed_capacity",),),
+    codecs={
+        "exclusive_start_key": (
+            lambda v: {k: _serde._ser_AttributeValue(x) for k, x in v.items()},
+            lambda j: {k: _serde._de_AttributeValue(x) for k, x in j.items()},
+        )
+    },
+)
+_PG_Scan = _PaginatorSpec(
+    "Scan",
+    ("ExclusiveStartKey",),
+    ("exclusive_start_key",),
+    ((("last_evaluated_key",),),),
+    None,
+    "limit",
+    (("items",), ("count",), ("scanned_count",)),
+    (("consumed_capacity",),),
+    codecs={
+        "exclusive_start_key": (
+            lambda v: {k: _serde._ser_AttributeValue(x) for k, x in v.items()},
+            lambda j: {k: _serde._de_AttributeValue(x) for k, x in j.items()},
+        )
+    },
+)
+_W_ContributorInsightsEnabled = _WaiterSpec(
+    "ContributorInsightsEnabled",
+    20.0,
+    30,
+    (
+        ("success", "path", "contributor_insights_status", "ENABLED"),
+        ("failure", "path", "contributor_insights_status", "FAILED"),
+    ),
+    200,
+)
+_W_ExportCompleted = _WaiterSpec(
+    "ExportCompleted",
+    20.0,
+    60,
+    (
+        ("success", "path", "export_description.export_status", "COMPLETED"),
+        ("failure", "path", "export_description.export_status", "FAILED"),
+    ),
+    200,
+)
+_W_ImportCompleted = _WaiterSpec(
+    "ImportCompleted",
+    20.0,
+    60,
+    (
+        ("success", "path", "import_table_description.import_status", "COMPLETED"),
+        ("failure", "path", "import_table_description.import_status", "FAILED"),
+        ("failure", "path", "import_table_description.import_status", "CANCELLED"),
+    ),
+    200,
+)
+_W_KinesisStreamingDestinationActive = _WaiterSpec(
+    "KinesisStreamingDestinationActive",
+    20.0,
+    30,
+    (
+        ("success", "pathAny", "kinesis_data_stream_destinations[].destination_status", "ACTIVE"),
+        (
+            "failure",
+            "path",
+            "length(kinesis_data_stream_destinations) > `0`  && length(kinesis_data_stream_destinations[?destination_status == 'DISABLED' || destination_status == 'ENABLE_FAILED']) ==  length(kinesis_data_stream_destinations)",
+            True,
+        ),
+    ),
+    200,
+)
+_W_TableExists = _WaiterSpec(
+    "TableExists",
+    20.0,
+    25,
+    (
+        ("success", "path", "table.table_status", "ACTIVE"),
+        ("retry", "error", None, "ResourceNotFoundException"),
+    ),
+    200,
+)
+_W_TableNotExists = _WaiterSpec(
+    "TableNotExists", 20.0, 25, (("success", "error", None, "ResourceNotFoundException"),), 200
 )
 
 
@@ -6888,6 +7013,313 @@ class DynamoDBClient(_BaseClient):
             "ResourceArn": v.table_name,
         }
         return self._presign(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive, expires_in, ctx)
+
+    def paginate_list_backups(
+        self,
+        *,
+        table_name: str | None = None,
+        time_range_lower_bound: _dt.datetime | None = None,
+        time_range_upper_bound: _dt.datetime | None = None,
+        backup_type: str | None = None,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ListBackupsOutput, _shapes.BackupSummary]:
+        """The pages of ``list_backups`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``list_backups`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.list_backups,
+            {
+                "table_name": table_name,
+                "time_range_lower_bound": time_range_lower_bound,
+                "time_range_upper_bound": time_range_upper_bound,
+                "backup_type": backup_type,
+            },
+            _PG_ListBackups,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_tables(
+        self,
+        *,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ListTablesOutput, str]:
+        """The pages of ``list_tables`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``list_tables`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.list_tables,
+            {},
+            _PG_ListTables,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_tags_of_resource(
+        self,
+        *,
+        resource_arn: str,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ListTagsOfResourceOutput, _shapes.Tag]:
+        """The pages of ``list_tags_of_resource`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``list_tags_of_resource`` less its page tokens. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.list_tags_of_resource,
+            {
+                "resource_arn": resource_arn,
+            },
+            _PG_ListTagsOfResource,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_query(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        select: str | None = None,
+        attributes_to_get: _t.Sequence[str] | None = None,
+        consistent_read: bool | None = None,
+        key_conditions: _t.Mapping[str, _shapes.Condition] | None = None,
+        query_filter: _t.Mapping[str, _shapes.Condition] | None = None,
+        conditional_operator: str | None = None,
+        scan_index_forward: bool | None = None,
+        return_consumed_capacity: str | None = None,
+        projection_expression: str | None = None,
+        filter_expression: str | None = None,
+        key_condition_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.QueryOutput, _t.Mapping[str, _shapes.AttributeValue]]:
+        """The pages of ``query`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``query`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.query,
+            {
+                "table_name": table_name,
+                "index_name": index_name,
+                "select": select,
+                "attributes_to_get": attributes_to_get,
+                "consistent_read": consistent_read,
+                "key_conditions": key_conditions,
+                "query_filter": query_filter,
+                "conditional_operator": conditional_operator,
+                "scan_index_forward": scan_index_forward,
+                "return_consumed_capacity": return_consumed_capacity,
+                "projection_expression": projection_expression,
+                "filter_expression": filter_expression,
+                "key_condition_expression": key_condition_expression,
+                "expression_attribute_names": expression_attribute_names,
+                "expression_attribute_values": expression_attribute_values,
+            },
+            _PG_Query,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_scan(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        attributes_to_get: _t.Sequence[str] | None = None,
+        select: str | None = None,
+        scan_filter: _t.Mapping[str, _shapes.Condition] | None = None,
+        conditional_operator: str | None = None,
+        return_consumed_capacity: str | None = None,
+        total_segments: int | None = None,
+        segment: int | None = None,
+        projection_expression: str | None = None,
+        filter_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        consistent_read: bool | None = None,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ScanOutput, _t.Mapping[str, _shapes.AttributeValue]]:
+        """The pages of ``scan`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``scan`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.scan,
+            {
+                "table_name": table_name,
+                "index_name": index_name,
+                "attributes_to_get": attributes_to_get,
+                "select": select,
+                "scan_filter": scan_filter,
+                "conditional_operator": conditional_operator,
+                "return_consumed_capacity": return_consumed_capacity,
+                "total_segments": total_segments,
+                "segment": segment,
+                "projection_expression": projection_expression,
+                "filter_expression": filter_expression,
+                "expression_attribute_names": expression_attribute_names,
+                "expression_attribute_values": expression_attribute_values,
+                "consistent_read": consistent_read,
+            },
+            _PG_Scan,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def wait_until_contributor_insights_enabled(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until ContributorInsightsEnabled: call ``describe_contributor_insights`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_contributor_insights,
+            {
+                "table_name": table_name,
+                "index_name": index_name,
+            },
+            _W_ContributorInsightsEnabled,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
+
+    def wait_until_export_completed(
+        self,
+        *,
+        export_arn: str,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until ExportCompleted: call ``describe_export`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_export,
+            {
+                "export_arn": export_arn,
+            },
+            _W_ExportCompleted,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
+
+    def wait_until_import_completed(
+        self,
+        *,
+        import_arn: str,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until ImportCompleted: call ``describe_import`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_import,
+            {
+                "import_arn": import_arn,
+            },
+            _W_ImportCompleted,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
+
+    def wait_until_kinesis_streaming_destination_active(
+        self,
+        *,
+        table_name: str,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until KinesisStreamingDestinationActive: call ``describe_kinesis_streaming_destination`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_kinesis_streaming_destination,
+            {
+                "table_name": table_name,
+            },
+            _W_KinesisStreamingDestinationActive,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
+
+    def wait_until_table_exists(
+        self,
+        *,
+        table_name: str,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until TableExists: call ``describe_table`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_table,
+            {
+                "table_name": table_name,
+            },
+            _W_TableExists,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
+
+    def wait_until_table_not_exists(
+        self,
+        *,
+        table_name: str,
+        delay: _b.float | None = None,
+        max_attempts: _b.int | None = None,
+    ) -> None:
+        """Wait until TableNotExists: call ``describe_table`` with these arguments every ``delay``
+        seconds (the waiter's own by default), at most ``max_attempts`` times, until the service
+        answers as the waiter expects. Raises ``awsgen_runtime.waiters.WaiterError`` on a failure state,
+        an unexpected error, or when the attempts run out."""
+        _wait(
+            self.describe_table,
+            {
+                "table_name": table_name,
+            },
+            _W_TableNotExists,
+            delay=delay,
+            max_attempts=max_attempts,
+        )
 
 
 Client = DynamoDBClient

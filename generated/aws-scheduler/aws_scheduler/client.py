@@ -18,6 +18,8 @@ from awsgen_runtime import wire as _rt
 from awsgen_runtime.client import BaseClient as _BaseClient
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
+from awsgen_runtime.paginate import Paginator as _Paginator
+from awsgen_runtime.paginate import PaginatorSpec as _PaginatorSpec
 from awsgen_runtime.errors import EndpointResolutionError as _EndpointResolutionError
 from awsgen_runtime.errors import NoRegionError as _NoRegionError
 from awsgen_runtime.sigv4 import Credentials
@@ -88,6 +90,26 @@ _OP_UpdateSchedule = _Op(
     "UpdateSchedule",
     signed=True,
     streaming_output=False,
+)
+_PG_ListScheduleGroups = _PaginatorSpec(
+    "ListScheduleGroups",
+    ("NextToken",),
+    ("next_token",),
+    ((("next_token",),),),
+    None,
+    "max_results",
+    (("schedule_groups",),),
+    (),
+)
+_PG_ListSchedules = _PaginatorSpec(
+    "ListSchedules",
+    ("NextToken",),
+    ("next_token",),
+    ((("next_token",),),),
+    None,
+    "max_results",
+    (("schedules",),),
+    (),
 )
 
 
@@ -1020,6 +1042,60 @@ class SchedulerClient(_BaseClient):
             _serde._val_UpdateScheduleInput(v, "", e)
             self._check(e)
         return self._presign(_serde.ser_UpdateSchedule(v), _OP_UpdateSchedule, expires_in)
+
+    def paginate_list_schedule_groups(
+        self,
+        *,
+        name_prefix: str | None = None,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ListScheduleGroupsOutput, _shapes.ScheduleGroupSummary]:
+        """The pages of ``list_schedule_groups`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``list_schedule_groups`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.list_schedule_groups,
+            {
+                "name_prefix": name_prefix,
+            },
+            _PG_ListScheduleGroups,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_schedules(
+        self,
+        *,
+        group_name: str | None = None,
+        name_prefix: str | None = None,
+        state: str | None = None,
+        page_size: _b.int | None = None,
+        max_items: _b.int | None = None,
+        starting_token: _b.str | None = None,
+    ) -> _Paginator[_shapes.ListSchedulesOutput, _shapes.ScheduleSummary]:
+        """The pages of ``list_schedules`` (iterate them), or their items (``.items()``).
+
+        The arguments are those of ``list_schedules`` less its page tokens; ``page_size`` sets
+        how many items a page asks for. ``max_items`` stops after that many items and
+        leaves ``resume_token`` on the paginator, which ``starting_token`` takes to go on.
+        Nothing is sent until the paginator is iterated."""
+        return _Paginator(
+            self.list_schedules,
+            {
+                "group_name": group_name,
+                "name_prefix": name_prefix,
+                "state": state,
+            },
+            _PG_ListSchedules,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
 
 
 Client = SchedulerClient

@@ -1,0 +1,153 @@
+"""Waiters: poll an operation until an acceptor of the service's waiter says success or
+failure, as botocore's ``Waiter.wait`` does.
+
+Each attempt calls the operation; its typed answer (or its ``ServiceError``) is
+checked against the acceptors in order, and the first that matches sets the state:
+``success`` returns, ``failure`` raises :class:`WaiterError`, ``retry`` (or no match,
+keeping the last state) sleeps ``delay`` seconds and tries again, up to
+``max_attempts``. An error no acceptor expects raises at once. Path acceptors are
+JMESPath expressions (the waiter file's, with Python member names) evaluated with the
+``jmespath`` package over the answer's ``to_dict()``; it is imported at the first
+wait. Waits are seconds apart, so the evaluation's cost does not matter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .errors import AwsGenError, ServiceError
+
+__all__ = ["WaiterError", "WaiterSpec", "wait"]
+
+Acceptor = tuple[str, str, "str | None", Any]  # (state, matcher, expression, expected)
+
+
+class WaiterError(AwsGenError):
+    """A waiter ended without success: ``name`` (the waiter), ``reason``, the
+    ``acceptor`` that ended it (None when attempts ran out or an unexpected error came),
+    ``last_response`` (the last typed answer or ServiceError) and ``attempts``."""
+
+    def __init__(self, name: str, reason: str, acceptor: Acceptor | None, last_response: Any,
+                 attempts: int) -> None:
+        super().__init__(f"waiter {name} failed: {reason}")
+        self.name = name
+        self.reason = reason
+        self.acceptor = acceptor
+        self.last_response = last_response
+        self.attempts = attempts
+
+
+class WaiterSpec:
+    """One waiter, as the generator prepared it from the service's waiters file."""
+
+    __slots__ = ("name", "delay", "max_attempts", "acceptors", "status", "_compiled")
+
+    def __init__(self, name: str, delay: float, max_attempts: int, acceptors: tuple[Acceptor, ...],
+                 status: int = 200) -> None:
+        self.name = name
+        self.delay = delay
+        self.max_attempts = max_attempts
+        self.acceptors = acceptors
+        self.status = status  # the operation's HTTP status on success
+        self._compiled: dict[str, Any] = {}
+
+    def search(self, expression: str, data: Any) -> Any:
+        found = self._compiled.get(expression)
+        if found is None:
+            import jmespath  # type: ignore[import-untyped, unused-ignore]
+
+            found = self._compiled[expression] = jmespath.compile(expression)
+        return found.search(data)
+
+
+def _explain(acceptor: Acceptor) -> str:
+    state, matcher, expression, expected = acceptor
+    where = f" {expression!r}" if expression else ""
+    return f"For expression{where} we matched expected path: {expected!r}" if matcher.startswith("path") \
+        else f"matched {matcher} {expected!r} ({state})"
+
+
+def _matches(spec: WaiterSpec, acceptor: Acceptor, result: Any, error: ServiceError | None,
+             data: Any) -> bool:
+    _, matcher, expression, expected = acceptor
+    if matcher == "error":
+        if expected is True:
+            return error is not None
+        if expected is False:
+            return error is None
+        return error is not None and bool(error.code == expected)
+    if matcher == "status":
+        return bool((error.status_code if error is not None else spec.status) == expected)
+    if error is not None or expression is None:
+        return False  # path acceptors look at answers, not errors
+    try:
+        value = spec.search(expression, data)
+    except Exception:  # noqa: BLE001 - jmespath's type errors (length() of a missing list)
+        return False  # an answer the expression cannot look at matches nothing (botocore raises)
+    if matcher == "path":
+        return bool(value == expected)
+    if not isinstance(value, list) or not value:
+        return False
+    if matcher == "pathAll":
+        return all(v == expected for v in value)
+    return any(v == expected for v in value)  # pathAny
+
+
+def _plain(result: Any) -> Any:
+    """The answer as JMESPath sees it: dicts of Python member names, enums as text."""
+    data = result.to_dict() if hasattr(result, "to_dict") else {}
+    return _texts(data)
+
+
+def _texts(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts(v) for v in value]
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # an enum member
+    return value
+
+
+def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, delay: float | None = None,
+         max_attempts: int | None = None, sleep: Callable[[float], Any] = time.sleep) -> None:
+    """Poll ``call(**kwargs)`` as the waiter says (see the module's docstring)."""
+    delay = spec.delay if delay is None else delay
+    max_attempts = spec.max_attempts if max_attempts is None else max_attempts
+    if max_attempts < 1 or delay < 0:
+        from .errors import ParamValidationError
+
+        raise ParamValidationError([f"{spec.name}: max_attempts must be at least 1 and delay not negative"])
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    state = "waiting"
+    last: Acceptor | None = None
+    attempts = 0
+    while True:
+        error: ServiceError | None = None
+        result: Any = None
+        try:
+            result = call(**kwargs)
+        except ServiceError as exc:
+            error = exc
+        attempts += 1
+        data = _plain(result) if error is None else None
+        for acceptor in spec.acceptors:
+            if _matches(spec, acceptor, result, error, data):
+                last, state = acceptor, acceptor[0]
+                break
+        else:
+            if error is not None:
+                raise WaiterError(spec.name, f"an error occurred ({error.code}): {error.message}", None, error,
+                                  attempts)
+        response = error if error is not None else result
+        if state == "success":
+            return
+        if state == "failure":
+            raise WaiterError(spec.name, "the waiter reached a terminal failure state: "
+                              + _explain(last) if last else "failure", last, response, attempts)
+        if attempts >= max_attempts:
+            reason = "max attempts exceeded" + (f"; the last state accepted: {_explain(last)}" if last else "")
+            raise WaiterError(spec.name, reason, last, response, attempts)
+        sleep(delay)
