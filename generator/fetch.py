@@ -13,7 +13,8 @@ import yaml
 
 from .botocore_source import BOTOCORE_VERSION, data_dir, service_model_dir
 
-FILES = ("service-2.json", "endpoint-rule-set-1.json", "paginators-1.json", "waiters-2.json")
+FILES = ("service-2.json", "endpoint-rule-set-1.json", "paginators-1.json", "paginators-1.sdk-extras.json",
+         "waiters-2.json")
 
 
 def fetch_model(service: str, models_dir: Path) -> Path:

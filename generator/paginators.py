@@ -66,6 +66,11 @@ def load_paginators(path: Path, service: Service) -> tuple[list[Paginator], list
     table = doc.get("pagination") if isinstance(doc, dict) else None
     if not isinstance(table, dict):
         return [], [f"{path}: $.pagination: expected an object of paginators"]
+    extras = path.with_name("paginators-1.sdk-extras.json")
+    if extras.exists():  # botocore merges these in (non-aggregate keys, so far)
+        merged = (load_document(extras).get("merge") or {}).get("pagination") or {}
+        table = {name: {**spec, **merged.get(name, {})} if isinstance(spec, dict) else spec
+                 for name, spec in table.items()}
     ops = {op.name: op for op in service.operations}
     out: list[Paginator] = []
     for name, spec in sorted(table.items()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import platform
 import re
@@ -357,7 +358,7 @@ class BaseClient:
                        scheme: str) -> tuple[str | None, bool]:
         """(algorithm or None, in a trailer?) of a request body's checksum, as botocore
         resolves it; sets the algorithm member's header when it defaults to CRC32."""
-        from . import checksums
+        checksums = _checksums()
 
         algorithm_header, required, streaming = checksum
         if any(k[:15].lower() == "x-amz-checksum-" for k in headers):
@@ -378,7 +379,7 @@ class BaseClient:
         """The algorithms to check the answer with (asking for checksums by default)."""
         if op.response_checksum is None:
             return ()
-        from . import checksums
+        checksums = _checksums()
 
         mode_header, algorithms = op.response_checksum
         if mode_header not in headers:
@@ -475,7 +476,7 @@ class BaseClient:
             if start < 0:
                 body = body.read()  # cannot rewind: read once, resend on retry
         if algorithm is not None or op.response_checksum is not None:
-            from . import checksums  # only S3 and S3 Control operations get this far
+            checksums = _checksums()  # only S3 and S3 Control operations get this far
         if trailer:  # aws-chunked, the checksum in its trailer, the payload unsigned
             body, start = _aws_chunked(body, start, algorithm, headers), 0  # type: ignore[arg-type]
             payload_hash = checksums.STREAMING_UNSIGNED_PAYLOAD_TRAILER
@@ -591,13 +592,29 @@ class BaseClient:
 _CHUNK = 1 << 17  # 128 KiB reads: ten parts in flight hold ~1.3 MiB
 
 
-def _invocation_id() -> str:
-    """A random (version 4) UUID's text; a third of ``str(uuid.uuid4())``'s cost."""
+def _new_invocation_prefix() -> tuple[str, Any]:
     b = bytearray(os.urandom(16))
-    b[6] = (b[6] & 0x0F) | 0x40
-    b[8] = (b[8] & 0x3F) | 0x80
+    b[6] = (b[6] & 0x0F) | 0x40  # version 4
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = b.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-", itertools.count(int(h[20:], 16))
+
+
+# Invocation ids: a random UUID-4 prefix per process and a counter from a random start
+# in the last 48 bits: unique per call (what the header is for) at a fifth of uuid4's cost.
+_INVOCATION_PREFIX, _INVOCATION_COUNTER = _new_invocation_prefix()
+
+
+def _reseed_invocation_ids() -> None:  # a forked child must not repeat its parent's ids
+    global _INVOCATION_PREFIX, _INVOCATION_COUNTER
+    _INVOCATION_PREFIX, _INVOCATION_COUNTER = _new_invocation_prefix()
+
+
+os.register_at_fork(after_in_child=_reseed_invocation_ids)
+
+
+def _invocation_id() -> str:
+    return f"{_INVOCATION_PREFIX}{next(_INVOCATION_COUNTER) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _supported_scheme(schemes: Any) -> dict[str, Any]:
@@ -619,6 +636,20 @@ def _supported_scheme(schemes: Any) -> dict[str, Any]:
         _ec()  # raises MissingDependencyError naming the package
     raise ParamValidationError([f"this endpoint needs the {' or '.join(map(str, names))} signing scheme, "
                                 "which awsgen does not implement"])
+
+
+_CHECKSUMS: Any = None
+
+
+def _checksums() -> Any:
+    """awsgen_runtime.checksums, imported at the first use (only S3 and S3 Control need
+    it) and then kept: an import statement in the hot path costs ~0.3 µs a call."""
+    global _CHECKSUMS
+    if _CHECKSUMS is None:
+        from . import checksums
+
+        _CHECKSUMS = checksums
+    return _CHECKSUMS
 
 
 def _url(scheme: str, netloc: str, path: str, query: str) -> str:
@@ -676,7 +707,7 @@ def _hash_stream(body: Any, *, hash_it: bool, headers: dict[str, str], algorithm
     """(SHA-256 hex of the rest of ``body`` or None, its length), read in 1 MiB chunks,
     with the ``algorithm`` checksum header set in the same pass; ``body`` is left where
     it started."""
-    from . import checksums
+    checksums = _checksums()
 
     start = body.tell()
     if not hash_it and algorithm is None:
@@ -705,7 +736,7 @@ def _hash_stream(body: Any, *, hash_it: bool, headers: dict[str, str], algorithm
 
 def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str]) -> Any:
     """``body`` (bytes or a file from ``start``) as an aws-chunked stream, with botocore's headers."""
-    from . import checksums
+    checksums = _checksums()
 
     if isinstance(body, (bytes, bytearray)):
         body, start = io.BytesIO(body), 0
@@ -723,7 +754,7 @@ def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str])
 def _checked(resp: HttpResponse, algorithms: tuple[str, ...]) -> HttpResponse:
     """The answer, its body checked against the first checksum header it has (a stream as
     it is read); a composite checksum of parts (``...-3``) cannot be checked."""
-    from . import checksums
+    checksums = _checksums()
 
     for algorithm in algorithms:
         expected = resp.headers.get("x-amz-checksum-" + algorithm)

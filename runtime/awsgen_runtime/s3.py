@@ -45,10 +45,20 @@ _BUCKET_ARN = re.compile(
 )
 
 
+_GOOD_BUCKETS: set[str] = set()
+
+
 def check_bucket_name(bucket: str, name: str) -> None:
     """Refuse, before sending, what can be neither a bucket name nor an access point ARN
     (botocore's validate_bucket_name): a "/" or a space would otherwise change the URL."""
-    if not isinstance(bucket, str) or _BUCKET.search(bucket) or _BUCKET_ARN.search(bucket):
+    if bucket in _GOOD_BUCKETS:  # a program uses a few buckets: checked once each
+        return
+    if not isinstance(bucket, str):
+        return
+    if _BUCKET.search(bucket) or _BUCKET_ARN.search(bucket):
+        if len(_GOOD_BUCKETS) > 1024:
+            _GOOD_BUCKETS.clear()
+        _GOOD_BUCKETS.add(bucket)
         return
     raise ParamValidationError([f"{name}: invalid bucket name {bucket!r}: a bucket name has 1 to 255 letters, "
                                 "digits, '.', '-' or '_', or is an access point ARN"])
