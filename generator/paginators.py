@@ -36,6 +36,7 @@ class Path_:
 @dataclass(frozen=True)
 class Paginator:
     operation: str  # the model's operation name
+    token_names: tuple[str, ...]  # the input token members' model names (resume tokens' keys)
     input_tokens: tuple[str, ...]  # input members' Python names
     token_shapes: tuple[Shape, ...]  # the input token members' shapes
     output_tokens: tuple[tuple[Path_, ...], ...]  # per token, the alternatives of "a || b"
@@ -98,7 +99,8 @@ def load_paginators(path: Path, service: Service) -> tuple[list[Paginator], list
                 problems.append(f"{where}.{key}: {text!r} is not a path in the output")
             return compiled
 
-        tokens = [member("input_token", t) for t in _as_list(spec.get("input_token"))]
+        token_names = _as_list(spec.get("input_token"))
+        tokens = [member("input_token", t) for t in token_names]
         outputs = []
         for i, text in enumerate(_as_list(spec.get("output_token"))):
             alternatives = [path_of(f"output_token[{i}]", part.strip()) for part in str(text).split("||")]
@@ -113,6 +115,7 @@ def load_paginators(path: Path, service: Service) -> tuple[list[Paginator], list
             continue
         out.append(Paginator(
             operation=name,
+            token_names=tuple(token_names),
             input_tokens=tuple(t[0] for t in tokens if t is not None),
             token_shapes=tuple(t[1] for t in tokens if t is not None),
             output_tokens=tuple(outputs),
@@ -177,11 +180,8 @@ def paginator_views(paginators: list[Paginator], ops: list[dict[str, Any]], serv
                 if value.type in ("structure", "union"):
                     codecs.append(f"{py!r}: (lambda v: {{k: _serde._ser_{value.name}(x) for k, x in v.items()}}, "
                                   f"lambda j: {{k: _serde._de_{value.name}(x) for k, x in j.items()}})")
-        op_model = next(o for o in service.operations if o.name == p.operation)
-        token_names = tuple(next(m.name for m in service.shape(op_model.input).members  # type: ignore[arg-type]
-                                 if m.py_name == py) for py in p.input_tokens)
         args = ", ".join([
-            pylit(p.operation), pylit(token_names), pylit(p.input_tokens),
+            pylit(p.operation), pylit(p.token_names), pylit(p.input_tokens),
             pylit(tuple(tuple(a.steps for a in alts) for alts in p.output_tokens)),
             pylit(p.more_results.steps if p.more_results else None), pylit(p.limit_member),
             pylit(tuple(r.steps for r in p.result_keys)), pylit(tuple(r.steps for r in p.non_aggregate_keys)),

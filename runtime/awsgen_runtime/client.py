@@ -620,7 +620,6 @@ def _invocation_id() -> str:
 def _supported_scheme(schemes: Any) -> dict[str, Any]:
     """The first auth scheme this runtime can sign with; SigV4a counts when its optional
     dependency is installed. None supported: an error naming what is missing."""
-    names = [s.get("name") for s in schemes]
     for scheme in schemes:
         name = scheme.get("name")
         if name in ("sigv4", "sigv4-s3express", None):
@@ -630,6 +629,7 @@ def _supported_scheme(schemes: Any) -> dict[str, Any]:
 
             if available():
                 return dict(scheme)
+    names = [s.get("name") for s in schemes]
     if "sigv4a" in names:
         from .sigv4a import _ec
 

@@ -51,9 +51,7 @@ _GOOD_BUCKETS: set[str] = set()
 def check_bucket_name(bucket: str, name: str) -> None:
     """Refuse, before sending, what can be neither a bucket name nor an access point ARN
     (botocore's validate_bucket_name): a "/" or a space would otherwise change the URL."""
-    if bucket in _GOOD_BUCKETS:  # a program uses a few buckets: checked once each
-        return
-    if not isinstance(bucket, str):
+    if not isinstance(bucket, str) or bucket in _GOOD_BUCKETS:  # a program uses few buckets: each checked once
         return
     if _BUCKET.search(bucket) or _BUCKET_ARN.search(bucket):
         if len(_GOOD_BUCKETS) > 1024:

@@ -398,6 +398,16 @@ def _amz_date_now() -> str:
     return last[1]
 
 
+def _amz_date(now: datetime | None) -> str:
+    """``now`` (a naive datetime is taken as UTC) as ``yyyymmddThhmmssZ``; the current
+    time when None."""
+    if now is None:
+        return _amz_date_now()
+    if now.tzinfo is not None:
+        now = now.astimezone(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
 _SHA256_BLOCK_SIZE = 64
 _IPAD = bytes(byte ^ 0x36 for byte in range(256))
 _OPAD = bytes(byte ^ 0x5C for byte in range(256))
@@ -522,12 +532,7 @@ class SigV4Signer:
             for name in [n for n in headers if n.lower() == "x-amz-content-sha256" and n != "X-Amz-Content-SHA256"]:
                 del headers[name]
             headers["X-Amz-Content-SHA256"] = payload_hash
-        if now is None:
-            amz_date = _amz_date_now()
-        else:
-            if now.tzinfo is not None:
-                now = now.astimezone(timezone.utc)
-            amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+        amz_date = _amz_date_now() if now is None else _amz_date(now)
         token = credentials.token
         # The lookups of the two caches below are written out here, not in helper
         # functions: in CPython a call costs about as much as the lookup.
@@ -591,12 +596,7 @@ def presign_url(
     sessions use ``X-Amz-S3session-Token``)."""
     if not 1 <= expires_in <= MAX_PRESIGN_EXPIRES:
         raise ValueError(f"expires_in must be between 1 and {MAX_PRESIGN_EXPIRES} seconds, not {expires_in}")
-    if now is None:
-        amz_date = _amz_date_now()
-    else:
-        if now.tzinfo is not None:
-            now = now.astimezone(timezone.utc)
-        amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    amz_date = _amz_date(now)
     scope = signer.credential_scope(amz_date[:8])
     block, signed = _canonical_headers(headers)
     auth = [

@@ -25,14 +25,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from .errors import MissingDependencyError
 from .sigv4 import (
     MAX_PRESIGN_EXPIRES,
     Credentials,
-    _amz_date_now,
+    _amz_date,
     _canonical_headers,
     _encode,
     canonical_path,
@@ -166,14 +166,6 @@ class SigV4aSigner:
         creq = "\n".join((method.upper(), uri, canonical_query(full), block, signed, payload))
         signature = self._signature(self.string_to_sign(amz_date, creq), credentials)
         return f"{origin}{path or '/'}?{full}&X-Amz-Signature={signature}"
-
-
-def _amz_date(now: datetime | None) -> str:
-    if now is None:
-        return _amz_date_now()
-    if now.tzinfo is not None:
-        now = now.astimezone(timezone.utc)
-    return now.strftime("%Y%m%dT%H%M%SZ")
 
 
 def _ec() -> Any:
