@@ -207,11 +207,20 @@ class Validating:
         self._expected = expected
 
     def read(self, amt: int | None = None) -> bytes:
-        data = self._raw.read(amt) if amt is not None else self._raw.read()
+        return self._seen(self._raw.read(amt) if amt is not None else self._raw.read(), amt)
+
+    async def aread(self, amt: int | None = None) -> bytes:
+        """:meth:`read` on an asyncio stream (awsgen_runtime.aio)."""
+        return self._seen(await self._raw.aread(amt), amt)
+
+    def _seen(self, data: bytes, amt: int | None) -> bytes:
         self._hash.update(data)
         if amt is None or (not data and amt > 0):
             check(self._algorithm, self._hash.digest(), self._expected)
         return bytes(data)
+
+    async def aclose(self) -> None:
+        await self._raw.aclose()
 
     def release_conn(self) -> None:
         release = getattr(self._raw, "release_conn", None) or getattr(self._raw, "close", None)

@@ -16,7 +16,7 @@ import os
 import platform
 import re
 from urllib.parse import quote
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, Generator, TypeVar
 
 from . import __version__
 from .credentials import resolve_credentials, resolve_region
@@ -172,8 +172,10 @@ _PARSE_FAILURES = (WireTypeError, TypeError, ValueError, KeyError, AttributeErro
                    RecursionError)
 
 
-class BaseClient:
-    """Endpoint, signing, transport, retries and error mapping for generated clients."""
+class ClientCore:
+    """What the blocking and the asyncio clients share: endpoint, signing, retries and
+    error mapping, as steps that do no I/O (:meth:`_exchange`). :class:`BaseClient`
+    drives them on a blocking transport, ``awsgen_runtime.aio.AsyncBaseClient`` on asyncio."""
 
     _SERVICE_ID: ClassVar[str] = ""
     _SERVICE_NAME: ClassVar[str] = ""  # the package's service name, for the user agent
@@ -189,6 +191,7 @@ class BaseClient:
     # Headers every request carries unless it sets them (a customization: default_headers).
     _DEFAULT_HEADERS: ClassVar[tuple[tuple[str, str], ...]] = ()
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
+    _ASYNC: ClassVar[bool] = False  # the asyncio client (awsgen_runtime.aio)
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
     _ERRORS: ClassVar[dict[str, tuple[type[ServiceError], Any]]] = {}
     # (response, query_compatible) -> (code, message, body for the error parsers): the
@@ -207,7 +210,7 @@ class BaseClient:
         profile: str | None = None,
         anonymous: bool | None = None,
         config: Config | None = None,
-        transport: Transport | None = None,
+        transport: Any = None,
     ) -> None:
         self._config = config or Config()
         if anonymous is None:
@@ -309,6 +312,9 @@ class BaseClient:
             if other is None:
                 other = self._signers[(service, region)] = SigV4Signer(service, region, s3=s3)
         if name == "sigv4-s3express":
+            if self._ASYNC:
+                raise ParamValidationError(["S3 Express directory buckets: the AsyncClient does not open their "
+                                            "sessions yet; use the blocking Client for them"])
             bucket = (ctx or {}).get("Bucket")
             if not isinstance(bucket, str):
                 raise ParamValidationError(["an S3 Express endpoint without a bucket to open a session for"])
@@ -317,21 +323,19 @@ class BaseClient:
             return ExpressSigner(self, bucket, other)
         return other
 
+    def _make_transport(self, cls: Callable[..., Any]) -> Any:
+        """The transport made on first use (constructing a client stays cheap), with the
+        config's timeouts, pool size and TLS verification; ``cls``: the driver's kind."""
+        self._transport_given = cls(
+            connect_timeout=self._config.connect_timeout,
+            read_timeout=self._config.read_timeout,
+            max_pool_connections=self._config.max_pool_connections,
+            verify=self._config.verify,
+        )
+        return self._transport_given
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self._region!r}, endpoint_url={self.endpoint_url!r}, anonymous={self._anonymous!r})"
-
-    @property
-    def _transport(self) -> Transport:
-        """The transport, made on first use so that constructing a client stays cheap."""
-        transport = self._transport_given
-        if transport is None:
-            transport = self._transport_given = Urllib3Transport(
-                connect_timeout=self._config.connect_timeout,
-                read_timeout=self._config.read_timeout,
-                max_pool_connections=self._config.max_pool_connections,
-                verify=self._config.verify,
-            )
-        return transport
 
     @property
     def endpoint_url(self) -> str:
@@ -340,18 +344,6 @@ class BaseClient:
     @property
     def region(self) -> str | None:
         return self._region
-
-    def close(self) -> None:
-        """Release pooled connections."""
-        close = getattr(self._transport_given, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> BaseClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ----- sending ------------------------------------------------------------------
     def _checksum_plan(self, checksum: tuple[str | None, bool, bool], headers: dict[str, str],
@@ -443,7 +435,14 @@ class BaseClient:
         # SigV4a, or an S3 Express directory bucket's session
         return str(signer.presign(req.method, scheme + netloc, path, query, headers, credentials, expires_in))
 
-    def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
+    def _exchange(self, req: Request, op: OperationInfo,
+                  ctx: dict[str, Any] | None) -> Generator[HttpRequest | float, Any, HttpResponse]:
+        """Every decision of one call, and no I/O: endpoint, headers, checksums, signing,
+        retries, redirects and errors. A generator: it yields each :class:`HttpRequest` to
+        send (and is sent the answer, whose body is read whole if it is an error, or has
+        the transport's error thrown in) and each delay in seconds to wait before a retry
+        (and is sent None); it returns the final answer or raises the call's error. The
+        blocking :meth:`_send` and the asyncio driver (awsgen_runtime.aio) both run it."""
         bucket = ctx.get("Bucket") if self._REGION_REDIRECT and ctx else None
         if bucket is not None and bucket in self._bucket_regions:  # redirected before
             ctx = {**ctx, "Region": self._bucket_regions[bucket]}  # type: ignore[dict-item]
@@ -506,15 +505,14 @@ class BaseClient:
             if start >= 0:
                 body.seek(start)
             try:
-                resp = self._transport.send(http_req, stream=op.streaming_output)
-            except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
+                resp = yield http_req
+            except (ConnectTimeoutError, ReadTimeoutError, TransportError):
                 attempt += 1
                 step = retry.timeout_retry_cost
                 if attempt >= retry.max_attempts or not self._quota.acquire(step):
                     raise
                 cost += step
-                retry.sleep(backoff(retry, attempt - 1))
-                del exc
+                yield backoff(retry, attempt - 1)
                 continue
             if resp.status < 300:
                 if not (op.error_in_200 and resp.body and _holds_error(resp.body)):
@@ -522,8 +520,6 @@ class BaseClient:
                     return _checked(resp, validate) if validate else resp
                 # As botocore: an error in a 200 answer is a 500 (and retried as one).
                 resp = HttpResponse(500, resp.headers, resp.body, None)
-            if resp.raw is not None:
-                resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
             err = self._error(resp)
             region = None if redirected or bucket is None else _redirect_region(op, resp, err, bucket)
             if region is not None:
@@ -547,7 +543,7 @@ class BaseClient:
             ):
                 raise err
             cost += retry.retry_cost
-            retry.sleep(backoff(retry, attempt - 1))
+            yield backoff(retry, attempt - 1)
 
     def _check(self, problems: list[str]) -> None:
         if problems:
@@ -587,6 +583,51 @@ class BaseClient:
                 status_code=resp.status,
                 body=resp.body,
             ) from exc
+
+
+class BaseClient(ClientCore):
+    """The blocking client: drives :meth:`ClientCore._exchange` on a :class:`Transport`."""
+
+    @property
+    def _transport(self) -> Transport:
+        """The transport, made on first use so that constructing a client stays cheap."""
+        return self._transport_given or self._make_transport(Urllib3Transport)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        close = getattr(self._transport_given, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send(self, req: Request, op: OperationInfo, ctx: dict[str, Any] | None = None) -> HttpResponse:
+        """The blocking driver of :meth:`_exchange`: sends what it asks on the transport,
+        sleeps the delays it asks for, and returns its final answer."""
+        plan = self._exchange(req, op, ctx)
+        send = self._transport.send
+        stream = op.streaming_output
+        try:
+            step = plan.send(None)
+            while True:
+                if step.__class__ is float:
+                    self._retry.sleep(step)
+                    step = plan.send(None)
+                    continue
+                try:
+                    resp = send(step, stream=stream)  # type: ignore[arg-type]
+                except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
+                    step = plan.throw(exc)
+                    continue
+                if resp.raw is not None and resp.status >= 300:  # an error is read whole
+                    resp = HttpResponse(resp.status, resp.headers, resp.raw.read(), None)
+                step = plan.send(resp)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
 
 _CHUNK = 1 << 17  # 128 KiB reads: ten parts in flight hold ~1.3 MiB

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
 from .errors import PaginationError, ParamValidationError
 
-__all__ = ["Paginator", "PaginatorSpec", "get"]
+__all__ = ["AsyncPaginator", "Paginator", "PaginatorSpec", "get"]
 
 P = TypeVar("P")
 I = TypeVar("I")  # noqa: E741
@@ -91,14 +91,12 @@ class PaginatorSpec:
         self.limit_is_text = limit_is_text
 
 
-class Paginator(Generic[P, I]):
-    """The pages of one listing (iterate it), or their items (:meth:`items`).
+class _Pages(Generic[P, I]):
+    """What both paginators share: arguments, checks, resume tokens, and the walk over
+    pages (:meth:`_walk`), which does no I/O; :class:`Paginator` and
+    :class:`AsyncPaginator` drive it with a blocking or an awaited call."""
 
-    Nothing is sent until it is iterated; iterating again starts over.
-    ``resume_token`` is set when ``max_items`` stopped the listing before its end.
-    """
-
-    def __init__(self, call: Callable[..., P], kwargs: dict[str, Any], spec: PaginatorSpec, *,
+    def __init__(self, call: Callable[..., Any], kwargs: dict[str, Any], spec: PaginatorSpec, *,
                  page_size: int | None = None, max_items: int | None = None,
                  starting_token: str | None = None) -> None:
         for name, value in (("page_size", page_size), ("max_items", max_items)):
@@ -118,10 +116,12 @@ class Paginator(Generic[P, I]):
         self.non_aggregate: dict[Steps, Any] = {}
 
     def __repr__(self) -> str:
-        return f"Paginator({self._spec.operation})"
+        return f"{type(self).__name__}({self._spec.operation})"
 
-    # ----- iteration (botocore's PageIterator.__iter__, step for step) ----------------
-    def __iter__(self) -> Iterator[P]:
+    # ----- the walk (botocore's PageIterator.__iter__, step for step) -----------------
+    def _walk(self) -> Generator[tuple[bool, Any], Any, None]:
+        """Yields (True, the keyword arguments of the next call), to be sent that call's
+        page, and (False, a page to hand out), to be sent None."""
         spec = self._spec
         kwargs = dict(self._kwargs)
         next_token: dict[str, Any] = {name: None for name in spec.input_tokens}
@@ -138,7 +138,7 @@ class Paginator(Generic[P, I]):
         primary = spec.result_keys[0]
         truncation = 0
         while True:
-            page = self._call(**kwargs)
+            page = yield True, kwargs
             if first:
                 if self._start is not None:
                     truncation = self._skip_start(page, self._start[1])
@@ -153,9 +153,9 @@ class Paginator(Generic[P, I]):
                 keep = count - over
                 _put(page, primary, (items or [])[:keep])
                 self.resume_token = self._encode({**next_token, "boto_truncate_amount": keep + truncation})
-                yield page
+                yield False, page
                 return
-            yield page
+            yield False, page
             total += count
             next_token = self._next_token(page)
             if all(t is None for t in next_token.values()):
@@ -169,13 +169,9 @@ class Paginator(Generic[P, I]):
             self._inject(kwargs, next_token)
             previous = next_token
 
-    def items(self) -> Iterator[I]:
-        """The items of the primary result key, across pages."""
-        primary = self._spec.result_keys[0]
-        for page in self:
-            found = get(page, primary)
-            if isinstance(found, list):
-                yield from found
+    def _items_of(self, page: Any) -> list[Any]:
+        found = get(page, self._spec.result_keys[0])
+        return found if isinstance(found, list) else []
 
     def _next_token(self, page: Any) -> dict[str, Any]:
         spec = self._spec
@@ -243,3 +239,55 @@ class Paginator(Generic[P, I]):
             raise ParamValidationError([f"starting_token: not a resume token of {spec.operation}'s paginator "
                                         f"({exc})"]) from None
         return tokens, truncation
+
+
+class Paginator(_Pages[P, I]):
+    """The pages of one listing (iterate it), or their items (:meth:`items`).
+
+    Nothing is sent until it is iterated; iterating again starts over.
+    ``resume_token`` is set when ``max_items`` stopped the listing before its end.
+    """
+
+    def __iter__(self) -> Iterator[P]:
+        walk = self._walk()
+        step = next(walk, None)
+        while step is not None:
+            call, value = step
+            if call:
+                step = _resume(walk, self._call(**value))
+            else:
+                yield value
+                step = _resume(walk, None)
+
+    def items(self) -> Iterator[I]:
+        """The items of the primary result key, across pages."""
+        for page in self:
+            yield from self._items_of(page)
+
+
+class AsyncPaginator(_Pages[P, I]):
+    """:class:`Paginator` for the asyncio client: ``async for page in paginator``."""
+
+    async def __aiter__(self) -> AsyncIterator[P]:
+        walk = self._walk()
+        step = next(walk, None)
+        while step is not None:
+            call, value = step
+            if call:
+                step = _resume(walk, await self._call(**value))
+            else:
+                yield value
+                step = _resume(walk, None)
+
+    async def items(self) -> AsyncIterator[I]:
+        """The items of the primary result key, across pages."""
+        async for page in self:
+            for item in self._items_of(page):
+                yield item
+
+
+def _resume(walk: Generator[tuple[bool, Any], Any, None], value: Any) -> tuple[bool, Any] | None:
+    try:
+        return walk.send(value)
+    except StopIteration:
+        return None

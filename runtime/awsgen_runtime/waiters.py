@@ -14,12 +14,12 @@ wait. Waits are seconds apart, so the evaluation's cost does not matter.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from .errors import AwsGenError, ServiceError
 
-__all__ = ["WaiterError", "WaiterSpec", "wait"]
+__all__ = ["WaiterError", "WaiterSpec", "async_wait", "wait"]
 
 Acceptor = tuple[str, str, "str | None", Any]  # (state, matcher, expression, expected)
 
@@ -111,26 +111,22 @@ def _texts(value: Any) -> Any:
     return value
 
 
-def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, delay: float | None = None,
-         max_attempts: int | None = None, sleep: Callable[[float], Any] = time.sleep) -> None:
-    """Poll ``call(**kwargs)`` as the waiter says (see the module's docstring)."""
+def _attempts(kwargs: dict[str, Any], spec: WaiterSpec, delay: float | None,
+              max_attempts: int | None) -> Generator[float | None, tuple[Any, ServiceError | None], None]:
+    """The waiter's decisions, without I/O: yields None for an attempt (and is sent its
+    (answer, error)) and a delay in seconds to wait before the next (and is sent
+    anything); returns on success, raises :class:`WaiterError` otherwise."""
     delay = spec.delay if delay is None else delay
     max_attempts = spec.max_attempts if max_attempts is None else max_attempts
     if max_attempts < 1 or delay < 0:
         from .errors import ParamValidationError
 
         raise ParamValidationError([f"{spec.name}: max_attempts must be at least 1 and delay not negative"])
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
     state = "waiting"
     last: Acceptor | None = None
     attempts = 0
     while True:
-        error: ServiceError | None = None
-        result: Any = None
-        try:
-            result = call(**kwargs)
-        except ServiceError as exc:
-            error = exc
+        result, error = yield None
         attempts += 1
         data = _plain(result) if error is None else None
         for acceptor in spec.acceptors:
@@ -150,4 +146,59 @@ def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, 
         if attempts >= max_attempts:
             reason = "max attempts exceeded" + (f"; the last state accepted: {_explain(last)}" if last else "")
             raise WaiterError(spec.name, reason, last, response, attempts)
-        sleep(delay)
+        yield delay
+
+
+def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, delay: float | None = None,
+         max_attempts: int | None = None, sleep: Callable[[float], Any] = time.sleep) -> None:
+    """Poll ``call(**kwargs)`` as the waiter says (see the module's docstring)."""
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    steps = _attempts(kwargs, spec, delay, max_attempts)
+    step = next(steps)
+    while True:
+        if step is None:
+            try:
+                outcome: tuple[Any, ServiceError | None] = (call(**kwargs), None)
+            except ServiceError as exc:
+                outcome = (None, exc)
+            step = _resume(steps, outcome)
+        else:
+            sleep(step)
+            step = _resume(steps, None)
+        if step is _DONE:
+            return
+
+
+async def async_wait(call: Callable[..., Awaitable[Any]], kwargs: dict[str, Any], spec: WaiterSpec, *,
+                     delay: float | None = None, max_attempts: int | None = None,
+                     sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+    """:func:`wait` for the asyncio client: the same decisions, awaited calls and sleeps."""
+    if sleep is None:
+        import asyncio
+
+        sleep = asyncio.sleep
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    steps = _attempts(kwargs, spec, delay, max_attempts)
+    step = next(steps)
+    while True:
+        if step is None:
+            try:
+                outcome: tuple[Any, ServiceError | None] = (await call(**kwargs), None)
+            except ServiceError as exc:
+                outcome = (None, exc)
+            step = _resume(steps, outcome)
+        else:
+            await sleep(step)
+            step = _resume(steps, None)
+        if step is _DONE:
+            return
+
+
+_DONE = -1.0  # no delay is negative: marks the end of the attempts
+
+
+def _resume(steps: Generator[float | None, Any, None], value: Any) -> float | None:
+    try:
+        return steps.send(value)
+    except StopIteration:
+        return _DONE

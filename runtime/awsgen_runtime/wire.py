@@ -517,17 +517,39 @@ def json_object(body: bytes) -> dict[str, Any]:
 
 
 class StreamingBody:
-    """A response body to read as a stream; close it (or use ``with``) when done."""
+    """A response body to read as a stream; close it (or use ``with``) when done.
+
+    From the asyncio client, the same object is read with ``await body.aread()``,
+    ``async for chunk in body.aiter_chunks()`` and closed with ``await body.aclose()``
+    (or ``async with``); the blocking methods then raise, as the async ones do on a
+    blocking client's body.
+    """
 
     def __init__(self, raw: Any) -> None:
         self._raw = raw
 
     def read(self, amt: int | None = None) -> bytes:
+        if hasattr(self._raw, "aread") and not hasattr(self._raw, "read"):
+            raise TypeError("this body is an asyncio stream: use `await body.aread()`")
         try:
             data = self._raw.read(amt) if amt is not None else self._raw.read()
         except AwsGenError:
             raise
         except Exception as exc:  # the transport's own errors (connection lost, truncated body)
+            raise TransportError(f"reading the response stream failed: {exc}") from exc
+        return bytes(data)
+
+    async def aread(self, amt: int | None = None) -> bytes:
+        aread = getattr(self._raw, "aread", None)
+        if aread is None:  # bytes already received (a BytesReader) read the same way
+            if hasattr(self._raw, "getbuffer"):
+                return self.read(amt)
+            raise TypeError("this body is a blocking stream: use `body.read()`")
+        try:
+            data = await aread(amt)
+        except AwsGenError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - asyncio's cancellation is a BaseException and passes
             raise TransportError(f"reading the response stream failed: {exc}") from exc
         return bytes(data)
 
@@ -538,16 +560,36 @@ class StreamingBody:
                 return
             yield chunk
 
+    async def aiter_chunks(self, chunk_size: int = 65536) -> Any:
+        while True:
+            chunk = await self.aread(chunk_size)
+            if not chunk:
+                return
+            yield chunk
+
     def close(self) -> None:
         close = getattr(self._raw, "release_conn", None) or getattr(self._raw, "close", None)
         if close is not None:
             close()
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._raw, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        else:
+            self.close()
 
     def __enter__(self) -> StreamingBody:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    async def __aenter__(self) -> StreamingBody:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 def BytesReader(data: bytes) -> Any:  # noqa: N802 - reads like a class at call sites

@@ -6,10 +6,34 @@ Usage::
     from aws_connectparticipant import Client
 
     client = Client(region="us-east-1")
+
+The asyncio client, ``AsyncClient``, is in ``aws_connectparticipant.aio``.
 """
+
+import typing as _t
 
 from . import errors, shapes
 from .client import Client, Config, Credentials, ConnectParticipantClient
 
-__all__ = ["Client", "ConnectParticipantClient", "Config", "Credentials", "errors", "shapes"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "ConnectParticipantClient",
+    "Config",
+    "Credentials",
+    "errors",
+    "shapes",
+]
 __version__ = "0.1.0"
+
+if _t.TYPE_CHECKING:
+    from .aio import AsyncClient, AsyncConnectParticipantClient
+
+
+def __getattr__(name: str) -> _t.Any:
+    """``AsyncClient`` from the package itself, imported on first use (``aws_connectparticipant.aio``)."""
+    if name in ("AsyncClient", "AsyncConnectParticipantClient"):
+        from . import aio
+
+        return getattr(aio, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ import typing as _t
 
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.client import BaseClient as _BaseClient
+from awsgen_runtime.client import ClientCore as _ClientCore
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
 from awsgen_runtime.errors import EndpointResolutionError as _EndpointResolutionError
@@ -95,11 +96,9 @@ _OP_StartAttachmentUpload = _Op(
 )
 
 
-class ConnectParticipantClient(_BaseClient):
-    """Amazon Connect Participant Service client.
-
-    Create one per region and reuse it: it keeps a pool of connections.
-    """
+class _ConnectParticipantClientBase(_ClientCore):
+    """What the blocking and the asyncio clients of ConnectParticipant share: the
+    service's identity, endpoint rules and presigning, which do no I/O."""
 
     _SERVICE_ID = "ConnectParticipant"
     _SERVICE_NAME = "aws_connectparticipant"
@@ -123,7 +122,7 @@ class ConnectParticipantClient(_BaseClient):
         profile: str | None = None,
         anonymous: bool | None = None,
         config: Config | None = None,
-        transport: Transport | None = None,
+        transport: _t.Any = None,
     ) -> None:
         """Args:
         region: the AWS region, for example ``us-east-1``; else ``AWS_REGION``,
@@ -137,7 +136,8 @@ class ConnectParticipantClient(_BaseClient):
             Default: True (this service is used without AWS credentials),
             unless credentials or a profile are passed.
         config: timeouts, pool size, validation and retry settings.
-        transport: an HTTP transport to use instead of the default urllib3 one.
+        transport: an HTTP transport to use instead of the default one (urllib3's;
+            aiohttp's for the AsyncClient).
         """
         super().__init__(
             region=region,
@@ -176,6 +176,281 @@ class ConnectParticipantClient(_BaseClient):
         params = self._endpoint_params(self._region, self._endpoint_url)
         params.update(extra)
         return _endpoints.resolve_endpoint(params)
+
+    def presign_cancel_participant_authentication(
+        self,
+        *,
+        session_id: str,
+        connection_token: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CancelParticipantAuthentication: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``cancel_participant_authentication``; headers they set must be sent with the URL.
+        """
+        v = _shapes.CancelParticipantAuthenticationRequest(
+            session_id=session_id,
+            connection_token=connection_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CancelParticipantAuthenticationRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_CancelParticipantAuthentication(v),
+            _OP_CancelParticipantAuthentication,
+            expires_in,
+        )
+
+    def presign_complete_attachment_upload(
+        self,
+        *,
+        attachment_ids: _t.Sequence[str],
+        connection_token: str,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CompleteAttachmentUpload: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``complete_attachment_upload``; headers they set must be sent with the URL."""
+        v = _shapes.CompleteAttachmentUploadRequest(
+            attachment_ids=attachment_ids,
+            connection_token=connection_token,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CompleteAttachmentUploadRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_CompleteAttachmentUpload(v), _OP_CompleteAttachmentUpload, expires_in
+        )
+
+    def presign_create_participant_connection(
+        self,
+        *,
+        participant_token: str,
+        type: _t.Sequence[str] | None = None,
+        connect_participant: bool | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateParticipantConnection: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_participant_connection``; headers they set must be sent with the URL."""
+        v = _shapes.CreateParticipantConnectionRequest(
+            participant_token=participant_token,
+            type=type,
+            connect_participant=connect_participant,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateParticipantConnectionRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_CreateParticipantConnection(v), _OP_CreateParticipantConnection, expires_in
+        )
+
+    def presign_describe_view(
+        self,
+        *,
+        view_token: str,
+        connection_token: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeView: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_view``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeViewRequest(
+            view_token=view_token,
+            connection_token=connection_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeViewRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_DescribeView(v), _OP_DescribeView, expires_in)
+
+    def presign_disconnect_participant(
+        self,
+        *,
+        connection_token: str,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DisconnectParticipant: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``disconnect_participant``; headers they set must be sent with the URL."""
+        v = _shapes.DisconnectParticipantRequest(
+            connection_token=connection_token,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DisconnectParticipantRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_DisconnectParticipant(v), _OP_DisconnectParticipant, expires_in
+        )
+
+    def presign_get_attachment(
+        self,
+        *,
+        attachment_id: str,
+        connection_token: str,
+        url_expiry_in_seconds: int | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetAttachment: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_attachment``; headers they set must be sent with the URL."""
+        v = _shapes.GetAttachmentRequest(
+            attachment_id=attachment_id,
+            connection_token=connection_token,
+            url_expiry_in_seconds=url_expiry_in_seconds,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetAttachmentRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_GetAttachment(v), _OP_GetAttachment, expires_in)
+
+    def presign_get_authentication_url(
+        self,
+        *,
+        session_id: str,
+        redirect_uri: str,
+        connection_token: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetAuthenticationUrl: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_authentication_url``; headers they set must be sent with the URL."""
+        v = _shapes.GetAuthenticationUrlRequest(
+            session_id=session_id,
+            redirect_uri=redirect_uri,
+            connection_token=connection_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetAuthenticationUrlRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_GetAuthenticationUrl(v), _OP_GetAuthenticationUrl, expires_in
+        )
+
+    def presign_get_transcript(
+        self,
+        *,
+        connection_token: str,
+        contact_id: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        scan_direction: str | None = None,
+        sort_order: str | None = None,
+        start_position: _shapes.StartPosition | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetTranscript: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_transcript``; headers they set must be sent with the URL."""
+        v = _shapes.GetTranscriptRequest(
+            connection_token=connection_token,
+            contact_id=contact_id,
+            max_results=max_results,
+            next_token=next_token,
+            scan_direction=scan_direction,
+            sort_order=sort_order,
+            start_position=start_position,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetTranscriptRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_GetTranscript(v), _OP_GetTranscript, expires_in)
+
+    def presign_send_event(
+        self,
+        *,
+        content_type: str,
+        connection_token: str,
+        content: str | None = None,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for SendEvent: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``send_event``; headers they set must be sent with the URL."""
+        v = _shapes.SendEventRequest(
+            content_type=content_type,
+            connection_token=connection_token,
+            content=content,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_SendEventRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_SendEvent(v), _OP_SendEvent, expires_in)
+
+    def presign_send_message(
+        self,
+        *,
+        content_type: str,
+        content: str,
+        connection_token: str,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for SendMessage: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``send_message``; headers they set must be sent with the URL."""
+        v = _shapes.SendMessageRequest(
+            content_type=content_type,
+            content=content,
+            connection_token=connection_token,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_SendMessageRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_SendMessage(v), _OP_SendMessage, expires_in)
+
+    def presign_start_attachment_upload(
+        self,
+        *,
+        content_type: str,
+        attachment_size_in_bytes: int,
+        attachment_name: str,
+        connection_token: str,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for StartAttachmentUpload: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``start_attachment_upload``; headers they set must be sent with the URL."""
+        v = _shapes.StartAttachmentUploadRequest(
+            content_type=content_type,
+            attachment_size_in_bytes=attachment_size_in_bytes,
+            attachment_name=attachment_name,
+            connection_token=connection_token,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_StartAttachmentUploadRequest(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_StartAttachmentUpload(v), _OP_StartAttachmentUpload, expires_in
+        )
+
+
+class ConnectParticipantClient(_BaseClient, _ConnectParticipantClientBase):
+    """Amazon Connect Participant Service client.
+
+    Create one per region and reuse it: it keeps a pool of connections. The asyncio
+    client with the same methods as coroutines is ``AsyncClient`` (``aws_connectparticipant.aio``).
+    """
 
     def cancel_participant_authentication(
         self,
@@ -218,31 +493,6 @@ class ConnectParticipantClient(_BaseClient):
         )
         return self._parse(
             _serde.de_CancelParticipantAuthentication, r, _OP_CancelParticipantAuthentication
-        )
-
-    def presign_cancel_participant_authentication(
-        self,
-        *,
-        session_id: str,
-        connection_token: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CancelParticipantAuthentication: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``cancel_participant_authentication``; headers they set must be sent with the URL.
-        """
-        v = _shapes.CancelParticipantAuthenticationRequest(
-            session_id=session_id,
-            connection_token=connection_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CancelParticipantAuthenticationRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_CancelParticipantAuthentication(v),
-            _OP_CancelParticipantAuthentication,
-            expires_in,
         )
 
     def complete_attachment_upload(
@@ -292,30 +542,6 @@ class ConnectParticipantClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_CompleteAttachmentUpload(v), _OP_CompleteAttachmentUpload)
         return self._parse(_serde.de_CompleteAttachmentUpload, r, _OP_CompleteAttachmentUpload)
-
-    def presign_complete_attachment_upload(
-        self,
-        *,
-        attachment_ids: _t.Sequence[str],
-        connection_token: str,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CompleteAttachmentUpload: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``complete_attachment_upload``; headers they set must be sent with the URL."""
-        v = _shapes.CompleteAttachmentUploadRequest(
-            attachment_ids=attachment_ids,
-            connection_token=connection_token,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CompleteAttachmentUploadRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_CompleteAttachmentUpload(v), _OP_CompleteAttachmentUpload, expires_in
-        )
 
     def create_participant_connection(
         self,
@@ -423,30 +649,6 @@ class ConnectParticipantClient(_BaseClient):
             _serde.de_CreateParticipantConnection, r, _OP_CreateParticipantConnection
         )
 
-    def presign_create_participant_connection(
-        self,
-        *,
-        participant_token: str,
-        type: _t.Sequence[str] | None = None,
-        connect_participant: bool | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateParticipantConnection: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_participant_connection``; headers they set must be sent with the URL."""
-        v = _shapes.CreateParticipantConnectionRequest(
-            participant_token=participant_token,
-            type=type,
-            connect_participant=connect_participant,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateParticipantConnectionRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_CreateParticipantConnection(v), _OP_CreateParticipantConnection, expires_in
-        )
-
     def describe_view(
         self,
         *,
@@ -480,26 +682,6 @@ class ConnectParticipantClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_DescribeView(v), _OP_DescribeView)
         return self._parse(_serde.de_DescribeView, r, _OP_DescribeView)
-
-    def presign_describe_view(
-        self,
-        *,
-        view_token: str,
-        connection_token: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeView: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_view``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeViewRequest(
-            view_token=view_token,
-            connection_token=connection_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeViewRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_DescribeView(v), _OP_DescribeView, expires_in)
 
     def disconnect_participant(
         self,
@@ -541,28 +723,6 @@ class ConnectParticipantClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_DisconnectParticipant(v), _OP_DisconnectParticipant)
         return self._parse(_serde.de_DisconnectParticipant, r, _OP_DisconnectParticipant)
-
-    def presign_disconnect_participant(
-        self,
-        *,
-        connection_token: str,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DisconnectParticipant: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``disconnect_participant``; headers they set must be sent with the URL."""
-        v = _shapes.DisconnectParticipantRequest(
-            connection_token=connection_token,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DisconnectParticipantRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_DisconnectParticipant(v), _OP_DisconnectParticipant, expires_in
-        )
 
     def get_attachment(
         self,
@@ -612,28 +772,6 @@ class ConnectParticipantClient(_BaseClient):
         r = self._send(_serde.ser_GetAttachment(v), _OP_GetAttachment)
         return self._parse(_serde.de_GetAttachment, r, _OP_GetAttachment)
 
-    def presign_get_attachment(
-        self,
-        *,
-        attachment_id: str,
-        connection_token: str,
-        url_expiry_in_seconds: int | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetAttachment: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_attachment``; headers they set must be sent with the URL."""
-        v = _shapes.GetAttachmentRequest(
-            attachment_id=attachment_id,
-            connection_token=connection_token,
-            url_expiry_in_seconds=url_expiry_in_seconds,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetAttachmentRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_GetAttachment(v), _OP_GetAttachment, expires_in)
-
     def get_authentication_url(
         self,
         *,
@@ -682,30 +820,6 @@ class ConnectParticipantClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_GetAuthenticationUrl(v), _OP_GetAuthenticationUrl)
         return self._parse(_serde.de_GetAuthenticationUrl, r, _OP_GetAuthenticationUrl)
-
-    def presign_get_authentication_url(
-        self,
-        *,
-        session_id: str,
-        redirect_uri: str,
-        connection_token: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetAuthenticationUrl: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_authentication_url``; headers they set must be sent with the URL."""
-        v = _shapes.GetAuthenticationUrlRequest(
-            session_id=session_id,
-            redirect_uri=redirect_uri,
-            connection_token=connection_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetAuthenticationUrlRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_GetAuthenticationUrl(v), _OP_GetAuthenticationUrl, expires_in
-        )
 
     def get_transcript(
         self,
@@ -782,36 +896,6 @@ class ConnectParticipantClient(_BaseClient):
         r = self._send(_serde.ser_GetTranscript(v), _OP_GetTranscript)
         return self._parse(_serde.de_GetTranscript, r, _OP_GetTranscript)
 
-    def presign_get_transcript(
-        self,
-        *,
-        connection_token: str,
-        contact_id: str | None = None,
-        max_results: int | None = None,
-        next_token: str | None = None,
-        scan_direction: str | None = None,
-        sort_order: str | None = None,
-        start_position: _shapes.StartPosition | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetTranscript: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_transcript``; headers they set must be sent with the URL."""
-        v = _shapes.GetTranscriptRequest(
-            connection_token=connection_token,
-            contact_id=contact_id,
-            max_results=max_results,
-            next_token=next_token,
-            scan_direction=scan_direction,
-            sort_order=sort_order,
-            start_position=start_position,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetTranscriptRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_GetTranscript(v), _OP_GetTranscript, expires_in)
-
     def send_event(
         self,
         *,
@@ -881,30 +965,6 @@ class ConnectParticipantClient(_BaseClient):
         r = self._send(_serde.ser_SendEvent(v), _OP_SendEvent)
         return self._parse(_serde.de_SendEvent, r, _OP_SendEvent)
 
-    def presign_send_event(
-        self,
-        *,
-        content_type: str,
-        connection_token: str,
-        content: str | None = None,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for SendEvent: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``send_event``; headers they set must be sent with the URL."""
-        v = _shapes.SendEventRequest(
-            content_type=content_type,
-            connection_token=connection_token,
-            content=content,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_SendEventRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_SendEvent(v), _OP_SendEvent, expires_in)
-
     def send_message(
         self,
         *,
@@ -969,30 +1029,6 @@ class ConnectParticipantClient(_BaseClient):
         r = self._send(_serde.ser_SendMessage(v), _OP_SendMessage)
         return self._parse(_serde.de_SendMessage, r, _OP_SendMessage)
 
-    def presign_send_message(
-        self,
-        *,
-        content_type: str,
-        content: str,
-        connection_token: str,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for SendMessage: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``send_message``; headers they set must be sent with the URL."""
-        v = _shapes.SendMessageRequest(
-            content_type=content_type,
-            content=content,
-            connection_token=connection_token,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_SendMessageRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_SendMessage(v), _OP_SendMessage, expires_in)
-
     def start_attachment_upload(
         self,
         *,
@@ -1046,34 +1082,6 @@ class ConnectParticipantClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_StartAttachmentUpload(v), _OP_StartAttachmentUpload)
         return self._parse(_serde.de_StartAttachmentUpload, r, _OP_StartAttachmentUpload)
-
-    def presign_start_attachment_upload(
-        self,
-        *,
-        content_type: str,
-        attachment_size_in_bytes: int,
-        attachment_name: str,
-        connection_token: str,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for StartAttachmentUpload: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``start_attachment_upload``; headers they set must be sent with the URL."""
-        v = _shapes.StartAttachmentUploadRequest(
-            content_type=content_type,
-            attachment_size_in_bytes=attachment_size_in_bytes,
-            attachment_name=attachment_name,
-            connection_token=connection_token,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_StartAttachmentUploadRequest(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_StartAttachmentUpload(v), _OP_StartAttachmentUpload, expires_in
-        )
 
 
 Client = ConnectParticipantClient

@@ -6,10 +6,26 @@ Usage::
     from aws_dynamodb import Client
 
     client = Client(region="us-east-1")
+
+The asyncio client, ``AsyncClient``, is in ``aws_dynamodb.aio``.
 """
+
+import typing as _t
 
 from . import errors, shapes
 from .client import Client, Config, Credentials, DynamoDBClient
 
-__all__ = ["Client", "DynamoDBClient", "Config", "Credentials", "errors", "shapes"]
+__all__ = ["AsyncClient", "Client", "DynamoDBClient", "Config", "Credentials", "errors", "shapes"]
 __version__ = "0.1.0"
+
+if _t.TYPE_CHECKING:
+    from .aio import AsyncClient, AsyncDynamoDBClient
+
+
+def __getattr__(name: str) -> _t.Any:
+    """``AsyncClient`` from the package itself, imported on first use (``aws_dynamodb.aio``)."""
+    if name in ("AsyncClient", "AsyncDynamoDBClient"):
+        from . import aio
+
+        return getattr(aio, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

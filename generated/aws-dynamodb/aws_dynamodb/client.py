@@ -32,6 +32,7 @@ import typing as _t
 from awsgen_runtime import wire as _rt
 from awsgen_runtime import handlers as _h
 from awsgen_runtime.client import BaseClient as _BaseClient
+from awsgen_runtime.client import ClientCore as _ClientCore
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
 from awsgen_runtime.paginate import Paginator as _Paginator
@@ -463,11 +464,9 @@ _W_TableNotExists = _WaiterSpec(
 )
 
 
-class DynamoDBClient(_BaseClient):
-    """Amazon DynamoDB client.
-
-    Create one per region and reuse it: it keeps a pool of connections.
-    """
+class _DynamoDBClientBase(_ClientCore):
+    """What the blocking and the asyncio clients of DynamoDB share: the
+    service's identity, endpoint rules and presigning, which do no I/O."""
 
     _SERVICE_ID = "DynamoDB"
     _SERVICE_NAME = "aws_dynamodb"
@@ -491,7 +490,7 @@ class DynamoDBClient(_BaseClient):
         profile: str | None = None,
         anonymous: bool | None = None,
         config: Config | None = None,
-        transport: Transport | None = None,
+        transport: _t.Any = None,
     ) -> None:
         """Args:
         region: the AWS region, for example ``us-east-1``; else ``AWS_REGION``,
@@ -504,7 +503,8 @@ class DynamoDBClient(_BaseClient):
         anonymous: send unsigned requests and look for no credentials.
             Default: False.
         config: timeouts, pool size, validation and retry settings.
-        transport: an HTTP transport to use instead of the default urllib3 one.
+        transport: an HTTP transport to use instead of the default one (urllib3's;
+            aiohttp's for the AsyncClient).
         """
         super().__init__(
             region=region,
@@ -546,6 +546,1694 @@ class DynamoDBClient(_BaseClient):
         params.update(extra)
         return _endpoints.resolve_endpoint(params)
 
+    def presign_batch_execute_statement(
+        self,
+        *,
+        statements: _t.Sequence[_shapes.BatchStatementRequest],
+        return_consumed_capacity: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for BatchExecuteStatement: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``batch_execute_statement``; headers they set must be sent with the URL."""
+        v = _shapes.BatchExecuteStatementInput(
+            statements=statements,
+            return_consumed_capacity=return_consumed_capacity,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_BatchExecuteStatementInput(v, "", e)
+            self._check(e)
+        return self._presign(
+            _serde.ser_BatchExecuteStatement(v), _OP_BatchExecuteStatement, expires_in
+        )
+
+    def presign_batch_get_item(
+        self,
+        *,
+        request_items: _t.Mapping[str, _shapes.KeysAndAttributes],
+        return_consumed_capacity: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for BatchGetItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``batch_get_item``; headers they set must be sent with the URL."""
+        v = _shapes.BatchGetItemInput(
+            request_items=request_items,
+            return_consumed_capacity=return_consumed_capacity,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_BatchGetItemInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_BatchGetItem(v), _OP_BatchGetItem, expires_in)
+
+    def presign_batch_write_item(
+        self,
+        *,
+        request_items: _t.Mapping[str, _t.Sequence[_shapes.WriteRequest]],
+        return_consumed_capacity: str | None = None,
+        return_item_collection_metrics: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for BatchWriteItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``batch_write_item``; headers they set must be sent with the URL."""
+        v = _shapes.BatchWriteItemInput(
+            request_items=request_items,
+            return_consumed_capacity=return_consumed_capacity,
+            return_item_collection_metrics=return_item_collection_metrics,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_BatchWriteItemInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem, expires_in)
+
+    def presign_create_backup(
+        self,
+        *,
+        table_name: str,
+        backup_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateBackup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_backup``; headers they set must be sent with the URL."""
+        v = _shapes.CreateBackupInput(
+            table_name=table_name,
+            backup_name=backup_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateBackupInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_CreateBackup(v), _OP_CreateBackup, expires_in, ctx)
+
+    def presign_create_global_table(
+        self,
+        *,
+        global_table_name: str,
+        replication_group: _t.Sequence[_shapes.Replica],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateGlobalTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_global_table``; headers they set must be sent with the URL."""
+        v = _shapes.CreateGlobalTableInput(
+            global_table_name=global_table_name,
+            replication_group=replication_group,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateGlobalTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        return self._presign(
+            _serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable, expires_in, ctx
+        )
+
+    def presign_create_table(
+        self,
+        *,
+        table_name: str,
+        attribute_definitions: _t.Sequence[_shapes.AttributeDefinition] | None = None,
+        key_schema: _t.Sequence[_shapes.KeySchemaElement] | None = None,
+        local_secondary_indexes: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
+        global_secondary_indexes: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
+        billing_mode: str | None = None,
+        provisioned_throughput: _shapes.ProvisionedThroughput | None = None,
+        stream_specification: _shapes.StreamSpecification | None = None,
+        sse_specification: _shapes.SSESpecification | None = None,
+        tags: _t.Sequence[_shapes.Tag] | None = None,
+        table_class: str | None = None,
+        deletion_protection_enabled: bool | None = None,
+        warm_throughput: _shapes.WarmThroughput | None = None,
+        resource_policy: str | None = None,
+        on_demand_throughput: _shapes.OnDemandThroughput | None = None,
+        global_table_source_arn: str | None = None,
+        global_table_settings_replication_mode: str | None = None,
+        vector_indexes: _t.Sequence[_shapes.VectorIndex] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_table``; headers they set must be sent with the URL."""
+        v = _shapes.CreateTableInput(
+            table_name=table_name,
+            attribute_definitions=attribute_definitions,
+            key_schema=key_schema,
+            local_secondary_indexes=local_secondary_indexes,
+            global_secondary_indexes=global_secondary_indexes,
+            billing_mode=billing_mode,
+            provisioned_throughput=provisioned_throughput,
+            stream_specification=stream_specification,
+            sse_specification=sse_specification,
+            tags=tags,
+            table_class=table_class,
+            deletion_protection_enabled=deletion_protection_enabled,
+            warm_throughput=warm_throughput,
+            resource_policy=resource_policy,
+            on_demand_throughput=on_demand_throughput,
+            global_table_source_arn=global_table_source_arn,
+            global_table_settings_replication_mode=global_table_settings_replication_mode,
+            vector_indexes=vector_indexes,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_CreateTable(v), _OP_CreateTable, expires_in, ctx)
+
+    def presign_delete_backup(
+        self,
+        *,
+        backup_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteBackup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_backup``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteBackupInput(
+            backup_arn=backup_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteBackupInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.backup_arn,
+        }
+        return self._presign(_serde.ser_DeleteBackup(v), _OP_DeleteBackup, expires_in, ctx)
+
+    def presign_delete_item(
+        self,
+        *,
+        table_name: str,
+        key: _t.Mapping[str, _shapes.AttributeValue],
+        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
+        conditional_operator: str | None = None,
+        return_values: str | None = None,
+        return_consumed_capacity: str | None = None,
+        return_item_collection_metrics: str | None = None,
+        condition_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_item``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteItemInput(
+            table_name=table_name,
+            key=key,
+            expected=expected,
+            conditional_operator=conditional_operator,
+            return_values=return_values,
+            return_consumed_capacity=return_consumed_capacity,
+            return_item_collection_metrics=return_item_collection_metrics,
+            condition_expression=condition_expression,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteItemInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_DeleteItem(v), _OP_DeleteItem, expires_in, ctx)
+
+    def presign_delete_resource_policy(
+        self,
+        *,
+        resource_arn: str,
+        expected_revision_id: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteResourcePolicy: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_resource_policy``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteResourcePolicyInput(
+            resource_arn=resource_arn,
+            expected_revision_id=expected_revision_id,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteResourcePolicyInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(
+            _serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy, expires_in, ctx
+        )
+
+    def presign_delete_table(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_table``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteTableInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_DeleteTable(v), _OP_DeleteTable, expires_in, ctx)
+
+    def presign_describe_backup(
+        self,
+        *,
+        backup_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeBackup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_backup``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeBackupInput(
+            backup_arn=backup_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeBackupInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.backup_arn,
+        }
+        return self._presign(_serde.ser_DescribeBackup(v), _OP_DescribeBackup, expires_in, ctx)
+
+    def presign_describe_continuous_backups(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeContinuousBackups: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_continuous_backups``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeContinuousBackupsInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeContinuousBackupsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups, expires_in, ctx
+        )
+
+    def presign_describe_contributor_insights(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeContributorInsights: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_contributor_insights``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeContributorInsightsInput(
+            table_name=table_name,
+            index_name=index_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeContributorInsightsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeContributorInsights(v),
+            _OP_DescribeContributorInsights,
+            expires_in,
+            ctx,
+        )
+
+    def presign_describe_endpoints(
+        self,
+        *,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeEndpoints: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_endpoints``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeEndpointsRequest()
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeEndpointsRequest(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_DescribeEndpoints(v), _OP_DescribeEndpoints, expires_in)
+
+    def presign_describe_export(
+        self,
+        *,
+        export_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeExport: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_export``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeExportInput(
+            export_arn=export_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeExportInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.export_arn,
+        }
+        return self._presign(_serde.ser_DescribeExport(v), _OP_DescribeExport, expires_in, ctx)
+
+    def presign_describe_global_table(
+        self,
+        *,
+        global_table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeGlobalTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_global_table``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeGlobalTableInput(
+            global_table_name=global_table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeGlobalTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable, expires_in, ctx
+        )
+
+    def presign_describe_global_table_settings(
+        self,
+        *,
+        global_table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeGlobalTableSettings: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_global_table_settings``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeGlobalTableSettingsInput(
+            global_table_name=global_table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeGlobalTableSettingsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeGlobalTableSettings(v),
+            _OP_DescribeGlobalTableSettings,
+            expires_in,
+            ctx,
+        )
+
+    def presign_describe_import(
+        self,
+        *,
+        import_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeImport: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_import``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeImportInput(
+            import_arn=import_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeImportInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.import_arn,
+        }
+        return self._presign(_serde.ser_DescribeImport(v), _OP_DescribeImport, expires_in, ctx)
+
+    def presign_describe_kinesis_streaming_destination(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeKinesisStreamingDestination: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_kinesis_streaming_destination``; headers they set must be sent with the URL.
+        """
+        v = _shapes.DescribeKinesisStreamingDestinationInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeKinesisStreamingDestinationInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeKinesisStreamingDestination(v),
+            _OP_DescribeKinesisStreamingDestination,
+            expires_in,
+            ctx,
+        )
+
+    def presign_describe_limits(
+        self,
+        *,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeLimits: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_limits``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeLimitsInput()
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeLimitsInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_DescribeLimits(v), _OP_DescribeLimits, expires_in)
+
+    def presign_describe_table(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_table``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeTableInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_DescribeTable(v), _OP_DescribeTable, expires_in, ctx)
+
+    def presign_describe_table_replica_auto_scaling(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeTableReplicaAutoScaling: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_table_replica_auto_scaling``; headers they set must be sent with the URL.
+        """
+        v = _shapes.DescribeTableReplicaAutoScalingInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeTableReplicaAutoScalingInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeTableReplicaAutoScaling(v),
+            _OP_DescribeTableReplicaAutoScaling,
+            expires_in,
+            ctx,
+        )
+
+    def presign_describe_time_to_live(
+        self,
+        *,
+        table_name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DescribeTimeToLive: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``describe_time_to_live``; headers they set must be sent with the URL."""
+        v = _shapes.DescribeTimeToLiveInput(
+            table_name=table_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DescribeTimeToLiveInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive, expires_in, ctx
+        )
+
+    def presign_disable_kinesis_streaming_destination(
+        self,
+        *,
+        table_name: str,
+        stream_arn: str,
+        enable_kinesis_streaming_configuration: (
+            _shapes.EnableKinesisStreamingConfiguration | None
+        ) = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DisableKinesisStreamingDestination: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``disable_kinesis_streaming_destination``; headers they set must be sent with the URL.
+        """
+        v = _shapes.KinesisStreamingDestinationInput(
+            table_name=table_name,
+            stream_arn=stream_arn,
+            enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_KinesisStreamingDestinationInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_DisableKinesisStreamingDestination(v),
+            _OP_DisableKinesisStreamingDestination,
+            expires_in,
+            ctx,
+        )
+
+    def presign_enable_kinesis_streaming_destination(
+        self,
+        *,
+        table_name: str,
+        stream_arn: str,
+        enable_kinesis_streaming_configuration: (
+            _shapes.EnableKinesisStreamingConfiguration | None
+        ) = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for EnableKinesisStreamingDestination: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``enable_kinesis_streaming_destination``; headers they set must be sent with the URL.
+        """
+        v = _shapes.KinesisStreamingDestinationInput(
+            table_name=table_name,
+            stream_arn=stream_arn,
+            enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_KinesisStreamingDestinationInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_EnableKinesisStreamingDestination(v),
+            _OP_EnableKinesisStreamingDestination,
+            expires_in,
+            ctx,
+        )
+
+    def presign_execute_statement(
+        self,
+        *,
+        statement: str,
+        parameters: _t.Sequence[_shapes.AttributeValue] | None = None,
+        consistent_read: bool | None = None,
+        next_token: str | None = None,
+        return_consumed_capacity: str | None = None,
+        limit: int | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ExecuteStatement: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``execute_statement``; headers they set must be sent with the URL."""
+        v = _shapes.ExecuteStatementInput(
+            statement=statement,
+            parameters=parameters,
+            consistent_read=consistent_read,
+            next_token=next_token,
+            return_consumed_capacity=return_consumed_capacity,
+            limit=limit,
+            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ExecuteStatementInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ExecuteStatement(v), _OP_ExecuteStatement, expires_in)
+
+    def presign_execute_transaction(
+        self,
+        *,
+        transact_statements: _t.Sequence[_shapes.ParameterizedStatement],
+        client_request_token: str | None = None,
+        return_consumed_capacity: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ExecuteTransaction: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``execute_transaction``; headers they set must be sent with the URL."""
+        v = _shapes.ExecuteTransactionInput(
+            transact_statements=transact_statements,
+            client_request_token=client_request_token,
+            return_consumed_capacity=return_consumed_capacity,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ExecuteTransactionInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ExecuteTransaction(v), _OP_ExecuteTransaction, expires_in)
+
+    def presign_export_table_to_point_in_time(
+        self,
+        *,
+        table_arn: str,
+        s3_bucket: str,
+        export_time: _dt.datetime | None = None,
+        client_token: str | None = None,
+        s3_bucket_owner: str | None = None,
+        s3_prefix: str | None = None,
+        s3_sse_algorithm: str | None = None,
+        s3_sse_kms_key_id: str | None = None,
+        export_format: str | None = None,
+        export_type: str | None = None,
+        incremental_export_specification: _shapes.IncrementalExportSpecification | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ExportTableToPointInTime: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``export_table_to_point_in_time``; headers they set must be sent with the URL."""
+        v = _shapes.ExportTableToPointInTimeInput(
+            table_arn=table_arn,
+            s3_bucket=s3_bucket,
+            export_time=export_time,
+            client_token=client_token,
+            s3_bucket_owner=s3_bucket_owner,
+            s3_prefix=s3_prefix,
+            s3_sse_algorithm=s3_sse_algorithm,
+            s3_sse_kms_key_id=s3_sse_kms_key_id,
+            export_format=export_format,
+            export_type=export_type,
+            incremental_export_specification=incremental_export_specification,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ExportTableToPointInTimeInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        return self._presign(
+            _serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime, expires_in, ctx
+        )
+
+    def presign_get_item(
+        self,
+        *,
+        table_name: str,
+        key: _t.Mapping[str, _shapes.AttributeValue],
+        attributes_to_get: _t.Sequence[str] | None = None,
+        consistent_read: bool | None = None,
+        return_consumed_capacity: str | None = None,
+        projection_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_item``; headers they set must be sent with the URL."""
+        v = _shapes.GetItemInput(
+            table_name=table_name,
+            key=key,
+            attributes_to_get=attributes_to_get,
+            consistent_read=consistent_read,
+            return_consumed_capacity=return_consumed_capacity,
+            projection_expression=projection_expression,
+            expression_attribute_names=expression_attribute_names,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetItemInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_GetItem(v), _OP_GetItem, expires_in, ctx)
+
+    def presign_get_resource_policy(
+        self,
+        *,
+        resource_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetResourcePolicy: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_resource_policy``; headers they set must be sent with the URL."""
+        v = _shapes.GetResourcePolicyInput(
+            resource_arn=resource_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetResourcePolicyInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(
+            _serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy, expires_in, ctx
+        )
+
+    def presign_import_table(
+        self,
+        *,
+        s3_bucket_source: _shapes.S3BucketSource,
+        input_format: str,
+        table_creation_parameters: _shapes.TableCreationParameters,
+        client_token: str | None = None,
+        input_format_options: _shapes.InputFormatOptions | None = None,
+        input_compression_type: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ImportTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``import_table``; headers they set must be sent with the URL."""
+        v = _shapes.ImportTableInput(
+            s3_bucket_source=s3_bucket_source,
+            input_format=input_format,
+            table_creation_parameters=table_creation_parameters,
+            client_token=client_token,
+            input_format_options=input_format_options,
+            input_compression_type=input_compression_type,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ImportTableInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ImportTable(v), _OP_ImportTable, expires_in)
+
+    def presign_list_backups(
+        self,
+        *,
+        table_name: str | None = None,
+        limit: int | None = None,
+        time_range_lower_bound: _dt.datetime | None = None,
+        time_range_upper_bound: _dt.datetime | None = None,
+        exclusive_start_backup_arn: str | None = None,
+        backup_type: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListBackups: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_backups``; headers they set must be sent with the URL."""
+        v = _shapes.ListBackupsInput(
+            table_name=table_name,
+            limit=limit,
+            time_range_lower_bound=time_range_lower_bound,
+            time_range_upper_bound=time_range_upper_bound,
+            exclusive_start_backup_arn=exclusive_start_backup_arn,
+            backup_type=backup_type,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListBackupsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_ListBackups(v), _OP_ListBackups, expires_in, ctx)
+
+    def presign_list_contributor_insights(
+        self,
+        *,
+        table_name: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListContributorInsights: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_contributor_insights``; headers they set must be sent with the URL."""
+        v = _shapes.ListContributorInsightsInput(
+            table_name=table_name,
+            next_token=next_token,
+            max_results=max_results,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListContributorInsightsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_ListContributorInsights(v), _OP_ListContributorInsights, expires_in, ctx
+        )
+
+    def presign_list_exports(
+        self,
+        *,
+        table_arn: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListExports: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_exports``; headers they set must be sent with the URL."""
+        v = _shapes.ListExportsInput(
+            table_arn=table_arn,
+            max_results=max_results,
+            next_token=next_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListExportsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        return self._presign(_serde.ser_ListExports(v), _OP_ListExports, expires_in, ctx)
+
+    def presign_list_global_tables(
+        self,
+        *,
+        exclusive_start_global_table_name: str | None = None,
+        limit: int | None = None,
+        region_name: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListGlobalTables: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_global_tables``; headers they set must be sent with the URL."""
+        v = _shapes.ListGlobalTablesInput(
+            exclusive_start_global_table_name=exclusive_start_global_table_name,
+            limit=limit,
+            region_name=region_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListGlobalTablesInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ListGlobalTables(v), _OP_ListGlobalTables, expires_in)
+
+    def presign_list_imports(
+        self,
+        *,
+        table_arn: str | None = None,
+        page_size: int | None = None,
+        next_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListImports: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_imports``; headers they set must be sent with the URL."""
+        v = _shapes.ListImportsInput(
+            table_arn=table_arn,
+            page_size=page_size,
+            next_token=next_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListImportsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_arn,
+        }
+        return self._presign(_serde.ser_ListImports(v), _OP_ListImports, expires_in, ctx)
+
+    def presign_list_tables(
+        self,
+        *,
+        exclusive_start_table_name: str | None = None,
+        limit: int | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListTables: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_tables``; headers they set must be sent with the URL."""
+        v = _shapes.ListTablesInput(
+            exclusive_start_table_name=exclusive_start_table_name,
+            limit=limit,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListTablesInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ListTables(v), _OP_ListTables, expires_in)
+
+    def presign_list_tags_of_resource(
+        self,
+        *,
+        resource_arn: str,
+        next_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListTagsOfResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_tags_of_resource``; headers they set must be sent with the URL."""
+        v = _shapes.ListTagsOfResourceInput(
+            resource_arn=resource_arn,
+            next_token=next_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListTagsOfResourceInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(
+            _serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource, expires_in, ctx
+        )
+
+    def presign_put_item(
+        self,
+        *,
+        table_name: str,
+        item: _t.Mapping[str, _shapes.AttributeValue],
+        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
+        return_values: str | None = None,
+        return_consumed_capacity: str | None = None,
+        return_item_collection_metrics: str | None = None,
+        conditional_operator: str | None = None,
+        condition_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for PutItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``put_item``; headers they set must be sent with the URL."""
+        v = _shapes.PutItemInput(
+            table_name=table_name,
+            item=item,
+            expected=expected,
+            return_values=return_values,
+            return_consumed_capacity=return_consumed_capacity,
+            return_item_collection_metrics=return_item_collection_metrics,
+            conditional_operator=conditional_operator,
+            condition_expression=condition_expression,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_PutItemInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_PutItem(v), _OP_PutItem, expires_in, ctx)
+
+    def presign_put_resource_policy(
+        self,
+        *,
+        resource_arn: str,
+        policy: str,
+        expected_revision_id: str | None = None,
+        confirm_remove_self_resource_access: bool | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for PutResourcePolicy: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``put_resource_policy``; headers they set must be sent with the URL."""
+        v = _shapes.PutResourcePolicyInput(
+            resource_arn=resource_arn,
+            policy=policy,
+            expected_revision_id=expected_revision_id,
+            confirm_remove_self_resource_access=confirm_remove_self_resource_access,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_PutResourcePolicyInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(
+            _serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy, expires_in, ctx
+        )
+
+    def presign_query(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        select: str | None = None,
+        attributes_to_get: _t.Sequence[str] | None = None,
+        limit: int | None = None,
+        consistent_read: bool | None = None,
+        key_conditions: _t.Mapping[str, _shapes.Condition] | None = None,
+        query_filter: _t.Mapping[str, _shapes.Condition] | None = None,
+        conditional_operator: str | None = None,
+        scan_index_forward: bool | None = None,
+        exclusive_start_key: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        return_consumed_capacity: str | None = None,
+        projection_expression: str | None = None,
+        filter_expression: str | None = None,
+        key_condition_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for Query: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``query``; headers they set must be sent with the URL."""
+        v = _shapes.QueryInput(
+            table_name=table_name,
+            index_name=index_name,
+            select=select,
+            attributes_to_get=attributes_to_get,
+            limit=limit,
+            consistent_read=consistent_read,
+            key_conditions=key_conditions,
+            query_filter=query_filter,
+            conditional_operator=conditional_operator,
+            scan_index_forward=scan_index_forward,
+            exclusive_start_key=exclusive_start_key,
+            return_consumed_capacity=return_consumed_capacity,
+            projection_expression=projection_expression,
+            filter_expression=filter_expression,
+            key_condition_expression=key_condition_expression,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_QueryInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_Query(v), _OP_Query, expires_in, ctx)
+
+    def presign_restore_table_from_backup(
+        self,
+        *,
+        target_table_name: str,
+        backup_arn: str,
+        billing_mode_override: str | None = None,
+        global_secondary_index_override: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
+        local_secondary_index_override: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
+        provisioned_throughput_override: _shapes.ProvisionedThroughput | None = None,
+        on_demand_throughput_override: _shapes.OnDemandThroughput | None = None,
+        sse_specification_override: _shapes.SSESpecification | None = None,
+        vector_index_override: _t.Sequence[_shapes.VectorIndex] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for RestoreTableFromBackup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``restore_table_from_backup``; headers they set must be sent with the URL."""
+        v = _shapes.RestoreTableFromBackupInput(
+            target_table_name=target_table_name,
+            backup_arn=backup_arn,
+            billing_mode_override=billing_mode_override,
+            global_secondary_index_override=global_secondary_index_override,
+            local_secondary_index_override=local_secondary_index_override,
+            provisioned_throughput_override=provisioned_throughput_override,
+            on_demand_throughput_override=on_demand_throughput_override,
+            sse_specification_override=sse_specification_override,
+            vector_index_override=vector_index_override,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_RestoreTableFromBackupInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.target_table_name,
+        }
+        return self._presign(
+            _serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup, expires_in, ctx
+        )
+
+    def presign_restore_table_to_point_in_time(
+        self,
+        *,
+        target_table_name: str,
+        source_table_arn: str | None = None,
+        source_table_name: str | None = None,
+        use_latest_restorable_time: bool | None = None,
+        restore_date_time: _dt.datetime | None = None,
+        billing_mode_override: str | None = None,
+        global_secondary_index_override: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
+        local_secondary_index_override: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
+        provisioned_throughput_override: _shapes.ProvisionedThroughput | None = None,
+        on_demand_throughput_override: _shapes.OnDemandThroughput | None = None,
+        sse_specification_override: _shapes.SSESpecification | None = None,
+        vector_index_override: _t.Sequence[_shapes.VectorIndex] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for RestoreTableToPointInTime: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``restore_table_to_point_in_time``; headers they set must be sent with the URL."""
+        v = _shapes.RestoreTableToPointInTimeInput(
+            target_table_name=target_table_name,
+            source_table_arn=source_table_arn,
+            source_table_name=source_table_name,
+            use_latest_restorable_time=use_latest_restorable_time,
+            restore_date_time=restore_date_time,
+            billing_mode_override=billing_mode_override,
+            global_secondary_index_override=global_secondary_index_override,
+            local_secondary_index_override=local_secondary_index_override,
+            provisioned_throughput_override=provisioned_throughput_override,
+            on_demand_throughput_override=on_demand_throughput_override,
+            sse_specification_override=sse_specification_override,
+            vector_index_override=vector_index_override,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_RestoreTableToPointInTimeInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.target_table_name,
+        }
+        return self._presign(
+            _serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime, expires_in, ctx
+        )
+
+    def presign_scan(
+        self,
+        *,
+        table_name: str,
+        index_name: str | None = None,
+        attributes_to_get: _t.Sequence[str] | None = None,
+        limit: int | None = None,
+        select: str | None = None,
+        scan_filter: _t.Mapping[str, _shapes.Condition] | None = None,
+        conditional_operator: str | None = None,
+        exclusive_start_key: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        return_consumed_capacity: str | None = None,
+        total_segments: int | None = None,
+        segment: int | None = None,
+        projection_expression: str | None = None,
+        filter_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        consistent_read: bool | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for Scan: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``scan``; headers they set must be sent with the URL."""
+        v = _shapes.ScanInput(
+            table_name=table_name,
+            index_name=index_name,
+            attributes_to_get=attributes_to_get,
+            limit=limit,
+            select=select,
+            scan_filter=scan_filter,
+            conditional_operator=conditional_operator,
+            exclusive_start_key=exclusive_start_key,
+            return_consumed_capacity=return_consumed_capacity,
+            total_segments=total_segments,
+            segment=segment,
+            projection_expression=projection_expression,
+            filter_expression=filter_expression,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+            consistent_read=consistent_read,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ScanInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_Scan(v), _OP_Scan, expires_in, ctx)
+
+    def presign_search_vectors(
+        self,
+        *,
+        table_name: str,
+        index_name: str,
+        search_vector: _t.Sequence[_shapes.AttributeValue],
+        top_k: int,
+        return_consumed_capacity: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        projection_expression: str | None = None,
+        search_condition_expression: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for SearchVectors: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``search_vectors``; headers they set must be sent with the URL."""
+        v = _shapes.SearchVectorsInput(
+            table_name=table_name,
+            index_name=index_name,
+            search_vector=search_vector,
+            top_k=top_k,
+            return_consumed_capacity=return_consumed_capacity,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+            projection_expression=projection_expression,
+            search_condition_expression=search_condition_expression,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_SearchVectorsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_SearchVectors(v), _OP_SearchVectors, expires_in, ctx)
+
+    def presign_tag_resource(
+        self,
+        *,
+        resource_arn: str,
+        tags: _t.Sequence[_shapes.Tag],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for TagResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``tag_resource``; headers they set must be sent with the URL."""
+        v = _shapes.TagResourceInput(
+            resource_arn=resource_arn,
+            tags=tags,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_TagResourceInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(_serde.ser_TagResource(v), _OP_TagResource, expires_in, ctx)
+
+    def presign_transact_get_items(
+        self,
+        *,
+        transact_items: _t.Sequence[_shapes.TransactGetItem],
+        return_consumed_capacity: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for TransactGetItems: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``transact_get_items``; headers they set must be sent with the URL."""
+        v = _shapes.TransactGetItemsInput(
+            transact_items=transact_items,
+            return_consumed_capacity=return_consumed_capacity,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_TransactGetItemsInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_TransactGetItems(v), _OP_TransactGetItems, expires_in)
+
+    def presign_transact_write_items(
+        self,
+        *,
+        transact_items: _t.Sequence[_shapes.TransactWriteItem],
+        return_consumed_capacity: str | None = None,
+        return_item_collection_metrics: str | None = None,
+        client_request_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for TransactWriteItems: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``transact_write_items``; headers they set must be sent with the URL."""
+        v = _shapes.TransactWriteItemsInput(
+            transact_items=transact_items,
+            return_consumed_capacity=return_consumed_capacity,
+            return_item_collection_metrics=return_item_collection_metrics,
+            client_request_token=client_request_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_TransactWriteItemsInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems, expires_in)
+
+    def presign_untag_resource(
+        self,
+        *,
+        resource_arn: str,
+        tag_keys: _t.Sequence[str],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UntagResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``untag_resource``; headers they set must be sent with the URL."""
+        v = _shapes.UntagResourceInput(
+            resource_arn=resource_arn,
+            tag_keys=tag_keys,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UntagResourceInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.resource_arn,
+        }
+        return self._presign(_serde.ser_UntagResource(v), _OP_UntagResource, expires_in, ctx)
+
+    def presign_update_continuous_backups(
+        self,
+        *,
+        table_name: str,
+        point_in_time_recovery_specification: _shapes.PointInTimeRecoverySpecification,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateContinuousBackups: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_continuous_backups``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateContinuousBackupsInput(
+            table_name=table_name,
+            point_in_time_recovery_specification=point_in_time_recovery_specification,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateContinuousBackupsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups, expires_in, ctx
+        )
+
+    def presign_update_contributor_insights(
+        self,
+        *,
+        table_name: str,
+        contributor_insights_action: str,
+        index_name: str | None = None,
+        contributor_insights_mode: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateContributorInsights: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_contributor_insights``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateContributorInsightsInput(
+            table_name=table_name,
+            contributor_insights_action=contributor_insights_action,
+            index_name=index_name,
+            contributor_insights_mode=contributor_insights_mode,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateContributorInsightsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights, expires_in, ctx
+        )
+
+    def presign_update_global_table(
+        self,
+        *,
+        global_table_name: str,
+        replica_updates: _t.Sequence[_shapes.ReplicaUpdate],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateGlobalTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_global_table``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateGlobalTableInput(
+            global_table_name=global_table_name,
+            replica_updates=replica_updates,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateGlobalTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable, expires_in, ctx
+        )
+
+    def presign_update_global_table_settings(
+        self,
+        *,
+        global_table_name: str,
+        global_table_billing_mode: str | None = None,
+        global_table_provisioned_write_capacity_units: int | None = None,
+        global_table_provisioned_write_capacity_auto_scaling_settings_update: (
+            _shapes.AutoScalingSettingsUpdate | None
+        ) = None,
+        global_table_global_secondary_index_settings_update: (
+            _t.Sequence[_shapes.GlobalTableGlobalSecondaryIndexSettingsUpdate] | None
+        ) = None,
+        replica_settings_update: _t.Sequence[_shapes.ReplicaSettingsUpdate] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateGlobalTableSettings: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_global_table_settings``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateGlobalTableSettingsInput(
+            global_table_name=global_table_name,
+            global_table_billing_mode=global_table_billing_mode,
+            global_table_provisioned_write_capacity_units=global_table_provisioned_write_capacity_units,
+            global_table_provisioned_write_capacity_auto_scaling_settings_update=global_table_provisioned_write_capacity_auto_scaling_settings_update,
+            global_table_global_secondary_index_settings_update=global_table_global_secondary_index_settings_update,
+            replica_settings_update=replica_settings_update,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateGlobalTableSettingsInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.global_table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings, expires_in, ctx
+        )
+
+    def presign_update_item(
+        self,
+        *,
+        table_name: str,
+        key: _t.Mapping[str, _shapes.AttributeValue],
+        attribute_updates: _t.Mapping[str, _shapes.AttributeValueUpdate] | None = None,
+        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
+        conditional_operator: str | None = None,
+        return_values: str | None = None,
+        return_consumed_capacity: str | None = None,
+        return_item_collection_metrics: str | None = None,
+        update_expression: str | None = None,
+        condition_expression: str | None = None,
+        expression_attribute_names: _t.Mapping[str, str] | None = None,
+        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
+        return_values_on_condition_check_failure: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateItem: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_item``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateItemInput(
+            table_name=table_name,
+            key=key,
+            attribute_updates=attribute_updates,
+            expected=expected,
+            conditional_operator=conditional_operator,
+            return_values=return_values,
+            return_consumed_capacity=return_consumed_capacity,
+            return_item_collection_metrics=return_item_collection_metrics,
+            update_expression=update_expression,
+            condition_expression=condition_expression,
+            expression_attribute_names=expression_attribute_names,
+            expression_attribute_values=expression_attribute_values,
+            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateItemInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_UpdateItem(v), _OP_UpdateItem, expires_in, ctx)
+
+    def presign_update_kinesis_streaming_destination(
+        self,
+        *,
+        table_name: str,
+        stream_arn: str,
+        update_kinesis_streaming_configuration: (
+            _shapes.UpdateKinesisStreamingConfiguration | None
+        ) = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateKinesisStreamingDestination: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_kinesis_streaming_destination``; headers they set must be sent with the URL.
+        """
+        v = _shapes.UpdateKinesisStreamingDestinationInput(
+            table_name=table_name,
+            stream_arn=stream_arn,
+            update_kinesis_streaming_configuration=update_kinesis_streaming_configuration,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateKinesisStreamingDestinationInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateKinesisStreamingDestination(v),
+            _OP_UpdateKinesisStreamingDestination,
+            expires_in,
+            ctx,
+        )
+
+    def presign_update_table(
+        self,
+        *,
+        table_name: str,
+        attribute_definitions: _t.Sequence[_shapes.AttributeDefinition] | None = None,
+        billing_mode: str | None = None,
+        provisioned_throughput: _shapes.ProvisionedThroughput | None = None,
+        global_secondary_index_updates: (
+            _t.Sequence[_shapes.GlobalSecondaryIndexUpdate] | None
+        ) = None,
+        stream_specification: _shapes.StreamSpecification | None = None,
+        sse_specification: _shapes.SSESpecification | None = None,
+        replica_updates: _t.Sequence[_shapes.ReplicationGroupUpdate] | None = None,
+        table_class: str | None = None,
+        deletion_protection_enabled: bool | None = None,
+        multi_region_consistency: str | None = None,
+        global_table_witness_updates: (
+            _t.Sequence[_shapes.GlobalTableWitnessGroupUpdate] | None
+        ) = None,
+        on_demand_throughput: _shapes.OnDemandThroughput | None = None,
+        warm_throughput: _shapes.WarmThroughput | None = None,
+        global_table_settings_replication_mode: str | None = None,
+        vector_index_updates: _t.Sequence[_shapes.VectorIndexUpdate] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateTable: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_table``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateTableInput(
+            table_name=table_name,
+            attribute_definitions=attribute_definitions,
+            billing_mode=billing_mode,
+            provisioned_throughput=provisioned_throughput,
+            global_secondary_index_updates=global_secondary_index_updates,
+            stream_specification=stream_specification,
+            sse_specification=sse_specification,
+            replica_updates=replica_updates,
+            table_class=table_class,
+            deletion_protection_enabled=deletion_protection_enabled,
+            multi_region_consistency=multi_region_consistency,
+            global_table_witness_updates=global_table_witness_updates,
+            on_demand_throughput=on_demand_throughput,
+            warm_throughput=warm_throughput,
+            global_table_settings_replication_mode=global_table_settings_replication_mode,
+            vector_index_updates=vector_index_updates,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateTableInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_UpdateTable(v), _OP_UpdateTable, expires_in, ctx)
+
+    def presign_update_table_replica_auto_scaling(
+        self,
+        *,
+        table_name: str,
+        global_secondary_index_updates: (
+            _t.Sequence[_shapes.GlobalSecondaryIndexAutoScalingUpdate] | None
+        ) = None,
+        provisioned_write_capacity_auto_scaling_update: (
+            _shapes.AutoScalingSettingsUpdate | None
+        ) = None,
+        replica_updates: _t.Sequence[_shapes.ReplicaAutoScalingUpdate] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateTableReplicaAutoScaling: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_table_replica_auto_scaling``; headers they set must be sent with the URL.
+        """
+        v = _shapes.UpdateTableReplicaAutoScalingInput(
+            table_name=table_name,
+            global_secondary_index_updates=global_secondary_index_updates,
+            provisioned_write_capacity_auto_scaling_update=provisioned_write_capacity_auto_scaling_update,
+            replica_updates=replica_updates,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateTableReplicaAutoScalingInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(
+            _serde.ser_UpdateTableReplicaAutoScaling(v),
+            _OP_UpdateTableReplicaAutoScaling,
+            expires_in,
+            ctx,
+        )
+
+    def presign_update_time_to_live(
+        self,
+        *,
+        table_name: str,
+        time_to_live_specification: _shapes.TimeToLiveSpecification,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateTimeToLive: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_time_to_live``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateTimeToLiveInput(
+            table_name=table_name,
+            time_to_live_specification=time_to_live_specification,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateTimeToLiveInput(v, "", e)
+            self._check(e)
+        ctx = {
+            "ResourceArn": v.table_name,
+        }
+        return self._presign(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive, expires_in, ctx)
+
+
+class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
+    """Amazon DynamoDB client.
+
+    Create one per region and reuse it: it keeps a pool of connections. The asyncio
+    client with the same methods as coroutines is ``AsyncClient`` (``aws_dynamodb.aio``).
+    """
+
     def batch_execute_statement(
         self,
         *,
@@ -585,28 +2273,6 @@ class DynamoDBClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_BatchExecuteStatement(v), _OP_BatchExecuteStatement)
         return self._parse(_serde.de_BatchExecuteStatement, r, _OP_BatchExecuteStatement)
-
-    def presign_batch_execute_statement(
-        self,
-        *,
-        statements: _t.Sequence[_shapes.BatchStatementRequest],
-        return_consumed_capacity: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for BatchExecuteStatement: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``batch_execute_statement``; headers they set must be sent with the URL."""
-        v = _shapes.BatchExecuteStatementInput(
-            statements=statements,
-            return_consumed_capacity=return_consumed_capacity,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_BatchExecuteStatementInput(v, "", e)
-            self._check(e)
-        return self._presign(
-            _serde.ser_BatchExecuteStatement(v), _OP_BatchExecuteStatement, expires_in
-        )
 
     def batch_get_item(
         self,
@@ -762,26 +2428,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_BatchGetItem(v), _OP_BatchGetItem)
         return self._parse(_serde.de_BatchGetItem, r, _OP_BatchGetItem)
 
-    def presign_batch_get_item(
-        self,
-        *,
-        request_items: _t.Mapping[str, _shapes.KeysAndAttributes],
-        return_consumed_capacity: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for BatchGetItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``batch_get_item``; headers they set must be sent with the URL."""
-        v = _shapes.BatchGetItemInput(
-            request_items=request_items,
-            return_consumed_capacity=return_consumed_capacity,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_BatchGetItemInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_BatchGetItem(v), _OP_BatchGetItem, expires_in)
-
     def batch_write_item(
         self,
         *,
@@ -932,28 +2578,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem)
         return self._parse(_serde.de_BatchWriteItem, r, _OP_BatchWriteItem)
 
-    def presign_batch_write_item(
-        self,
-        *,
-        request_items: _t.Mapping[str, _t.Sequence[_shapes.WriteRequest]],
-        return_consumed_capacity: str | None = None,
-        return_item_collection_metrics: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for BatchWriteItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``batch_write_item``; headers they set must be sent with the URL."""
-        v = _shapes.BatchWriteItemInput(
-            request_items=request_items,
-            return_consumed_capacity=return_consumed_capacity,
-            return_item_collection_metrics=return_item_collection_metrics,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_BatchWriteItemInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem, expires_in)
-
     def create_backup(
         self,
         *,
@@ -1018,29 +2642,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_CreateBackup(v), _OP_CreateBackup, ctx)
         return self._parse(_serde.de_CreateBackup, r, _OP_CreateBackup)
-
-    def presign_create_backup(
-        self,
-        *,
-        table_name: str,
-        backup_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateBackup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_backup``; headers they set must be sent with the URL."""
-        v = _shapes.CreateBackupInput(
-            table_name=table_name,
-            backup_name=backup_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateBackupInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_CreateBackup(v), _OP_CreateBackup, expires_in, ctx)
 
     def create_global_table(
         self,
@@ -1124,31 +2725,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable, ctx)
         return self._parse(_serde.de_CreateGlobalTable, r, _OP_CreateGlobalTable)
-
-    def presign_create_global_table(
-        self,
-        *,
-        global_table_name: str,
-        replication_group: _t.Sequence[_shapes.Replica],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateGlobalTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_global_table``; headers they set must be sent with the URL."""
-        v = _shapes.CreateGlobalTableInput(
-            global_table_name=global_table_name,
-            replication_group=replication_group,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateGlobalTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.global_table_name,
-        }
-        return self._presign(
-            _serde.ser_CreateGlobalTable(v), _OP_CreateGlobalTable, expires_in, ctx
-        )
 
     def create_table(
         self,
@@ -1440,61 +3016,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_CreateTable(v), _OP_CreateTable, ctx)
         return self._parse(_serde.de_CreateTable, r, _OP_CreateTable)
 
-    def presign_create_table(
-        self,
-        *,
-        table_name: str,
-        attribute_definitions: _t.Sequence[_shapes.AttributeDefinition] | None = None,
-        key_schema: _t.Sequence[_shapes.KeySchemaElement] | None = None,
-        local_secondary_indexes: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
-        global_secondary_indexes: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
-        billing_mode: str | None = None,
-        provisioned_throughput: _shapes.ProvisionedThroughput | None = None,
-        stream_specification: _shapes.StreamSpecification | None = None,
-        sse_specification: _shapes.SSESpecification | None = None,
-        tags: _t.Sequence[_shapes.Tag] | None = None,
-        table_class: str | None = None,
-        deletion_protection_enabled: bool | None = None,
-        warm_throughput: _shapes.WarmThroughput | None = None,
-        resource_policy: str | None = None,
-        on_demand_throughput: _shapes.OnDemandThroughput | None = None,
-        global_table_source_arn: str | None = None,
-        global_table_settings_replication_mode: str | None = None,
-        vector_indexes: _t.Sequence[_shapes.VectorIndex] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_table``; headers they set must be sent with the URL."""
-        v = _shapes.CreateTableInput(
-            table_name=table_name,
-            attribute_definitions=attribute_definitions,
-            key_schema=key_schema,
-            local_secondary_indexes=local_secondary_indexes,
-            global_secondary_indexes=global_secondary_indexes,
-            billing_mode=billing_mode,
-            provisioned_throughput=provisioned_throughput,
-            stream_specification=stream_specification,
-            sse_specification=sse_specification,
-            tags=tags,
-            table_class=table_class,
-            deletion_protection_enabled=deletion_protection_enabled,
-            warm_throughput=warm_throughput,
-            resource_policy=resource_policy,
-            on_demand_throughput=on_demand_throughput,
-            global_table_source_arn=global_table_source_arn,
-            global_table_settings_replication_mode=global_table_settings_replication_mode,
-            vector_indexes=vector_indexes,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_CreateTable(v), _OP_CreateTable, expires_in, ctx)
-
     def delete_backup(
         self,
         *,
@@ -1525,27 +3046,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DeleteBackup(v), _OP_DeleteBackup, ctx)
         return self._parse(_serde.de_DeleteBackup, r, _OP_DeleteBackup)
-
-    def presign_delete_backup(
-        self,
-        *,
-        backup_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteBackup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_backup``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteBackupInput(
-            backup_arn=backup_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteBackupInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.backup_arn,
-        }
-        return self._presign(_serde.ser_DeleteBackup(v), _OP_DeleteBackup, expires_in, ctx)
 
     def delete_item(
         self,
@@ -1730,47 +3230,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DeleteItem(v), _OP_DeleteItem, ctx)
         return self._parse(_serde.de_DeleteItem, r, _OP_DeleteItem)
 
-    def presign_delete_item(
-        self,
-        *,
-        table_name: str,
-        key: _t.Mapping[str, _shapes.AttributeValue],
-        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
-        conditional_operator: str | None = None,
-        return_values: str | None = None,
-        return_consumed_capacity: str | None = None,
-        return_item_collection_metrics: str | None = None,
-        condition_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        return_values_on_condition_check_failure: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_item``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteItemInput(
-            table_name=table_name,
-            key=key,
-            expected=expected,
-            conditional_operator=conditional_operator,
-            return_values=return_values,
-            return_consumed_capacity=return_consumed_capacity,
-            return_item_collection_metrics=return_item_collection_metrics,
-            condition_expression=condition_expression,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteItemInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_DeleteItem(v), _OP_DeleteItem, expires_in, ctx)
-
     def delete_resource_policy(
         self,
         *,
@@ -1829,31 +3288,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy, ctx)
         return self._parse(_serde.de_DeleteResourcePolicy, r, _OP_DeleteResourcePolicy)
 
-    def presign_delete_resource_policy(
-        self,
-        *,
-        resource_arn: str,
-        expected_revision_id: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteResourcePolicy: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_resource_policy``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteResourcePolicyInput(
-            resource_arn=resource_arn,
-            expected_revision_id=expected_revision_id,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteResourcePolicyInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(
-            _serde.ser_DeleteResourcePolicy(v), _OP_DeleteResourcePolicy, expires_in, ctx
-        )
-
     def delete_table(
         self,
         *,
@@ -1902,27 +3336,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DeleteTable(v), _OP_DeleteTable, ctx)
         return self._parse(_serde.de_DeleteTable, r, _OP_DeleteTable)
 
-    def presign_delete_table(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_table``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteTableInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_DeleteTable(v), _OP_DeleteTable, expires_in, ctx)
-
     def describe_backup(
         self,
         *,
@@ -1951,27 +3364,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DescribeBackup(v), _OP_DescribeBackup, ctx)
         return self._parse(_serde.de_DescribeBackup, r, _OP_DescribeBackup)
-
-    def presign_describe_backup(
-        self,
-        *,
-        backup_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeBackup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_backup``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeBackupInput(
-            backup_arn=backup_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeBackupInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.backup_arn,
-        }
-        return self._presign(_serde.ser_DescribeBackup(v), _OP_DescribeBackup, expires_in, ctx)
 
     def describe_continuous_backups(
         self,
@@ -2018,29 +3410,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups, ctx)
         return self._parse(_serde.de_DescribeContinuousBackups, r, _OP_DescribeContinuousBackups)
 
-    def presign_describe_continuous_backups(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeContinuousBackups: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_continuous_backups``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeContinuousBackupsInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeContinuousBackupsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeContinuousBackups(v), _OP_DescribeContinuousBackups, expires_in, ctx
-        )
-
     def describe_contributor_insights(
         self,
         *,
@@ -2077,34 +3446,6 @@ class DynamoDBClient(_BaseClient):
             _serde.de_DescribeContributorInsights, r, _OP_DescribeContributorInsights
         )
 
-    def presign_describe_contributor_insights(
-        self,
-        *,
-        table_name: str,
-        index_name: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeContributorInsights: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_contributor_insights``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeContributorInsightsInput(
-            table_name=table_name,
-            index_name=index_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeContributorInsightsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeContributorInsights(v),
-            _OP_DescribeContributorInsights,
-            expires_in,
-            ctx,
-        )
-
     def describe_endpoints(
         self,
     ) -> _shapes.DescribeEndpointsResponse:
@@ -2120,21 +3461,6 @@ class DynamoDBClient(_BaseClient):
             _OP_DescribeEndpoints,
         )
         return self._parse(_serde.de_DescribeEndpoints, r, _OP_DescribeEndpoints)
-
-    def presign_describe_endpoints(
-        self,
-        *,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeEndpoints: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_endpoints``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeEndpointsRequest()
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeEndpointsRequest(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_DescribeEndpoints(v), _OP_DescribeEndpoints, expires_in)
 
     def describe_export(
         self,
@@ -2163,27 +3489,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DescribeExport(v), _OP_DescribeExport, ctx)
         return self._parse(_serde.de_DescribeExport, r, _OP_DescribeExport)
-
-    def presign_describe_export(
-        self,
-        *,
-        export_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeExport: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_export``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeExportInput(
-            export_arn=export_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeExportInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.export_arn,
-        }
-        return self._presign(_serde.ser_DescribeExport(v), _OP_DescribeExport, expires_in, ctx)
 
     def describe_global_table(
         self,
@@ -2222,29 +3527,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable, ctx)
         return self._parse(_serde.de_DescribeGlobalTable, r, _OP_DescribeGlobalTable)
-
-    def presign_describe_global_table(
-        self,
-        *,
-        global_table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeGlobalTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_global_table``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeGlobalTableInput(
-            global_table_name=global_table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeGlobalTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.global_table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeGlobalTable(v), _OP_DescribeGlobalTable, expires_in, ctx
-        )
 
     def describe_global_table_settings(
         self,
@@ -2288,32 +3570,6 @@ class DynamoDBClient(_BaseClient):
             _serde.de_DescribeGlobalTableSettings, r, _OP_DescribeGlobalTableSettings
         )
 
-    def presign_describe_global_table_settings(
-        self,
-        *,
-        global_table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeGlobalTableSettings: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_global_table_settings``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeGlobalTableSettingsInput(
-            global_table_name=global_table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeGlobalTableSettingsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.global_table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeGlobalTableSettings(v),
-            _OP_DescribeGlobalTableSettings,
-            expires_in,
-            ctx,
-        )
-
     def describe_import(
         self,
         *,
@@ -2340,27 +3596,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DescribeImport(v), _OP_DescribeImport, ctx)
         return self._parse(_serde.de_DescribeImport, r, _OP_DescribeImport)
-
-    def presign_describe_import(
-        self,
-        *,
-        import_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeImport: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_import``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeImportInput(
-            import_arn=import_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeImportInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.import_arn,
-        }
-        return self._presign(_serde.ser_DescribeImport(v), _OP_DescribeImport, expires_in, ctx)
 
     def describe_kinesis_streaming_destination(
         self,
@@ -2396,33 +3631,6 @@ class DynamoDBClient(_BaseClient):
             _serde.de_DescribeKinesisStreamingDestination,
             r,
             _OP_DescribeKinesisStreamingDestination,
-        )
-
-    def presign_describe_kinesis_streaming_destination(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeKinesisStreamingDestination: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_kinesis_streaming_destination``; headers they set must be sent with the URL.
-        """
-        v = _shapes.DescribeKinesisStreamingDestinationInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeKinesisStreamingDestinationInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeKinesisStreamingDestination(v),
-            _OP_DescribeKinesisStreamingDestination,
-            expires_in,
-            ctx,
         )
 
     def describe_limits(
@@ -2499,21 +3707,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DescribeLimits(v), _OP_DescribeLimits)
         return self._parse(_serde.de_DescribeLimits, r, _OP_DescribeLimits)
 
-    def presign_describe_limits(
-        self,
-        *,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeLimits: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_limits``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeLimitsInput()
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeLimitsInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_DescribeLimits(v), _OP_DescribeLimits, expires_in)
-
     def describe_table(
         self,
         *,
@@ -2550,27 +3743,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_DescribeTable(v), _OP_DescribeTable, ctx)
         return self._parse(_serde.de_DescribeTable, r, _OP_DescribeTable)
 
-    def presign_describe_table(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_table``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeTableInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_DescribeTable(v), _OP_DescribeTable, expires_in, ctx)
-
     def describe_table_replica_auto_scaling(
         self,
         *,
@@ -2603,33 +3775,6 @@ class DynamoDBClient(_BaseClient):
             _serde.de_DescribeTableReplicaAutoScaling, r, _OP_DescribeTableReplicaAutoScaling
         )
 
-    def presign_describe_table_replica_auto_scaling(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeTableReplicaAutoScaling: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_table_replica_auto_scaling``; headers they set must be sent with the URL.
-        """
-        v = _shapes.DescribeTableReplicaAutoScalingInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeTableReplicaAutoScalingInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeTableReplicaAutoScaling(v),
-            _OP_DescribeTableReplicaAutoScaling,
-            expires_in,
-            ctx,
-        )
-
     def describe_time_to_live(
         self,
         *,
@@ -2657,29 +3802,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive, ctx)
         return self._parse(_serde.de_DescribeTimeToLive, r, _OP_DescribeTimeToLive)
-
-    def presign_describe_time_to_live(
-        self,
-        *,
-        table_name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DescribeTimeToLive: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``describe_time_to_live``; headers they set must be sent with the URL."""
-        v = _shapes.DescribeTimeToLiveInput(
-            table_name=table_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DescribeTimeToLiveInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DescribeTimeToLive(v), _OP_DescribeTimeToLive, expires_in, ctx
-        )
 
     def disable_kinesis_streaming_destination(
         self,
@@ -2725,39 +3847,6 @@ class DynamoDBClient(_BaseClient):
         )
         return self._parse(
             _serde.de_DisableKinesisStreamingDestination, r, _OP_DisableKinesisStreamingDestination
-        )
-
-    def presign_disable_kinesis_streaming_destination(
-        self,
-        *,
-        table_name: str,
-        stream_arn: str,
-        enable_kinesis_streaming_configuration: (
-            _shapes.EnableKinesisStreamingConfiguration | None
-        ) = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DisableKinesisStreamingDestination: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``disable_kinesis_streaming_destination``; headers they set must be sent with the URL.
-        """
-        v = _shapes.KinesisStreamingDestinationInput(
-            table_name=table_name,
-            stream_arn=stream_arn,
-            enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_KinesisStreamingDestinationInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_DisableKinesisStreamingDestination(v),
-            _OP_DisableKinesisStreamingDestination,
-            expires_in,
-            ctx,
         )
 
     def enable_kinesis_streaming_destination(
@@ -2806,39 +3895,6 @@ class DynamoDBClient(_BaseClient):
         )
         return self._parse(
             _serde.de_EnableKinesisStreamingDestination, r, _OP_EnableKinesisStreamingDestination
-        )
-
-    def presign_enable_kinesis_streaming_destination(
-        self,
-        *,
-        table_name: str,
-        stream_arn: str,
-        enable_kinesis_streaming_configuration: (
-            _shapes.EnableKinesisStreamingConfiguration | None
-        ) = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for EnableKinesisStreamingDestination: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``enable_kinesis_streaming_destination``; headers they set must be sent with the URL.
-        """
-        v = _shapes.KinesisStreamingDestinationInput(
-            table_name=table_name,
-            stream_arn=stream_arn,
-            enable_kinesis_streaming_configuration=enable_kinesis_streaming_configuration,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_KinesisStreamingDestinationInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_EnableKinesisStreamingDestination(v),
-            _OP_EnableKinesisStreamingDestination,
-            expires_in,
-            ctx,
         )
 
     def execute_statement(
@@ -2921,36 +3977,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_ExecuteStatement(v), _OP_ExecuteStatement)
         return self._parse(_serde.de_ExecuteStatement, r, _OP_ExecuteStatement)
 
-    def presign_execute_statement(
-        self,
-        *,
-        statement: str,
-        parameters: _t.Sequence[_shapes.AttributeValue] | None = None,
-        consistent_read: bool | None = None,
-        next_token: str | None = None,
-        return_consumed_capacity: str | None = None,
-        limit: int | None = None,
-        return_values_on_condition_check_failure: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ExecuteStatement: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``execute_statement``; headers they set must be sent with the URL."""
-        v = _shapes.ExecuteStatementInput(
-            statement=statement,
-            parameters=parameters,
-            consistent_read=consistent_read,
-            next_token=next_token,
-            return_consumed_capacity=return_consumed_capacity,
-            limit=limit,
-            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ExecuteStatementInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ExecuteStatement(v), _OP_ExecuteStatement, expires_in)
-
     def execute_transaction(
         self,
         *,
@@ -2996,28 +4022,6 @@ class DynamoDBClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_ExecuteTransaction(v), _OP_ExecuteTransaction)
         return self._parse(_serde.de_ExecuteTransaction, r, _OP_ExecuteTransaction)
-
-    def presign_execute_transaction(
-        self,
-        *,
-        transact_statements: _t.Sequence[_shapes.ParameterizedStatement],
-        client_request_token: str | None = None,
-        return_consumed_capacity: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ExecuteTransaction: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``execute_transaction``; headers they set must be sent with the URL."""
-        v = _shapes.ExecuteTransactionInput(
-            transact_statements=transact_statements,
-            client_request_token=client_request_token,
-            return_consumed_capacity=return_consumed_capacity,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ExecuteTransactionInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ExecuteTransaction(v), _OP_ExecuteTransaction, expires_in)
 
     def export_table_to_point_in_time(
         self,
@@ -3111,49 +4115,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime, ctx)
         return self._parse(_serde.de_ExportTableToPointInTime, r, _OP_ExportTableToPointInTime)
-
-    def presign_export_table_to_point_in_time(
-        self,
-        *,
-        table_arn: str,
-        s3_bucket: str,
-        export_time: _dt.datetime | None = None,
-        client_token: str | None = None,
-        s3_bucket_owner: str | None = None,
-        s3_prefix: str | None = None,
-        s3_sse_algorithm: str | None = None,
-        s3_sse_kms_key_id: str | None = None,
-        export_format: str | None = None,
-        export_type: str | None = None,
-        incremental_export_specification: _shapes.IncrementalExportSpecification | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ExportTableToPointInTime: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``export_table_to_point_in_time``; headers they set must be sent with the URL."""
-        v = _shapes.ExportTableToPointInTimeInput(
-            table_arn=table_arn,
-            s3_bucket=s3_bucket,
-            export_time=export_time,
-            client_token=client_token,
-            s3_bucket_owner=s3_bucket_owner,
-            s3_prefix=s3_prefix,
-            s3_sse_algorithm=s3_sse_algorithm,
-            s3_sse_kms_key_id=s3_sse_kms_key_id,
-            export_format=export_format,
-            export_type=export_type,
-            incremental_export_specification=incremental_export_specification,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ExportTableToPointInTimeInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_arn,
-        }
-        return self._presign(
-            _serde.ser_ExportTableToPointInTime(v), _OP_ExportTableToPointInTime, expires_in, ctx
-        )
 
     def get_item(
         self,
@@ -3267,39 +4228,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_GetItem(v), _OP_GetItem, ctx)
         return self._parse(_serde.de_GetItem, r, _OP_GetItem)
 
-    def presign_get_item(
-        self,
-        *,
-        table_name: str,
-        key: _t.Mapping[str, _shapes.AttributeValue],
-        attributes_to_get: _t.Sequence[str] | None = None,
-        consistent_read: bool | None = None,
-        return_consumed_capacity: str | None = None,
-        projection_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_item``; headers they set must be sent with the URL."""
-        v = _shapes.GetItemInput(
-            table_name=table_name,
-            key=key,
-            attributes_to_get=attributes_to_get,
-            consistent_read=consistent_read,
-            return_consumed_capacity=return_consumed_capacity,
-            projection_expression=projection_expression,
-            expression_attribute_names=expression_attribute_names,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetItemInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_GetItem(v), _OP_GetItem, expires_in, ctx)
-
     def get_resource_policy(
         self,
         *,
@@ -3357,29 +4285,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy, ctx)
         return self._parse(_serde.de_GetResourcePolicy, r, _OP_GetResourcePolicy)
 
-    def presign_get_resource_policy(
-        self,
-        *,
-        resource_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetResourcePolicy: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_resource_policy``; headers they set must be sent with the URL."""
-        v = _shapes.GetResourcePolicyInput(
-            resource_arn=resource_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetResourcePolicyInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(
-            _serde.ser_GetResourcePolicy(v), _OP_GetResourcePolicy, expires_in, ctx
-        )
-
     def import_table(
         self,
         *,
@@ -3433,34 +4338,6 @@ class DynamoDBClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_ImportTable(v), _OP_ImportTable)
         return self._parse(_serde.de_ImportTable, r, _OP_ImportTable)
-
-    def presign_import_table(
-        self,
-        *,
-        s3_bucket_source: _shapes.S3BucketSource,
-        input_format: str,
-        table_creation_parameters: _shapes.TableCreationParameters,
-        client_token: str | None = None,
-        input_format_options: _shapes.InputFormatOptions | None = None,
-        input_compression_type: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ImportTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``import_table``; headers they set must be sent with the URL."""
-        v = _shapes.ImportTableInput(
-            s3_bucket_source=s3_bucket_source,
-            input_format=input_format,
-            table_creation_parameters=table_creation_parameters,
-            client_token=client_token,
-            input_format_options=input_format_options,
-            input_compression_type=input_compression_type,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ImportTableInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ImportTable(v), _OP_ImportTable, expires_in)
 
     def list_backups(
         self,
@@ -3533,37 +4410,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_ListBackups(v), _OP_ListBackups, ctx)
         return self._parse(_serde.de_ListBackups, r, _OP_ListBackups)
 
-    def presign_list_backups(
-        self,
-        *,
-        table_name: str | None = None,
-        limit: int | None = None,
-        time_range_lower_bound: _dt.datetime | None = None,
-        time_range_upper_bound: _dt.datetime | None = None,
-        exclusive_start_backup_arn: str | None = None,
-        backup_type: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListBackups: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_backups``; headers they set must be sent with the URL."""
-        v = _shapes.ListBackupsInput(
-            table_name=table_name,
-            limit=limit,
-            time_range_lower_bound=time_range_lower_bound,
-            time_range_upper_bound=time_range_upper_bound,
-            exclusive_start_backup_arn=exclusive_start_backup_arn,
-            backup_type=backup_type,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListBackupsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_ListBackups(v), _OP_ListBackups, expires_in, ctx)
-
     def list_contributor_insights(
         self,
         *,
@@ -3598,33 +4444,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_ListContributorInsights(v), _OP_ListContributorInsights, ctx)
         return self._parse(_serde.de_ListContributorInsights, r, _OP_ListContributorInsights)
-
-    def presign_list_contributor_insights(
-        self,
-        *,
-        table_name: str | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListContributorInsights: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_contributor_insights``; headers they set must be sent with the URL."""
-        v = _shapes.ListContributorInsightsInput(
-            table_name=table_name,
-            next_token=next_token,
-            max_results=max_results,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListContributorInsightsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_ListContributorInsights(v), _OP_ListContributorInsights, expires_in, ctx
-        )
 
     def list_exports(
         self,
@@ -3661,31 +4480,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_ListExports(v), _OP_ListExports, ctx)
         return self._parse(_serde.de_ListExports, r, _OP_ListExports)
-
-    def presign_list_exports(
-        self,
-        *,
-        table_arn: str | None = None,
-        max_results: int | None = None,
-        next_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListExports: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_exports``; headers they set must be sent with the URL."""
-        v = _shapes.ListExportsInput(
-            table_arn=table_arn,
-            max_results=max_results,
-            next_token=next_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListExportsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_arn,
-        }
-        return self._presign(_serde.ser_ListExports(v), _OP_ListExports, expires_in, ctx)
 
     def list_global_tables(
         self,
@@ -3734,28 +4528,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_ListGlobalTables(v), _OP_ListGlobalTables)
         return self._parse(_serde.de_ListGlobalTables, r, _OP_ListGlobalTables)
 
-    def presign_list_global_tables(
-        self,
-        *,
-        exclusive_start_global_table_name: str | None = None,
-        limit: int | None = None,
-        region_name: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListGlobalTables: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_global_tables``; headers they set must be sent with the URL."""
-        v = _shapes.ListGlobalTablesInput(
-            exclusive_start_global_table_name=exclusive_start_global_table_name,
-            limit=limit,
-            region_name=region_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListGlobalTablesInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ListGlobalTables(v), _OP_ListGlobalTables, expires_in)
-
     def list_imports(
         self,
         *,
@@ -3791,31 +4563,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_ListImports(v), _OP_ListImports, ctx)
         return self._parse(_serde.de_ListImports, r, _OP_ListImports)
 
-    def presign_list_imports(
-        self,
-        *,
-        table_arn: str | None = None,
-        page_size: int | None = None,
-        next_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListImports: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_imports``; headers they set must be sent with the URL."""
-        v = _shapes.ListImportsInput(
-            table_arn=table_arn,
-            page_size=page_size,
-            next_token=next_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListImportsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_arn,
-        }
-        return self._presign(_serde.ser_ListImports(v), _OP_ListImports, expires_in, ctx)
-
     def list_tables(
         self,
         *,
@@ -3846,26 +4593,6 @@ class DynamoDBClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_ListTables(v), _OP_ListTables)
         return self._parse(_serde.de_ListTables, r, _OP_ListTables)
-
-    def presign_list_tables(
-        self,
-        *,
-        exclusive_start_table_name: str | None = None,
-        limit: int | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListTables: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_tables``; headers they set must be sent with the URL."""
-        v = _shapes.ListTablesInput(
-            exclusive_start_table_name=exclusive_start_table_name,
-            limit=limit,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListTablesInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ListTables(v), _OP_ListTables, expires_in)
 
     def list_tags_of_resource(
         self,
@@ -3903,31 +4630,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource, ctx)
         return self._parse(_serde.de_ListTagsOfResource, r, _OP_ListTagsOfResource)
-
-    def presign_list_tags_of_resource(
-        self,
-        *,
-        resource_arn: str,
-        next_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListTagsOfResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_tags_of_resource``; headers they set must be sent with the URL."""
-        v = _shapes.ListTagsOfResourceInput(
-            resource_arn=resource_arn,
-            next_token=next_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListTagsOfResourceInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(
-            _serde.ser_ListTagsOfResource(v), _OP_ListTagsOfResource, expires_in, ctx
-        )
 
     def put_item(
         self,
@@ -4159,47 +4861,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_PutItem(v), _OP_PutItem, ctx)
         return self._parse(_serde.de_PutItem, r, _OP_PutItem)
 
-    def presign_put_item(
-        self,
-        *,
-        table_name: str,
-        item: _t.Mapping[str, _shapes.AttributeValue],
-        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
-        return_values: str | None = None,
-        return_consumed_capacity: str | None = None,
-        return_item_collection_metrics: str | None = None,
-        conditional_operator: str | None = None,
-        condition_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        return_values_on_condition_check_failure: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for PutItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``put_item``; headers they set must be sent with the URL."""
-        v = _shapes.PutItemInput(
-            table_name=table_name,
-            item=item,
-            expected=expected,
-            return_values=return_values,
-            return_consumed_capacity=return_consumed_capacity,
-            return_item_collection_metrics=return_item_collection_metrics,
-            conditional_operator=conditional_operator,
-            condition_expression=condition_expression,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_PutItemInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_PutItem(v), _OP_PutItem, expires_in, ctx)
-
     def put_resource_policy(
         self,
         *,
@@ -4286,35 +4947,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy, ctx)
         return self._parse(_serde.de_PutResourcePolicy, r, _OP_PutResourcePolicy)
-
-    def presign_put_resource_policy(
-        self,
-        *,
-        resource_arn: str,
-        policy: str,
-        expected_revision_id: str | None = None,
-        confirm_remove_self_resource_access: bool | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for PutResourcePolicy: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``put_resource_policy``; headers they set must be sent with the URL."""
-        v = _shapes.PutResourcePolicyInput(
-            resource_arn=resource_arn,
-            policy=policy,
-            expected_revision_id=expected_revision_id,
-            confirm_remove_self_resource_access=confirm_remove_self_resource_access,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_PutResourcePolicyInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(
-            _serde.ser_PutResourcePolicy(v), _OP_PutResourcePolicy, expires_in, ctx
-        )
 
     def query(
         self,
@@ -4686,59 +5318,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_Query(v), _OP_Query, ctx)
         return self._parse(_serde.de_Query, r, _OP_Query)
 
-    def presign_query(
-        self,
-        *,
-        table_name: str,
-        index_name: str | None = None,
-        select: str | None = None,
-        attributes_to_get: _t.Sequence[str] | None = None,
-        limit: int | None = None,
-        consistent_read: bool | None = None,
-        key_conditions: _t.Mapping[str, _shapes.Condition] | None = None,
-        query_filter: _t.Mapping[str, _shapes.Condition] | None = None,
-        conditional_operator: str | None = None,
-        scan_index_forward: bool | None = None,
-        exclusive_start_key: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        return_consumed_capacity: str | None = None,
-        projection_expression: str | None = None,
-        filter_expression: str | None = None,
-        key_condition_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for Query: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``query``; headers they set must be sent with the URL."""
-        v = _shapes.QueryInput(
-            table_name=table_name,
-            index_name=index_name,
-            select=select,
-            attributes_to_get=attributes_to_get,
-            limit=limit,
-            consistent_read=consistent_read,
-            key_conditions=key_conditions,
-            query_filter=query_filter,
-            conditional_operator=conditional_operator,
-            scan_index_forward=scan_index_forward,
-            exclusive_start_key=exclusive_start_key,
-            return_consumed_capacity=return_consumed_capacity,
-            projection_expression=projection_expression,
-            filter_expression=filter_expression,
-            key_condition_expression=key_condition_expression,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_QueryInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_Query(v), _OP_Query, expires_in, ctx)
-
     def restore_table_from_backup(
         self,
         *,
@@ -4818,45 +5397,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup, ctx)
         return self._parse(_serde.de_RestoreTableFromBackup, r, _OP_RestoreTableFromBackup)
-
-    def presign_restore_table_from_backup(
-        self,
-        *,
-        target_table_name: str,
-        backup_arn: str,
-        billing_mode_override: str | None = None,
-        global_secondary_index_override: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
-        local_secondary_index_override: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
-        provisioned_throughput_override: _shapes.ProvisionedThroughput | None = None,
-        on_demand_throughput_override: _shapes.OnDemandThroughput | None = None,
-        sse_specification_override: _shapes.SSESpecification | None = None,
-        vector_index_override: _t.Sequence[_shapes.VectorIndex] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for RestoreTableFromBackup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``restore_table_from_backup``; headers they set must be sent with the URL."""
-        v = _shapes.RestoreTableFromBackupInput(
-            target_table_name=target_table_name,
-            backup_arn=backup_arn,
-            billing_mode_override=billing_mode_override,
-            global_secondary_index_override=global_secondary_index_override,
-            local_secondary_index_override=local_secondary_index_override,
-            provisioned_throughput_override=provisioned_throughput_override,
-            on_demand_throughput_override=on_demand_throughput_override,
-            sse_specification_override=sse_specification_override,
-            vector_index_override=vector_index_override,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_RestoreTableFromBackupInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.target_table_name,
-        }
-        return self._presign(
-            _serde.ser_RestoreTableFromBackup(v), _OP_RestoreTableFromBackup, expires_in, ctx
-        )
 
     def restore_table_to_point_in_time(
         self,
@@ -4978,51 +5518,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime, ctx)
         return self._parse(_serde.de_RestoreTableToPointInTime, r, _OP_RestoreTableToPointInTime)
-
-    def presign_restore_table_to_point_in_time(
-        self,
-        *,
-        target_table_name: str,
-        source_table_arn: str | None = None,
-        source_table_name: str | None = None,
-        use_latest_restorable_time: bool | None = None,
-        restore_date_time: _dt.datetime | None = None,
-        billing_mode_override: str | None = None,
-        global_secondary_index_override: _t.Sequence[_shapes.GlobalSecondaryIndex] | None = None,
-        local_secondary_index_override: _t.Sequence[_shapes.LocalSecondaryIndex] | None = None,
-        provisioned_throughput_override: _shapes.ProvisionedThroughput | None = None,
-        on_demand_throughput_override: _shapes.OnDemandThroughput | None = None,
-        sse_specification_override: _shapes.SSESpecification | None = None,
-        vector_index_override: _t.Sequence[_shapes.VectorIndex] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for RestoreTableToPointInTime: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``restore_table_to_point_in_time``; headers they set must be sent with the URL."""
-        v = _shapes.RestoreTableToPointInTimeInput(
-            target_table_name=target_table_name,
-            source_table_arn=source_table_arn,
-            source_table_name=source_table_name,
-            use_latest_restorable_time=use_latest_restorable_time,
-            restore_date_time=restore_date_time,
-            billing_mode_override=billing_mode_override,
-            global_secondary_index_override=global_secondary_index_override,
-            local_secondary_index_override=local_secondary_index_override,
-            provisioned_throughput_override=provisioned_throughput_override,
-            on_demand_throughput_override=on_demand_throughput_override,
-            sse_specification_override=sse_specification_override,
-            vector_index_override=vector_index_override,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_RestoreTableToPointInTimeInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.target_table_name,
-        }
-        return self._presign(
-            _serde.ser_RestoreTableToPointInTime(v), _OP_RestoreTableToPointInTime, expires_in, ctx
-        )
 
     def scan(
         self,
@@ -5333,57 +5828,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_Scan(v), _OP_Scan, ctx)
         return self._parse(_serde.de_Scan, r, _OP_Scan)
 
-    def presign_scan(
-        self,
-        *,
-        table_name: str,
-        index_name: str | None = None,
-        attributes_to_get: _t.Sequence[str] | None = None,
-        limit: int | None = None,
-        select: str | None = None,
-        scan_filter: _t.Mapping[str, _shapes.Condition] | None = None,
-        conditional_operator: str | None = None,
-        exclusive_start_key: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        return_consumed_capacity: str | None = None,
-        total_segments: int | None = None,
-        segment: int | None = None,
-        projection_expression: str | None = None,
-        filter_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        consistent_read: bool | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for Scan: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``scan``; headers they set must be sent with the URL."""
-        v = _shapes.ScanInput(
-            table_name=table_name,
-            index_name=index_name,
-            attributes_to_get=attributes_to_get,
-            limit=limit,
-            select=select,
-            scan_filter=scan_filter,
-            conditional_operator=conditional_operator,
-            exclusive_start_key=exclusive_start_key,
-            return_consumed_capacity=return_consumed_capacity,
-            total_segments=total_segments,
-            segment=segment,
-            projection_expression=projection_expression,
-            filter_expression=filter_expression,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-            consistent_read=consistent_read,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ScanInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_Scan(v), _OP_Scan, expires_in, ctx)
-
     def search_vectors(
         self,
         *,
@@ -5472,43 +5916,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_SearchVectors(v), _OP_SearchVectors, ctx)
         return self._parse(_serde.de_SearchVectors, r, _OP_SearchVectors)
 
-    def presign_search_vectors(
-        self,
-        *,
-        table_name: str,
-        index_name: str,
-        search_vector: _t.Sequence[_shapes.AttributeValue],
-        top_k: int,
-        return_consumed_capacity: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        projection_expression: str | None = None,
-        search_condition_expression: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for SearchVectors: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``search_vectors``; headers they set must be sent with the URL."""
-        v = _shapes.SearchVectorsInput(
-            table_name=table_name,
-            index_name=index_name,
-            search_vector=search_vector,
-            top_k=top_k,
-            return_consumed_capacity=return_consumed_capacity,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-            projection_expression=projection_expression,
-            search_condition_expression=search_condition_expression,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_SearchVectorsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_SearchVectors(v), _OP_SearchVectors, expires_in, ctx)
-
     def tag_resource(
         self,
         *,
@@ -5558,29 +5965,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_TagResource(v), _OP_TagResource, ctx)
         del r
-
-    def presign_tag_resource(
-        self,
-        *,
-        resource_arn: str,
-        tags: _t.Sequence[_shapes.Tag],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for TagResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``tag_resource``; headers they set must be sent with the URL."""
-        v = _shapes.TagResourceInput(
-            resource_arn=resource_arn,
-            tags=tags,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_TagResourceInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(_serde.ser_TagResource(v), _OP_TagResource, expires_in, ctx)
 
     def transact_get_items(
         self,
@@ -5634,26 +6018,6 @@ class DynamoDBClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_TransactGetItems(v), _OP_TransactGetItems)
         return self._parse(_serde.de_TransactGetItems, r, _OP_TransactGetItems)
-
-    def presign_transact_get_items(
-        self,
-        *,
-        transact_items: _t.Sequence[_shapes.TransactGetItem],
-        return_consumed_capacity: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for TransactGetItems: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``transact_get_items``; headers they set must be sent with the URL."""
-        v = _shapes.TransactGetItemsInput(
-            transact_items=transact_items,
-            return_consumed_capacity=return_consumed_capacity,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_TransactGetItemsInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_TransactGetItems(v), _OP_TransactGetItems, expires_in)
 
     def transact_write_items(
         self,
@@ -5776,30 +6140,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems)
         return self._parse(_serde.de_TransactWriteItems, r, _OP_TransactWriteItems)
 
-    def presign_transact_write_items(
-        self,
-        *,
-        transact_items: _t.Sequence[_shapes.TransactWriteItem],
-        return_consumed_capacity: str | None = None,
-        return_item_collection_metrics: str | None = None,
-        client_request_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for TransactWriteItems: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``transact_write_items``; headers they set must be sent with the URL."""
-        v = _shapes.TransactWriteItemsInput(
-            transact_items=transact_items,
-            return_consumed_capacity=return_consumed_capacity,
-            return_item_collection_metrics=return_item_collection_metrics,
-            client_request_token=client_request_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_TransactWriteItemsInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems, expires_in)
-
     def untag_resource(
         self,
         *,
@@ -5850,29 +6190,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource, ctx)
         del r
 
-    def presign_untag_resource(
-        self,
-        *,
-        resource_arn: str,
-        tag_keys: _t.Sequence[str],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UntagResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``untag_resource``; headers they set must be sent with the URL."""
-        v = _shapes.UntagResourceInput(
-            resource_arn=resource_arn,
-            tag_keys=tag_keys,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UntagResourceInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.resource_arn,
-        }
-        return self._presign(_serde.ser_UntagResource(v), _OP_UntagResource, expires_in, ctx)
-
     def update_continuous_backups(
         self,
         *,
@@ -5916,31 +6233,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups, ctx)
         return self._parse(_serde.de_UpdateContinuousBackups, r, _OP_UpdateContinuousBackups)
-
-    def presign_update_continuous_backups(
-        self,
-        *,
-        table_name: str,
-        point_in_time_recovery_specification: _shapes.PointInTimeRecoverySpecification,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateContinuousBackups: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_continuous_backups``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateContinuousBackupsInput(
-            table_name=table_name,
-            point_in_time_recovery_specification=point_in_time_recovery_specification,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateContinuousBackupsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateContinuousBackups(v), _OP_UpdateContinuousBackups, expires_in, ctx
-        )
 
     def update_contributor_insights(
         self,
@@ -5986,35 +6278,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights, ctx)
         return self._parse(_serde.de_UpdateContributorInsights, r, _OP_UpdateContributorInsights)
-
-    def presign_update_contributor_insights(
-        self,
-        *,
-        table_name: str,
-        contributor_insights_action: str,
-        index_name: str | None = None,
-        contributor_insights_mode: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateContributorInsights: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_contributor_insights``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateContributorInsightsInput(
-            table_name=table_name,
-            contributor_insights_action=contributor_insights_action,
-            index_name=index_name,
-            contributor_insights_mode=contributor_insights_mode,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateContributorInsightsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateContributorInsights(v), _OP_UpdateContributorInsights, expires_in, ctx
-        )
 
     def update_global_table(
         self,
@@ -6082,31 +6345,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable, ctx)
         return self._parse(_serde.de_UpdateGlobalTable, r, _OP_UpdateGlobalTable)
-
-    def presign_update_global_table(
-        self,
-        *,
-        global_table_name: str,
-        replica_updates: _t.Sequence[_shapes.ReplicaUpdate],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateGlobalTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_global_table``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateGlobalTableInput(
-            global_table_name=global_table_name,
-            replica_updates=replica_updates,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateGlobalTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.global_table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateGlobalTable(v), _OP_UpdateGlobalTable, expires_in, ctx
-        )
 
     def update_global_table_settings(
         self,
@@ -6182,43 +6420,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings, ctx)
         return self._parse(_serde.de_UpdateGlobalTableSettings, r, _OP_UpdateGlobalTableSettings)
-
-    def presign_update_global_table_settings(
-        self,
-        *,
-        global_table_name: str,
-        global_table_billing_mode: str | None = None,
-        global_table_provisioned_write_capacity_units: int | None = None,
-        global_table_provisioned_write_capacity_auto_scaling_settings_update: (
-            _shapes.AutoScalingSettingsUpdate | None
-        ) = None,
-        global_table_global_secondary_index_settings_update: (
-            _t.Sequence[_shapes.GlobalTableGlobalSecondaryIndexSettingsUpdate] | None
-        ) = None,
-        replica_settings_update: _t.Sequence[_shapes.ReplicaSettingsUpdate] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateGlobalTableSettings: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_global_table_settings``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateGlobalTableSettingsInput(
-            global_table_name=global_table_name,
-            global_table_billing_mode=global_table_billing_mode,
-            global_table_provisioned_write_capacity_units=global_table_provisioned_write_capacity_units,
-            global_table_provisioned_write_capacity_auto_scaling_settings_update=global_table_provisioned_write_capacity_auto_scaling_settings_update,
-            global_table_global_secondary_index_settings_update=global_table_global_secondary_index_settings_update,
-            replica_settings_update=replica_settings_update,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateGlobalTableSettingsInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.global_table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateGlobalTableSettings(v), _OP_UpdateGlobalTableSettings, expires_in, ctx
-        )
 
     def update_item(
         self,
@@ -6487,51 +6688,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_UpdateItem(v), _OP_UpdateItem, ctx)
         return self._parse(_serde.de_UpdateItem, r, _OP_UpdateItem)
 
-    def presign_update_item(
-        self,
-        *,
-        table_name: str,
-        key: _t.Mapping[str, _shapes.AttributeValue],
-        attribute_updates: _t.Mapping[str, _shapes.AttributeValueUpdate] | None = None,
-        expected: _t.Mapping[str, _shapes.ExpectedAttributeValue] | None = None,
-        conditional_operator: str | None = None,
-        return_values: str | None = None,
-        return_consumed_capacity: str | None = None,
-        return_item_collection_metrics: str | None = None,
-        update_expression: str | None = None,
-        condition_expression: str | None = None,
-        expression_attribute_names: _t.Mapping[str, str] | None = None,
-        expression_attribute_values: _t.Mapping[str, _shapes.AttributeValue] | None = None,
-        return_values_on_condition_check_failure: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateItem: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_item``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateItemInput(
-            table_name=table_name,
-            key=key,
-            attribute_updates=attribute_updates,
-            expected=expected,
-            conditional_operator=conditional_operator,
-            return_values=return_values,
-            return_consumed_capacity=return_consumed_capacity,
-            return_item_collection_metrics=return_item_collection_metrics,
-            update_expression=update_expression,
-            condition_expression=condition_expression,
-            expression_attribute_names=expression_attribute_names,
-            expression_attribute_values=expression_attribute_values,
-            return_values_on_condition_check_failure=return_values_on_condition_check_failure,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateItemInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_UpdateItem(v), _OP_UpdateItem, expires_in, ctx)
-
     def update_kinesis_streaming_destination(
         self,
         *,
@@ -6574,39 +6730,6 @@ class DynamoDBClient(_BaseClient):
         )
         return self._parse(
             _serde.de_UpdateKinesisStreamingDestination, r, _OP_UpdateKinesisStreamingDestination
-        )
-
-    def presign_update_kinesis_streaming_destination(
-        self,
-        *,
-        table_name: str,
-        stream_arn: str,
-        update_kinesis_streaming_configuration: (
-            _shapes.UpdateKinesisStreamingConfiguration | None
-        ) = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateKinesisStreamingDestination: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_kinesis_streaming_destination``; headers they set must be sent with the URL.
-        """
-        v = _shapes.UpdateKinesisStreamingDestinationInput(
-            table_name=table_name,
-            stream_arn=stream_arn,
-            update_kinesis_streaming_configuration=update_kinesis_streaming_configuration,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateKinesisStreamingDestinationInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateKinesisStreamingDestination(v),
-            _OP_UpdateKinesisStreamingDestination,
-            expires_in,
-            ctx,
         )
 
     def update_table(
@@ -6789,61 +6912,6 @@ class DynamoDBClient(_BaseClient):
         r = self._send(_serde.ser_UpdateTable(v), _OP_UpdateTable, ctx)
         return self._parse(_serde.de_UpdateTable, r, _OP_UpdateTable)
 
-    def presign_update_table(
-        self,
-        *,
-        table_name: str,
-        attribute_definitions: _t.Sequence[_shapes.AttributeDefinition] | None = None,
-        billing_mode: str | None = None,
-        provisioned_throughput: _shapes.ProvisionedThroughput | None = None,
-        global_secondary_index_updates: (
-            _t.Sequence[_shapes.GlobalSecondaryIndexUpdate] | None
-        ) = None,
-        stream_specification: _shapes.StreamSpecification | None = None,
-        sse_specification: _shapes.SSESpecification | None = None,
-        replica_updates: _t.Sequence[_shapes.ReplicationGroupUpdate] | None = None,
-        table_class: str | None = None,
-        deletion_protection_enabled: bool | None = None,
-        multi_region_consistency: str | None = None,
-        global_table_witness_updates: (
-            _t.Sequence[_shapes.GlobalTableWitnessGroupUpdate] | None
-        ) = None,
-        on_demand_throughput: _shapes.OnDemandThroughput | None = None,
-        warm_throughput: _shapes.WarmThroughput | None = None,
-        global_table_settings_replication_mode: str | None = None,
-        vector_index_updates: _t.Sequence[_shapes.VectorIndexUpdate] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateTable: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_table``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateTableInput(
-            table_name=table_name,
-            attribute_definitions=attribute_definitions,
-            billing_mode=billing_mode,
-            provisioned_throughput=provisioned_throughput,
-            global_secondary_index_updates=global_secondary_index_updates,
-            stream_specification=stream_specification,
-            sse_specification=sse_specification,
-            replica_updates=replica_updates,
-            table_class=table_class,
-            deletion_protection_enabled=deletion_protection_enabled,
-            multi_region_consistency=multi_region_consistency,
-            global_table_witness_updates=global_table_witness_updates,
-            on_demand_throughput=on_demand_throughput,
-            warm_throughput=warm_throughput,
-            global_table_settings_replication_mode=global_table_settings_replication_mode,
-            vector_index_updates=vector_index_updates,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateTableInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_UpdateTable(v), _OP_UpdateTable, expires_in, ctx)
-
     def update_table_replica_auto_scaling(
         self,
         *,
@@ -6891,43 +6959,6 @@ class DynamoDBClient(_BaseClient):
         )
         return self._parse(
             _serde.de_UpdateTableReplicaAutoScaling, r, _OP_UpdateTableReplicaAutoScaling
-        )
-
-    def presign_update_table_replica_auto_scaling(
-        self,
-        *,
-        table_name: str,
-        global_secondary_index_updates: (
-            _t.Sequence[_shapes.GlobalSecondaryIndexAutoScalingUpdate] | None
-        ) = None,
-        provisioned_write_capacity_auto_scaling_update: (
-            _shapes.AutoScalingSettingsUpdate | None
-        ) = None,
-        replica_updates: _t.Sequence[_shapes.ReplicaAutoScalingUpdate] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateTableReplicaAutoScaling: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_table_replica_auto_scaling``; headers they set must be sent with the URL.
-        """
-        v = _shapes.UpdateTableReplicaAutoScalingInput(
-            table_name=table_name,
-            global_secondary_index_updates=global_secondary_index_updates,
-            provisioned_write_capacity_auto_scaling_update=provisioned_write_capacity_auto_scaling_update,
-            replica_updates=replica_updates,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateTableReplicaAutoScalingInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(
-            _serde.ser_UpdateTableReplicaAutoScaling(v),
-            _OP_UpdateTableReplicaAutoScaling,
-            expires_in,
-            ctx,
         )
 
     def update_time_to_live(
@@ -6990,29 +7021,6 @@ class DynamoDBClient(_BaseClient):
         }
         r = self._send(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive, ctx)
         return self._parse(_serde.de_UpdateTimeToLive, r, _OP_UpdateTimeToLive)
-
-    def presign_update_time_to_live(
-        self,
-        *,
-        table_name: str,
-        time_to_live_specification: _shapes.TimeToLiveSpecification,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateTimeToLive: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_time_to_live``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateTimeToLiveInput(
-            table_name=table_name,
-            time_to_live_specification=time_to_live_specification,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateTimeToLiveInput(v, "", e)
-            self._check(e)
-        ctx = {
-            "ResourceArn": v.table_name,
-        }
-        return self._presign(_serde.ser_UpdateTimeToLive(v), _OP_UpdateTimeToLive, expires_in, ctx)
 
     def paginate_list_backups(
         self,

@@ -16,6 +16,7 @@ import typing as _t
 
 from awsgen_runtime import wire as _rt
 from awsgen_runtime.client import BaseClient as _BaseClient
+from awsgen_runtime.client import ClientCore as _ClientCore
 from awsgen_runtime.client import Config
 from awsgen_runtime.client import OperationInfo as _Op
 from awsgen_runtime.paginate import Paginator as _Paginator
@@ -113,11 +114,9 @@ _PG_ListSchedules = _PaginatorSpec(
 )
 
 
-class SchedulerClient(_BaseClient):
-    """Amazon EventBridge Scheduler client.
-
-    Create one per region and reuse it: it keeps a pool of connections.
-    """
+class _SchedulerClientBase(_ClientCore):
+    """What the blocking and the asyncio clients of Scheduler share: the
+    service's identity, endpoint rules and presigning, which do no I/O."""
 
     _SERVICE_ID = "Scheduler"
     _SERVICE_NAME = "aws_scheduler"
@@ -141,7 +140,7 @@ class SchedulerClient(_BaseClient):
         profile: str | None = None,
         anonymous: bool | None = None,
         config: Config | None = None,
-        transport: Transport | None = None,
+        transport: _t.Any = None,
     ) -> None:
         """Args:
         region: the AWS region, for example ``us-east-1``; else ``AWS_REGION``,
@@ -154,7 +153,8 @@ class SchedulerClient(_BaseClient):
         anonymous: send unsigned requests and look for no credentials.
             Default: False.
         config: timeouts, pool size, validation and retry settings.
-        transport: an HTTP transport to use instead of the default urllib3 one.
+        transport: an HTTP transport to use instead of the default one (urllib3's;
+            aiohttp's for the AsyncClient).
         """
         super().__init__(
             region=region,
@@ -193,6 +193,306 @@ class SchedulerClient(_BaseClient):
         params = self._endpoint_params(self._region, self._endpoint_url)
         params.update(extra)
         return _endpoints.resolve_endpoint(params)
+
+    def presign_create_schedule(
+        self,
+        *,
+        flexible_time_window: _shapes.FlexibleTimeWindow,
+        name: str,
+        schedule_expression: str,
+        target: _shapes.Target,
+        action_after_completion: str | None = None,
+        client_token: str | None = None,
+        description: str | None = None,
+        end_date: _dt.datetime | None = None,
+        group_name: str | None = None,
+        kms_key_arn: str | None = None,
+        schedule_expression_timezone: str | None = None,
+        start_date: _dt.datetime | None = None,
+        state: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateSchedule: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_schedule``; headers they set must be sent with the URL."""
+        v = _shapes.CreateScheduleInput(
+            flexible_time_window=flexible_time_window,
+            name=name,
+            schedule_expression=schedule_expression,
+            target=target,
+            action_after_completion=action_after_completion,
+            client_token=client_token,
+            description=description,
+            end_date=end_date,
+            group_name=group_name,
+            kms_key_arn=kms_key_arn,
+            schedule_expression_timezone=schedule_expression_timezone,
+            start_date=start_date,
+            state=state,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateScheduleInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_CreateSchedule(v), _OP_CreateSchedule, expires_in)
+
+    def presign_create_schedule_group(
+        self,
+        *,
+        name: str,
+        client_token: str | None = None,
+        tags: _t.Sequence[_shapes.Tag] | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for CreateScheduleGroup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``create_schedule_group``; headers they set must be sent with the URL."""
+        v = _shapes.CreateScheduleGroupInput(
+            name=name,
+            client_token=client_token,
+            tags=tags,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_CreateScheduleGroupInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_CreateScheduleGroup(v), _OP_CreateScheduleGroup, expires_in)
+
+    def presign_delete_schedule(
+        self,
+        *,
+        name: str,
+        client_token: str | None = None,
+        group_name: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteSchedule: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_schedule``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteScheduleInput(
+            name=name,
+            client_token=client_token,
+            group_name=group_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteScheduleInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_DeleteSchedule(v), _OP_DeleteSchedule, expires_in)
+
+    def presign_delete_schedule_group(
+        self,
+        *,
+        name: str,
+        client_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for DeleteScheduleGroup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``delete_schedule_group``; headers they set must be sent with the URL."""
+        v = _shapes.DeleteScheduleGroupInput(
+            name=name,
+            client_token=client_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_DeleteScheduleGroupInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_DeleteScheduleGroup(v), _OP_DeleteScheduleGroup, expires_in)
+
+    def presign_get_schedule(
+        self,
+        *,
+        name: str,
+        group_name: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetSchedule: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_schedule``; headers they set must be sent with the URL."""
+        v = _shapes.GetScheduleInput(
+            name=name,
+            group_name=group_name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetScheduleInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_GetSchedule(v), _OP_GetSchedule, expires_in)
+
+    def presign_get_schedule_group(
+        self,
+        *,
+        name: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for GetScheduleGroup: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``get_schedule_group``; headers they set must be sent with the URL."""
+        v = _shapes.GetScheduleGroupInput(
+            name=name,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_GetScheduleGroupInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_GetScheduleGroup(v), _OP_GetScheduleGroup, expires_in)
+
+    def presign_list_schedule_groups(
+        self,
+        *,
+        max_results: int | None = None,
+        name_prefix: str | None = None,
+        next_token: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListScheduleGroups: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_schedule_groups``; headers they set must be sent with the URL."""
+        v = _shapes.ListScheduleGroupsInput(
+            max_results=max_results,
+            name_prefix=name_prefix,
+            next_token=next_token,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListScheduleGroupsInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ListScheduleGroups(v), _OP_ListScheduleGroups, expires_in)
+
+    def presign_list_schedules(
+        self,
+        *,
+        group_name: str | None = None,
+        max_results: int | None = None,
+        name_prefix: str | None = None,
+        next_token: str | None = None,
+        state: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListSchedules: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_schedules``; headers they set must be sent with the URL."""
+        v = _shapes.ListSchedulesInput(
+            group_name=group_name,
+            max_results=max_results,
+            name_prefix=name_prefix,
+            next_token=next_token,
+            state=state,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListSchedulesInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ListSchedules(v), _OP_ListSchedules, expires_in)
+
+    def presign_list_tags_for_resource(
+        self,
+        *,
+        resource_arn: str,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for ListTagsForResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``list_tags_for_resource``; headers they set must be sent with the URL."""
+        v = _shapes.ListTagsForResourceInput(
+            resource_arn=resource_arn,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_ListTagsForResourceInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_ListTagsForResource(v), _OP_ListTagsForResource, expires_in)
+
+    def presign_tag_resource(
+        self,
+        *,
+        resource_arn: str,
+        tags: _t.Sequence[_shapes.Tag],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for TagResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``tag_resource``; headers they set must be sent with the URL."""
+        v = _shapes.TagResourceInput(
+            resource_arn=resource_arn,
+            tags=tags,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_TagResourceInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_TagResource(v), _OP_TagResource, expires_in)
+
+    def presign_untag_resource(
+        self,
+        *,
+        resource_arn: str,
+        tag_keys: _t.Sequence[str],
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UntagResource: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``untag_resource``; headers they set must be sent with the URL."""
+        v = _shapes.UntagResourceInput(
+            resource_arn=resource_arn,
+            tag_keys=tag_keys,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UntagResourceInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_UntagResource(v), _OP_UntagResource, expires_in)
+
+    def presign_update_schedule(
+        self,
+        *,
+        flexible_time_window: _shapes.FlexibleTimeWindow,
+        name: str,
+        schedule_expression: str,
+        target: _shapes.Target,
+        action_after_completion: str | None = None,
+        client_token: str | None = None,
+        description: str | None = None,
+        end_date: _dt.datetime | None = None,
+        group_name: str | None = None,
+        kms_key_arn: str | None = None,
+        schedule_expression_timezone: str | None = None,
+        start_date: _dt.datetime | None = None,
+        state: str | None = None,
+        expires_in: _b.int = 3600,
+    ) -> _b.str:
+        """A presigned URL for UpdateSchedule: anyone holding it can make this request, without
+        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
+        those of ``update_schedule``; headers they set must be sent with the URL."""
+        v = _shapes.UpdateScheduleInput(
+            flexible_time_window=flexible_time_window,
+            name=name,
+            schedule_expression=schedule_expression,
+            target=target,
+            action_after_completion=action_after_completion,
+            client_token=client_token,
+            description=description,
+            end_date=end_date,
+            group_name=group_name,
+            kms_key_arn=kms_key_arn,
+            schedule_expression_timezone=schedule_expression_timezone,
+            start_date=start_date,
+            state=state,
+        )
+        if self._validate:
+            e: list[_b.str] = []
+            _serde._val_UpdateScheduleInput(v, "", e)
+            self._check(e)
+        return self._presign(_serde.ser_UpdateSchedule(v), _OP_UpdateSchedule, expires_in)
+
+
+class SchedulerClient(_BaseClient, _SchedulerClientBase):
+    """Amazon EventBridge Scheduler client.
+
+    Create one per region and reuse it: it keeps a pool of connections. The asyncio
+    client with the same methods as coroutines is ``AsyncClient`` (``aws_scheduler.aio``).
+    """
 
     def create_schedule(
         self,
@@ -297,48 +597,6 @@ class SchedulerClient(_BaseClient):
         r = self._send(_serde.ser_CreateSchedule(v), _OP_CreateSchedule)
         return self._parse(_serde.de_CreateSchedule, r, _OP_CreateSchedule)
 
-    def presign_create_schedule(
-        self,
-        *,
-        flexible_time_window: _shapes.FlexibleTimeWindow,
-        name: str,
-        schedule_expression: str,
-        target: _shapes.Target,
-        action_after_completion: str | None = None,
-        client_token: str | None = None,
-        description: str | None = None,
-        end_date: _dt.datetime | None = None,
-        group_name: str | None = None,
-        kms_key_arn: str | None = None,
-        schedule_expression_timezone: str | None = None,
-        start_date: _dt.datetime | None = None,
-        state: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateSchedule: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_schedule``; headers they set must be sent with the URL."""
-        v = _shapes.CreateScheduleInput(
-            flexible_time_window=flexible_time_window,
-            name=name,
-            schedule_expression=schedule_expression,
-            target=target,
-            action_after_completion=action_after_completion,
-            client_token=client_token,
-            description=description,
-            end_date=end_date,
-            group_name=group_name,
-            kms_key_arn=kms_key_arn,
-            schedule_expression_timezone=schedule_expression_timezone,
-            start_date=start_date,
-            state=state,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateScheduleInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_CreateSchedule(v), _OP_CreateSchedule, expires_in)
-
     def create_schedule_group(
         self,
         *,
@@ -374,28 +632,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_CreateScheduleGroup(v), _OP_CreateScheduleGroup)
         return self._parse(_serde.de_CreateScheduleGroup, r, _OP_CreateScheduleGroup)
-
-    def presign_create_schedule_group(
-        self,
-        *,
-        name: str,
-        client_token: str | None = None,
-        tags: _t.Sequence[_shapes.Tag] | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for CreateScheduleGroup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``create_schedule_group``; headers they set must be sent with the URL."""
-        v = _shapes.CreateScheduleGroupInput(
-            name=name,
-            client_token=client_token,
-            tags=tags,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_CreateScheduleGroupInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_CreateScheduleGroup(v), _OP_CreateScheduleGroup, expires_in)
 
     def delete_schedule(
         self,
@@ -433,28 +669,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_DeleteSchedule(v), _OP_DeleteSchedule)
         return self._parse(_serde.de_DeleteSchedule, r, _OP_DeleteSchedule)
-
-    def presign_delete_schedule(
-        self,
-        *,
-        name: str,
-        client_token: str | None = None,
-        group_name: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteSchedule: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_schedule``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteScheduleInput(
-            name=name,
-            client_token=client_token,
-            group_name=group_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteScheduleInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_DeleteSchedule(v), _OP_DeleteSchedule, expires_in)
 
     def delete_schedule_group(
         self,
@@ -497,26 +711,6 @@ class SchedulerClient(_BaseClient):
         r = self._send(_serde.ser_DeleteScheduleGroup(v), _OP_DeleteScheduleGroup)
         return self._parse(_serde.de_DeleteScheduleGroup, r, _OP_DeleteScheduleGroup)
 
-    def presign_delete_schedule_group(
-        self,
-        *,
-        name: str,
-        client_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for DeleteScheduleGroup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``delete_schedule_group``; headers they set must be sent with the URL."""
-        v = _shapes.DeleteScheduleGroupInput(
-            name=name,
-            client_token=client_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_DeleteScheduleGroupInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_DeleteScheduleGroup(v), _OP_DeleteScheduleGroup, expires_in)
-
     def get_schedule(
         self,
         *,
@@ -548,26 +742,6 @@ class SchedulerClient(_BaseClient):
         r = self._send(_serde.ser_GetSchedule(v), _OP_GetSchedule)
         return self._parse(_serde.de_GetSchedule, r, _OP_GetSchedule)
 
-    def presign_get_schedule(
-        self,
-        *,
-        name: str,
-        group_name: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetSchedule: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_schedule``; headers they set must be sent with the URL."""
-        v = _shapes.GetScheduleInput(
-            name=name,
-            group_name=group_name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetScheduleInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_GetSchedule(v), _OP_GetSchedule, expires_in)
-
     def get_schedule_group(
         self,
         *,
@@ -593,24 +767,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_GetScheduleGroup(v), _OP_GetScheduleGroup)
         return self._parse(_serde.de_GetScheduleGroup, r, _OP_GetScheduleGroup)
-
-    def presign_get_schedule_group(
-        self,
-        *,
-        name: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for GetScheduleGroup: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``get_schedule_group``; headers they set must be sent with the URL."""
-        v = _shapes.GetScheduleGroupInput(
-            name=name,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_GetScheduleGroupInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_GetScheduleGroup(v), _OP_GetScheduleGroup, expires_in)
 
     def list_schedule_groups(
         self,
@@ -646,28 +802,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_ListScheduleGroups(v), _OP_ListScheduleGroups)
         return self._parse(_serde.de_ListScheduleGroups, r, _OP_ListScheduleGroups)
-
-    def presign_list_schedule_groups(
-        self,
-        *,
-        max_results: int | None = None,
-        name_prefix: str | None = None,
-        next_token: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListScheduleGroups: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_schedule_groups``; headers they set must be sent with the URL."""
-        v = _shapes.ListScheduleGroupsInput(
-            max_results=max_results,
-            name_prefix=name_prefix,
-            next_token=next_token,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListScheduleGroupsInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ListScheduleGroups(v), _OP_ListScheduleGroups, expires_in)
 
     def list_schedules(
         self,
@@ -712,32 +846,6 @@ class SchedulerClient(_BaseClient):
         r = self._send(_serde.ser_ListSchedules(v), _OP_ListSchedules)
         return self._parse(_serde.de_ListSchedules, r, _OP_ListSchedules)
 
-    def presign_list_schedules(
-        self,
-        *,
-        group_name: str | None = None,
-        max_results: int | None = None,
-        name_prefix: str | None = None,
-        next_token: str | None = None,
-        state: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListSchedules: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_schedules``; headers they set must be sent with the URL."""
-        v = _shapes.ListSchedulesInput(
-            group_name=group_name,
-            max_results=max_results,
-            name_prefix=name_prefix,
-            next_token=next_token,
-            state=state,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListSchedulesInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ListSchedules(v), _OP_ListSchedules, expires_in)
-
     def list_tags_for_resource(
         self,
         *,
@@ -764,24 +872,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_ListTagsForResource(v), _OP_ListTagsForResource)
         return self._parse(_serde.de_ListTagsForResource, r, _OP_ListTagsForResource)
-
-    def presign_list_tags_for_resource(
-        self,
-        *,
-        resource_arn: str,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for ListTagsForResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``list_tags_for_resource``; headers they set must be sent with the URL."""
-        v = _shapes.ListTagsForResourceInput(
-            resource_arn=resource_arn,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_ListTagsForResourceInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_ListTagsForResource(v), _OP_ListTagsForResource, expires_in)
 
     def tag_resource(
         self,
@@ -815,26 +905,6 @@ class SchedulerClient(_BaseClient):
         r = self._send(_serde.ser_TagResource(v), _OP_TagResource)
         return self._parse(_serde.de_TagResource, r, _OP_TagResource)
 
-    def presign_tag_resource(
-        self,
-        *,
-        resource_arn: str,
-        tags: _t.Sequence[_shapes.Tag],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for TagResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``tag_resource``; headers they set must be sent with the URL."""
-        v = _shapes.TagResourceInput(
-            resource_arn=resource_arn,
-            tags=tags,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_TagResourceInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_TagResource(v), _OP_TagResource, expires_in)
-
     def untag_resource(
         self,
         *,
@@ -866,26 +936,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_UntagResource(v), _OP_UntagResource)
         return self._parse(_serde.de_UntagResource, r, _OP_UntagResource)
-
-    def presign_untag_resource(
-        self,
-        *,
-        resource_arn: str,
-        tag_keys: _t.Sequence[str],
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UntagResource: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``untag_resource``; headers they set must be sent with the URL."""
-        v = _shapes.UntagResourceInput(
-            resource_arn=resource_arn,
-            tag_keys=tag_keys,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UntagResourceInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_UntagResource(v), _OP_UntagResource, expires_in)
 
     def update_schedule(
         self,
@@ -1000,48 +1050,6 @@ class SchedulerClient(_BaseClient):
             self._check(e)
         r = self._send(_serde.ser_UpdateSchedule(v), _OP_UpdateSchedule)
         return self._parse(_serde.de_UpdateSchedule, r, _OP_UpdateSchedule)
-
-    def presign_update_schedule(
-        self,
-        *,
-        flexible_time_window: _shapes.FlexibleTimeWindow,
-        name: str,
-        schedule_expression: str,
-        target: _shapes.Target,
-        action_after_completion: str | None = None,
-        client_token: str | None = None,
-        description: str | None = None,
-        end_date: _dt.datetime | None = None,
-        group_name: str | None = None,
-        kms_key_arn: str | None = None,
-        schedule_expression_timezone: str | None = None,
-        start_date: _dt.datetime | None = None,
-        state: str | None = None,
-        expires_in: _b.int = 3600,
-    ) -> _b.str:
-        """A presigned URL for UpdateSchedule: anyone holding it can make this request, without
-        credentials, for ``expires_in`` seconds (at most seven days). The arguments are
-        those of ``update_schedule``; headers they set must be sent with the URL."""
-        v = _shapes.UpdateScheduleInput(
-            flexible_time_window=flexible_time_window,
-            name=name,
-            schedule_expression=schedule_expression,
-            target=target,
-            action_after_completion=action_after_completion,
-            client_token=client_token,
-            description=description,
-            end_date=end_date,
-            group_name=group_name,
-            kms_key_arn=kms_key_arn,
-            schedule_expression_timezone=schedule_expression_timezone,
-            start_date=start_date,
-            state=state,
-        )
-        if self._validate:
-            e: list[_b.str] = []
-            _serde._val_UpdateScheduleInput(v, "", e)
-            self._check(e)
-        return self._presign(_serde.ser_UpdateSchedule(v), _OP_UpdateSchedule, expires_in)
 
     def paginate_list_schedule_groups(
         self,
