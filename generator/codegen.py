@@ -100,7 +100,7 @@ class Codegen:
                    streaming_io: bool = False) -> str:
         shape = self.shapes[shape_name]
         if shape.event_stream:
-            return "_rt.StreamingBody"
+            return f"_rt.EventStream[{qual}{shape.class_name}]"
         if shape.type in ("structure", "union"):
             return qual + shape.class_name
         if shape.type == "list":
@@ -137,8 +137,6 @@ class Codegen:
                 continue
             visited.add(name)
             shape = self.shapes[name]
-            if shape.event_stream:
-                continue  # event streams travel as raw streams for now: no classes behind them
             if shape.type in ("structure", "union"):
                 seen[name] = None
                 stack.extend(reversed([m.target for m in shape.members]))

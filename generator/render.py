@@ -230,7 +230,8 @@ class PackageView:
             payload_target = (
                 self.shapes[out_shape.payload_member.target] if out_shape and out_shape.payload_member else None
             )
-            streaming = bool(payload_target and (payload_target.streaming or payload_target.event_stream))
+            streaming = bool(payload_target and payload_target.streaming) or any(
+                self.shapes[m.target].event_stream for m in (out_shape.members if out_shape else ()))
             views.append(
                 {
                     "name": op.name,
@@ -262,6 +263,11 @@ class PackageView:
                     "url_encoding": self._url_encoding(op),
                     "input_transforms": self._input_transforms(op, params),
                     "output_transforms": self._output_transforms(op),
+                    # json: the asyncio client awaits the stream's initial response (the
+                    # answer's other members) before handing the answer over
+                    "initial_stream": next((m.py_name for m in out_shape.members
+                                            if self.shapes[m.target].event_stream), None)
+                    if out_shape is not None and self.service.protocol == "json" else None,
                 }
             )
         return views

@@ -139,6 +139,7 @@ def _build_member(
         host_label=bool(body.get("hostLabel")),
         is_payload=payload == name,
         event_payload=bool(body.get("eventpayload")),
+        event_header=bool(body.get("eventheader")),
         deprecated=bool(body.get("deprecated")),
         context_param=(body.get("contextParam") or {}).get("name"),
         location_name=body.get("locationName"),
@@ -186,8 +187,13 @@ def _build_shape(name: str, body: dict[str, Any], raw_shapes: dict[str, Any]) ->
             for m, mb in body.get("members", {}).items()
         )
         error = body.get("error") or {}
+        stream_errors: tuple[Member, ...] = ()
+        if body.get("eventstream"):
+            stream_errors = tuple(m for m in members if (raw_shapes.get(m.target) or {}).get("exception"))
+            members = tuple(m for m in members if m not in stream_errors)
         return Shape(
             type="union" if body.get("union") else "structure",
+            stream_errors=stream_errors,
             class_name=class_name(name),
             members=members,
             exception=bool(body.get("exception")),

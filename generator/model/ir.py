@@ -30,6 +30,7 @@ class Member:
     host_label: bool = False
     is_payload: bool = False
     event_payload: bool = False
+    event_header: bool = False  # an event's member carried in a message header
     deprecated: bool = False
     context_param: str | None = None
     # XML and query traits (rest-xml, query, ec2)
@@ -63,6 +64,9 @@ class Shape:
     streaming: bool = False
     event_stream: bool = False
     event: bool = False
+    # An event stream's modeled exception events (members whose target is an exception):
+    # raised as typed errors, so they are not among ``members``.
+    stream_errors: tuple[Member, ...] = ()
     exception: bool = False
     error_code: str | None = None
     http_status: int | None = None

@@ -7,6 +7,7 @@ from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Operation, Shape
 from . import Protocol, body_encoding, host_prefix
+from ._events import EventStreams
 from ._json_shapes import JsonShapes, json_error_parser
 
 
@@ -34,10 +35,20 @@ class JsonRpc(Protocol):
 
     def parse(self, op: Operation) -> str:
         assert op.output
+        shape = self.shapes[op.output]
+        events = EventStreams(self.shapes, json=JsonShapes(self.shapes))
+        stream = events.stream_member(shape)
+        if stream is not None:  # the answer is the stream; the other members its initial response
+            return events.parse_with_initial(shape, stream)
         return f"    return _de_{op.output}(_rt.json_object(r.body))"
 
     def helpers(self) -> list[str]:
-        return JsonShapes(self.shapes).helpers(self.view.input_structs, self.view.output_structs)
+        json = JsonShapes(self.shapes)
+        events = EventStreams(self.shapes, json=json)
+        outputs = sorted({o.output for o in self.service.operations if o.output})
+        initial = [self.shapes[n] for n in outputs if events.stream_member(self.shapes[n]) is not None]
+        return (json.helpers(self.view.input_structs, self.view.output_structs)
+                + events.helpers(self.view.output_structs, initial))
 
     def error_parser(self, shape: Shape, attrs: dict[str, str]) -> str:
         return json_error_parser(self.shapes, shape, attrs)

@@ -10,6 +10,7 @@ from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._http import HttpBindings, content_type, content_type_member
+from ._events import EventStreams
 from ._json_shapes import JsonShapes, json_error_parser
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class RestJson(Protocol):
         super().__init__(view)
         self.http = HttpBindings(self.shapes)
         self.json = JsonShapes(self.shapes)
+        self.events = EventStreams(self.shapes, json=self.json)
 
     def serialize(self, op: Operation) -> str:
         return _rest_json_serialize(self, op)
@@ -32,7 +34,8 @@ class RestJson(Protocol):
         return _rest_json_parse(self, op)
 
     def helpers(self) -> list[str]:
-        return self.json.helpers(self.view.input_structs, self.view.output_structs)
+        return (self.json.helpers(self.view.input_structs, self.view.output_structs)
+                + self.events.helpers(self.view.output_structs, []))
 
     def error_parser(self, shape: Shape, attrs: dict[str, str]) -> str:
         return json_error_parser(self.shapes, shape, attrs)
@@ -102,7 +105,9 @@ def _rest_json_parse(p: RestJson, op: Operation) -> str:
     p.http.bind_response(bound, code)
     if payload is not None:
         target = p.shapes[payload.target]
-        if (target.type == "blob" and target.streaming) or target.event_stream:
+        if target.event_stream:
+            code.add(1, f"o.{payload.py_name} = {p.events.stream_expr(payload)}")
+        elif target.type == "blob" and target.streaming:
             code.add(1, f"o.{payload.py_name} = _rt.StreamingBody(r.raw) if r.raw is not None else _rt.StreamingBody(_rt.BytesReader(r.body))")
         elif target.type == "blob":
             code.add(1, f"o.{payload.py_name} = r.body if r.body else None")

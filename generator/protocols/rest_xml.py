@@ -27,6 +27,7 @@ from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._http import HttpBindings, content_type, content_type_member
+from ._events import EventStreams
 from ._xml_shapes import XmlShapes
 from ._xml_writer import XmlWriter, ns_attr
 
@@ -61,6 +62,7 @@ class RestXml(Protocol):
         self.http = HttpBindings(self.shapes)
         self.writer = XmlWriter(self.shapes)
         self.xml = RestXmlShapes(self.shapes)
+        self.events = EventStreams(self.shapes, xml=self.xml)
 
     def serialize(self, op: Operation) -> str:
         return _serialize(self, op)
@@ -69,7 +71,8 @@ class RestXml(Protocol):
         return _parse(self, op)
 
     def helpers(self) -> list[str]:
-        return self.writer.helpers(self.view.input_structs) + self.xml.helpers(self.view.output_structs)
+        return (self.writer.helpers(self.view.input_structs) + self.xml.helpers(self.view.output_structs)
+                + self.events.helpers(self.view.output_structs, []))
 
     def error_parser(self, shape: Shape, attrs: dict[str, str]) -> str:
         return self.xml.error_parser(shape, attrs)
@@ -161,7 +164,9 @@ def _parse(p: RestXml, op: Operation) -> str:
     if payload is not None:
         target = p.shapes[payload.target]
         attr = f"o.{payload.py_name}"
-        if (target.type == "blob" and target.streaming) or target.event_stream:
+        if target.event_stream:
+            code.add(1, f"{attr} = {p.events.stream_expr(payload)}")
+        elif target.type == "blob" and target.streaming:
             code.add(1, f"{attr} = _rt.StreamingBody(r.raw) if r.raw is not None "
                         "else _rt.StreamingBody(_rt.BytesReader(r.body))")
         elif target.type == "blob":

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 from .errors import AwsGenError
 
-__all__ = ["EventStreamDecoder", "EventStreamError", "Message", "messages_of"]
+__all__ = ["EventStream", "EventStreamDecoder", "EventStreamError", "Message", "header_value", "messages_of"]
 
 _PRELUDE = 12
 _MAX_HEADERS = 128 * 1024  # the framing's limits (as the AWS SDKs enforce them)
@@ -30,7 +30,8 @@ _INTS = {2: ">b", 3: ">h", 4: ">i", 5: ">q", 8: ">q"}
 
 class EventStreamError(AwsGenError):
     """A malformed event-stream message; ``kind`` says how: "checksum", "headers-length",
-    "payload-length", "duplicate-header", "header"."""
+    "payload-length", "duplicate-header", "header", "payload" (an event that is not what
+    the model says)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -155,3 +156,246 @@ def messages_of(stream: Any, chunk: int = 64 * 1024) -> Iterator[Message]:
     if decoder.pending:
         raise EventStreamError("payload-length", f"the event stream ended inside a message "
                                f"({decoder.pending} bytes left)")
+
+
+# ----- typed event streams: what a generated client's answer holds --------------------
+
+T = TypeVar("T")
+EventParser = Callable[[dict[str, Any], bytes], Any]
+
+
+class EventStream(Generic[T]):
+    """The events of a streaming answer, decoded as they arrive: ``for event in stream``
+    (or ``async for`` on the asyncio client). Each event is an instance of the stream's
+    union class with the one member of that event set; an event of a type this client
+    does not know is skipped. A modeled exception event raises its typed error (the
+    service's own ``errors`` class), an error event a ``ServiceError`` with its code;
+    a malformed or cut-short stream raises :class:`EventStreamError`.
+
+    Leaving the loop early (``break``, an exception) or :meth:`close` closes the
+    connection: the rest of the stream is never read. ``with stream:`` closes it too.
+    ``initial_response``: where the protocol sends one (json), the payload of the
+    stream's first message, already applied to the answer's other members.
+    """
+
+    def __init__(self, body: Any, union: Callable[..., T], events: dict[str, tuple[str, EventParser]],
+                 errors: dict[str, str] | None = None, error_table: dict[str, Any] | None = None,
+                 error_body: Callable[[bytes], Any] | None = None) -> None:
+        self._body = body
+        self._union = union
+        self._events = events
+        self._errors = errors or {}
+        self._error_table = error_table or {}
+        self._error_body = error_body
+        self._decoder = EventStreamDecoder()
+        self._ahead: list[Message] = []
+        self._initial: Callable[[bytes], None] | None = None
+        self._ended = False
+        self.initial_response: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"EventStream({getattr(self._union, '__name__', '?')})"
+
+    # ----- the initial response (json protocols) --------------------------------------
+    def take_initial(self, apply: Callable[[bytes], None]) -> None:
+        """Read the ``initial-response`` message now (a blocking body) or at the first
+        ``async`` step (``await stream.opened()``), and ``apply`` its payload."""
+        self._initial = apply
+        if not _is_async(self._body):
+            self._first(self._next_sync())
+
+    async def opened(self) -> EventStream[T]:
+        """The stream, its initial response read (the asyncio client awaits it before
+        handing the answer over)."""
+        if self._initial is not None:
+            self._first(await self._next_async())
+        return self
+
+    def _first(self, message: Message | None) -> None:
+        apply, self._initial = self._initial, None
+        if message is None:
+            return
+        if message.headers.get(":event-type") == "initial-response":
+            self.initial_response = message.payload
+            assert apply is not None
+            apply(message.payload)
+        else:
+            self._ahead.append(message)  # no initial response: an event, kept for the loop
+
+    # ----- reading ----------------------------------------------------------------------
+    def _next_sync(self) -> Message | None:
+        while True:
+            message = self._take()
+            if message is not None or self._ended:
+                return message
+            self._fill(self._body.read_some(_READ))
+
+    async def _next_async(self) -> Message | None:
+        while True:
+            message = self._take()
+            if message is not None or self._ended:
+                return message
+            self._fill(await self._body.aread(_READ))
+
+    def _take(self) -> Message | None:
+        if self._ahead:
+            return self._ahead.pop(0)
+        return next(iter(self._decoder), None)
+
+    def _fill(self, data: bytes) -> None:
+        if data:
+            self._decoder.feed(data)
+            return
+        self._ended = True
+        if self._decoder.pending:
+            raise EventStreamError("payload-length", f"the event stream ended inside a message "
+                                   f"({self._decoder.pending} bytes left)")
+
+    def __iter__(self) -> Iterator[T]:
+        try:
+            while True:
+                message = self._next_sync()
+                if message is None:
+                    return
+                event = self._event(message)
+                if event is not None:
+                    yield event
+        finally:
+            self.close()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        try:
+            while True:
+                message = await self._next_async()
+                if message is None:
+                    return
+                event = self._event(message)
+                if event is not None:
+                    yield event
+        finally:
+            await self.aclose()
+
+    def _event(self, message: Message) -> T | None:
+        headers = message.headers
+        kind = headers.get(":message-type")
+        if kind == "event":
+            name = headers.get(":event-type")
+            found = self._events.get(name) if isinstance(name, str) else None
+            if found is None:
+                return None  # initial-response out of place, or an event type newer than this client
+            attr, parse = found
+            try:
+                return self._union(**{attr: parse(headers, message.payload)})
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError,
+                    RecursionError) as exc:
+                raise EventStreamError("payload", f"the {name} event could not be parsed: {exc}") from exc
+        if kind == "exception":
+            raise self._exception(str(headers.get(":exception-type", "")), message.payload)
+        if kind == "error":
+            from .errors import ServiceError
+
+            code = str(headers.get(":error-code", "")) or "EventStreamError"
+            raise ServiceError(str(headers.get(":error-message", "")), code=code, status_code=200)
+        raise EventStreamError("header", f"an event-stream message of unknown type {kind!r}")
+
+    def _exception(self, name: str, payload: bytes) -> Exception:
+        from .errors import ServiceError
+
+        code = self._errors.get(name, name)
+        cls, parser = self._error_table.get(code, (ServiceError, None))
+        body: Any = {}
+        if self._error_body is not None and payload.strip():
+            try:
+                body = self._error_body(payload)
+            except Exception:  # noqa: BLE001 - a body that is not what the model says: code only
+                body = {}
+        message = ""
+        if isinstance(body, dict):
+            message = str(body.get("message") or body.get("Message") or "")
+        elif payload:
+            message = payload[:200].decode("utf-8", "replace")
+        err = cls(message, code=code, status_code=200, request_id=None, headers={})
+        if parser is not None and isinstance(body, dict):
+            try:
+                parser(None, body, err)
+            except Exception:  # noqa: BLE001 - the code and message are known; members dropped
+                pass
+        return err  # type: ignore[no-any-return]
+
+    # ----- closing ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Stop reading: the connection is closed unless the stream was read to its end."""
+        _close(self._body, self._ended)
+
+    async def aclose(self) -> None:
+        if self._ended:
+            await self._body.aclose()
+        else:
+            raw = getattr(self._body, "_raw", None)
+            release = getattr(raw, "release_conn", None)
+            if release is not None:
+                release()  # the asyncio stream closes a connection not read to its end
+            else:
+                await self._body.aclose()
+
+    def __enter__(self) -> EventStream[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> EventStream[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+_READ = 64 * 1024
+
+
+def _is_async(body: Any) -> bool:
+    raw = getattr(body, "_raw", None)
+    return hasattr(raw, "aread") and not hasattr(raw, "getbuffer")
+
+
+def _close(body: Any, ended: bool) -> None:
+    """Close a blocking body: a connection not read to its end is closed, not pooled."""
+    raw = getattr(body, "_raw", None)
+    if not ended and raw is not None and hasattr(raw, "close") and not hasattr(raw, "getbuffer"):
+        # The socket shut down now (the server sees the stream end), whoever still holds a
+        # reference to it, then closed; release_conn below then pools nothing.
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        if sock is not None:
+            import socket
+
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        raw.close()
+    body.close()
+
+
+def header_value(value: Any, kind: str) -> Any:
+    """An event header's value as its member's type: ``kind`` is str, int, float, bool,
+    bytes or ts (milliseconds since the epoch in the header)."""
+    if value is None:
+        return None
+    if kind == "ts":
+        if isinstance(value, int) and not isinstance(value, bool):
+            import datetime
+
+            return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.timezone.utc)
+    elif kind == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif kind == "bytes":
+        if isinstance(value, (bytes, str)):
+            return value.encode("utf-8") if isinstance(value, str) else value
+    elif type(value).__name__ == kind:
+        return value
+    raise EventStreamError("header", f"an event header holds {type(value).__name__}, the model says {kind}")

@@ -248,6 +248,21 @@ class _Releasing:
             self.release_conn()
         return data
 
+    @property
+    def connection(self) -> Any:
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def read1(self, amt: int = -1) -> bytes:
+        data: bytes = self._resp.read1(amt)
+        if not data or self._resp.isclosed():
+            self.release_conn()
+        return data
+
     def release_conn(self) -> None:
         if self._conn is None:
             return

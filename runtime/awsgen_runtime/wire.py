@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote_plus
 
 from .errors import AwsGenError, ParamValidationError, TransportError
+from .eventstream import EventStream as EventStream  # noqa: F401 - generated code's name for it
+from .eventstream import header_value as header_value  # noqa: F401
 
 T = TypeVar("T")
 UTC = _dt.timezone.utc
@@ -539,6 +541,19 @@ class StreamingBody:
             raise TransportError(f"reading the response stream failed: {exc}") from exc
         return bytes(data)
 
+    def read_some(self, amt: int = 65536) -> bytes:
+        """What has arrived, up to ``amt`` bytes, waiting only when nothing has: for
+        streams read as they come (events), where :meth:`read` would wait for ``amt``."""
+        read1 = getattr(self._raw, "read1", None)
+        if read1 is None:
+            return self.read(amt)
+        try:
+            return bytes(read1(amt))
+        except AwsGenError:
+            raise
+        except Exception as exc:  # the transport's own errors (connection lost, truncated body)
+            raise TransportError(f"reading the response stream failed: {exc}") from exc
+
     async def aread(self, amt: int | None = None) -> bytes:
         aread = getattr(self._raw, "aread", None)
         if aread is None:  # bytes already received (a BytesReader) read the same way
@@ -600,5 +615,7 @@ def BytesReader(data: bytes) -> Any:  # noqa: N802 - reads like a class at call 
 
 
 def event_stream_unsupported(member: str) -> Any:
-    """Event streams are not generated yet; a JSON-protocol event stream cannot be read."""
-    raise WireTypeError(f"{member}: event streams are not supported by this client yet")
+    """An input event stream (Bedrock's and Polly's bidirectional streams): sending one
+    needs HTTP/2, which this runtime's transports do not speak (see the README)."""
+    raise ParamValidationError([f"{member}: sending an event stream needs HTTP/2 bidirectional streaming, "
+                                "which this client does not support"])

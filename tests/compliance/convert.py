@@ -90,6 +90,8 @@ class Converter:
         if t == "structure":
             if shape.get("document"):
                 return value
+            if shape.get("eventstream"):  # botocore's form: the events, one member set in each
+                return [self.struct_dict(shape_name, event) for event in value]
             return self.struct_dict(shape_name, value)
         if t == "list":
             return [self.from_py(shape["member"]["shape"], v) for v in value]

@@ -244,6 +244,11 @@ def _response(case: Case) -> HttpResponse:
     body = r.get("body", "").encode("utf-8")
     if case.model["metadata"]["protocol"] == "smithy-rpc-v2-cbor":  # the suites give CBOR as base64
         body = base64.b64decode(body)
+    output = (case.case.get("given") or {}).get("output") or {}
+    shapes = case.model["shapes"]
+    if any(shapes[m["shape"]].get("eventstream")
+           for m in shapes.get(output.get("shape", ""), {}).get("members", {}).values()):
+        body = base64.b64decode(body)  # an event stream's binary frames, as base64 (botocore's runner too)
     return HttpResponse(r["status_code"], headers, body)
 
 
