@@ -229,13 +229,16 @@ class ClientCore:
         # The endpoint rule set may name the signing name and region (authSchemes).
         self._auth_scheme: dict[str, Any] = {}
         endpoint = self._endpoint_for(self._region, endpoint_url)
+        # Credentials are looked for at the first signed call, not here (as boto3: a client is
+        # made wherever the code runs, and fails on the call). Keys passed as arguments are
+        # checked at once: a key without its secret is the caller's mistake.
+        self._credential_args = (aws_access_key_id, aws_secret_access_key, aws_session_token, profile)
+        self._resolved: Credentials | None = credentials
         if anonymous:
-            self._credentials: Credentials | None = None
             self._signer: SigV4Signer | None = None
         else:
-            self._credentials = credentials or resolve_credentials(
-                aws_access_key_id, aws_secret_access_key, aws_session_token, profile
-            )
+            if credentials is None and (aws_access_key_id or aws_secret_access_key or aws_session_token):
+                self._resolved = resolve_credentials(*self._credential_args)
             self._signer = SigV4Signer(
                 str(self._auth_scheme.get("signingName") or self._SIGNING_NAME),
                 str(self._auth_scheme.get("signingRegion") or self._region or "us-east-1"),
@@ -322,6 +325,15 @@ class ClientCore:
 
             return ExpressSigner(self, bucket, other)
         return other
+
+    @property
+    def _credentials(self) -> Credentials | None:
+        """The credentials signing uses: None for an anonymous client; otherwise resolved at
+        the first use (the environment, then the shared files) and kept."""
+        found = self._resolved
+        if found is None and self._signer is not None:
+            found = self._resolved = resolve_credentials(*self._credential_args)
+        return found
 
     def _make_transport(self, cls: Callable[..., Any]) -> Any:
         """The transport made on first use (constructing a client stays cheap), with the

@@ -73,10 +73,28 @@ def test_explicit_credentials_sign_and_env_credentials_sign_when_not_anonymous(s
 
 
 def test_missing_credentials_say_where_they_looked(server, no_aws_env) -> None:
+    client = Client(region="us-east-1", endpoint_url=server.url, anonymous=False)  # made, as boto3's is
     with pytest.raises(NoCredentialsError) as info:
-        Client(region="us-east-1", endpoint_url=server.url, anonymous=False)
+        client.disconnect_participant(connection_token="ct")  # the first signed call looks
     text = str(info.value)
     assert "AWS_ACCESS_KEY_ID" in text and "nocreds" in text
+    assert server.requests == []
+
+
+def test_credentials_are_looked_for_at_the_first_signed_call(server, no_aws_env, monkeypatch) -> None:
+    client = Client(region="us-east-1", endpoint_url=server.url, anonymous=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDLATER")  # set after the client was made
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "latersecret")
+    client.disconnect_participant(connection_token="ct")
+    assert "Credential=AKIDLATER/" in server.last.headers["Authorization"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDCHANGED")  # kept once found
+    client.disconnect_participant(connection_token="ct")
+    assert "Credential=AKIDLATER/" in server.last.headers["Authorization"]
+
+
+def test_a_key_without_its_secret_fails_at_construction(no_aws_env) -> None:
+    with pytest.raises(NoCredentialsError, match="secret_key"):
+        Client(region="us-east-1", aws_access_key_id="AKIDONLY")
 
 
 def test_region_from_the_environment(no_aws_env, monkeypatch) -> None:
