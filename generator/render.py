@@ -230,8 +230,9 @@ class PackageView:
             payload_target = (
                 self.shapes[out_shape.payload_member.target] if out_shape and out_shape.payload_member else None
             )
-            streaming = bool(payload_target and payload_target.streaming) or any(
-                self.shapes[m.target].event_stream for m in (out_shape.members if out_shape else ()))
+            stream = next((m for m in (out_shape.members if out_shape else ()) if self.shapes[m.target].event_stream),
+                          None)
+            streaming = bool(payload_target and payload_target.streaming) or stream is not None
             views.append(
                 {
                     "name": op.name,
@@ -265,9 +266,8 @@ class PackageView:
                     "output_transforms": self._output_transforms(op),
                     # json: the asyncio client awaits the stream's initial response (the
                     # answer's other members) before handing the answer over
-                    "initial_stream": next((m.py_name for m in out_shape.members
-                                            if self.shapes[m.target].event_stream), None)
-                    if out_shape is not None and self.service.protocol == "json" else None,
+                    "initial_stream": stream.py_name if stream is not None and self.service.protocol == "json"
+                    else None,
                 }
             )
         return views

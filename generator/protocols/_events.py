@@ -92,7 +92,7 @@ class EventStreams:
                 self.json.de_struct_body(rest, code, 1, "d", "o")
             else:
                 assert self.xml is not None
-                code.add(1, "e = _p.parse(p) if p.strip() else _p.parse(b'<e/>')")
+                code.add(1, "e = _p.parse(p if p.strip() else b'<e/>')")
                 self.xml.struct_body(rest, code, 1, "e", "o")
         return (f"def _evp_{shape.name}(h: dict[str, _t.Any], p: bytes) -> _s.{cls}:\n"
                 f"    o: _t.Any = _new(_s.{cls})\n"

@@ -3,6 +3,8 @@ operation and the whole input as a JSON body; the answer is the whole output as 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Operation, Shape
@@ -10,10 +12,18 @@ from . import Protocol, body_encoding, host_prefix
 from ._events import EventStreams
 from ._json_shapes import JsonShapes, json_error_parser
 
+if TYPE_CHECKING:
+    from ..render import PackageView
+
 
 class JsonRpc(Protocol):
     name = "json"
     runtime = "json"
+
+    def __init__(self, view: PackageView) -> None:
+        super().__init__(view)
+        self.json = JsonShapes(self.shapes)
+        self.events = EventStreams(self.shapes, json=self.json)
 
     def serialize(self, op: Operation) -> str:
         svc = self.service
@@ -36,19 +46,16 @@ class JsonRpc(Protocol):
     def parse(self, op: Operation) -> str:
         assert op.output
         shape = self.shapes[op.output]
-        events = EventStreams(self.shapes, json=JsonShapes(self.shapes))
-        stream = events.stream_member(shape)
+        stream = self.events.stream_member(shape)
         if stream is not None:  # the answer is the stream; the other members its initial response
-            return events.parse_with_initial(shape, stream)
+            return self.events.parse_with_initial(shape, stream)
         return f"    return _de_{op.output}(_rt.json_object(r.body))"
 
     def helpers(self) -> list[str]:
-        json = JsonShapes(self.shapes)
-        events = EventStreams(self.shapes, json=json)
         outputs = sorted({o.output for o in self.service.operations if o.output})
-        initial = [self.shapes[n] for n in outputs if events.stream_member(self.shapes[n]) is not None]
-        return (json.helpers(self.view.input_structs, self.view.output_structs)
-                + events.helpers(self.view.output_structs, initial))
+        initial = [self.shapes[n] for n in outputs if self.events.stream_member(self.shapes[n]) is not None]
+        return (self.json.helpers(self.view.input_structs, self.view.output_structs)
+                + self.events.helpers(self.view.output_structs, initial))
 
     def error_parser(self, shape: Shape, attrs: dict[str, str]) -> str:
         return json_error_parser(self.shapes, shape, attrs)

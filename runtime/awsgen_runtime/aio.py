@@ -110,21 +110,28 @@ class AioHttpTransport:
             raise TransportError(f"{request.method} {where} failed: {exc}") from exc
         if stream:
             return HttpResponse(resp.status, resp.headers, b"", _AioStream(resp, aiohttp, where))
-        try:
-            data = await resp.read()
-        except BaseException as exc:  # cancelled or failed half-read: the connection goes, not back to the pool
-            resp.close()
-            if isinstance(exc, aiohttp.ServerTimeoutError):
-                raise ReadTimeoutError(f"read timeout from {where}: {exc}") from exc
-            if isinstance(exc, (aiohttp.ClientError, OSError)):
-                raise TransportError(f"reading the answer of {request.method} {where} failed: {exc}") from exc
-            raise
-        return HttpResponse(resp.status, resp.headers, data)
+        return HttpResponse(resp.status, resp.headers, await _read(resp, aiohttp, where))
 
     async def close(self) -> None:
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+
+async def _read(resp: Any, aiohttp: Any, where: str, amt: int | None = None) -> bytes:
+    """The answer's body (``amt`` bytes at most, or all of it). Cancelled or failed half-read,
+    the connection is closed, not pooled; a timeout or a lost connection is the runtime's
+    typed error."""
+    try:
+        data: bytes = await (resp.read() if amt is None or amt < 0 else resp.content.read(amt))
+    except BaseException as exc:
+        resp.close()
+        if isinstance(exc, aiohttp.ServerTimeoutError):
+            raise ReadTimeoutError(f"read timeout from {where}: {exc}") from exc
+        if isinstance(exc, (aiohttp.ClientError, OSError)):
+            raise TransportError(f"reading the answer from {where} failed: {exc}") from exc
+        raise
+    return data
 
 
 async def _blocks(body: Any) -> Any:
@@ -155,13 +162,7 @@ class _AioStream:
         if self._done:  # read to its end and released: aiohttp's stream would raise
             return b""
         resp = self._resp
-        try:
-            data: bytes = await (resp.read() if amt is None or amt < 0 else resp.content.read(amt))
-        except BaseException as exc:
-            resp.close()
-            if isinstance(exc, self._aiohttp.ServerTimeoutError):
-                raise ReadTimeoutError(f"read timeout from {self._where}: {exc}") from exc
-            raise
+        data = await _read(resp, self._aiohttp, self._where, amt)
         if amt is None or not data or resp.content.at_eof():
             self._done = True
             resp.release()

@@ -201,7 +201,7 @@ class EventStream(Generic[T]):
         """Read the ``initial-response`` message now (a blocking body) or at the first
         ``async`` step (``await stream.opened()``), and ``apply`` its payload."""
         self._initial = apply
-        if not _is_async(self._body):
+        if not self._body.is_async:
             self._first(self._next_sync())
 
     async def opened(self) -> EventStream[T]:
@@ -325,18 +325,13 @@ class EventStream(Generic[T]):
     # ----- closing ------------------------------------------------------------------------
     def close(self) -> None:
         """Stop reading: the connection is closed unless the stream was read to its end."""
-        _close(self._body, self._ended)
+        if self._ended:
+            self._body.close()
+        else:
+            self._body.abort()
 
     async def aclose(self) -> None:
-        if self._ended:
-            await self._body.aclose()
-        else:
-            raw = getattr(self._body, "_raw", None)
-            release = getattr(raw, "release_conn", None)
-            if release is not None:
-                release()  # the asyncio stream closes a connection not read to its end
-            else:
-                await self._body.aclose()
+        await self._body.aclose()  # the asyncio stream closes a connection not read to its end
 
     def __enter__(self) -> EventStream[T]:
         return self
@@ -352,29 +347,6 @@ class EventStream(Generic[T]):
 
 
 _READ = 64 * 1024
-
-
-def _is_async(body: Any) -> bool:
-    raw = getattr(body, "_raw", None)
-    return hasattr(raw, "aread") and not hasattr(raw, "getbuffer")
-
-
-def _close(body: Any, ended: bool) -> None:
-    """Close a blocking body: a connection not read to its end is closed, not pooled."""
-    raw = getattr(body, "_raw", None)
-    if not ended and raw is not None and hasattr(raw, "close") and not hasattr(raw, "getbuffer"):
-        # The socket shut down now (the server sees the stream end), whoever still holds a
-        # reference to it, then closed; release_conn below then pools nothing.
-        sock = getattr(getattr(raw, "connection", None), "sock", None)
-        if sock is not None:
-            import socket
-
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        raw.close()
-    body.close()
 
 
 def header_value(value: Any, kind: str) -> Any:

@@ -31,6 +31,7 @@ __all__ = ["AsyncPaginator", "Paginator", "PaginatorSpec", "get"]
 
 P = TypeVar("P")
 I = TypeVar("I")  # noqa: E741
+Y = TypeVar("Y")
 Steps = tuple[str | int, ...]
 
 
@@ -254,10 +255,10 @@ class Paginator(_Pages[P, I]):
         while step is not None:
             call, value = step
             if call:
-                step = _resume(walk, self._call(**value))
+                step = resume(walk, self._call(**value))
             else:
                 yield value
-                step = _resume(walk, None)
+                step = resume(walk, None)
 
     def items(self) -> Iterator[I]:
         """The items of the primary result key, across pages."""
@@ -274,10 +275,10 @@ class AsyncPaginator(_Pages[P, I]):
         while step is not None:
             call, value = step
             if call:
-                step = _resume(walk, await self._call(**value))
+                step = resume(walk, await self._call(**value))
             else:
                 yield value
-                step = _resume(walk, None)
+                step = resume(walk, None)
 
     async def items(self) -> AsyncIterator[I]:
         """The items of the primary result key, across pages."""
@@ -286,8 +287,9 @@ class AsyncPaginator(_Pages[P, I]):
                 yield item
 
 
-def _resume(walk: Generator[tuple[bool, Any], Any, None], value: Any) -> tuple[bool, Any] | None:
+def resume(steps: Generator[Y, Any, None], value: Any) -> Y | None:
+    """The next step of a no-I/O walk (the paginators' and waiters'), or None at its end."""
     try:
-        return walk.send(value)
+        return steps.send(value)
     except StopIteration:
         return None

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from .errors import AwsGenError, ServiceError
+from .paginate import resume
 
 __all__ = ["WaiterError", "WaiterSpec", "async_wait", "wait"]
 
@@ -111,11 +112,11 @@ def _texts(value: Any) -> Any:
     return value
 
 
-def _attempts(kwargs: dict[str, Any], spec: WaiterSpec, delay: float | None,
-              max_attempts: int | None) -> Generator[float | None, tuple[Any, ServiceError | None], None]:
-    """The waiter's decisions, without I/O: yields None for an attempt (and is sent its
-    (answer, error)) and a delay in seconds to wait before the next (and is sent
-    anything); returns on success, raises :class:`WaiterError` otherwise."""
+def _attempts(spec: WaiterSpec, delay: float | None,
+              max_attempts: int | None) -> Generator[tuple[bool, float], Any, None]:
+    """The waiter's decisions, without I/O: yields (True, 0) for an attempt (and is sent
+    its (answer, error)) and (False, a delay in seconds) to wait before the next (and is
+    sent None); returns on success, raises :class:`WaiterError` otherwise."""
     delay = spec.delay if delay is None else delay
     max_attempts = spec.max_attempts if max_attempts is None else max_attempts
     if max_attempts < 1 or delay < 0:
@@ -126,7 +127,7 @@ def _attempts(kwargs: dict[str, Any], spec: WaiterSpec, delay: float | None,
     last: Acceptor | None = None
     attempts = 0
     while True:
-        result, error = yield None
+        result, error = yield True, 0.0
         attempts += 1
         data = _plain(result) if error is None else None
         for acceptor in spec.acceptors:
@@ -146,27 +147,26 @@ def _attempts(kwargs: dict[str, Any], spec: WaiterSpec, delay: float | None,
         if attempts >= max_attempts:
             reason = "max attempts exceeded" + (f"; the last state accepted: {_explain(last)}" if last else "")
             raise WaiterError(spec.name, reason, last, response, attempts)
-        yield delay
+        yield False, delay
 
 
 def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, delay: float | None = None,
          max_attempts: int | None = None, sleep: Callable[[float], Any] = time.sleep) -> None:
     """Poll ``call(**kwargs)`` as the waiter says (see the module's docstring)."""
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
-    steps = _attempts(kwargs, spec, delay, max_attempts)
-    step = next(steps)
-    while True:
-        if step is None:
+    steps = _attempts(spec, delay, max_attempts)
+    step = next(steps, None)
+    while step is not None:
+        attempt, seconds = step
+        if attempt:
             try:
                 outcome: tuple[Any, ServiceError | None] = (call(**kwargs), None)
             except ServiceError as exc:
                 outcome = (None, exc)
-            step = _resume(steps, outcome)
+            step = resume(steps, outcome)
         else:
-            sleep(step)
-            step = _resume(steps, None)
-        if step is _DONE:
-            return
+            sleep(seconds)
+            step = resume(steps, None)
 
 
 async def async_wait(call: Callable[..., Awaitable[Any]], kwargs: dict[str, Any], spec: WaiterSpec, *,
@@ -178,27 +178,16 @@ async def async_wait(call: Callable[..., Awaitable[Any]], kwargs: dict[str, Any]
 
         sleep = asyncio.sleep
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
-    steps = _attempts(kwargs, spec, delay, max_attempts)
-    step = next(steps)
-    while True:
-        if step is None:
+    steps = _attempts(spec, delay, max_attempts)
+    step = next(steps, None)
+    while step is not None:
+        attempt, seconds = step
+        if attempt:
             try:
                 outcome: tuple[Any, ServiceError | None] = (await call(**kwargs), None)
             except ServiceError as exc:
                 outcome = (None, exc)
-            step = _resume(steps, outcome)
+            step = resume(steps, outcome)
         else:
-            await sleep(step)
-            step = _resume(steps, None)
-        if step is _DONE:
-            return
-
-
-_DONE = -1.0  # no delay is negative: marks the end of the attempts
-
-
-def _resume(steps: Generator[float | None, Any, None], value: Any) -> float | None:
-    try:
-        return steps.send(value)
-    except StopIteration:
-        return _DONE
+            await sleep(seconds)
+            step = resume(steps, None)

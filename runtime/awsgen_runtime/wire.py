@@ -13,12 +13,14 @@ import datetime as _dt
 import json
 import math
 import re
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote_plus
 
 from .errors import AwsGenError, ParamValidationError, TransportError
-from .eventstream import EventStream as EventStream  # noqa: F401 - generated code's name for it
-from .eventstream import header_value as header_value  # noqa: F401
+
+if TYPE_CHECKING:  # generated code's names for them; imported at first use (see __getattr__)
+    from .eventstream import EventStream as EventStream
+    from .eventstream import header_value as header_value
 
 T = TypeVar("T")
 UTC = _dt.timezone.utc
@@ -530,8 +532,14 @@ class StreamingBody:
     def __init__(self, raw: Any) -> None:
         self._raw = raw
 
+    @property
+    def is_async(self) -> bool:
+        """Whether the body is read with ``await`` (an asyncio client's stream). Bytes
+        already received (a BytesReader) read either way and count as blocking."""
+        return hasattr(self._raw, "aread") and not hasattr(self._raw, "getbuffer")
+
     def read(self, amt: int | None = None) -> bytes:
-        if hasattr(self._raw, "aread") and not hasattr(self._raw, "read"):
+        if self.is_async and not hasattr(self._raw, "read"):
             raise TypeError("this body is an asyncio stream: use `await body.aread()`")
         try:
             data = self._raw.read(amt) if amt is not None else self._raw.read()
@@ -555,13 +563,12 @@ class StreamingBody:
             raise TransportError(f"reading the response stream failed: {exc}") from exc
 
     async def aread(self, amt: int | None = None) -> bytes:
-        aread = getattr(self._raw, "aread", None)
-        if aread is None:  # bytes already received (a BytesReader) read the same way
-            if hasattr(self._raw, "getbuffer"):
+        if not self.is_async:
+            if hasattr(self._raw, "getbuffer"):  # bytes already received read the same way
                 return self.read(amt)
             raise TypeError("this body is a blocking stream: use `body.read()`")
         try:
-            data = await aread(amt)
+            data = await self._raw.aread(amt)
         except AwsGenError:
             raise
         except Exception as exc:  # noqa: BLE001 - asyncio's cancellation is a BaseException and passes
@@ -586,6 +593,22 @@ class StreamingBody:
         close = getattr(self._raw, "release_conn", None) or getattr(self._raw, "close", None)
         if close is not None:
             close()
+
+    def abort(self) -> None:
+        """Stop reading a body not read to its end: its connection is shut down and closed
+        (the server sees the end at once), never returned to the pool half-read."""
+        raw = self._raw
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        if sock is not None:  # shut down whoever still holds a reference to the socket
+            import socket
+
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if hasattr(raw, "close") and not hasattr(raw, "getbuffer"):
+            raw.close()
+        self.close()  # releasing a closed connection pools nothing
 
     async def aclose(self) -> None:
         aclose = getattr(self._raw, "aclose", None)
@@ -619,3 +642,13 @@ def event_stream_unsupported(member: str) -> Any:
     needs HTTP/2, which this runtime's transports do not speak (see the README)."""
     raise ParamValidationError([f"{member}: sending an event stream needs HTTP/2 bidirectional streaming, "
                                 "which this client does not support"])
+
+
+def __getattr__(name: str) -> Any:
+    """``EventStream`` and ``header_value``, from awsgen_runtime.eventstream, imported when
+    a client with event streams first needs them: most packages never do."""
+    if name in ("EventStream", "header_value"):
+        from . import eventstream
+
+        return getattr(eventstream, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
