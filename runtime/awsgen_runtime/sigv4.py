@@ -93,18 +93,23 @@ class Credentials:
     log line or a traceback leaks nothing.
     """
 
-    __slots__ = ("access_key", "secret_key", "token")
+    __slots__ = ("access_key", "secret_key", "token", "account_id")
 
     access_key: str
     secret_key: str
     token: str | None
+    #: The AWS account the keys belong to, when their source says (``aws_account_id`` in a
+    #: profile, ``AWS_ACCOUNT_ID``, STS, SSO, IMDS); account-based endpoints use it.
+    account_id: str | None
 
-    def __init__(self, access_key: str, secret_key: str, token: str | None = None) -> None:
+    def __init__(self, access_key: str, secret_key: str, token: str | None = None,
+                 account_id: str | None = None) -> None:
         if not access_key or not secret_key:
             raise ValueError("Credentials need both a non-empty access key and a non-empty secret key")
         object.__setattr__(self, "access_key", access_key)
         object.__setattr__(self, "secret_key", secret_key)
         object.__setattr__(self, "token", token or None)
+        object.__setattr__(self, "account_id", account_id or None)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError("Credentials are immutable")
@@ -124,9 +129,9 @@ class Credentials:
     def __hash__(self) -> int:
         return hash((self.access_key, self.secret_key, self.token))
 
-    def __reduce__(self) -> tuple[type[Credentials], tuple[str, str, str | None]]:
+    def __reduce__(self) -> tuple[type[Credentials], tuple[str, str, str | None, str | None]]:
         # The default slot-based pickling would go through the blocked __setattr__.
-        return (Credentials, (self.access_key, self.secret_key, self.token))
+        return (Credentials, (self.access_key, self.secret_key, self.token, self.account_id))
 
     def __repr__(self) -> str:
         token = "'***'" if self.token else "None"
