@@ -12,6 +12,12 @@ from typing import Any, Iterator
 
 import pytest
 
+import os  # noqa: E402
+
+# No test may reach for the EC2 instance metadata service at 169.254.169.254 (the last
+# source of the credential chain): tests of that source run their own server and say so.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
 REPO = Path(__file__).resolve().parent.parent
 for p in (REPO / "runtime", REPO, *sorted((REPO / "generated").glob("aws-*"))):
     if str(p) not in sys.path:

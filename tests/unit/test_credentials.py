@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from awsgen_runtime.credentials import ProfileNotFoundError, resolve_credentials, resolve_region
-from awsgen_runtime.errors import NoCredentialsError, NoRegionError
+from awsgen_runtime.errors import CredentialRetrievalError, NoCredentialsError, NoRegionError
 from awsgen_runtime.sigv4 import Credentials
 
 SECRET = "s3cr3t/Value+With%Percent"
@@ -38,6 +38,7 @@ def files_env(home: Path, **extra: str) -> dict[str, str]:
     return {
         "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
         "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_EC2_METADATA_DISABLED": "true",
         **extra,
     }
 
@@ -213,13 +214,14 @@ def test_half_set_profile_is_an_error_naming_the_file(home: Path) -> None:
     assert_no_secrets(text)
 
 
-def test_role_profiles_are_reported_as_unsupported(home: Path) -> None:
+def test_a_role_whose_source_profile_is_missing_names_it(home: Path) -> None:
     write(
         home / ".aws" / "config",
         "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = default\n",
     )
-    with pytest.raises(NoCredentialsError, match="role_arn"):
+    with pytest.raises(CredentialRetrievalError, match="source_profile 'default' is in neither") as info:
         resolve_credentials(profile="admin", environ=files_env(home))
+    assert info.value.provider == "assume role of profile 'admin'"
 
 
 # --- nothing found --------------------------------------------------------------
