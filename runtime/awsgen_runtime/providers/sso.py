@@ -153,8 +153,8 @@ def sso_source(profile_name: str, profile: Mapping[str, Any], files: SharedFiles
             answer = sso.get_role_credentials(role_name=config.role_name, account_id=config.account_id,
                                               access_token=token["accessToken"])
         except AwsGenError as exc:
-            code = getattr(exc, "code", "")
-            hint = f"; run `{config.login}`" if code == "UnauthorizedException" else ""
+            refused = getattr(exc, "code", "") == "UnauthorizedException" or getattr(exc, "status_code", 0) == 401
+            hint = f"; run `{config.login}`" if refused else ""
             raise CredentialRetrievalError(config.source, f"SSO GetRoleCredentials failed: {exc}{hint}") from None
         finally:
             sso.close()
