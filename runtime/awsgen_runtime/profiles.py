@@ -96,9 +96,9 @@ def _read(path: str, error: type[Exception]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name in parser.sections():
         section: dict[str, Any] = {}
-        for key, value in parser.items(name):
-            value = value.strip()
-            if value.startswith("\n") or ("\n" in value and key not in ("credential_process",)):
+        for key, raw in parser.items(name):
+            value = raw.strip()
+            if raw.startswith("\n") or "\n" in value:
                 # "s3 =" followed by indented "key = value" lines: a sub-section.
                 sub: dict[str, str] = {}
                 for line in value.splitlines():

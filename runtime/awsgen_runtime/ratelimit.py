@@ -13,6 +13,7 @@ asyncio); :meth:`ClientRateLimiter.record` feeds each answer back.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Callable
@@ -23,7 +24,7 @@ BETA = 0.7  # the share of the rate kept after a throttle
 SCALE = 0.4  # how fast the rate grows back
 MIN_FILL_RATE = 0.5
 MIN_CAPACITY = 1.0
-SMOOTHING = 0.8  # weight of the previous measured rate
+SMOOTHING = 0.8  # weight of the newest bucket's rate in the measured rate
 BUCKET_SECONDS = 0.5  # the measured rate's time buckets
 
 
@@ -34,8 +35,8 @@ class ClientRateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         self.enabled = False  # limiting starts at the first throttle
-        self.fill_rate = MIN_FILL_RATE
-        self.max_capacity = MIN_CAPACITY
+        self.fill_rate = 1.0
+        self.max_capacity = 1.0
         self.capacity = 0.0
         self._last_refill: float | None = None
         # CUBIC state
@@ -44,7 +45,7 @@ class ClientRateLimiter:
         self._time_window = 0.0
         # the measured sending rate
         self.measured_rate = 0.0
-        self._bucket = int(clock() / BUCKET_SECONDS)
+        self._bucket = float(math.floor(clock()))
         self._count = 0
 
     # ----- the token bucket -----------------------------------------------------------
@@ -69,11 +70,11 @@ class ClientRateLimiter:
 
     # ----- feedback ---------------------------------------------------------------------
     def _measure(self, now: float) -> None:
-        bucket = int(now / BUCKET_SECONDS)
+        bucket = math.floor(now / BUCKET_SECONDS) * BUCKET_SECONDS
         self._count += 1
         if bucket > self._bucket:
-            current = self._count / ((bucket - self._bucket) * BUCKET_SECONDS)
-            self.measured_rate = current * (1 - SMOOTHING) + self.measured_rate * SMOOTHING
+            current = self._count / (bucket - self._bucket)
+            self.measured_rate = current * SMOOTHING + self.measured_rate * (1 - SMOOTHING)
             self._count = 0
             self._bucket = bucket
 
@@ -90,10 +91,9 @@ class ClientRateLimiter:
                 new_rate = rate * BETA
                 self.enabled = True
             else:
-                self._time_window = ((self.last_max_rate * (1 - BETA)) / SCALE) ** (1 / 3)
                 new_rate = SCALE * (now - self._last_throttle - self._time_window) ** 3 + self.last_max_rate
             new_rate = min(new_rate, 2 * self.measured_rate)
             self._refill(now)
             self.fill_rate = max(new_rate, MIN_FILL_RATE)
-            self.max_capacity = max(new_rate, MIN_CAPACITY)
+            self.max_capacity = new_rate if new_rate >= 1 else MIN_CAPACITY
             self.capacity = min(self.capacity, self.max_capacity)
