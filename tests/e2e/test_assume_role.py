@@ -161,3 +161,28 @@ def test_sts_refusal_is_named(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(CredentialRetrievalError, match="(?s)STS AssumeRole failed.*duration_seconds") as info:
         resolve_credentials(profile="r").frozen()  # type: ignore[union-attr]
     assert SECRET not in str(info.value)
+
+
+def test_unsigned_operations_never_look_for_credentials(aws_home: Path, moto_url: str) -> None:
+    """AssumeRoleWithWebIdentity needs no keys: a client with none configured anywhere
+    calls it, and only a signed operation then fails for want of them."""
+    from aws_sts import Client
+
+    from awsgen_runtime.errors import NoCredentialsError
+
+    client = Client(endpoint_url=moto_url)
+    answer = client.assume_role_with_web_identity(role_arn=role("Web"), role_session_name="session",
+                                                  web_identity_token="token")
+    assert answer.credentials is not None and client._resolved is None
+    with pytest.raises(NoCredentialsError, match="searched"):
+        client.get_caller_identity()
+
+
+def test_renewable_sources_show_no_secret(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    (aws_home / "config").write_text(f"[profile r]\nrole_arn = {role('R')}\ncredential_source = Environment\n")
+    source = resolve_credentials(profile="r")
+    keys = source.frozen()  # type: ignore[union-attr]
+    for text in (repr(source), str(source), repr(keys)):
+        assert SECRET not in text and keys.secret_key not in text and (keys.token or "-") not in text

@@ -186,3 +186,27 @@ def test_a_profile_turns_signing_on_for_an_anonymous_by_default_service(server, 
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
     Client(region="us-east-1", endpoint_url=server.url, profile="dev").disconnect_participant(connection_token="c")
     assert "Credential=AKIDPROFILE/" in server.last.headers["Authorization"]
+
+
+def test_adaptive_mode_waits_after_throttles(server, no_aws_env) -> None:
+    """Adaptive mode: no waiting until the service throttles; then the client-side rate
+    limit makes later attempts wait (the delays go through the retry sleep)."""
+    slept: list[float] = []
+    retry = RetryConfig(max_attempts=3, sleep=slept.append, random=lambda: 0.0)
+    c = Client(region="us-east-1", endpoint_url=server.url, credentials=Credentials(AKID, SECRET),
+               config=Config(retry=retry, retry_mode="adaptive"))
+    for _ in range(3):
+        server.reply(200, {})
+        c.disconnect_participant(connection_token="ct")
+    assert slept == [] and not c._limiter.enabled
+    throttle = {"__type": "ThrottlingException", "message": "slow down"}
+    for _ in range(2):
+        server.reply(429, throttle)
+        server.reply(429, throttle)
+        server.reply(200, {})
+        c.disconnect_participant(connection_token="ct")
+    assert c._limiter.enabled
+    assert any(s > 0 for s in slept)  # the rate limit's waits, beside the (zero) backoffs
+    standard = Client(region="us-east-1", endpoint_url=server.url, credentials=Credentials(AKID, SECRET),
+                      config=Config(retry=retry))
+    assert standard._limiter is None
