@@ -565,3 +565,35 @@ def test_missing_generated_sts_package_is_named(home: Path, monkeypatch: pytest.
     source = resolve_credentials(profile="r")
     with pytest.raises(MissingDependencyError, match="aws-sts"):
         source.frozen()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("env, base", [
+    ({"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"}, "http://[fd00:ec2::254]/"),
+    ({"AWS_IMDS_USE_IPV6": "true"}, "http://[fd00:ec2::254]/"),
+    ({"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv4"}, "http://169.254.169.254/"),
+    ({}, "http://169.254.169.254/"),
+])
+def test_imds_endpoint_modes(home: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], base: str) -> None:
+    """The endpoint each mode picks (requests are intercepted: a CI machine may be on EC2)."""
+    from awsgen_runtime.providers import _http
+
+    asked: list[str] = []
+
+    def unreachable(method: str, url: str, *args: Any, **kw: Any) -> tuple[int, bytes]:
+        asked.append(url)
+        raise _http.Unreachable("could not connect")
+
+    monkeypatch.setattr(_http, "request", unreachable)
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(NoCredentialsError, match="instance metadata service at"):
+        resolve_credentials()
+    assert asked and all(url.startswith(base) for url in asked)
+
+
+def test_imds_bad_endpoint_mode(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    (home / "config").write_text("[default]\nec2_metadata_service_endpoint_mode = IPv5\n")
+    with pytest.raises(CredentialRetrievalError, match="'IPv5' is neither IPv4 nor IPv6"):
+        resolve_credentials()
