@@ -22,8 +22,14 @@ import time
 from typing import Any, Protocol
 
 from .client import ClientCore
-from .errors import ConnectTimeoutError, MissingDependencyError, ReadTimeoutError, TransportError
-from .transport import HttpRequest, HttpResponse
+from .errors import (
+    ConnectionClosedError,
+    MissingDependencyError,
+    ProxyConnectionError,
+    TLSError,
+    TransportError,
+)
+from .transport import HttpRequest, HttpResponse, stdlib_error, timeout_error, transport_error
 from .wire import Request
 
 __all__ = ["AioHttpTransport", "AsyncBaseClient", "AsyncTransport"]
@@ -98,19 +104,36 @@ class AioHttpTransport:
             body = _blocks(body)
         elif not body:
             body = None
-        where = request.url.split("?")[0]
         try:
             resp = await session.request(request.method, request.url, data=body, headers=headers, chunked=chunked,
                                          allow_redirects=False, compress=None)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise ConnectTimeoutError(f"connect timeout to {where}: {exc}") from exc
-        except aiohttp.ServerTimeoutError as exc:
-            raise ReadTimeoutError(f"read timeout from {where}: {exc}") from exc
         except (aiohttp.ClientError, OSError, ValueError) as exc:
-            raise TransportError(f"{request.method} {where} failed: {exc}") from exc
+            raise self._error(exc, request.url) from exc
         if stream:
-            return HttpResponse(resp.status, resp.headers, b"", _AioStream(resp, aiohttp, where))
-        return HttpResponse(resp.status, resp.headers, await _read(resp, aiohttp, where))
+            return HttpResponse(resp.status, resp.headers, b"", _AioStream(resp, self, request.url))
+        return HttpResponse(resp.status, resp.headers, await _read(resp, self, request.url))
+
+    def _error(self, exc: BaseException, url: str) -> TransportError:
+        """The runtime's error for aiohttp's ``exc``; the same class as the blocking
+        transports' for the same failure."""
+        aiohttp = self._aiohttp
+        cls: type[TransportError]
+        if isinstance(exc, aiohttp.ClientProxyConnectionError):
+            cls = ProxyConnectionError
+        elif isinstance(exc, (aiohttp.ClientSSLError, aiohttp.ServerFingerprintMismatch)):
+            cls = TLSError
+        elif isinstance(exc, aiohttp.ServerTimeoutError):  # its ConnectionTimeoutError: while connecting
+            return timeout_error(url, exc, (self._connect_timeout, self._read_timeout),
+                                 connecting=isinstance(exc, aiohttp.ConnectionTimeoutError))
+        elif isinstance(exc, aiohttp.ClientConnectorError):  # DNS (ClientConnectorDNSError) is told by its cause
+            return stdlib_error(exc.os_error, url, (self._connect_timeout, self._read_timeout), connecting=True)
+        elif isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError)):
+            cls = ConnectionClosedError
+        elif isinstance(exc, OSError):
+            return stdlib_error(exc, url, (self._connect_timeout, self._read_timeout), connecting=False)
+        else:
+            cls = TransportError
+        return transport_error(cls, url, exc)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -118,7 +141,7 @@ class AioHttpTransport:
             await session.close()
 
 
-async def _read(resp: Any, aiohttp: Any, where: str, amt: int | None = None) -> bytes:
+async def _read(resp: Any, transport: AioHttpTransport, url: str, amt: int | None = None) -> bytes:
     """The answer's body (``amt`` bytes at most, or all of it). Cancelled or failed half-read,
     the connection is closed, not pooled; a timeout or a lost connection is the runtime's
     typed error."""
@@ -126,10 +149,8 @@ async def _read(resp: Any, aiohttp: Any, where: str, amt: int | None = None) -> 
         data: bytes = await (resp.read() if amt is None or amt < 0 else resp.content.read(amt))
     except BaseException as exc:
         resp.close()
-        if isinstance(exc, aiohttp.ServerTimeoutError):
-            raise ReadTimeoutError(f"read timeout from {where}: {exc}") from exc
-        if isinstance(exc, (aiohttp.ClientError, OSError)):
-            raise TransportError(f"reading the answer from {where} failed: {exc}") from exc
+        if isinstance(exc, (transport._aiohttp.ClientError, OSError, ValueError)):
+            raise transport._error(exc, url) from exc
         raise
     return data
 
@@ -152,17 +173,17 @@ class _AioStream:
     methods; the connection returns to the pool once the body is read to its end, and
     is closed when the body is closed before that."""
 
-    def __init__(self, resp: Any, aiohttp: Any, where: str) -> None:
+    def __init__(self, resp: Any, transport: AioHttpTransport, url: str) -> None:
         self._resp = resp
-        self._aiohttp = aiohttp
-        self._where = where
+        self._transport = transport
+        self._url = url
         self._done = False
 
     async def aread(self, amt: int | None = None) -> bytes:
         if self._done:  # read to its end and released: aiohttp's stream would raise
             return b""
         resp = self._resp
-        data = await _read(resp, self._aiohttp, self._where, amt)
+        data = await _read(resp, self._transport, self._url, amt)
         if amt is None or not data or resp.content.at_eof():
             self._done = True
             resp.release()
@@ -215,7 +236,7 @@ class AsyncBaseClient(ClientCore):
                     continue
                 try:
                     resp = await send(step, stream=stream)  # type: ignore[arg-type]
-                except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
+                except TransportError as exc:
                     step = plan.throw(exc)
                     continue
                 if resp.raw is not None and resp.status >= 300:  # an error is read whole

@@ -21,15 +21,13 @@ from typing import Any, Callable, ClassVar, Generator, TypeVar
 from . import __version__
 from .credentials import resolve_credentials, resolve_region
 from .errors import (
-    ConnectTimeoutError,
     NoRegionError,
     ParamValidationError,
-    ReadTimeoutError,
     ResponseParseError,
     ServiceError,
     TransportError,
 )
-from .retries import RetryConfig, RetryQuota, backoff, is_retryable
+from .retries import RetryConfig, RetryQuota, backoff, is_retryable, transport_retry_cost
 from .sigv4 import MAX_PRESIGN_EXPIRES, Credentials, SigV4Signer, presign_url
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
@@ -518,10 +516,10 @@ class ClientCore:
                 body.seek(start)
             try:
                 resp = yield http_req
-            except (ConnectTimeoutError, ReadTimeoutError, TransportError):
+            except TransportError as exc:  # the class decides whether, and at what cost
                 attempt += 1
-                step = retry.timeout_retry_cost
-                if attempt >= retry.max_attempts or not self._quota.acquire(step):
+                step = transport_retry_cost(exc, retry)
+                if step is None or attempt >= retry.max_attempts or not self._quota.acquire(step):
                     raise
                 cost += step
                 yield backoff(retry, attempt - 1)
@@ -632,7 +630,7 @@ class BaseClient(ClientCore):
                     continue
                 try:
                     resp = send(step, stream=stream)  # type: ignore[arg-type]
-                except (ConnectTimeoutError, ReadTimeoutError, TransportError) as exc:
+                except TransportError as exc:
                     step = plan.throw(exc)
                     continue
                 if resp.raw is not None and resp.status >= 300:  # an error is read whole

@@ -7,7 +7,7 @@ message text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class AwsGenError(Exception):
@@ -41,15 +41,111 @@ class ChecksumMismatchError(AwsGenError):
 
 
 class TransportError(AwsGenError):
-    """The request could not be sent or its answer not received."""
+    """The request could not be sent or its answer not received.
+
+    ``host`` and ``port`` name the endpoint (None where unknown); each failure kind has
+    its own subclass below, and a failure none of them fits is this class itself. The
+    message says what went wrong and what to check.
+
+    Retries: ``retryable`` says whether standard-mode retries send the request again,
+    ``timeout`` whether a retry takes ``RetryConfig.timeout_retry_cost`` from the retry
+    quota instead of ``retry_cost`` (:func:`awsgen_runtime.retries.transport_retry_cost`
+    reads both). The decisions are botocore 1.43.67's in standard mode: every failure of
+    its ``ConnectionError`` and ``HTTPClientError`` families is retried, and only its
+    connect and read timeouts cost the higher amount. This class itself (an unclassified
+    failure, botocore's ``HTTPClientError``): retried, at ``retry_cost``.
+    """
+
+    retryable: ClassVar[bool] = True
+    timeout: ClassVar[bool] = False
+    _TEXT: ClassVar[str] = "the request to {where} failed{reason}"
+
+    def __init__(
+        self, message: str | None = None, *, host: str | None = None, port: int | None = None, reason: str = ""
+    ) -> None:
+        self.host = host
+        self.port = port
+        if message is None:
+            name = "the endpoint" if host is None else f"[{host}]" if ":" in host else host
+            where = f"'{name}:{port}'" if host is not None and port is not None else f"'{name}'"
+            message = self._TEXT.format(host=host, where=where, reason=f" ({reason})" if reason else "")
+        super().__init__(message)
+
+
+class NameResolutionError(TransportError):
+    """The endpoint's host name did not resolve to an address (DNS).
+
+    Retried, at ``retry_cost``: botocore raises its ``EndpointConnectionError`` for it,
+    one of the ``ConnectionError`` family it retries.
+    """
+
+    _TEXT = "could not resolve host name '{host}'{reason}: check the endpoint URL or region, and the network's DNS"
+
+
+class EndpointConnectionError(TransportError):
+    """No connection could be made to the endpoint's address: refused (nothing listens on
+    that port), host or network unreachable.
+
+    Retried, at ``retry_cost`` (botocore's ``EndpointConnectionError``).
+    """
+
+    _TEXT = ("could not connect to {where}{reason}: check the endpoint URL and port, that the service is up, "
+             "and that no firewall is in the way")
+
+
+class TLSError(TransportError):
+    """The TLS handshake failed: the certificate did not verify (unknown issuer, wrong host
+    name, expired) or the two sides agreed on no protocol.
+
+    Retried, at ``retry_cost``: botocore's ``SSLError`` is one of its ``ConnectionError``
+    family and is retried like the rest, though a certificate that does not verify rarely
+    verifies a moment later.
+    """
+
+    _TEXT = ("TLS with {where} failed{reason}: check that the endpoint URL's host name is the certificate's, "
+             "the CA bundle (Config verify=) and the system clock")
+
+
+class ProxyConnectionError(TransportError):
+    """The proxy could not be reached, or would not connect to the endpoint.
+
+    Retried, at ``retry_cost`` (botocore's ``ProxyConnectionError``, a ``ConnectionError``).
+    """
+
+    _TEXT = "could not reach {where} through the proxy{reason}: check the proxy's address and that it is up"
 
 
 class ConnectTimeoutError(TransportError):
-    """Connecting to the endpoint took longer than the connect timeout."""
+    """Connecting to the endpoint took longer than the connect timeout.
+
+    Retried, at ``timeout_retry_cost`` (botocore's ``ConnectTimeoutError``).
+    """
+
+    timeout = True
+    _TEXT = ("connecting to {where} timed out{reason}: check the endpoint URL, the network and firewalls "
+             "(Config connect_timeout sets the wait)")
 
 
 class ReadTimeoutError(TransportError):
-    """The endpoint did not answer within the read timeout."""
+    """The endpoint did not answer (or stopped sending its answer) within the read timeout.
+
+    Retried, at ``timeout_retry_cost`` (botocore's ``ReadTimeoutError``, an ``HTTPClientError``).
+    """
+
+    timeout = True
+    _TEXT = ("{where} sent nothing in time{reason}: the service may be slow or the network lossy "
+             "(Config read_timeout sets the wait)")
+
+
+class ConnectionClosedError(TransportError):
+    """The connection was closed or reset before the whole answer arrived: no answer at
+    all, or a body shorter than its ``Content-Length``.
+
+    Retried, at ``retry_cost`` (botocore's ``ConnectionClosedError``, an ``HTTPClientError``).
+    """
+
+    _TEXT = ("the connection to {where} was closed before the whole answer arrived{reason}: usually transient; "
+             "if it persists, check proxies and load balancers on the way")
 
 
 class EndpointResolutionError(AwsGenError):

@@ -2,11 +2,12 @@
 
 - Up to ``max_attempts`` attempts in all (3 by default).
 - Retried: throttling error codes, transient error codes, HTTP 500/502/503/504, and
-  connection failures and timeouts.
+  the transport failures whose class says so (``TransportError.retryable``: all of them,
+  as botocore 1.43.67; see :func:`transport_retry_cost`).
 - Delay before retry ``i`` (from 0): ``random() * min(max_backoff, base * 2**i)``
   ("full jitter").
 - A retry quota shared by all calls of one client: each retry takes 5 tokens (10 after
-  a timeout or connection error); a call that succeeds after retrying gives its tokens
+  a connect or read timeout); a call that succeeds after retrying gives its tokens
   back, one that succeeds at once adds 1; with too few tokens left, errors are raised
   without retrying, so a struggling service is not hammered.
 """
@@ -17,6 +18,8 @@ import random as _random
 import threading
 import time
 from typing import Callable
+
+from .errors import TransportError
 
 THROTTLING_CODES = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
@@ -93,6 +96,15 @@ def is_retryable(status: int | None, code: str | None) -> bool:
     if code and (code in THROTTLING_CODES or code in TRANSIENT_CODES):
         return True
     return status in TRANSIENT_STATUS or status == 429
+
+
+def transport_retry_cost(error: TransportError, config: RetryConfig) -> int | None:
+    """What a retry after the transport failure ``error`` takes from the retry quota, or
+    None when it is not retried: the decision is the error class's (``retryable`` and
+    ``timeout``, documented per class in :mod:`awsgen_runtime.errors`)."""
+    if not error.retryable:
+        return None
+    return config.timeout_retry_cost if error.timeout else config.retry_cost
 
 
 def backoff(config: RetryConfig, retry_index: int) -> float:

@@ -4,6 +4,11 @@ urllib3 is used below its PoolManager: one ``HTTPConnectionPool`` per endpoint i
 looked up once and then called directly, which saves the PoolManager's per-request
 URL parsing and pool lookup. urllib3 itself is imported when the first transport is
 made, not when a generated package is imported: importing it costs about 30 ms.
+
+Every transport turns its library's failures into the runtime's classes
+(:mod:`awsgen_runtime.errors`: name resolution, refused connection, TLS, proxy, connect
+and read timeouts, a connection closed before the whole answer): the same failure is the
+same class on every transport, and no library exception escapes a send or a read.
 """
 
 from __future__ import annotations
@@ -11,7 +16,16 @@ from __future__ import annotations
 import functools
 from typing import Any, Protocol
 
-from .errors import ConnectTimeoutError, ReadTimeoutError, TransportError
+from .errors import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NameResolutionError,
+    ProxyConnectionError,
+    ReadTimeoutError,
+    TLSError,
+    TransportError,
+)
 
 # How long a request that asked "Expect: 100-continue" waits for the server's word before
 # it sends its body anyway (RFC 9110 allows it; botocore waits as long).
@@ -77,9 +91,9 @@ class Urllib3Transport:
         # reads and socket calls per part of a large upload, little memory per part in flight.
         self._manager = urllib3.PoolManager(maxsize=max_pool_connections, block=False, blocksize=1 << 17, **kw)
         self._pools: dict[str, tuple[Any, int]] = {}
-        self._connect_timeout = u3e.ConnectTimeoutError
-        self._read_timeout = u3e.ReadTimeoutError
-        self._failures = (u3e.NewConnectionError, u3e.ProtocolError, u3e.HTTPError, OSError)
+        self._timeouts = (connect_timeout, read_timeout)
+        self._u3e = u3e
+        self._failures = (u3e.HTTPError, OSError, ValueError)
 
     def _pool(self, url: str) -> tuple[Any, int]:
         # Key on scheme://netloc: the part of the URL before the path.
@@ -113,15 +127,34 @@ class Urllib3Transport:
                 preload_content=not stream,
                 decode_content=True,
             )
-        except self._connect_timeout as exc:
-            raise ConnectTimeoutError(f"connect timeout to {request.url.split('?')[0]}: {exc}") from exc
-        except self._read_timeout as exc:
-            raise ReadTimeoutError(f"read timeout from {request.url.split('?')[0]}: {exc}") from exc
         except self._failures as exc:
-            raise TransportError(f"{request.method} {request.url.split('?')[0]} failed: {exc}") from exc
+            raise self._error(exc, request.url) from exc
         if stream:
-            return HttpResponse(resp.status, resp.headers, b"", resp)
+            return HttpResponse(resp.status, resp.headers, b"", _Urllib3Body(resp, self, request.url))
         return HttpResponse(resp.status, resp.headers, resp.data)
+
+    def _error(self, exc: BaseException, url: str) -> TransportError:
+        """The runtime's error for urllib3's ``exc`` (urllib3 2's connect failures are all
+        subclasses of its ConnectTimeoutError: the more specific are looked at first)."""
+        u3e = self._u3e
+        cls: type[TransportError]
+        if isinstance(exc, u3e.ProxyError):
+            cls = ProxyConnectionError
+        elif isinstance(exc, u3e.SSLError):
+            cls = TLSError
+        elif isinstance(exc, u3e.NameResolutionError):
+            cls = NameResolutionError
+        elif isinstance(exc, u3e.NewConnectionError):
+            cls = EndpointConnectionError
+        elif isinstance(exc, (u3e.ConnectTimeoutError, u3e.ReadTimeoutError)):
+            return timeout_error(url, exc, self._timeouts, connecting=isinstance(exc, u3e.ConnectTimeoutError))
+        elif isinstance(exc, u3e.ProtocolError):
+            cls = ConnectionClosedError
+        elif isinstance(exc, OSError):
+            return stdlib_error(exc, url, self._timeouts, connecting=False)
+        else:
+            cls = TransportError
+        return transport_error(cls, url, exc)
 
     def close(self) -> None:
         self._manager.clear()
@@ -175,10 +208,8 @@ class HttpClientTransport:
             conn = _continuing(http.client.HTTPConnection)(host, port, timeout=self._connect_timeout)
         try:
             conn.connect()
-        except TimeoutError as exc:
-            raise ConnectTimeoutError(f"connect timeout to {origin}: {exc}") from exc
-        except OSError as exc:
-            raise TransportError(f"cannot connect to {origin}: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise stdlib_error(exc, origin, (self._connect_timeout, self._read_timeout), connecting=True) from exc
         conn.sock.settimeout(self._read_timeout)
         return conn
 
@@ -203,23 +234,18 @@ class HttpClientTransport:
                 conn.request(request.method, target, body=body, headers=request.headers, encode_chunked=chunked)
                 resp = conn.getresponse()
                 if stream:
-                    return HttpResponse(resp.status, resp.headers, b"", _Releasing(resp, conn, idle, self._max))
+                    return HttpResponse(resp.status, resp.headers, b"", _Releasing(resp, conn, idle, self, url))
                 data = resp.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
                 conn.close()
-                if reused:
-                    if hasattr(body, "seek"):
-                        if start is None:
-                            raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
+                if reused and (start is not None or not hasattr(body, "seek")):
+                    if start is not None:
                         body.seek(start)  # a stream: from its start again
                     continue  # the server closed an idle connection: send on a fresh one
-                raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
-            except TimeoutError as exc:
+                raise self._error(exc, url) from exc
+            except (http.client.HTTPException, OSError, ValueError) as exc:
                 conn.close()
-                raise ReadTimeoutError(f"read timeout from {url.split('?')[0]}: {exc}") from exc
-            except (http.client.HTTPException, OSError) as exc:
-                conn.close()
-                raise TransportError(f"{request.method} {url.split('?')[0]} failed: {exc}") from exc
+                raise self._error(exc, url) from exc
             if resp.will_close:
                 conn.close()
             elif len(idle) < self._max:
@@ -227,7 +253,10 @@ class HttpClientTransport:
             else:
                 conn.close()
             return HttpResponse(resp.status, resp.headers, data)
-        raise TransportError(f"{request.method} {url.split('?')[0]} failed")  # not reached
+        raise transport_error(TransportError, url, None)  # not reached
+
+    def _error(self, exc: BaseException, url: str) -> TransportError:
+        return stdlib_error(exc, url, (self._connect_timeout, self._read_timeout), connecting=False)
 
     def close(self) -> None:
         for conns in self._idle.values():
@@ -237,13 +266,26 @@ class HttpClientTransport:
 
 
 class _Releasing:
-    """A streaming body that returns its connection to the pool once fully read."""
+    """A streaming body that returns its connection to the pool once fully read; a failed
+    read raises the runtime's error."""
 
-    def __init__(self, resp: Any, conn: Any, idle: list[Any], limit: int) -> None:
-        self._resp, self._conn, self._idle, self._limit = resp, conn, idle, limit
+    def __init__(self, resp: Any, conn: Any, idle: list[Any], transport: HttpClientTransport, url: str) -> None:
+        self._resp, self._conn, self._idle, self._transport, self._url = resp, conn, idle, transport, url
 
     def read(self, amt: int | None = None) -> bytes:
-        data: bytes = self._resp.read(amt)
+        return self._read(self._resp.read, amt)
+
+    def read1(self, amt: int = -1) -> bytes:
+        return self._read(self._resp.read1, amt)
+
+    def _read(self, read: Any, amt: int | None) -> bytes:
+        import http.client
+
+        try:
+            data: bytes = read(amt)
+        except (http.client.HTTPException, OSError, ValueError) as exc:
+            self.close()
+            raise self._transport._error(exc, self._url) from exc
         if not data or self._resp.isclosed():
             self.release_conn()
         return data
@@ -257,20 +299,118 @@ class _Releasing:
             self._conn.close()
             self._conn = None
 
-    def read1(self, amt: int = -1) -> bytes:
-        data: bytes = self._resp.read1(amt)
-        if not data or self._resp.isclosed():
-            self.release_conn()
-        return data
-
     def release_conn(self) -> None:
         if self._conn is None:
             return
-        if self._resp.isclosed() and not self._resp.will_close and len(self._idle) < self._limit:
+        if self._resp.isclosed() and not self._resp.will_close and len(self._idle) < self._transport._max:
             self._idle.append(self._conn)
         else:
             self._conn.close()
         self._conn = None
+
+
+class _Urllib3Body:
+    """A streamed urllib3 answer whose failed reads raise the runtime's errors, not urllib3's."""
+
+    __slots__ = ("_resp", "_transport", "_url")
+
+    def __init__(self, resp: Any, transport: Urllib3Transport, url: str) -> None:
+        self._resp, self._transport, self._url = resp, transport, url
+
+    def read(self, amt: int | None = None) -> bytes:
+        try:
+            return self._resp.read(amt)  # type: ignore[no-any-return]
+        except self._transport._failures as exc:
+            raise self._transport._error(exc, self._url) from exc
+
+    def read1(self, amt: int | None = None) -> bytes:
+        try:
+            return self._resp.read1(amt)  # type: ignore[no-any-return]
+        except self._transport._failures as exc:
+            raise self._transport._error(exc, self._url) from exc
+
+    @property
+    def connection(self) -> Any:
+        return self._resp.connection
+
+    def release_conn(self) -> None:
+        self._resp.release_conn()
+
+    def close(self) -> None:
+        self._resp.close()
+
+
+def transport_error(cls: type[TransportError], url: str, exc: BaseException | None, reason: str = "") -> TransportError:
+    """``cls`` for a failure of a request to ``url``, caused by the library's ``exc``: the
+    host and port from the URL, the reason from the innermost cause."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port that is not a number
+        port = None
+    return cls(host=parts.hostname, port=port, reason=reason or (_reason(exc) if exc is not None else ""))
+
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def timeout_error(url: str, exc: BaseException, timeouts: tuple[float, float], *, connecting: bool) -> TransportError:
+    """A connect or read timeout, named with the timeout that ran out."""
+    if connecting:
+        return transport_error(ConnectTimeoutError, url, exc, f"no connection after {timeouts[0]:g} s")
+    return transport_error(ReadTimeoutError, url, exc, f"no data for {timeouts[1]:g} s")
+
+
+def stdlib_error(exc: BaseException, url: str, timeouts: tuple[float, float], *, connecting: bool) -> TransportError:
+    """The runtime's error for a standard-library failure (socket, ssl, http.client) while
+    connecting to ``url`` or, ``connecting`` False, while sending to it or reading its answer."""
+    import http.client
+    import socket
+    import ssl
+
+    cls: type[TransportError]
+    if isinstance(exc, socket.gaierror):
+        cls = NameResolutionError
+    elif isinstance(exc, ssl.SSLError):
+        cls = TLSError
+    elif isinstance(exc, TimeoutError):
+        return timeout_error(url, exc, timeouts, connecting=connecting)
+    elif connecting and isinstance(exc, OSError):
+        cls = EndpointConnectionError
+    elif isinstance(exc, (ConnectionError, http.client.IncompleteRead, http.client.RemoteDisconnected)):
+        cls = ConnectionClosedError
+    else:
+        cls = TransportError
+    return transport_error(cls, url, exc)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short text of what went wrong: that of the innermost cause (libraries wrap the
+    socket's or ssl's error in their own, as ``__cause__`` or an argument)."""
+    seen = 0
+    while seen < 8:
+        seen += 1
+        inner = exc.__cause__ or next((a for a in exc.args if isinstance(a, BaseException)), None)
+        if inner is None:
+            break
+        exc = inner
+    verify = getattr(exc, "verify_message", None)
+    if verify:  # ssl.SSLCertVerificationError
+        return f"certificate verify failed: {verify}"
+    partial, expected = getattr(exc, "partial", None), getattr(exc, "expected", None)
+    if isinstance(partial, bytes) and isinstance(expected, int):  # http.client.IncompleteRead
+        return f"received {len(partial)} of {len(partial) + expected} bytes"
+    errno, strerror = getattr(exc, "errno", None), getattr(exc, "strerror", None)
+    if isinstance(errno, int) and errno > 0 and not hasattr(exc, "library"):  # an OSError, not ssl's
+        import os
+
+        return os.strerror(errno)  # asyncio's text names the address again: the errno's is plainer
+    text = getattr(exc, "message", None) or strerror or getattr(exc, "reason", None) or str(exc)
+    if not isinstance(text, str) or not text.strip():
+        return type(exc).__name__
+    return text.strip().splitlines()[0].rstrip(".")[:200]
 
 
 class _ContinueMixin:
