@@ -18,10 +18,12 @@ being read closes that connection instead of returning it to the pool half-read.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any, Protocol
 
 from .client import ClientCore
+from .sigv4 import Credentials
 from .errors import (
     ConnectionClosedError,
     MissingDependencyError,
@@ -29,7 +31,7 @@ from .errors import (
     TLSError,
     TransportError,
 )
-from .transport import HttpRequest, HttpResponse, stdlib_error, timeout_error, transport_error
+from .transport import HttpRequest, HttpResponse, proxy_for, stdlib_error, timeout_error, transport_error
 from .wire import Request
 
 __all__ = ["AioHttpTransport", "AsyncBaseClient", "AsyncTransport"]
@@ -63,9 +65,12 @@ class AioHttpTransport:
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
         max_pool_connections: int = 10,
-        verify: bool | str = True,
+        verify: bool | str | None = True,
+        proxies: dict[str, str] | None = None,
     ) -> None:
         self._aiohttp = _aiohttp()
+        self._proxies = proxies
+        self._proxy_of: dict[str, str | None] = {}  # origin -> proxy (see transport.proxy_for)
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._max = max_pool_connections
@@ -104,9 +109,19 @@ class AioHttpTransport:
             body = _blocks(body)
         elif not body:
             body = None
+        url = request.url
+        cut = url.find("/", url.find("//") + 2)
+        origin = url if cut < 0 else url[:cut]
+        if origin in self._proxy_of:
+            proxy = self._proxy_of[origin]
+        else:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(origin)
+            proxy = self._proxy_of[origin] = proxy_for(parts.scheme, parts.hostname or "", self._proxies)
         try:
-            resp = await session.request(request.method, request.url, data=body, headers=headers, chunked=chunked,
-                                         allow_redirects=False, compress=None)
+            resp = await session.request(request.method, url, data=body, headers=headers, chunked=chunked,
+                                         allow_redirects=False, compress=None, proxy=proxy)
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             raise self._error(exc, request.url) from exc
         if stream:
@@ -224,6 +239,11 @@ class AsyncBaseClient(ClientCore):
 
     async def _send(self, req: Request, op: Any, ctx: dict[str, Any] | None = None) -> HttpResponse:
         """The asyncio driver of :meth:`ClientCore._exchange` (see :meth:`BaseClient._send`)."""
+        if op.signed and self._signer is not None:
+            found = self._resolved
+            if found is None or (found.__class__ is not Credentials and found.needs_refresh()):  # type: ignore[union-attr]
+                # Resolving or renewing may call IMDS, STS, SSO: off the event loop.
+                await asyncio.get_running_loop().run_in_executor(None, _credentials_of, self)
         plan = self._exchange(req, op, ctx)
         send = self._transport.send
         stream = op.streaming_output
@@ -244,6 +264,10 @@ class AsyncBaseClient(ClientCore):
                 step = plan.send(resp)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
+
+
+def _credentials_of(client: ClientCore) -> Any:
+    return client._credentials
 
 
 async def _sleep(sleep: Any, seconds: float) -> None:

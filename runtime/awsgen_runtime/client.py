@@ -15,19 +15,24 @@ import itertools
 import os
 import platform
 import re
+import threading
 from urllib.parse import quote
 from typing import Any, Callable, ClassVar, Generator, TypeVar
 
 from . import __version__
-from .credentials import resolve_credentials, resolve_region
+from .credentials import CredentialSource, resolve_credentials, resolve_region
+from .profiles import SharedFiles
+from .ratelimit import ClientRateLimiter
+from .settings import configured_endpoint, resolve_config
 from .errors import (
+    ConfigError,
     NoRegionError,
     ParamValidationError,
     ResponseParseError,
     ServiceError,
     TransportError,
 )
-from .retries import RetryConfig, RetryQuota, backoff, is_retryable, transport_retry_cost
+from .retries import THROTTLING_CODES, RetryConfig, RetryQuota, backoff, is_retryable, transport_retry_cost
 from .sigv4 import MAX_PRESIGN_EXPIRES, Credentials, SigV4Signer, presign_url
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
@@ -38,16 +43,28 @@ T = TypeVar("T")
 class Config:
     """Client settings other than identity (region, endpoint, credentials).
 
-    - ``connect_timeout``, ``read_timeout``: seconds.
-    - ``max_pool_connections``: connections kept per endpoint.
-    - ``validate``: check parameters against the model before sending.
-    - ``max_attempts``: total attempts including the first (standard retry mode);
-      ``retry`` gives every retry setting instead.
+    A setting left as None is read from the environment, then from the profile in the
+    config file, then takes its default (awsgen_runtime.settings; README's "Settings").
+
+    - ``connect_timeout``, ``read_timeout``: seconds (10, 60).
+    - ``max_pool_connections``: connections kept per endpoint (10).
+    - ``validate``: check parameters against the model before sending (True;
+      ``parameter_validation`` in the config file).
+    - ``retry_mode``: ``"standard"`` (the default) or ``"adaptive"`` (standard, plus a
+      client-side rate limit that slows down when the service throttles); ``"legacy"``
+      is read as standard. ``max_attempts``: attempts in all, the first included (3).
+      ``retry`` gives every retry setting at once instead.
     - ``use_fips``, ``use_dualstack``: endpoint variants, through the rule set.
-    - ``verify``: TLS verification, or a CA bundle path.
+    - ``verify``: TLS verification, or a CA bundle path (``AWS_CA_BUNDLE``, ``ca_bundle``).
+    - ``proxies``: ``{"https": "http://proxy:3128", "http": ...}``; else ``HTTPS_PROXY``,
+      ``HTTP_PROXY`` and ``NO_PROXY`` from the environment, as botocore.
+    - ``user_agent_appid``: an application id for the User-Agent (``sdk_ua_app_id``).
     - ``request_checksum_calculation``, ``response_checksum_validation``: ``"when_supported"``
       (the default: a CRC32 of every body an operation can checksum; answers' checksums
       checked) or ``"when_required"``, as botocore's settings of the same names.
+    - ``account_id_endpoint_mode``: ``"preferred"`` (default), ``"required"`` or
+      ``"disabled"``: whether account-based endpoints (DynamoDB) use the credentials'
+      account id.
     - ``s3``: S3 settings as botocore names them: ``{"addressing_style": "path"}``
       (``"auto"``, ``"virtual"`` or ``"path"``), ``{"use_accelerate_endpoint": True}``,
       ``{"us_east_1_regional_endpoint": "regional"}`` (``"legacy"``, the default, sends
@@ -59,7 +76,8 @@ class Config:
     __slots__ = (
         "connect_timeout", "read_timeout", "max_pool_connections", "validate", "max_attempts",
         "user_agent_extra", "verify", "retry", "use_fips", "use_dualstack", "s3",
-        "request_checksum_calculation", "response_checksum_validation",
+        "request_checksum_calculation", "response_checksum_validation", "retry_mode", "proxies",
+        "user_agent_appid", "account_id_endpoint_mode",
     )
 
     def __init__(
@@ -68,18 +86,22 @@ class Config:
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
         max_pool_connections: int = 10,
-        validate: bool = True,
-        max_attempts: int = 3,
+        validate: bool | None = None,
+        max_attempts: int | None = None,
         user_agent_extra: str = "",
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         retry: RetryConfig | None = None,
-        use_fips: bool = False,
-        use_dualstack: bool = False,
+        use_fips: bool | None = None,
+        use_dualstack: bool | None = None,
         s3: dict[str, Any] | None = None,
-        request_checksum_calculation: str = "when_supported",
-        response_checksum_validation: str = "when_supported",
+        request_checksum_calculation: str | None = None,
+        response_checksum_validation: str | None = None,
+        retry_mode: str | None = None,
+        proxies: dict[str, str] | None = None,
+        user_agent_appid: str | None = None,
+        account_id_endpoint_mode: str | None = None,
     ) -> None:
-        if max_attempts < 1:
+        if max_attempts is not None and max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -92,18 +114,32 @@ class Config:
         self.use_fips = use_fips
         self.use_dualstack = use_dualstack
         self.s3 = dict(s3 or {})
+        self.retry_mode = retry_mode
+        self.proxies = dict(proxies) if proxies else None
+        self.user_agent_appid = user_agent_appid
         style = self.s3.get("addressing_style", "auto")
         if style not in ("auto", "virtual", "path"):
             raise ValueError(f"s3 addressing_style must be 'auto', 'virtual' or 'path', not {style!r}")
-        for name, value in (("request_checksum_calculation", request_checksum_calculation),
-                            ("response_checksum_validation", response_checksum_validation)):
-            if value not in ("when_supported", "when_required"):
-                raise ValueError(f"{name} must be 'when_supported' or 'when_required', not {value!r}")
+        for name, value, allowed in (
+            ("request_checksum_calculation", request_checksum_calculation, ("when_supported", "when_required")),
+            ("response_checksum_validation", response_checksum_validation, ("when_supported", "when_required")),
+            ("retry_mode", retry_mode, ("standard", "adaptive", "legacy")),
+            ("account_id_endpoint_mode", account_id_endpoint_mode, ("preferred", "required", "disabled")),
+        ):
+            if value is not None and value not in allowed:
+                raise ValueError(f"{name} must be {' or '.join(repr(a) for a in allowed)}, not {value!r}")
         self.request_checksum_calculation = request_checksum_calculation
         self.response_checksum_validation = response_checksum_validation
+        self.account_id_endpoint_mode = account_id_endpoint_mode
         regional = self.s3.get("us_east_1_regional_endpoint", "legacy")
         if regional not in ("legacy", "regional"):
             raise ValueError(f"s3 us_east_1_regional_endpoint must be 'legacy' or 'regional', not {regional!r}")
+
+    def copy(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied (and checked as the constructor checks them)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Config(**values)
 
     @property
     def s3_force_path_style(self) -> bool:
@@ -160,6 +196,7 @@ class OperationInfo:
 
 
 _PY = platform.python_version()
+_RESOLVING = threading.Lock()  # first resolutions of credentials, one at a time per process
 _ENVIRON = os.environ
 # A Lambda function's environment names it from the start; the trace id changes per invocation.
 _IN_LAMBDA = "AWS_LAMBDA_FUNCTION_NAME" in _ENVIRON
@@ -201,7 +238,7 @@ class ClientCore:
         *,
         region: str | None = None,
         endpoint_url: str | None = None,
-        credentials: Credentials | None = None,
+        credentials: CredentialSource | None = None,
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
@@ -210,7 +247,11 @@ class ClientCore:
         config: Config | None = None,
         transport: Any = None,
     ) -> None:
-        self._config = config or Config()
+        # Settings left unset in code come from the environment, then the config file.
+        files = SharedFiles(_ENVIRON, ConfigError)
+        self._config = resolve_config(config or Config(), profile, _ENVIRON, files)
+        if endpoint_url is None:
+            endpoint_url = configured_endpoint(self._SERVICE_ID, profile, _ENVIRON, files)
         if anonymous is None:
             # A service used without credentials by default still signs when given some
             # (or a profile to take them from).
@@ -231,12 +272,12 @@ class ClientCore:
         # made wherever the code runs, and fails on the call). Keys passed as arguments are
         # checked at once: a key without its secret is the caller's mistake.
         self._credential_args = (aws_access_key_id, aws_secret_access_key, aws_session_token, profile)
-        self._resolved: Credentials | None = credentials
+        self._resolved: CredentialSource | None = credentials
         if anonymous:
             self._signer: SigV4Signer | None = None
         else:
             if credentials is None and (aws_access_key_id or aws_secret_access_key or aws_session_token):
-                self._resolved = resolve_credentials(*self._credential_args)
+                self._resolved = resolve_credentials(*self._credential_args, region=self._region)
             self._signer = SigV4Signer(
                 str(self._auth_scheme.get("signingName") or self._SIGNING_NAME),
                 str(self._auth_scheme.get("signingRegion") or self._region or "us-east-1"),
@@ -244,7 +285,9 @@ class ClientCore:
             )
         self._transport_given = transport
         self._validate = self._config.validate
-        self._retry = self._config.retry or RetryConfig(max_attempts=self._config.max_attempts)
+        self._retry = self._config.retry or RetryConfig(max_attempts=int(self._config.max_attempts or 3))
+        # Adaptive mode: a client-side rate limit that backs off when the service throttles.
+        self._limiter = ClientRateLimiter() if self._config.retry_mode == "adaptive" else None
         self._quota = RetryQuota(self._retry.quota)
         self._endpoint_url = endpoint_url
         self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
@@ -252,6 +295,8 @@ class ClientCore:
         self._signers: dict[tuple[str, ...], SigV4Signer] = {}
         self._bucket_regions: dict[str, str] = {}
         ua = f"awsgen/{__version__} Python/{_PY} {self._SERVICE_NAME}"
+        if self._config.user_agent_appid:
+            ua += f" app/{self._config.user_agent_appid}"
         self._user_agent = f"{ua} {self._config.user_agent_extra}".rstrip()
 
     def _endpoint_for(self, region: str | None, endpoint_url: str | None) -> str:
@@ -267,6 +312,32 @@ class ClientCore:
     def _resolve_with(self, extra: dict[str, Any]) -> str:
         """Resolve with operation-bound parameters; overridden by clients with a rule set."""
         raise NoRegionError("this client has no endpoint rule set")
+
+    @property
+    def _account_id_endpoint_mode(self) -> str:
+        """The ``AWS::Auth::AccountIdEndpointMode`` built-in: the config's mode, and
+        "disabled" for an anonymous client (as botocore for unsigned clients: no account)."""
+        return "disabled" if self._anonymous else (self._config.account_id_endpoint_mode or "preferred")
+
+    def _with_account_id(self, ctx: dict[str, Any] | None, op: OperationInfo, param: str) -> dict[str, Any] | None:
+        """``ctx`` with the ``AWS::Auth::AccountId`` built-in (rule-set parameter ``param``):
+        the credentials' account id, or None when they have none, unless the mode is
+        "disabled". Called by generated clients whose rule set reads it, for every request
+        (at send time, when the asyncio client has resolved the credentials); the endpoint
+        is then resolved per call and cached with the account id in the key. A value the
+        operation binds itself wins, as botocore's context parameters win over built-ins."""
+        if self._account_id_endpoint_mode == "disabled" or (ctx and ctx.get(param) is not None):
+            return ctx
+        if op.signed:
+            credentials = self._credentials
+        else:  # as botocore: the client's credentials if it has some; the call needs none
+            from .errors import NoCredentialsError
+
+            try:
+                credentials = self._credentials
+            except NoCredentialsError:
+                credentials = None
+        return {**(ctx or {}), param: credentials.account_id if credentials is not None else None}
 
     def _call_endpoint(self, op: OperationInfo, ctx: dict[str, Any] | None) -> tuple[str, str, str, Any]:
         """(scheme, netloc, base path, signer) for an operation that binds endpoint
@@ -326,12 +397,18 @@ class ClientCore:
 
     @property
     def _credentials(self) -> Credentials | None:
-        """The credentials signing uses: None for an anonymous client; otherwise resolved at
-        the first use (the environment, then the shared files) and kept."""
+        """The keys signing uses now: None for an anonymous client; otherwise the source is
+        resolved at the first use (awsgen_runtime.credentials: the default chain) and kept,
+        and temporary keys are renewed before they expire (awsgen_runtime.refresh)."""
         found = self._resolved
-        if found is None and self._signer is not None:
-            found = self._resolved = resolve_credentials(*self._credential_args)
-        return found
+        if found is None:
+            if self._signer is None:
+                return None
+            with _RESOLVING:  # once, however many threads make their first call together
+                found = self._resolved
+                if found is None:
+                    found = self._resolved = resolve_credentials(*self._credential_args, region=self._region)
+        return found if found.__class__ is Credentials else found.frozen()  # type: ignore[union-attr]
 
     def _make_transport(self, cls: Callable[..., Any]) -> Any:
         """The transport made on first use (constructing a client stays cheap), with the
@@ -341,6 +418,7 @@ class ClientCore:
             read_timeout=self._config.read_timeout,
             max_pool_connections=self._config.max_pool_connections,
             verify=self._config.verify,
+            proxies=self._config.proxies,
         )
         return self._transport_given
 
@@ -504,11 +582,16 @@ class ClientCore:
             sign_path, sign_query = _sign_target(path, req.query)
         redirected = False
         retry = self._retry
+        limiter = self._limiter
         attempt = 0
         cost = 0
         while True:
             headers["amz-sdk-request"] = (f"attempt={attempt + 1}; max={retry.max_attempts}" if attempt
                                           else "attempt=1")
+            if limiter is not None:  # adaptive mode: wait for the client-side rate limit's token
+                wait = limiter.reserve()
+                if wait > 0:
+                    yield wait
             if signer is not None:  # again on every attempt: the date is part of the signature
                 signer.sign(req.method, sign_path, sign_query, headers, body if start < 0 else b"",
                             self._credentials, payload_hash=payload_hash)
@@ -526,11 +609,15 @@ class ClientCore:
                 continue
             if resp.status < 300:
                 if not (op.error_in_200 and resp.body and _holds_error(resp.body)):
+                    if limiter is not None:
+                        limiter.record(throttled=False)
                     self._quota.release(cost if cost else 1)
                     return _checked(resp, validate) if validate else resp
                 # As botocore: an error in a 200 answer is a 500 (and retried as one).
                 resp = HttpResponse(500, resp.headers, resp.body, None)
             err = self._error(resp)
+            if limiter is not None:
+                limiter.record(throttled=resp.status == 429 or err.code in THROTTLING_CODES)
             region = None if redirected or bucket is None else _redirect_region(op, resp, err, bucket)
             if region is not None:
                 # As botocore: the bucket is in another region; send there at once, once,

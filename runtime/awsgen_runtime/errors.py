@@ -160,8 +160,23 @@ class MissingDependencyError(AwsGenError, ImportError):
     """A feature needs an optional package that is not installed; the message names it."""
 
 
+class ConfigError(AwsGenError, ValueError):
+    """A setting has a value it cannot take; the message names where the value came from
+    (the argument, the environment variable, or the config file and key)."""
+
+
 class NoCredentialsError(AwsGenError):
     """No AWS credentials were found in any of the places searched."""
+
+
+class CredentialRetrievalError(NoCredentialsError):
+    """A configured credential source failed: the instance metadata service, the container
+    endpoint, STS, SSO or a ``credential_process``. ``provider`` names it; the message says
+    what failed and never contains a secret."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        self.provider = provider
+        super().__init__(f"{provider}: {message}")
 
 
 class NoRegionError(AwsGenError):

@@ -67,6 +67,19 @@ class Transport(Protocol):
     def send(self, request: HttpRequest, *, stream: bool = False) -> HttpResponse: ...
 
 
+def proxy_for(scheme: str, host: str, proxies: dict[str, str] | None) -> str | None:
+    """The proxy URL for a request to ``host``: ``proxies[scheme]`` when proxies were given
+    in code; else ``HTTPS_PROXY``/``HTTP_PROXY`` unless ``NO_PROXY`` covers the host."""
+    if proxies is not None:
+        return proxies.get(scheme)
+    import urllib.request
+
+    found = urllib.request.getproxies_environment().get(scheme)
+    if found and urllib.request.proxy_bypass_environment(host):  # type: ignore[attr-defined]
+        return None
+    return found
+
+
 class Urllib3Transport:
     """The default transport: urllib3 connection pools, kept per scheme/host/port."""
 
@@ -76,7 +89,8 @@ class Urllib3Transport:
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
         max_pool_connections: int = 10,
-        verify: bool | str = True,
+        verify: bool | str | None = True,
+        proxies: dict[str, str] | None = None,
     ) -> None:
         import urllib3
         from urllib3 import exceptions as u3e
@@ -89,7 +103,12 @@ class Urllib3Transport:
             kw["ca_certs"] = verify
         # 128 KiB sends of a streamed body instead of http.client's 16 KiB: fewer Python-level
         # reads and socket calls per part of a large upload, little memory per part in flight.
-        self._manager = urllib3.PoolManager(maxsize=max_pool_connections, block=False, blocksize=1 << 17, **kw)
+        self._pool_kw = dict(maxsize=max_pool_connections, block=False, blocksize=1 << 17, **kw)
+        self._manager = urllib3.PoolManager(**self._pool_kw)
+        # Proxies given in code, else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+        # per host (as botocore); one ProxyManager per proxy.
+        self._proxies = proxies
+        self._proxy_managers: dict[str, Any] = {}
         self._pools: dict[str, tuple[Any, int]] = {}
         self._timeouts = (connect_timeout, read_timeout)
         self._u3e = u3e
@@ -104,11 +123,20 @@ class Urllib3Transport:
             from urllib.parse import urlsplit
 
             parts = urlsplit(origin)
-            pool = self._manager.connection_from_host(
-                parts.hostname or "", parts.port, scheme=parts.scheme or "https"
-            )
+            scheme = parts.scheme or "https"
+            proxy = proxy_for(scheme, parts.hostname or "", self._proxies)
+            manager: Any = self._manager
+            if proxy is not None:
+                manager = self._proxy_managers.get(proxy)
+                if manager is None:
+                    import urllib3
+
+                    manager = self._proxy_managers[proxy] = urllib3.ProxyManager(proxy, **self._pool_kw)
+            pool = manager.connection_from_host(parts.hostname or "", parts.port, scheme=scheme)
             pool.ConnectionCls = _continuing(pool.ConnectionCls)
-            entry = (pool, len(origin))
+            # Plain HTTP through a proxy names the whole URL; HTTPS tunnels (CONNECT) and
+            # then sends the path, as without a proxy.
+            entry = (pool, 0 if proxy is not None and scheme == "http" else len(origin))
             self._pools[origin] = entry
         return entry
 
@@ -158,6 +186,8 @@ class Urllib3Transport:
 
     def close(self) -> None:
         self._manager.clear()
+        for manager in self._proxy_managers.values():
+            manager.clear()
         self._pools.clear()
 
 
