@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from .context_params import check_operation_context_params
 from .format import format_files
 from .customizations import check_against_model, customization_file, load_customizations
 from .load import ModelError, load_document
@@ -78,6 +79,9 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     if problems:
         raise ModelError(problems)
     service = build_service(raw, label, preferred, customizations)
+    problems = check_operation_context_params(service)
+    if problems:
+        raise ModelError(problems)
     paginators: list[Paginator] = _beside(model_path, paginators_path, load_paginators, service)
     waiters: list[Waiter] = _beside(model_path, waiters_path, load_waiters, service)
     endpoints = _endpoints_source(model_path, label)

@@ -17,6 +17,7 @@ import jinja2
 
 from . import __version__
 from .codegen import Code, Codegen, fold_validation_line
+from .context_params import endpoint_context
 from .literals import comment, docstring, pylit
 from .model.ir import Member, Operation, Service, Shape
 from .model.naming import constant_name, snake_case
@@ -35,6 +36,8 @@ _BUILTIN_SETTINGS = {
     "AWS::S3::ForcePathStyle": "self._config.s3_force_path_style",
     "AWS::S3::Accelerate": "self._config.s3_accelerate",
     "AWS::S3::UseGlobalEndpoint": "self._config.s3_use_global_endpoint(region)",
+    "AWS::Auth::AccountIdEndpointMode": "self._account_id_endpoint_mode",
+    # AWS::Auth::AccountId is the credentials': added per call (account_id_param).
 }
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes"}
 _BUILTIN_REF = re.compile(r"(?<![.\w])(str|int|float|bool|bytes)\b")
@@ -245,11 +248,8 @@ class PackageView:
                     "signed": op.auth_type != "none",
                     "streaming_output": streaming,
                     "endpoint_static": tuple(op.static_context_params),
-                    "endpoint_context": [
-                        (m.context_param, m.py_name)
-                        for m in (self.shapes[op.input].members if op.input else ())
-                        if m.context_param
-                    ],
+                    # (rule-set parameter, expression over the input v, comment)
+                    "endpoint_context": endpoint_context(self.service, op),
                     "serialize": self.protocol.serialize(op),
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
@@ -515,6 +515,10 @@ def render_package(
         [(p.name, p.builtin) for p in endpoints[1] if p.builtin in _BUILTIN_SETTINGS] if endpoints else []
     )
     ctx["builtin_settings"] = _BUILTIN_SETTINGS
+    # The parameter bound to the credentials' account id: then every request's endpoint is
+    # resolved with it (ClientCore._with_account_id), unless the mode is "disabled".
+    ctx["account_id_param"] = next(
+        (p.name for p in (endpoints[1] if endpoints else ()) if p.builtin == "AWS::Auth::AccountId"), None)
     post = service.presign_post_operation
     ctx["presign_post"] = (
         {"op": post, "class": ctx["shapes"][next(o.input for o in service.operations if o.name == post)].class_name}
@@ -523,7 +527,8 @@ def render_package(
     ctx["uses_s3_runtime"] = bool(post) or any("_s3." in line for op in ctx["ops"] for line in op["input_transforms"])
     ctx["uses_handlers"] = any("_h." in op["wrap"][0] for op in ctx["ops"]) or any("_h." in line for op in ctx["ops"]
                                for line in (*op["input_transforms"], *op["output_transforms"]))
-    ctx["operation_bound_endpoints"] = any(op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
+    ctx["operation_bound_endpoints"] = bool(ctx["account_id_param"]) or any(
+        op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     files: dict[str, str] = {}
     root = TEMPLATES / "package"
     for path in _template_files():

@@ -88,3 +88,33 @@ def test_endpoints_bound_by_operations_resolve_per_call(sample: tuple[Path, subp
     kvs.Client(region="us-east-1", anonymous=True, transport=cap).describe_key_value_store(
         kvs_arn="arn:aws:cloudfront::123456789012:key-value-store/my-kvs")
     assert cap.url.startswith("https://123456789012.cloudfront-kvs.global.api.aws/key-value-stores/")
+
+
+def test_account_based_endpoints(sample: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """DynamoDB's rule set reads the credentials' account id and, through
+    operationContextParams, the tables a batch names (the first one's ARN)."""
+    import urllib3
+
+    from awsgen_runtime.sigv4 import Credentials
+    from awsgen_runtime.transport import HttpResponse
+    from tests.differential.harness import load_package
+
+    out, _ = sample
+    urls: list[str] = []
+
+    class Capture:
+        def send(self, request, *, stream=False):  # type: ignore[no-untyped-def]
+            urls.append(request.url)
+            return HttpResponse(200, urllib3.HTTPHeaderDict(), b"{}")
+
+    ddb = load_package(out, "dynamodb")
+    client = ddb.Client(region="us-east-1", credentials=Credentials("AKID", "SECRET", account_id="123456789012"),
+                        transport=Capture())
+    client.list_tables()
+    keys = ddb.shapes.KeysAndAttributes(keys=[{"pk": ddb.shapes.AttributeValue(s="1")}])
+    client.batch_get_item(request_items={"arn:aws:dynamodb:us-east-1:111122223333:table/t": keys, "u": keys})
+    anonymous = ddb.Client(region="us-east-1", anonymous=True, transport=Capture())
+    anonymous.list_tables()
+    assert urls == ["https://123456789012.ddb.us-east-1.amazonaws.com/",
+                    "https://111122223333.ddb.us-east-1.amazonaws.com/",
+                    "https://dynamodb.us-east-1.amazonaws.com/"]

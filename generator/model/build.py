@@ -116,6 +116,9 @@ def _build_operation(name: str, body: dict[str, Any], custom: dict[str, Any]) ->
         static_context_params=tuple(
             sorted((k, v.get("value")) for k, v in (body.get("staticContextParams") or {}).items())
         ),
+        operation_context_params=tuple(
+            sorted((k, v["path"]) for k, v in (body.get("operationContextParams") or {}).items())
+        ),
     )
 
 

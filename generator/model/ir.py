@@ -119,6 +119,9 @@ class Operation:
     request_compression: tuple[str, ...] = ()
     unsigned_payload: bool = False
     static_context_params: tuple[tuple[str, object], ...] = ()
+    # operationContextParams: (rule-set parameter, JMESPath over the input), compiled by
+    # generator/context_params.py
+    operation_context_params: tuple[tuple[str, str], ...] = ()
     result_wrapper: str | None = None  # query/ec2: the element wrapping the output
     input_location_name: str | None = None  # rest-xml: root element of the input payload
     input_xml_namespace: tuple[str, str] | None = None

@@ -233,7 +233,11 @@ class AsyncDynamoDBClient(_AsyncBaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_BatchGetItemInput(v, "", e)
             self._check(e)
-        r = await self._send(_serde.ser_BatchGetItem(v), _c._OP_BatchGetItem)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        r = await self._send(_serde.ser_BatchGetItem(v), _c._OP_BatchGetItem, ctx)
         return self._parse(_serde.de_BatchGetItem, r, _c._OP_BatchGetItem)
 
     async def batch_write_item(
@@ -383,7 +387,11 @@ class AsyncDynamoDBClient(_AsyncBaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_BatchWriteItemInput(v, "", e)
             self._check(e)
-        r = await self._send(_serde.ser_BatchWriteItem(v), _c._OP_BatchWriteItem)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        r = await self._send(_serde.ser_BatchWriteItem(v), _c._OP_BatchWriteItem, ctx)
         return self._parse(_serde.de_BatchWriteItem, r, _c._OP_BatchWriteItem)
 
     async def create_backup(
@@ -2152,7 +2160,15 @@ class AsyncDynamoDBClient(_AsyncBaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_ImportTableInput(v, "", e)
             self._check(e)
-        r = await self._send(_serde.ser_ImportTable(v), _c._OP_ImportTable)
+        ctx = {
+            # ResourceArn: TableCreationParameters.TableName
+            "ResourceArn": (
+                v.table_creation_parameters.table_name
+                if v.table_creation_parameters is not None
+                else None
+            ),
+        }
+        r = await self._send(_serde.ser_ImportTable(v), _c._OP_ImportTable, ctx)
         return self._parse(_serde.de_ImportTable, r, _c._OP_ImportTable)
 
     async def list_backups(
@@ -3838,7 +3854,19 @@ class AsyncDynamoDBClient(_AsyncBaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_TransactGetItemsInput(v, "", e)
             self._check(e)
-        r = await self._send(_serde.ser_TransactGetItems(v), _c._OP_TransactGetItems)
+        ctx = {
+            # ResourceArnList: TransactItems[*].Get.TableName
+            "ResourceArnList": (
+                tuple(
+                    _i1.get.table_name
+                    for _i1 in v.transact_items
+                    if _i1 is not None and _i1.get is not None and _i1.get.table_name is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        r = await self._send(_serde.ser_TransactGetItems(v), _c._OP_TransactGetItems, ctx)
         return self._parse(_serde.de_TransactGetItems, r, _c._OP_TransactGetItems)
 
     async def transact_write_items(
@@ -3959,7 +3987,30 @@ class AsyncDynamoDBClient(_AsyncBaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_TransactWriteItemsInput(v, "", e)
             self._check(e)
-        r = await self._send(_serde.ser_TransactWriteItems(v), _c._OP_TransactWriteItems)
+        ctx = {
+            # ResourceArnList: TransactItems[*].[ConditionCheck.TableName, Put.TableName, Delete.TableName, Update.TableName][]
+            "ResourceArnList": (
+                tuple(
+                    _e2
+                    for _i1 in v.transact_items
+                    if _i1 is not None
+                    for _e2 in (
+                        (
+                            _i1.condition_check.table_name
+                            if _i1.condition_check is not None
+                            else None
+                        ),
+                        (_i1.put.table_name if _i1.put is not None else None),
+                        (_i1.delete.table_name if _i1.delete is not None else None),
+                        (_i1.update.table_name if _i1.update is not None else None),
+                    )
+                    if _e2 is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        r = await self._send(_serde.ser_TransactWriteItems(v), _c._OP_TransactWriteItems, ctx)
         return self._parse(_serde.de_TransactWriteItems, r, _c._OP_TransactWriteItems)
 
     async def untag_resource(

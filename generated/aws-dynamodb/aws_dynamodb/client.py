@@ -539,12 +539,20 @@ class _DynamoDBClientBase(_ClientCore):
         params["UseDualStack"] = self._config.use_dualstack
         params["UseFIPS"] = self._config.use_fips
         params["Endpoint"] = endpoint_url
+        params["AccountIdEndpointMode"] = self._account_id_endpoint_mode
         return params
 
     def _resolve_with(self, extra: dict[str, _t.Any]) -> _t.Any:
         params = self._endpoint_params(self._region, self._endpoint_url)
         params.update(extra)
         return _endpoints.resolve_endpoint(params)
+
+    def _locate(
+        self, req: _t.Any, op: _Op, ctx: dict[str, _t.Any] | None
+    ) -> tuple[str, str, str, _t.Any]:
+        """The rule set reads the credentials' account id (AccountId): every
+        request's endpoint is resolved with it, unless account_id_endpoint_mode is "disabled"."""
+        return super()._locate(req, op, self._with_account_id(ctx, op, "AccountId"))
 
     def presign_batch_execute_statement(
         self,
@@ -586,7 +594,11 @@ class _DynamoDBClientBase(_ClientCore):
             e: list[_b.str] = []
             _serde._val_BatchGetItemInput(v, "", e)
             self._check(e)
-        return self._presign(_serde.ser_BatchGetItem(v), _OP_BatchGetItem, expires_in)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        return self._presign(_serde.ser_BatchGetItem(v), _OP_BatchGetItem, expires_in, ctx)
 
     def presign_batch_write_item(
         self,
@@ -608,7 +620,11 @@ class _DynamoDBClientBase(_ClientCore):
             e: list[_b.str] = []
             _serde._val_BatchWriteItemInput(v, "", e)
             self._check(e)
-        return self._presign(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem, expires_in)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        return self._presign(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem, expires_in, ctx)
 
     def presign_create_backup(
         self,
@@ -1355,7 +1371,15 @@ class _DynamoDBClientBase(_ClientCore):
             e: list[_b.str] = []
             _serde._val_ImportTableInput(v, "", e)
             self._check(e)
-        return self._presign(_serde.ser_ImportTable(v), _OP_ImportTable, expires_in)
+        ctx = {
+            # ResourceArn: TableCreationParameters.TableName
+            "ResourceArn": (
+                v.table_creation_parameters.table_name
+                if v.table_creation_parameters is not None
+                else None
+            ),
+        }
+        return self._presign(_serde.ser_ImportTable(v), _OP_ImportTable, expires_in, ctx)
 
     def presign_list_backups(
         self,
@@ -1868,7 +1892,19 @@ class _DynamoDBClientBase(_ClientCore):
             e: list[_b.str] = []
             _serde._val_TransactGetItemsInput(v, "", e)
             self._check(e)
-        return self._presign(_serde.ser_TransactGetItems(v), _OP_TransactGetItems, expires_in)
+        ctx = {
+            # ResourceArnList: TransactItems[*].Get.TableName
+            "ResourceArnList": (
+                tuple(
+                    _i1.get.table_name
+                    for _i1 in v.transact_items
+                    if _i1 is not None and _i1.get is not None and _i1.get.table_name is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        return self._presign(_serde.ser_TransactGetItems(v), _OP_TransactGetItems, expires_in, ctx)
 
     def presign_transact_write_items(
         self,
@@ -1892,7 +1928,32 @@ class _DynamoDBClientBase(_ClientCore):
             e: list[_b.str] = []
             _serde._val_TransactWriteItemsInput(v, "", e)
             self._check(e)
-        return self._presign(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems, expires_in)
+        ctx = {
+            # ResourceArnList: TransactItems[*].[ConditionCheck.TableName, Put.TableName, Delete.TableName, Update.TableName][]
+            "ResourceArnList": (
+                tuple(
+                    _e2
+                    for _i1 in v.transact_items
+                    if _i1 is not None
+                    for _e2 in (
+                        (
+                            _i1.condition_check.table_name
+                            if _i1.condition_check is not None
+                            else None
+                        ),
+                        (_i1.put.table_name if _i1.put is not None else None),
+                        (_i1.delete.table_name if _i1.delete is not None else None),
+                        (_i1.update.table_name if _i1.update is not None else None),
+                    )
+                    if _e2 is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        return self._presign(
+            _serde.ser_TransactWriteItems(v), _OP_TransactWriteItems, expires_in, ctx
+        )
 
     def presign_untag_resource(
         self,
@@ -2425,7 +2486,11 @@ class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_BatchGetItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_BatchGetItem(v), _OP_BatchGetItem)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        r = self._send(_serde.ser_BatchGetItem(v), _OP_BatchGetItem, ctx)
         return self._parse(_serde.de_BatchGetItem, r, _OP_BatchGetItem)
 
     def batch_write_item(
@@ -2575,7 +2640,11 @@ class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_BatchWriteItemInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem)
+        ctx = {
+            # ResourceArnList: keys(RequestItems)
+            "ResourceArnList": (tuple(v.request_items) if v.request_items is not None else None),
+        }
+        r = self._send(_serde.ser_BatchWriteItem(v), _OP_BatchWriteItem, ctx)
         return self._parse(_serde.de_BatchWriteItem, r, _OP_BatchWriteItem)
 
     def create_backup(
@@ -4336,7 +4405,15 @@ class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_ImportTableInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_ImportTable(v), _OP_ImportTable)
+        ctx = {
+            # ResourceArn: TableCreationParameters.TableName
+            "ResourceArn": (
+                v.table_creation_parameters.table_name
+                if v.table_creation_parameters is not None
+                else None
+            ),
+        }
+        r = self._send(_serde.ser_ImportTable(v), _OP_ImportTable, ctx)
         return self._parse(_serde.de_ImportTable, r, _OP_ImportTable)
 
     def list_backups(
@@ -6016,7 +6093,19 @@ class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_TransactGetItemsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_TransactGetItems(v), _OP_TransactGetItems)
+        ctx = {
+            # ResourceArnList: TransactItems[*].Get.TableName
+            "ResourceArnList": (
+                tuple(
+                    _i1.get.table_name
+                    for _i1 in v.transact_items
+                    if _i1 is not None and _i1.get is not None and _i1.get.table_name is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        r = self._send(_serde.ser_TransactGetItems(v), _OP_TransactGetItems, ctx)
         return self._parse(_serde.de_TransactGetItems, r, _OP_TransactGetItems)
 
     def transact_write_items(
@@ -6137,7 +6226,30 @@ class DynamoDBClient(_BaseClient, _DynamoDBClientBase):
             e: list[_b.str] = []
             _serde._val_TransactWriteItemsInput(v, "", e)
             self._check(e)
-        r = self._send(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems)
+        ctx = {
+            # ResourceArnList: TransactItems[*].[ConditionCheck.TableName, Put.TableName, Delete.TableName, Update.TableName][]
+            "ResourceArnList": (
+                tuple(
+                    _e2
+                    for _i1 in v.transact_items
+                    if _i1 is not None
+                    for _e2 in (
+                        (
+                            _i1.condition_check.table_name
+                            if _i1.condition_check is not None
+                            else None
+                        ),
+                        (_i1.put.table_name if _i1.put is not None else None),
+                        (_i1.delete.table_name if _i1.delete is not None else None),
+                        (_i1.update.table_name if _i1.update is not None else None),
+                    )
+                    if _e2 is not None
+                )
+                if v.transact_items is not None
+                else None
+            ),
+        }
+        r = self._send(_serde.ser_TransactWriteItems(v), _OP_TransactWriteItems, ctx)
         return self._parse(_serde.de_TransactWriteItems, r, _OP_TransactWriteItems)
 
     def untag_resource(
