@@ -79,6 +79,11 @@ class Config:
         "request_checksum_calculation", "response_checksum_validation", "retry_mode", "proxies",
         "user_agent_appid", "account_id_endpoint_mode",
     )
+    # Set through setattr after checking (lower-cased, as botocore).
+    request_checksum_calculation: str | None
+    response_checksum_validation: str | None
+    retry_mode: str | None
+    account_id_endpoint_mode: str | None
 
     def __init__(
         self,
@@ -114,7 +119,6 @@ class Config:
         self.use_fips = use_fips
         self.use_dualstack = use_dualstack
         self.s3 = dict(s3 or {})
-        self.retry_mode = retry_mode
         self.proxies = dict(proxies) if proxies else None
         self.user_agent_appid = user_agent_appid
         style = self.s3.get("addressing_style", "auto")
@@ -126,11 +130,11 @@ class Config:
             ("retry_mode", retry_mode, ("standard", "adaptive", "legacy")),
             ("account_id_endpoint_mode", account_id_endpoint_mode, ("preferred", "required", "disabled")),
         ):
-            if value is not None and value not in allowed:
-                raise ValueError(f"{name} must be {' or '.join(repr(a) for a in allowed)}, not {value!r}")
-        self.request_checksum_calculation = request_checksum_calculation
-        self.response_checksum_validation = response_checksum_validation
-        self.account_id_endpoint_mode = account_id_endpoint_mode
+            if value is not None:
+                value = value.lower() if isinstance(value, str) else value  # as botocore
+                if value not in allowed:
+                    raise ValueError(f"{name} must be {' or '.join(repr(a) for a in allowed)}, not {value!r}")
+            setattr(self, name, value)
         regional = self.s3.get("us_east_1_regional_endpoint", "legacy")
         if regional not in ("legacy", "regional"):
             raise ValueError(f"s3 us_east_1_regional_endpoint must be 'legacy' or 'regional', not {regional!r}")

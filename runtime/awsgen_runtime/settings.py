@@ -39,7 +39,7 @@ def _int(value: Any) -> int:
 
 def _choice(*allowed: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        text = str(value).strip()
+        text = str(value).strip().lower()  # botocore lowercases these values
         if text not in allowed:
             raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
         return text

@@ -150,6 +150,10 @@ def test_retry_settings_in_code_win(aws_home: Path) -> None:
         (REGION + "account_id_endpoint_mode = disabled\n", {}, "account_id_endpoint_mode", "account_id_endpoint_mode"),
         (REGION, {"AWS_ACCOUNT_ID_ENDPOINT_MODE": "required"}, "account_id_endpoint_mode",
          "account_id_endpoint_mode"),
+        (REGION, {"AWS_ACCOUNT_ID_ENDPOINT_MODE": "REQUIRED"}, "account_id_endpoint_mode",
+         "account_id_endpoint_mode"),
+        (REGION, {"AWS_REQUEST_CHECKSUM_CALCULATION": "WHEN_REQUIRED"}, "request_checksum_calculation",
+         "request_checksum_calculation"),
         (REGION, {}, "account_id_endpoint_mode", "account_id_endpoint_mode"),
     ],
 )

@@ -38,6 +38,9 @@ from awsgen_runtime.errors import NoRegionError as _NoRegionError
 from awsgen_runtime.sigv4 import Credentials
 from awsgen_runtime.transport import Transport
 
+if _t.TYPE_CHECKING:
+    from awsgen_runtime.refresh import RefreshableCredentials
+
 from . import _serde
 from . import endpoints as _endpoints
 from . import errors as _errors
@@ -105,7 +108,7 @@ class _SSOClientBase(_ClientCore):
         *,
         region: str | None = None,
         endpoint_url: str | None = None,
-        credentials: Credentials | None = None,
+        credentials: Credentials | RefreshableCredentials | None = None,
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
@@ -118,13 +121,17 @@ class _SSOClientBase(_ClientCore):
         region: the AWS region, for example ``us-east-1``; else ``AWS_REGION``,
             ``AWS_DEFAULT_REGION`` or the profile's ``region`` in the config file.
         endpoint_url: send requests here instead of the region's endpoint.
-        credentials: AWS credentials; else the access key arguments, the
-            environment, then the shared credentials and config files.
-        profile: the profile of the shared files (default: ``AWS_PROFILE``, else
-            ``default``).
+        credentials: AWS credentials (fixed keys, or a ``RefreshableCredentials``
+            that renews them); else the access key arguments, then the default
+            chain at the first signed call: the environment, the profile (assumed
+            role, web identity, SSO, the shared files, ``credential_process``), the
+            container endpoint, the instance metadata service.
+        profile: the profile of the shared files (default: ``AWS_DEFAULT_PROFILE``,
+            ``AWS_PROFILE``, else ``default``).
         anonymous: send unsigned requests and look for no credentials.
             Default: False.
-        config: timeouts, pool size, validation and retry settings.
+        config: timeouts, pool size, validation, retry and endpoint settings; those
+            left unset come from the environment, then the profile's config file.
         transport: an HTTP transport to use instead of the default one (urllib3's;
             aiohttp's for the AsyncClient).
         """
