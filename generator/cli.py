@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator generate`` and ``python -m generator fetch-model``."""
+"""Command line: ``python -m generator generate``, ``fetch-model``, ``generate-all`` and ``diff``."""
 
 from __future__ import annotations
 
@@ -91,10 +91,33 @@ def main(argv: list[str] | None = None) -> int:
     bulk.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     bulk.add_argument("--format", action="store_true", help="run black on the output (slow for 400+ services)")
     bulk.add_argument("--only", nargs="*", help="just these services")
+    diff = sub.add_parser(
+        "diff", help="list the changes to the generated public API between two model sets",
+        description="List every change to the generated public API between two model sets, per service, "
+        "each classified as breaking or compatible for a caller of the generated package (documentation-only "
+        "edits are counted apart). Exit status: 0 when no change is breaking, 1 when one is, 2 when an input "
+        "cannot be read. The rules are in generator/diff.py's docstring.",
+    )
+    diff.add_argument("old", nargs="?", metavar="OLD",
+                      help="a model file (service-2.json, .json.gz), a service folder, or a folder of service "
+                      "folders (models/, botocore's data/)")
+    diff.add_argument("new", nargs="?", metavar="NEW", help="the same kind of path as OLD")
+    diff.add_argument("--botocore", nargs=2, metavar=("OLD_VERSION", "NEW_VERSION"),
+                      help="compare two botocore releases' data instead (each sdist downloaded once into the cache)")
+    diff.add_argument("--json", action="store_true", help="print a JSON list of changes (service, kind, path, "
+                      "breaking, category, detail), documentation-only ones included")
+    diff.add_argument("--only", nargs="+", metavar="SERVICE", help="just these services (folder names)")
+    diff.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "diff":
+        from .diff import run
+
+        if (args.old is None or args.new is None) == (args.botocore is None):
+            diff.error("give OLD and NEW, or --botocore OLD_VERSION NEW_VERSION")
+        return run(args.old, args.new, botocore=args.botocore, as_json=args.json, only=args.only, jobs=args.jobs)
     try:
         if args.command == "generate":
             return _cmd_generate(args)
