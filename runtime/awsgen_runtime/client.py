@@ -17,12 +17,11 @@ import platform
 import re
 import threading
 from urllib.parse import quote
-from typing import Any, Callable, ClassVar, Generator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generator, TypeVar
 
 from . import __version__
-from .credentials import CredentialSource, resolve_credentials, resolve_region
+from .credentials import resolve_credentials, resolve_region
 from .profiles import SharedFiles
-from .ratelimit import ClientRateLimiter
 from .settings import configured_endpoint, resolve_config
 from .errors import (
     ConfigError,
@@ -36,6 +35,9 @@ from .retries import THROTTLING_CODES, RetryConfig, RetryQuota, backoff, is_retr
 from .sigv4 import MAX_PRESIGN_EXPIRES, Credentials, SigV4Signer, presign_url
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
+
+if TYPE_CHECKING:
+    from .credentials import CredentialSource
 
 T = TypeVar("T")
 
@@ -291,7 +293,11 @@ class ClientCore:
         self._validate = self._config.validate
         self._retry = self._config.retry or RetryConfig(max_attempts=int(self._config.max_attempts or 3))
         # Adaptive mode: a client-side rate limit that backs off when the service throttles.
-        self._limiter = ClientRateLimiter() if self._config.retry_mode == "adaptive" else None
+        self._limiter: Any = None
+        if self._config.retry_mode == "adaptive":
+            from .ratelimit import ClientRateLimiter
+
+            self._limiter = ClientRateLimiter()
         self._quota = RetryQuota(self._retry.quota)
         self._endpoint_url = endpoint_url
         self._scheme, self._netloc, self._base_path = _split_endpoint(endpoint)
