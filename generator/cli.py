@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator generate``, ``fetch-model``, ``generate-all`` and ``diff``."""
+"""The generator's command line (``python -m generator`` or the ``awsgen`` console script)."""
 
 from __future__ import annotations
 
@@ -21,14 +21,26 @@ DEFAULT_MANIFEST = REPO / "models" / "manifest.yaml"
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     packages: dict[str, dict[str, str]] = {}
+    templates = ""
+    if args.templates:
+        from .render import check_overrides
+
+        problems = check_overrides(Path(args.templates))
+        if problems:
+            raise ModelError(problems)
+        templates = str(Path(args.templates).resolve())
     if args.model:
         model = Path(args.model)
         package, distribution = package_names(service_name_for_model(model))
         if args.package:
             package, distribution = args.package, args.package.replace("_", "-")
-        settings = PackageSettings(package=package, distribution=distribution, model_label=model.as_posix())
+        settings = PackageSettings(package=package, distribution=distribution, model_label=model.as_posix(),
+                                   templates=templates)
         out = Path(args.out or "generated")
         packages[settings.distribution] = build_package(model, settings)
+        if not any(name.endswith("/endpoints.py") for name in packages[settings.distribution]):
+            print(f"note: no endpoint-rule-set-1.json(.gz) beside {model}: {distribution} resolves no endpoints, "
+                  "so its clients need endpoint_url=", file=sys.stderr)
     else:
         manifest = load_manifest(Path(args.manifest))
         out = Path(args.out) if args.out else manifest.output
@@ -41,6 +53,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                     model_label=entry.model_label,
                     version=entry.version,
                     options=tuple(sorted(entry.options.items())),
+                    templates=templates,
                 ),
             )
             for entry in manifest.services
@@ -74,19 +87,54 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTION = """\
+Generate typed Python client packages from AWS service models (botocore's JSON format).
+
+commands:
+  generate       the packages models/manifest.yaml lists, into generated/ (or one --model)
+  generate-all   every service of a botocore release, into a directory
+  fetch-model    copy one service's model from the pinned botocore release into models/
+  update         refresh the manifest's models from a botocore release, regenerate, print what changed
+  diff           the changes to the generated public API between two model sets, breaking or not
+  build          wheels and sdists of the runtime and the manifest's packages
+  docs           the API reference site (HTML) of the manifest's packages
+
+Run `%(prog)s COMMAND --help` for a command's options.
+"""
+
+
+def _prog() -> str:
+    return "awsgen" if Path(sys.argv[0]).name == "awsgen" else "python -m generator"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
-    gen = sub.add_parser("generate", help="generate client packages (default: all the manifest lists)")
-    gen.add_argument("--manifest", default=str(DEFAULT_MANIFEST))
-    gen.add_argument("--model", help="generate this one model (JSON or YAML) instead of the manifest")
-    gen.add_argument("--package", help="with --model: the import name (default aws_<service>, the service from the model's folder)")
+    parser = argparse.ArgumentParser(prog=_prog(), description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS)
+    gen = sub.add_parser(
+        "generate", help="generate client packages (default: all the manifest lists)",
+        description="Generate the packages the manifest lists into its output folder (generated/), or one "
+        "package from --model. Nothing is written when any model is invalid; every problem is printed as "
+        "FILE: JSON path: text.")
+    gen.add_argument("--manifest", default=str(DEFAULT_MANIFEST),
+                     help="the manifest to generate (default: models/manifest.yaml)")
+    gen.add_argument("--model", help="generate this one model (service-2.json, .json.gz or YAML) instead of the "
+                     "manifest; an endpoint-rule-set-1.json(.gz) and paginators/waiters beside it are used")
+    gen.add_argument("--package", help="with --model: the import name (default aws_<service>, the service from "
+                     "the model's folder)")
     gen.add_argument("--out", help="output directory (default: the manifest's, or ./generated)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
-    fetch = sub.add_parser("fetch-model", help="copy a service's model from the pinned botocore release")
-    fetch.add_argument("service")
-    fetch.add_argument("--models-dir", default=str(REPO / "models"))
-    bulk = sub.add_parser("generate-all", help="every service of the pinned botocore release into a directory")
+    gen.add_argument("--templates", metavar="DIR",
+                     help="a folder of templates replacing built-in ones of the same relative path (e.g. "
+                     "DIR/package/__package__/client.py.jinja); their output must still compile and be black-stable")
+    fetch = sub.add_parser("fetch-model", help="copy a service's model from the pinned botocore release",
+                           description="Copy one service's model files from the pinned botocore release into "
+                           "models/<service>/, with a SOURCE.yaml recording where they came from.")
+    fetch.add_argument("service", help="botocore's name for the service (its data folder), e.g. dynamodb")
+    fetch.add_argument("--models-dir", default=str(REPO / "models"), help="where to copy (default: models/)")
+    bulk = sub.add_parser("generate-all", help="every service of the pinned botocore release into a directory",
+                          description="Generate every service of the pinned botocore release into a fresh "
+                          "directory, in parallel; unsupported protocols are listed, not written.")
     bulk.add_argument("--out", required=True)
     bulk.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     bulk.add_argument("--format", action="store_true", help="run black on the output (slow for 400+ services)")
@@ -112,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "generate" and args.package and not args.model:
+        gen.error("--package names the package of --model; give --model too (the manifest names its own packages)")
     if args.command == "diff":
         from .diff import run
 

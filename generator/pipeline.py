@@ -21,20 +21,33 @@ class UnsupportedProtocol(Exception):
     pass
 
 
+#: The partition table of the pinned botocore release, for models that come without one.
+PINNED_PARTITIONS = Path(__file__).resolve().parent.parent / "models" / "partitions.json"
+
+
+def _first(folders: list[Path], names: tuple[str, ...]) -> Path | None:
+    return next((f / n for f in folders for n in names if (f / n).exists()), None)
+
+
 def _endpoints_source(model_path: Path, label: str) -> tuple[str, list[Any]] | None:
-    """The compiled endpoint resolver, when the model has a rule set beside it.
+    """The compiled endpoint resolver, when the model has a rule set beside it
+    (``endpoint-rule-set-1.json``, or ``.json.gz`` as in botocore's wheels), in its folder
+    or the one above (botocore's ``<service>/<version>/`` layout).
 
     The partition table is looked up in the model's folder's parents (``models/`` in
-    this repository, ``botocore/data`` in the pinned release).
+    this repository, ``botocore/data`` in botocore); a model without one gets the pinned
+    release's table. A model without a rule set gets no resolver, and the caller says so.
     """
-    rules = model_path.parent / "endpoint-rule-set-1.json"
-    if not rules.exists():
-        rules = model_path.parent.parent / "endpoint-rule-set-1.json"
-    partitions = next(
-        (p / "partitions.json" for p in model_path.parents if (p / "partitions.json").exists()), None
-    )
-    if not rules.exists() or partitions is None:
+    rules = _first([model_path.parent, model_path.parent.parent],
+                   ("endpoint-rule-set-1.json", "endpoint-rule-set-1.json.gz"))
+    if rules is None:
         return None
+    partitions = _first(list(model_path.parents), ("partitions.json", "partitions.json.gz"))
+    if partitions is None:
+        if not PINNED_PARTITIONS.exists():
+            raise ModelError([f"{rules}: the rule set needs a partition table: put botocore's partitions.json "
+                              f"beside the model or in a folder above it"])
+        partitions = PINNED_PARTITIONS
     from .endpoints_compiler import compile_ruleset, compile_ruleset_parameters
 
     ruleset = load_document(rules)
@@ -85,5 +98,44 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     paginators: list[Paginator] = _beside(model_path, paginators_path, load_paginators, service)
     waiters: list[Waiter] = _beside(model_path, waiters_path, load_waiters, service)
     endpoints = _endpoints_source(model_path, label)
-    files = render_package(service, settings, endpoints, paginators, waiters)
-    return format_files(files) if fmt else files
+    if not settings.templates:
+        files = render_package(service, settings, endpoints, paginators, waiters)
+        return format_files(files) if fmt else files
+    return _with_overrides(service, settings, endpoints, paginators, waiters)
+
+
+def _with_overrides(service: Any, settings: PackageSettings, endpoints: Any, paginators: Any,
+                    waiters: Any) -> dict[str, str]:
+    """Render with a maintainer's template overrides (``--templates``), and hold their
+    output to what the built-in templates promise: every Python file compiles and is
+    black-stable. A failure is a ModelError naming the override folder and the file."""
+    import black
+    import jinja2
+
+    folder = settings.templates
+    try:
+        files = render_package(service, settings, endpoints, paginators, waiters)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ModelError([f"{exc.filename or folder}:{exc.lineno}: template syntax: {exc.message}"]) from None
+    except jinja2.TemplateError as exc:
+        raise ModelError([f"{folder}: rendering failed: {type(exc).__name__}: {exc}"]) from None
+    problems = []
+    for name, text in files.items():
+        if not name.endswith(".py"):
+            continue
+        try:
+            compile(text, name, "exec")
+        except SyntaxError as exc:
+            problems.append(f"{folder}: the templates render {name}, which does not compile: line {exc.lineno}: "
+                            f"{exc.msg}")
+    if problems:
+        raise ModelError(problems)
+    out = format_files(files)
+    from .format import MODE
+
+    for name, text in out.items():
+        if name.endswith(".py") and black.format_str(text, mode=MODE) != text:
+            problems.append(f"{folder}: the templates render {name}, which black does not leave unchanged")
+    if problems:
+        raise ModelError(problems)
+    return out

@@ -53,6 +53,9 @@ class PackageSettings:
     model_label: str  # how generated files name their model, e.g. models/x/service-2.json
     version: str = "0.1.0"
     options: tuple[tuple[str, Any], ...] = ()
+    # A folder of templates that replace the built-in ones of the same relative path
+    # (``--templates``); "" for none.
+    templates: str = ""
 
 
 def _tomlstr(value: str) -> str:
@@ -61,9 +64,26 @@ def _tomlstr(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def make_env() -> jinja2.Environment:
+def check_overrides(folder: Path) -> list[str]:
+    """Problems with a folder of template overrides: each ``.jinja`` file in it must
+    replace a built-in template of the same relative path (a typo must not pass silently)."""
+    if not folder.is_dir():
+        return [f"{folder}: --templates must be a folder of templates"]
+    problems = []
+    for path in sorted(folder.rglob("*.jinja")):
+        rel = path.relative_to(folder).as_posix()
+        if not (TEMPLATES / rel).is_file():
+            problems.append(f"{path}: replaces no built-in template (no templates/{rel}); the built-in ones are "
+                            f"under {TEMPLATES}")
+    return problems
+
+
+def make_env(overrides: str = "") -> jinja2.Environment:
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(str(TEMPLATES))
+    if overrides:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(overrides), loader])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -505,7 +525,7 @@ def render_package(
     ``endpoints`` is the compiled endpoint module and the rule set's parameters; a
     template that renders to nothing (endpoints.py without a rule set) is left out.
     """
-    env = make_env()
+    env = make_env(settings.templates)
     view = PackageView(service, settings)
     ctx = view.context()
     ctx["paginators"] = paginator_views(paginators or [], ctx["ops"], service, view.gen.annotation)
@@ -543,4 +563,4 @@ def render_package(
     return files
 
 
-__all__ = ["PackageSettings", "render_package", "snake_case"]
+__all__ = ["PackageSettings", "check_overrides", "render_package", "snake_case"]
