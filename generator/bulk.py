@@ -28,19 +28,32 @@ class Outcome:
     lines: int = 0
 
 
-def _one(service: str, out: str, fmt: bool) -> Outcome:
+def _model(service: str, data: str) -> Path:
+    """The newest model of a service: the pinned release's, or from ``data`` (botocore's
+    data layout, ``.json`` or ``.json.gz``)."""
+    if not data:
+        return service_model_dir(service) / "service-2.json"
+    versions = sorted(p for p in (Path(data) / service).iterdir() if p.is_dir())
+    for folder in reversed(versions):
+        for name in ("service-2.json", "service-2.json.gz"):
+            if (folder / name).exists():
+                return folder / name
+    raise ModelError([f"{Path(data) / service}: no service-2.json(.gz) in any version folder"])
+
+
+def _one(service: str, out: str, fmt: bool, data: str = "", release: str = BOTOCORE_VERSION) -> Outcome:
     from .pipeline import UnsupportedProtocol, build_package
     from .render import PackageSettings
     from .write import write_packages
 
-    model = service_model_dir(service) / "service-2.json"
     try:
+        model = _model(service, data)
         raw = load_document(model)
         proto = unsupported_protocol(raw) if isinstance(raw, dict) else None
         if proto is not None:
             return Outcome(service, "unsupported", f"protocol {proto!r} not supported yet")
         package, dist = package_names(service)
-        label = f"botocore-{BOTOCORE_VERSION}/{service}/{model.parent.name}/service-2.json"
+        label = f"botocore-{release}/{service}/{model.parent.name}/{model.name}"
         files = build_package(model, PackageSettings(package, dist, label), fmt=fmt)
         write_packages(Path(out), {dist: files})
         return Outcome(service, "ok", dist, sum(t.count("\n") for t in files.values()))
@@ -52,9 +65,9 @@ def _one(service: str, out: str, fmt: bool) -> Outcome:
         return Outcome(service, "error", f"{type(exc).__name__}: {exc}")
 
 
-def all_services() -> list[str]:
-    root = data_dir()
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*/service-2.json")))
+def all_services(data: Path | None = None) -> list[str]:
+    root = data or data_dir()
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*/service-2.json*")))
 
 
 def _bar(done: int, total: int, name: str) -> None:
@@ -68,13 +81,16 @@ def _bar(done: int, total: int, name: str) -> None:
     sys.stderr.flush()
 
 
-def generate_all(out: Path, *, jobs: int | None = None, fmt: bool = False, only: list[str] | None = None) -> int:
-    services = only or all_services()
+def generate_all(out: Path, *, jobs: int | None = None, fmt: bool = False, only: list[str] | None = None,
+                 data: Path | None = None, release: str = BOTOCORE_VERSION) -> int:
+    """Every service (or ``only`` these) of the pinned release, or of botocore's data
+    folder ``data`` (``update``'s ``--botocore`` / ``--from``, for a whole-release run)."""
+    services = only or all_services(data)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcomes: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_one, s, str(out), fmt): s for s in services}
+        futures = {pool.submit(_one, s, str(out), fmt, str(data or ""), release): s for s in services}
         for i, fut in enumerate(as_completed(futures), 1):
             outcome = fut.result()
             outcomes.append(outcome)

@@ -8,6 +8,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .botocore_source import BOTOCORE_VERSION
 from .load import ModelError
 from .manifest import load_manifest
 from .model.naming import package_names, service_name_for_model
@@ -132,6 +133,19 @@ def main(argv: list[str] | None = None) -> int:
                            "models/<service>/, with a SOURCE.yaml recording where they came from.")
     fetch.add_argument("service", help="botocore's name for the service (its data folder), e.g. dynamodb")
     fetch.add_argument("--models-dir", default=str(REPO / "models"), help="where to copy (default: models/)")
+    upd = sub.add_parser(
+        "update", help="refresh the manifest's models from a botocore release, regenerate, print what changed",
+        description="Copy every model the manifest lists (and the files beside them, and partitions.json) from a "
+        "botocore release, validate them all (nothing is written if one fails), compare each service's API with "
+        "the current one, bump its version (breaking -> major, compatible -> minor, documentation only -> patch), "
+        "write its CHANGELOG.md entry, then regenerate. Prints per service what changed.")
+    release = upd.add_mutually_exclusive_group(required=True)
+    release.add_argument("--botocore", metavar="VERSION", help="a botocore release (its sdist downloaded once)")
+    release.add_argument("--from", dest="source", metavar="DIR",
+                         help="botocore's data folder on disk (data/<service>/<version>/, .json or .json.gz), "
+                         "or a folder holding botocore/data")
+    upd.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="default: models/manifest.yaml")
+    upd.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     bulk = sub.add_parser("generate-all", help="every service of the pinned botocore release into a directory",
                           description="Generate every service of the pinned botocore release into a fresh "
                           "directory, in parallel; unsupported protocols are listed, not written.")
@@ -139,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     bulk.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     bulk.add_argument("--format", action="store_true", help="run black on the output (slow for 400+ services)")
     bulk.add_argument("--only", nargs="*", help="just these services")
+    bulk_release = bulk.add_mutually_exclusive_group()
+    bulk_release.add_argument("--botocore", metavar="VERSION",
+                              help="another botocore release than the pinned one (its sdist downloaded once)")
+    bulk_release.add_argument("--from", dest="source", metavar="DIR", help="botocore's data folder on disk")
     diff = sub.add_parser(
         "diff", help="list the changes to the generated public API between two model sets",
         description="List every change to the generated public API between two model sets, per service, "
@@ -171,10 +189,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "update":
+            from .update import update
+
+            return update(Path(args.manifest), botocore=args.botocore,
+                          source=Path(args.source) if args.source else None, dry_run=args.dry_run)
         if args.command == "generate-all":
             from .bulk import generate_all
 
-            return generate_all(Path(args.out), jobs=args.jobs, fmt=args.format, only=args.only)
+            data, release = None, BOTOCORE_VERSION
+            if args.botocore:
+                from .diff import botocore_data
+
+                data, release = botocore_data([args.botocore])[0], args.botocore
+            elif args.source:
+                from .update import _data_folder, _release_version
+
+                data = _data_folder(Path(args.source))
+                release = _release_version(data) or "local"
+            return generate_all(Path(args.out), jobs=args.jobs, fmt=args.format, only=args.only, data=data,
+                                release=release)
         return _cmd_fetch(args)
     except ModelError as exc:
         for problem in exc.problems:

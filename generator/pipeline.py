@@ -100,8 +100,13 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     endpoints = _endpoints_source(model_path, label)
     if not settings.templates:
         files = render_package(service, settings, endpoints, paginators, waiters)
-        return format_files(files) if fmt else files
-    return _with_overrides(service, settings, endpoints, paginators, waiters)
+        files = format_files(files) if fmt else files
+    else:
+        files = _with_overrides(service, settings, endpoints, paginators, waiters)
+    changelog = model_path.parent / "CHANGELOG.md"  # kept by `update` from the API diffs
+    if changelog.is_file():
+        files["CHANGELOG.md"] = changelog.read_text(encoding="utf-8")
+    return files
 
 
 def _with_overrides(service: Any, settings: PackageSettings, endpoints: Any, paginators: Any,
