@@ -46,14 +46,19 @@ def write_packages(out_root: Path, packages: dict[str, dict[str, str]]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+_BUILD_LEFTOVERS = frozenset({"build", "dist"})  # pip install ./pkg (not -e), python -m build
+
+
 def read_tree(root: Path) -> dict[str, str]:
     if not root.is_dir():
         return {}
     out = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc") \
-                and ".egg-info" not in str(path):
-            out[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root)
+        # What installing or building a package leaves in its folder is not generated output.
+        if path.is_file() and "__pycache__" not in rel.parts and not path.name.endswith(".pyc") \
+                and ".egg-info" not in str(rel) and rel.parts[0] not in _BUILD_LEFTOVERS:
+            out[rel.as_posix()] = path.read_text(encoding="utf-8")
     return out
 
 

@@ -67,3 +67,15 @@ def test_failure_while_swapping_restores_the_old_trees(tmp_path: Path, monkeypat
     monkeypatch.undo()
     assert read_tree(out / "aws-a") == {"a/x.py": "old a\n"}
     assert read_tree(out / "aws-b") == {"b/y.py": "old b\n"}
+
+
+def test_build_leftovers_are_not_stale_output(tmp_path: Path) -> None:
+    """``pip install ./generated/aws-x`` (not editable) leaves build/ and an .egg-info in the
+    package folder: ``generate --check`` must not call that stale; another file is."""
+    write_packages(tmp_path, {"aws-x": {"pyproject.toml": "x", "aws_x/__init__.py": ""}})
+    for leftover in ("build/lib/aws_x/__init__.py", "dist/aws_x-0.1.0.tar.gz", "aws_x.egg-info/PKG-INFO"):
+        (tmp_path / "aws-x" / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "aws-x" / leftover).write_text("")
+    assert diff_packages(tmp_path, {"aws-x": {"pyproject.toml": "x", "aws_x/__init__.py": ""}}) == ""
+    (tmp_path / "aws-x" / "aws_x" / "extra.py").write_text("")
+    assert "extra.py" in diff_packages(tmp_path, {"aws-x": {"pyproject.toml": "x", "aws_x/__init__.py": ""}})
