@@ -77,5 +77,5 @@ def test_build_leftovers_are_not_stale_output(tmp_path: Path) -> None:
         (tmp_path / "aws-x" / leftover).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "aws-x" / leftover).write_text("")
     assert diff_packages(tmp_path, {"aws-x": {"pyproject.toml": "x", "aws_x/__init__.py": ""}}) == ""
-    (tmp_path / "aws-x" / "aws_x" / "extra.py").write_text("")
+    (tmp_path / "aws-x" / "aws_x" / "extra.py").write_text("x = 1\n")
     assert "extra.py" in diff_packages(tmp_path, {"aws-x": {"pyproject.toml": "x", "aws_x/__init__.py": ""}})
