@@ -146,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
                          "or a folder holding botocore/data")
     upd.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="default: models/manifest.yaml")
     upd.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    rel = sub.add_parser(
+        "build", help="wheels and sdists of the runtime and the manifest's packages",
+        description="Build a wheel and an sdist of the runtime and of each package the manifest lists (as "
+        "generated), after checking that each package's awsgen-runtime requirement admits this runtime. Needs "
+        "the release extra: pip install -e '.[release]'.")
+    rel.add_argument("--out", default="dist", help="where to put them (default: dist/)")
+    rel.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="default: models/manifest.yaml")
+    rel.add_argument("--only", nargs="+", metavar="SERVICE", help="just these services' packages (and the runtime)")
     bulk = sub.add_parser("generate-all", help="every service of the pinned botocore release into a directory",
                           description="Generate every service of the pinned botocore release into a fresh "
                           "directory, in parallel; unsupported protocols are listed, not written.")
@@ -189,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "build":
+            from .build import build
+
+            return build(Path(args.out), Path(args.manifest), only=args.only)
         if args.command == "update":
             from .update import update
 

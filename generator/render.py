@@ -23,10 +23,12 @@ from .model.ir import Member, Operation, Service, Shape
 from .model.naming import constant_name, snake_case
 from .paginators import paginator_views
 from .waiters import waiter_views
+from .build import runtime_requirement, runtime_version
 from .protocols import protocol_class
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RUNTIME_REQUIREMENT = "awsgen-runtime>=0.1,<0.2"
+# What every package requires of the runtime: the series of the runtime it is generated with.
+RUNTIME_REQUIREMENT = runtime_requirement(runtime_version())
 # Endpoint rule-set built-ins and the client setting each comes from.
 _BUILTIN_SETTINGS = {
     "AWS::Region": "region",
