@@ -62,6 +62,19 @@ def changelog_entry(version: str, source: str, changes: list[Change]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def newest_botocore() -> str:
+    """The newest botocore release on the package index pip is configured with."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pip", "index", "versions", "botocore",
+                           "--disable-pip-version-check"], capture_output=True, text=True, check=False)
+    found = re.search(r"^botocore \(([0-9.]+)\)", done.stdout, re.M)
+    if found is None:
+        raise ModelError([f"botocore: the package index gave no version ({(done.stderr or done.stdout).strip()[:200]})"])
+    return found.group(1)
+
+
 def _release_version(data: Path) -> str | None:
     """The botocore version of a data folder, from its package's ``__init__.py`` when it lies there."""
     init = data.parent / "__init__.py"
@@ -155,6 +168,9 @@ def update(manifest_path: Path, *, botocore: str | None = None, source: Path | N
     manifest = load_manifest(manifest_path)
     models = manifest_path.parent
     release: str | None
+    if botocore == "latest":
+        botocore = newest_botocore()
+        print(f"newest botocore on the package index: {botocore}")
     if botocore:
         data, release = botocore_data([botocore])[0], botocore
     else:

@@ -90,3 +90,23 @@ def test_bad_template_overrides_write_nothing(tmp_path: Path, capsys: pytest.Cap
                  "--out", str(tmp_path / "out")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_pre_commit_hook_and_workflows_run_real_commands() -> None:
+    """The hook's command passes on this checkout; the workflows call scripts that exist."""
+    import shlex
+
+    import yaml
+
+    hook = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    argv = shlex.split(hook["entry"])
+    assert argv[:3] == ["python", "-m", "generator"]
+    done = run(*argv[3:])
+    assert done.returncode == 0, done.stdout[-2000:]
+    for workflow in ("ci.yml", "models.yml"):
+        text = (REPO / ".github" / "workflows" / workflow).read_text()
+        yaml.safe_load(text)
+        for script in (".ci/run", "scripts/generate", "scripts/test"):
+            if script in text:
+                assert (REPO / script).exists()
+    assert "update --botocore latest" in (REPO / ".github" / "workflows" / "models.yml").read_text()
