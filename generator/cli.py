@@ -109,7 +109,7 @@ def _prog() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=_prog(), description=DESCRIPTION,
+    parser = argparse.ArgumentParser(prog=_prog(), description=DESCRIPTION, usage="%(prog)s COMMAND [options]",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS)
     gen = sub.add_parser(

@@ -26,7 +26,7 @@ def test_help_lists_every_command_in_plain_text() -> None:
     out = run("--help").stdout
     for command in ("generate", "generate-all", "fetch-model", "update", "diff", "build", "docs"):
         assert f"\n  {command} " in out
-    assert "``" not in out and "usage: python -m generator" in out
+    assert "``" not in out and out.startswith("usage: python -m generator COMMAND [options]")
     assert "the manifest to generate" in run("generate", "--help").stdout
 
 
@@ -110,3 +110,9 @@ def test_the_pre_commit_hook_and_workflows_run_real_commands() -> None:
             if script in text:
                 assert (REPO / script).exists()
     assert "update --botocore latest" in (REPO / ".github" / "workflows" / "models.yml").read_text()
+
+
+def test_the_console_script_names_itself() -> None:
+    script = Path(sys.executable).parent / "awsgen"  # installed by `pip install -e .` (scripts/test does it)
+    out = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("usage: awsgen COMMAND [options]") and "Run `awsgen COMMAND --help`" in out
