@@ -182,6 +182,21 @@ def main(argv: list[str] | None = None) -> int:
                       "breaking, category, detail), documentation-only ones included")
     diff.add_argument("--only", nargs="+", metavar="SERVICE", help="just these services (folder names)")
     diff.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    docs = sub.add_parser(
+        "docs", help="the API reference site (HTML) of the manifest's packages",
+        description="Build the API reference, static HTML, from the same models, checks and names as generate: "
+        "an index of services; per service its client, operations, paginators and waiters; a page per "
+        "operation (parameters, types, checked bounds, errors, an example call), per class of shapes and per "
+        "error; a search box over every name. The output folder is replaced whole, and nothing is written when "
+        "a model is invalid. Open OUT/index.html in a browser (file:// works), or serve the folder, e.g. "
+        "python -m http.server -d OUT.")
+    docs.add_argument("--out", metavar="OUT", help="where to write the site (default: docs/_build in this "
+                      "repository); an existing folder is replaced only if it holds an earlier build")
+    docs.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="default: models/manifest.yaml")
+    docs.add_argument("--only", nargs="+", metavar="SERVICE", help="just these of the manifest's services (its names)")
+    docs.add_argument("--model", help="document this one model (service-2.json, .json.gz or YAML) instead of the "
+                      "manifest; paginators and waiters beside it are used")
+    docs.add_argument("--package", help="with --model: the import name (default aws_<service>)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -197,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "docs":
+            from .docs import run as build_docs
+
+            return build_docs(args)
         if args.command == "build":
             from .build import build
 

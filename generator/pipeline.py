@@ -69,8 +69,12 @@ def _beside(model_path: Path, find: Callable[[Path], Path | None],
     return items
 
 
-def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = True) -> dict[str, str]:
-    """Relative path -> final text of one distribution. Raises ModelError on a bad model."""
+def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = True,
+                  render: Callable[..., dict[str, str]] = render_package) -> dict[str, str]:
+    """Relative path -> final text of one distribution. Raises ModelError on a bad model.
+
+    ``render`` takes the checked model in place of the package templates: the API
+    reference (:mod:`generator.docs`) renders the same model into HTML."""
     raw: Any = load_document(model_path)
     label = settings.model_label
     problems = validate_model(raw, label)
@@ -99,7 +103,7 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     waiters: list[Waiter] = _beside(model_path, waiters_path, load_waiters, service)
     endpoints = _endpoints_source(model_path, label)
     if not settings.templates:
-        files = render_package(service, settings, endpoints, paginators, waiters)
+        files = render(service, settings, endpoints, paginators, waiters)
         files = format_files(files) if fmt else files
     else:
         files = _with_overrides(service, settings, endpoints, paginators, waiters)
