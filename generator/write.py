@@ -46,7 +46,9 @@ def write_packages(out_root: Path, packages: dict[str, dict[str, str]]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-_BUILD_LEFTOVERS = frozenset({"build", "dist"})  # pip install ./pkg (not -e), python -m build
+# pip install ./pkg (not -e) and python -m build leave these in a package folder (read
+# from the package folder or from the folder of packages above it).
+_BUILD_LEFTOVERS = frozenset({"build", "dist"})
 
 
 def read_tree(root: Path) -> dict[str, str]:
@@ -57,7 +59,7 @@ def read_tree(root: Path) -> dict[str, str]:
         rel = path.relative_to(root)
         # What installing or building a package leaves in its folder is not generated output.
         if path.is_file() and "__pycache__" not in rel.parts and not path.name.endswith(".pyc") \
-                and ".egg-info" not in str(rel) and rel.parts[0] not in _BUILD_LEFTOVERS:
+                and ".egg-info" not in str(rel) and not _BUILD_LEFTOVERS.intersection(rel.parts[:2]):
             out[rel.as_posix()] = path.read_text(encoding="utf-8")
     return out
 
