@@ -18,7 +18,7 @@ import black
 from .botocore_source import cache_dir
 
 MODE = black.Mode(
-    target_versions={black.TargetVersion.PY311},
+    target_versions={black.TargetVersion.PY310},
     line_length=100,
     magic_trailing_comma=True,
 )

@@ -8,11 +8,11 @@ if [ ! -x .venv/bin/python ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 fi
 VPY="$REPO/.venv/bin/python"
-# Quiet on success; the whole pip log on failure.
+# Quiet on success; the whole pip log on failure. Into .venv, or PIP_PYTHON's environment.
 pip_install() {
     local log
     log="$(mktemp)"
-    if ! "$VPY" -m pip install --quiet --disable-pip-version-check "$@" >"$log" 2>&1; then
+    if ! "${PIP_PYTHON:-$VPY}" -m pip install --quiet --disable-pip-version-check "$@" >"$log" 2>&1; then
         cat "$log" >&2
         rm -f "$log"
         return 1

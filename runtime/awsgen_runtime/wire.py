@@ -338,19 +338,30 @@ _ISO = re.compile(
 )
 
 
+def parse_iso(text: str) -> _dt.datetime | None:
+    """An ISO 8601 date and time (any number of fraction digits, ``Z`` or an offset with or
+    without a colon, none meaning UTC) as an aware UTC datetime; None when ``text`` has
+    another form, ValueError for a date or time that does not exist. The same on every
+    Python, where ``datetime.fromisoformat`` reads these forms only from 3.11 on."""
+    m = _ISO.match(text)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+    micro = int((frac or "0")[:6].ljust(6, "0"))
+    dt = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=UTC)
+    if sign:
+        offset = _dt.timedelta(hours=int(oh), minutes=int(om))
+        dt = dt - offset if sign == "+" else dt + offset
+    return dt
+
+
 def parse_ts_text(value: str) -> _dt.datetime:
     text = value.strip()
-    m = _ISO.match(text)
-    if m:
-        y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
-        micro = int((frac or "0")[:6].ljust(6, "0"))
-        try:
-            dt = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=UTC)
-        except ValueError as exc:
-            raise WireTypeError(f"invalid timestamp: {value!r}") from exc
-        if sign:
-            offset = _dt.timedelta(hours=int(oh), minutes=int(om))
-            dt = dt - offset if sign == "+" else dt + offset
+    try:
+        dt = parse_iso(text)
+    except ValueError as exc:
+        raise WireTypeError(f"invalid timestamp: {value!r}") from exc
+    if dt is not None:
         return dt
     try:
         return _from_epoch(float(text))

@@ -24,6 +24,7 @@ import base64
 import binascii
 import datetime as _dt
 import re
+import sys as _sys
 import xml.etree.ElementTree as _ET
 from typing import Any, Iterable
 
@@ -157,7 +158,12 @@ def x_bool(e: Any) -> bool:
 
 
 _UTC = _dt.timezone.utc
-_fromiso = _dt.datetime.fromisoformat
+if _sys.version_info >= (3, 11):
+    _fromiso_z = _dt.datetime.fromisoformat
+else:  # 3.10's fromisoformat reads "+00:00" but not "Z" (then only 3- or 6-digit fractions)
+
+    def _fromiso_z(t: str) -> _dt.datetime:
+        return _dt.datetime.fromisoformat(t[:-1] + "+00:00")
 
 
 def x_ts(e: Any) -> _dt.datetime:
@@ -166,7 +172,7 @@ def x_ts(e: Any) -> _dt.datetime:
         raise WireTypeError(f"expected a timestamp, got {_what(e)}")
     if t[-1:] == "Z" and len(t) >= 20 and t[10] == "T":  # the usual form, at C speed
         try:
-            return _fromiso(t).astimezone(_UTC)
+            return _fromiso_z(t).astimezone(_UTC)
         except ValueError:
             pass
     return parse_ts_text(t)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ..wire import parse_iso
+
 __all__ = ["parse_time"]
 
 
@@ -22,9 +24,14 @@ def parse_time(value: object) -> float:
         moment = value
     elif isinstance(value, str):
         text = value.strip()
-        if text.endswith(("Z", "z")):  # Python 3.10's fromisoformat does not read "Z"
+        # Date and time the same on every Python: 3.10's fromisoformat reads only what
+        # isoformat() writes (no "Z", fractions of 3 or 6 digits where Go and Java send up
+        # to 9 and .NET 7, offsets with a colon). Other forms (a date alone, no seconds) go
+        # to fromisoformat; from 3.11 on it also reads ISO 8601's basic and week forms.
+        found = parse_iso(text)
+        if found is None and text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
-        moment = datetime.fromisoformat(text)
+        moment = found if found is not None else datetime.fromisoformat(text)
     else:
         raise ValueError(f"not a timestamp: {type(value).__name__}")
     if moment.tzinfo is None:
