@@ -414,6 +414,43 @@ class PackageView:
                 parts.append(f"            errors.{self.shapes[e].class_name}")
         return "\n".join(parts).rstrip() + ("\n        " if len(parts) > 1 else "")
 
+    # ----- the boto3-compatible client ----------------------------------------------
+    def compat_context(self) -> dict[str, Any]:
+        """What ``compat.py`` and ``_compat_serde.py`` need; empty ``compat_ops`` when the
+        protocol writes no dict serde yet (those two files are then not generated)."""
+        protocol = self.protocol
+        if not protocol.compat:
+            return {"compat_ops": []}
+        ops = []
+        for op in self.service.operations:
+            ctx: dict[str, str] = {}
+            if op.input:
+                for name, path in op.operation_context_params:
+                    ctx[name] = f"_cc.jmespath_search({pylit(path)}, kwargs)"
+                for m in self.shapes[op.input].members:
+                    if m.context_param:
+                        ctx[m.context_param] = f"kwargs.get({pylit(m.name)})"
+            for name, _ in op.static_context_params:
+                ctx.pop(name, None)
+            ops.append({
+                "name": op.name,
+                "py_name": op.py_name,
+                "output": op.output,
+                "serialize": protocol.compat_serialize(op),
+                "parse": protocol.compat_parse(op) if op.output else "",
+                "ctx": sorted(ctx.items()),
+                "wrap": self._request_wrap(op),
+            })
+        errors = {s.name: protocol.compat_error_parser(s) for s in self.exceptions}
+        codes = sorted({(s.error_code or s.name): s for s in self.exceptions}.items())
+        return {
+            "compat_ops": ops,
+            "compat_errors": errors,
+            "compat_error_codes": codes,
+            "compat_handlers": any(op["wrap"][0] for op in ops),
+            "compat_helpers": protocol.compat_helpers(),  # last: the bodies above ask for them
+        }
+
     # ----- the whole context ------------------------------------------------------
     def context(self) -> dict[str, Any]:
         s = self.settings
@@ -551,17 +588,24 @@ def render_package(
                                for line in (*op["input_transforms"], *op["output_transforms"]))
     ctx["operation_bound_endpoints"] = bool(ctx["account_id_param"]) or any(
         op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
+    ctx.update(view.compat_context())
+    # boto3's name of the service (its model folder): aws-sso-oidc -> sso-oidc
+    ctx["boto3_service_name"] = settings.distribution.removeprefix("aws-")
     files: dict[str, str] = {}
     root = TEMPLATES / "package"
     for path in _template_files():
         rel = path.relative_to(root).as_posix().removesuffix(".jinja")
         rel = rel.replace("__package__", settings.package)
+        if rel.endswith(("/compat.py", "/_compat_serde.py")) and not ctx["compat_ops"]:
+            continue  # the protocol has no dict serde yet
         template = env.get_template(path.relative_to(TEMPLATES).as_posix())
         text = template.render(**ctx)
         if text.strip() or not rel.endswith("endpoints.py"):
             files[rel] = text
-    serde = f"{settings.package}/_serde.py"
-    files[serde] = prune_unused(files[serde], "\n".join(t for r, t in files.items() if r != serde))
+    for module in ("_serde.py", "_compat_serde.py"):
+        serde = f"{settings.package}/{module}"
+        if serde in files:
+            files[serde] = prune_unused(files[serde], "\n".join(t for r, t in files.items() if r != serde))
     return files
 
 

@@ -93,10 +93,34 @@ class Protocol:
         ``r`` and ``d``, the error body as the runtime's ``error_info`` returned it."""
         raise NotImplementedError
 
+    # ----- the boto3-compatible client (<package>/compat.py, _compat_serde.py) -------------
+    # A protocol that writes them sets ``compat``; for the others no compat module is
+    # generated and awsgen_runtime.boto3_compat.client() says that the protocol has none yet.
+    compat: ClassVar[bool] = False
 
-def host_prefix(view: PackageView, op: Operation, code: Code) -> str:
+    def compat_serialize(self, op: Operation) -> str:
+        """Body of ``ser_<op>(v: dict) -> Request``: boto3's keyword arguments, checked as
+        botocore checks them (problems raise through ``_c.invalid``), to the request."""
+        raise NotImplementedError
+
+    def compat_parse(self, op: Operation) -> str:
+        """Body of ``de_<op>(r) -> dict``: the answer as botocore's parser returns it
+        (without ResponseMetadata, which the client adds)."""
+        raise NotImplementedError
+
+    def compat_error_parser(self, shape: Shape) -> str:
+        """Body of ``_ce_<shape>(r, d) -> dict``: an error's modeled members as botocore adds
+        them to the error response; ``d`` is the error body as ``error_info`` returned it."""
+        raise NotImplementedError
+
+    def compat_helpers(self) -> list[str]:
+        """Whole private definitions the compat bodies call (written after them)."""
+        raise NotImplementedError
+
+
+def host_prefix(view: PackageView, op: Operation, code: Code, dicts: bool = False) -> str:
     """Statements computing an operation's host prefix (every protocol has them);
-    returns its expression."""
+    returns its expression. ``dicts``: the input ``v`` is a dict (the compat client's)."""
     if not op.host_prefix:
         return "''"
     shape = view.shapes[op.input] if op.input else None
@@ -108,7 +132,10 @@ def host_prefix(view: PackageView, op: Operation, code: Code) -> str:
         if before:
             parts.append(pylit(before))
         member = next(m for m in (shape.members if shape else ()) if m.name == name)
-        value = f"v.{member.py_name}"
+        if dicts:  # a required member is present: botocore's validation checked it
+            value = f"v[{pylit(member.name)}]" if member.required else f"v.get({pylit(member.name)})"
+        else:
+            value = f"v.{member.py_name}"
         if not member.required:  # a host label is always needed, whatever the model says
             value = f"_rt.need({value}, {pylit(member.py_name)})"
         parts.append(f"_rt.host_label({value}, {pylit(member.py_name)})")

@@ -3,6 +3,7 @@ the URI, the query string and headers, as text and back."""
 
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import quote
 
 from ..codegen import TS_FUNCS as _TS_FUNCS, Code
@@ -17,8 +18,11 @@ _HEADER_MAP_FROM = 6
 class HttpBindings:
     """Text conversions of scalars for URI labels, query values and headers."""
 
-    def __init__(self, shapes: dict[str, Shape]) -> None:
+    def __init__(self, shapes: dict[str, Shape], value_of: Callable[[Member], str] | None = None) -> None:
         self.shapes = shapes
+        # the expression of an input member's value: the typed input's attribute, or (the
+        # boto3-compatible client) a key of the input dict
+        self.value_of = value_of or (lambda m: "v." + m.py_name)
 
     def _text(self, m: Member, expr: str, default_ts: str) -> str | None:
         """A scalar as the text of a header, query value or URI label; None for other types."""
@@ -104,7 +108,7 @@ class HttpBindings:
             name = label.rstrip("+")
             member = next(m for m in (shape.members if shape else ()) if m.location == "uri" and m.wire_name == name)
             fn = "_rt.greedy_label" if greedy else "_rt.label"
-            value = "v." + member.py_name
+            value = self.value_of(member)
             if not member.required:  # a label is always needed, whatever the model says
                 value = f"_rt.need({value}, {pylit(member.py_name)})"
             parts.append(f"{fn}({self.label_value(member, value)}, {pylit(member.py_name)})")
@@ -131,7 +135,7 @@ class HttpBindings:
             loc = m.location
             if loc not in ("header", "headers", "querystring"):
                 continue
-            code.add(1, f"x = v.{m.py_name}")
+            code.add(1, f"x = {self.value_of(m)}")
             if m.idempotency_token:
                 code.add(1, "if x is None:")
                 code.add(2, "x = _rt.new_token()")

@@ -10,6 +10,7 @@ from ..literals import pylit
 from ..model.ir import Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._events import EventStreams
+from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
 
 if TYPE_CHECKING:
@@ -20,15 +21,16 @@ class JsonRpc(Protocol):
     name = "json"
     runtime = "json"
 
+    compat = True
+
     def __init__(self, view: PackageView) -> None:
         super().__init__(view)
         self.json = JsonShapes(self.shapes)
         self.events = EventStreams(self.shapes, json=self.json)
+        self.dicts = JsonDicts(self.shapes, rest=False)
 
-    def serialize(self, op: Operation) -> str:
+    def _headers(self, op: Operation) -> dict[str, str]:
         svc = self.service
-        code = Code([])
-        host = host_prefix(self.view, op, code)
         target = f"{svc.target_prefix}.{op.name}" if svc.target_prefix else op.name
         headers = {
             "X-Amz-Target": target,
@@ -36,12 +38,39 @@ class JsonRpc(Protocol):
         }
         if svc.query_compatible:
             headers["x-amzn-query-mode"] = "true"
+        return headers
+
+    def serialize(self, op: Operation) -> str:
+        code = Code([])
+        host = host_prefix(self.view, op, code)
         body = f"_rt.json_dumps(_ser_{op.input}(v))" if op.input else "b'{}'"
-        code.add(1, f"h: dict[str, str] = {pylit(headers)}")
+        return self._request(op, code, body, host)
+
+    def _request(self, op: Operation, code: Code, body: str, host: str) -> str:
+        code.add(1, f"h: dict[str, str] = {pylit(self._headers(op))}")
         code.add(1, f"body: _t.Any = {body}")
         body_encoding(op, code)
         code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
         return "\n".join(code.lines)
+
+    def compat_serialize(self, op: Operation) -> str:
+        code = Code([])
+        check_input(self.dicts, self.shapes[op.input] if op.input else None, code)
+        host = host_prefix(self.view, op, code, dicts=True)
+        return self._request(op, code, "_rt.json_dumps(d)" if op.input else "b'{}'", host)
+
+    def compat_parse(self, op: Operation) -> str:
+        assert op.output
+        if self.events.stream_member(self.shapes[op.output]) is not None:
+            return f"    return _c.unsupported_stream({pylit(op.name)})"
+        self.dicts.needed_de.add(op.output)
+        return f"    return _cd_{op.output}(_c.json_dict(r.body))  # type: ignore[no-any-return]"
+
+    def compat_error_parser(self, shape: Shape) -> str:
+        return json_compat_error(self.dicts, shape, rest=False)
+
+    def compat_helpers(self) -> list[str]:
+        return self.dicts.extra + self.dicts.ser_helpers() + self.dicts.de_helpers()
 
     def parse(self, op: Operation) -> str:
         assert op.output

@@ -11,6 +11,7 @@ from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._http import HttpBindings, content_type, content_type_member
 from ._events import EventStreams
+from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
 
 if TYPE_CHECKING:
@@ -21,11 +22,32 @@ class RestJson(Protocol):
     name = "rest-json"
     runtime = "json"
 
+    compat = True
+
     def __init__(self, view: PackageView) -> None:
         super().__init__(view)
         self.http = HttpBindings(self.shapes)
         self.json = JsonShapes(self.shapes)
         self.events = EventStreams(self.shapes, json=self.json)
+        self.dicts = JsonDicts(self.shapes, rest=True)
+
+        def dict_value(m: Member) -> str:  # bound members, read from the input dict
+            x = f"v[{pylit(m.name)}]" if m.required and m.location == "uri" else f"v.get({pylit(m.name)})"
+            return f"_c.to_datetime({x})" if self.shapes[m.target].type == "timestamp" else x
+
+        self.dict_http = HttpBindings(self.shapes, dict_value)
+
+    def compat_serialize(self, op: Operation) -> str:
+        return _rest_json_compat_serialize(self, op)
+
+    def compat_parse(self, op: Operation) -> str:
+        return _rest_json_compat_parse(self, op)
+
+    def compat_error_parser(self, shape: Shape) -> str:
+        return json_compat_error(self.dicts, shape, rest=True)
+
+    def compat_helpers(self) -> list[str]:
+        return self.dicts.extra + self.dicts.ser_helpers() + self.dicts.de_helpers()
 
     def serialize(self, op: Operation) -> str:
         return _rest_json_serialize(self, op)
@@ -123,3 +145,81 @@ def _rest_json_parse(p: RestJson, op: Operation) -> str:
         p.json.de_struct_body(body_members, code, 1, "d", "o")
     code.add(1, f"result: _s.{shape.class_name} = o")
     return "\n".join(code.lines + ["    return result"])
+
+
+def _rest_json_compat_serialize(p: RestJson, op: Operation) -> str:
+    """As :func:`_rest_json_serialize`, from boto3's keyword arguments (the dict ``v``)."""
+    shape = p.shapes[op.input] if op.input else None
+    members = list(shape.members) if shape else []
+    payload = shape.payload_member if shape else None
+    raw_payload = payload is not None and p.shapes[payload.target].type in ("blob", "string")
+    skip = frozenset(m.name for m in members if m.location != "body" or (raw_payload and m is payload))
+    code = Code([])
+    check_input(p.dicts, shape, code, skip)
+    p.dict_http.bind_request(op, shape, code)
+    body_members = [m for m in members if m.location == "body"]
+    ct_key = content_type_member(members)
+    if payload is not None:
+        target = p.shapes[payload.target]
+        if target.type == "blob":
+            code.add(1, f"x = v.get({pylit(payload.name)})")
+            content_type(code, 1, "application/octet-stream", ct_key)
+            code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8') if isinstance(x, str) else x")
+        elif target.type == "string":
+            code.add(1, f"x = v.get({pylit(payload.name)})")
+            content_type(code, 1, "text/plain", ct_key, when="x is not None")
+            code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8')")
+        elif target.type == "structure":
+            content_type(code, 1, "application/json", ct_key)
+            code.add(1, f"x = d.get({pylit(payload.wire_name)})")
+            code.add(1, "body: _t.Any = b'{}' if x is None else _rt.json_dumps(x)")
+        else:
+            code.add(1, f"x = d.get({pylit(payload.wire_name)})")
+            code.add(1, "body: _t.Any = b''")
+            code.add(1, "if x is not None:")
+            content_type(code, 2, "application/json", ct_key)
+            code.add(2, "body = _rt.json_dumps(x)")
+    elif body_members:
+        content_type(code, 1, "application/json", ct_key)
+        code.add(1, "body: _t.Any = _rt.json_dumps(d)")
+    else:
+        code.add(1, "body: _t.Any = b''")
+    body_encoding(op, code)
+    host = host_prefix(p.view, op, code, dicts=True)
+    code.add(1, f"return _rt.Request({pylit(op.method)}, path, '&'.join(q), h, body, {host})")
+    return "\n".join(code.lines)
+
+
+def _rest_json_compat_parse(p: RestJson, op: Operation) -> str:
+    """The answer as botocore's RestJSONParser returns it: header, prefix-header and status
+    members, then the payload member or the body's members."""
+    assert op.output
+    shape = p.shapes[op.output]
+    code = Code([])
+    code.add(1, "o: dict[str, _t.Any] = {}")
+    for m in shape.members:
+        if m.location == "header":
+            code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
+            code.add(1, "if x is not None:")
+            code.add(2, f"o[{pylit(m.name)}] = {p.dicts.header(m, 'x')}")
+        elif m.location == "statusCode":
+            code.add(1, f"o[{pylit(m.name)}] = r.status")
+        elif m.location == "headers":
+            code.add(1, f"o[{pylit(m.name)}] = _c.header_prefix(r.headers, {pylit(m.wire_name.lower())})")
+    payload = shape.payload_member
+    if payload is not None:
+        target = p.shapes[payload.target]
+        if target.event_stream:
+            code.add(1, f"return _c.unsupported_stream({pylit(op.name)})")
+            return "\n".join(code.lines)
+        if target.type == "blob" and target.streaming:
+            code.add(1, f"o[{pylit(payload.name)}] = _c.streaming_body(r)")
+        elif target.type in ("blob", "string"):
+            code.add(1, f"o[{pylit(payload.name)}] = r.body.decode('utf-8')")
+        else:
+            code.add(1, f"o[{pylit(payload.name)}] = {p.dicts.de(payload, '_c.json_dict(r.body)')}")
+    elif any(m.location == "body" for m in shape.members):
+        code.add(1, "d = _c.json_dict(r.body)")
+        p.dicts.de_members([m for m in shape.members if m.location == "body"], code, 1, "d", "o")
+    code.add(1, "return o")
+    return "\n".join(code.lines)

@@ -1,0 +1,304 @@
+"""boto3-style dicts <-> JSON bodies, for the boto3-compatible client of rest-json and json.
+
+The compat client (``<package>/compat.py``) takes boto3's keyword arguments (model member
+names, plain dicts and lists) and returns the dicts botocore's parsers return. The code
+here is that client's straight-line serde, written per shape like the typed client's
+(:mod:`._json_shapes`), with no typed object in between:
+
+* ``_cs_X(v, p, e)``: checks value ``v`` of shape X as botocore's ``ParamValidator`` does
+  (types, required and unknown members, minimum lengths and values; problems appended to
+  ``e`` in botocore's words, by path ``p``) and returns it as its JSON value, member by
+  member in the caller's order (botocore's body key order).
+* ``_cd_X(d)``: a JSON value of shape X -> botocore's parsed dict. Members that need no
+  conversion are taken as they are; a structure whose keys all need none (DynamoDB's
+  ``{"S": "x"}``) is returned as the very dict ``json.loads`` built, which keeps large
+  answers cheap.
+
+Validation runs while serializing (one pass); a call with problems raises before any I/O.
+"""
+
+from __future__ import annotations
+
+from ..codegen import TS_FUNCS, Code
+from ..literals import pylit
+from ..model.ir import Member, Shape
+
+_IDENTITY = ("string", "integer", "long", "boolean", "document")
+_TYPES = {"string": "_c.STR", "integer": "_c.INT", "long": "_c.INT", "boolean": "_c.BOOL",
+          "float": "_c.FLOAT", "double": "_c.FLOAT"}
+_CHECKS = {"string": "str", "integer": "int", "long": "int", "boolean": "bool", "float": "_c.NUMBER",
+           "double": "_c.NUMBER"}
+
+
+class JsonDicts:
+    """Dict serde code for the shapes of one JSON service; ``rest``: rest-json's parsing
+    of numbers (botocore's RestJSONParser converts them with ``int``/``float``)."""
+
+    def __init__(self, shapes: dict[str, Shape], rest: bool) -> None:
+        self.shapes = shapes
+        self.rest = rest
+        self.needed_ser: set[str] = set()
+        self.needed_de: set[str] = set()
+        self.extra: list[str] = []  # whole functions written along the way (_ci_X)
+        self.inputs: set[str] = set()
+
+    # ----- serializing, with botocore's validation -------------------------------------
+    def value(self, m: Member, x: str, path: str, target: str | None, code: Code, indent: int) -> None:
+        """Statements checking ``x`` (member ``m``'s value, at path expression ``path``)
+        and, when ``target`` is a format string, running ``target.format(json_value)``."""
+        shape = self.shapes[m.target]
+        t = shape.type
+
+        def put(expr: str, at: int) -> None:
+            code.add(at, target.format(expr) if target else "pass")
+
+        if t in _CHECKS:
+            code.add(indent, f"if isinstance({x}, {_CHECKS[t]}):")
+            if shape.min is not None and t != "boolean":
+                measure = f"len({x})" if t == "string" else x
+                kind = "length" if t == "string" else "value"
+                code.add(indent + 1, f"if {measure} < {pylit(shape.min)}:")
+                code.add(indent + 2, f"e.append(_c.too_small({path}, {measure}, {pylit(shape.min)}, {pylit(kind)}))")
+            put(f"_c.ser_float({x})" if t in ("float", "double") else x, indent + 1)
+            code.add(indent, "else:")
+            code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, {_TYPES[t]}))")
+        elif t == "blob":
+            code.add(indent, f"if _c.is_blob({x}):")
+            put(f"_c.b64({x})", indent + 1)
+            code.add(indent, "else:")
+            code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, _c.BLOB))")
+        elif t == "timestamp":
+            code.add(indent, f"y = _c.to_datetime({x})")
+            code.add(indent, "if y is None:")
+            code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, _c.TIMESTAMP))")
+            fmt = m.timestamp_format or shape.timestamp_format or "unixTimestamp"
+            if target:
+                code.add(indent, "else:")
+                put(f"_c.{TS_FUNCS[fmt]}(y)", indent + 1)
+        elif t == "document":
+            code.add(indent, f"_c.check_document({x}, {path}, e)")
+            put(x, indent)
+        elif shape.event_stream:
+            code.add(indent, f"e.append({path} + ': event stream input is not supported')")
+        else:
+            self.needed_ser.add(shape.name)
+            put(f"_cs_{shape.name}({x}, {path}, e)", indent)
+
+    def ser_helpers(self) -> list[str]:
+        """``_cs_X`` for every structure, list and map a serializer needs (grows as written)."""
+        out: list[str] = []
+        done: set[str] = set()
+        while self.needed_ser - done:
+            name = sorted(self.needed_ser - done)[0]
+            done.add(name)
+            out.append(self._ser_function(self.shapes[name]))
+        return out
+
+    def _ser_function(self, shape: Shape, name: str | None = None, skip: frozenset[str] = frozenset()) -> str:
+        code = Code([])
+        t = shape.type
+        if t in ("structure", "union"):
+            code.add(1, "if not isinstance(v, dict):")
+            code.add(2, "e.append(_c.bad_type(p, v, _c.DICT))")
+            code.add(2, "return None")
+            self.struct_body(shape, code, skip)
+            code.add(1, "return d")
+        elif t == "list":
+            assert shape.member is not None
+            code.add(1, "if not isinstance(v, (list, tuple)):")
+            code.add(2, "e.append(_c.bad_type(p, v, _c.LIST))")
+            code.add(2, "return None")
+            if shape.min is not None:
+                code.add(1, f"if len(v) < {pylit(shape.min)}:")
+                code.add(2, f"e.append(_c.too_small(p, len(v), {pylit(shape.min)}, 'length'))")
+            code.add(1, "o: list[_t.Any] = []")
+            code.add(1, "for i, x in enumerate(v):")
+            self.value(shape.member, "x", "p + '[' + str(i) + ']'", "o.append({})", code, 2)
+            code.add(1, "return o")
+        else:  # map
+            assert shape.key is not None and shape.value is not None
+            code.add(1, "if not isinstance(v, dict):")
+            code.add(2, "e.append(_c.bad_type(p, v, _c.DICT))")
+            code.add(2, "return None")
+            code.add(1, "o: dict[_t.Any, _t.Any] = {}")
+            code.add(1, "for k, x in v.items():")
+            self.value(shape.key, "k", "p + ' (key: ' + str(k) + ')'", None, code, 2)
+            self.value(shape.value, "x", "p + '.' + str(k)", "o[k] = {}", code, 2)
+            code.add(1, "return o")
+        return (f"def {name or '_cs_' + shape.name}(v: _t.Any, p: str, e: list[str]) -> _t.Any:\n"
+                "    y: _t.Any\n" + "\n".join(code.lines))
+
+    def struct_body(self, shape: Shape, code: Code, skip: frozenset[str] = frozenset()) -> None:
+        """Statements filling ``d`` from structure ``v`` (a dict): union and required checks,
+        then each given member in the caller's order; members named in ``skip`` (bound to
+        the URI, headers, query or a raw payload) are checked but not put in ``d``."""
+        code.add(1, "d: dict[str, _t.Any] = {}")
+        names = pylit(", ".join(m.name for m in shape.members))
+        if shape.type == "union":
+            code.add(1, f"if len(v) != 1:")
+            code.add(2, f"e.append(_c.union_count(p, len(v), {names}))")
+        for m in shape.members:
+            if m.required and not m.idempotency_token:
+                code.add(1, f"if {pylit(m.name)} not in v:")
+                code.add(2, f"e.append(_c.missing(p, {pylit(m.name)}))")
+        code.add(1, "for k, x in v.items():")
+        for i, m in enumerate(shape.members):
+            code.add(2, f"{'if' if i == 0 else 'elif'} k == {pylit(m.name)}:")
+            target = None if m.name in skip else f"d[{pylit(m.wire_name)}] = {{}}"
+            self.value(m, "x", f"p + {pylit('.' + m.name)}", target, code, 3)
+        code.add(2, "else:" if shape.members else "if True:")
+        code.add(3, f"e.append(_c.unknown(p, k, {names}))")
+
+    def input_function(self, shape: Shape, skip: frozenset[str]) -> str:
+        """``_ci_X(v, e)``: a whole input (boto3's keyword arguments) -> its JSON body
+        members; ``skip``: members bound elsewhere, checked only."""
+        text = self._ser_function(shape, f"_ci_{shape.name}", skip)
+        return text.replace("(v: _t.Any, p: str, e: list[str])", "(v: dict[str, _t.Any], e: list[str])", 1).replace(
+            "\n    y: _t.Any\n", "\n    y: _t.Any\n    p = ''\n", 1)
+
+    # ----- parsing ----------------------------------------------------------------------
+    def identity(self, m: Member) -> bool:
+        t = self.shapes[m.target].type
+        return t in _IDENTITY and not (self.rest and t in ("integer", "long"))
+
+    def passthrough(self, m: Member) -> bool:
+        """Whether botocore's value of member ``m`` is its JSON value as it is (scalars
+        without conversion, and lists and maps of them)."""
+        shape = self.shapes[m.target]
+        if shape.type == "list" and shape.member is not None:
+            return self.passthrough(shape.member)
+        if shape.type == "map" and shape.value is not None:
+            return self.passthrough(shape.value)
+        return self.identity(m)
+
+    def _fast_keys(self, shape: Shape) -> list[str]:
+        """Members of a structure taken as they are: no conversion, same name on the wire."""
+        return [m.name for m in shape.members if self.passthrough(m) and m.wire_name == m.name]
+
+    def de(self, m: Member, x: str, depth: int = 0) -> str:
+        """Expression: JSON value ``x`` (not None) of member ``m`` -> botocore's value."""
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t in _IDENTITY:
+            return f"int({x})" if self.rest and t in ("integer", "long") else x
+        if t in ("float", "double"):
+            return f"float({x})" if self.rest else x
+        if t == "blob":
+            return f"_c.b64d({x})"
+        if t == "timestamp":
+            return f"_rt.p_ts({x})"
+        if t in ("list", "map"):
+            element = shape.member if t == "list" else shape.value
+            assert element is not None
+            if self.passthrough(element):
+                return x
+            target = self.shapes[element.target]
+            if target.type in ("structure", "union") and self._fast_keys(target):
+                self.needed_de.add(target.name)  # fixed in place: most elements stay as they are
+                return f"_c.fix_{t}({x}, _K_{target.name}, _cd_{target.name})"
+            k, y = f"k{depth}", f"y{depth}"
+            inner = f"None if {y} is None else {self.de(element, y, depth + 1)}"
+            return f"[{inner} for {y} in {x}]" if t == "list" else f"{{{k}: {inner} for {k}, {y} in {x}.items()}}"
+        if shape.event_stream:
+            return f"_c.unsupported_stream({pylit(m.name)})"
+        self.needed_de.add(shape.name)
+        if self._fast_keys(shape):
+            # a dict whose keys all need no conversion is botocore's value already
+            return (f"({x} if {x}.__class__ is dict and {x}.keys() <= _K_{shape.name} "
+                    f"and None not in {x}.values() else _cd_{shape.name}({x}))")
+        return f"_cd_{shape.name}({x})"
+
+    def header(self, m: Member, x: str) -> str:
+        """Expression: header text ``x`` of member ``m`` -> botocore's value."""
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t == "string":
+            return f"_c.unb64json({x})" if m.jsonvalue else x
+        if t in ("integer", "long"):
+            return f"int({x})"
+        if t in ("float", "double"):
+            return f"float({x})"
+        if t == "boolean":
+            return f"_c.h_bool({x})"
+        if t == "blob":
+            return f"_c.b64d({x})"
+        if t == "timestamp":
+            return f"_rt.p_ts({x})"
+        if t == "list":
+            assert shape.member is not None
+            return f"[{self.header(shape.member, 'y')} for y in _c.h_list({x})]"
+        return f"_c.unb64json({x})"  # document
+
+    def de_members(self, members: list[Member], code: Code, indent: int, src: str, dst: str) -> None:
+        for m in members:
+            code.add(indent, f"x = {src}.get({pylit(m.wire_name)})")
+            code.add(indent, "if x is not None:")
+            code.add(indent + 1, f"{dst}[{pylit(m.name)}] = {self.de(m, 'x')}")
+
+    def de_helpers(self) -> list[str]:
+        out: list[str] = []
+        done: set[str] = set()
+        while self.needed_de - done:
+            name = sorted(self.needed_de - done)[0]
+            done.add(name)
+            shape = self.shapes[name]
+            code = Code([])
+            code.add(1, "if d is None:")
+            code.add(2, "return None")
+            code.add(1, "o: dict[str, _t.Any] = {}")
+            by_key = len(shape.members) > 4 or shape.type == "union"
+            if by_key:  # one or few keys present of many: walk the keys present
+                code.add(1, "for k, x in d.items():")
+                code.add(2, "if x is None:")
+                code.add(3, "continue")
+                # members that need converting first: the others usually took the fast path
+                ordered = sorted(shape.members, key=lambda m: self.passthrough(m))
+                for i, m in enumerate(ordered):
+                    code.add(2, f"{'if' if i == 0 else 'elif'} k == {pylit(m.wire_name)}:")
+                    code.add(3, f"o[{pylit(m.name)}] = {self.de(m, 'x')}")
+                if shape.type == "union":
+                    code.add(2, "elif k != '__type':")
+                    code.add(3, "return {'SDK_UNKNOWN_MEMBER': {'name': k}}")
+            else:
+                self.de_members(list(shape.members), code, 1, "d", "o")
+            code.add(1, "return o")
+            fast = self._fast_keys(shape)
+            consts = f"_K_{name} = frozenset({pylit(tuple(fast))})\n\n\n" if fast else ""
+            out.append(consts + f"def _cd_{name}(d: _t.Any) -> _t.Any:\n    x: _t.Any\n" + "\n".join(code.lines))
+        return out
+
+
+def check_input(dicts: JsonDicts, shape: Shape | None, code: Code, skip: frozenset[str] = frozenset()) -> None:
+    """Statements checking the input dict ``v`` and setting ``d``, its JSON body members:
+    idempotency tokens filled first (botocore's handler runs before validation)."""
+    if shape is None:
+        code.add(1, "_c.no_params(v)")
+        return
+    for m in shape.members:
+        if m.idempotency_token:
+            code.add(1, f"if {pylit(m.name)} not in v:")
+            code.add(2, f"v[{pylit(m.name)}] = _rt.new_token()")
+    if shape.name not in dicts.inputs:
+        dicts.inputs.add(shape.name)
+        dicts.extra.append(dicts.input_function(shape, skip))
+    code.add(1, "e: list[str] = []")
+    code.add(1, f"d = _ci_{shape.name}(v, e)")
+    code.add(1, "if e:")
+    code.add(2, "raise _c.invalid(e)")
+
+
+def json_compat_error(dicts: JsonDicts, shape: Shape, rest: bool) -> str:
+    """Body of ``_ce_X(r, d)``: members of error X from its JSON body ``d`` (and, for
+    rest-json, its headers), as botocore's modeled error parse returns them."""
+    code = Code([])
+    code.add(1, "o: dict[str, _t.Any] = {}")
+    body = [m for m in shape.members if m.location == "body"]
+    if rest:
+        for m in shape.members:
+            if m.location == "header":
+                code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
+                code.add(1, "if x is not None:")
+                code.add(2, f"o[{pylit(m.name)}] = {dicts.header(m, 'x')}")
+    dicts.de_members(body, code, 1, "d", "o")
+    code.add(1, "return o")
+    return "\n".join(code.lines)

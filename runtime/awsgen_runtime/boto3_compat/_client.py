@@ -1,0 +1,242 @@
+"""What every generated ``compat.py`` builds on: :class:`CompatCore`, mixed into the typed
+client to keep error answers raw, and :class:`Boto3ClientBase`, the boto3-shaped client
+whose generated methods call :meth:`Boto3ClientBase._call`."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Callable, Generator
+from typing import Any, ClassVar
+
+from ..client import ClientCore, OperationInfo
+from ..errors import ServiceError
+from ..retries import is_retryable
+from ..transport import HttpRequest, HttpResponse
+from ..wire import Request
+from .errors import ClientExceptions
+
+
+class RawServiceError(ServiceError):
+    """An error answer on its way to becoming a ClientError: the typed client's retry and
+    redirect decisions read its ``code``; the compat client reads the answer itself."""
+
+    def __init__(self, code: str, response: HttpResponse, body: Any) -> None:
+        super().__init__("", code=code, status_code=response.status)
+        self.response = response
+        self.body = body
+        self.attempts = 1
+
+
+class CompatCore(ClientCore):
+    """Mixed in before a generated typed client: the same endpoint, signing, retries and
+    transport; error answers become :class:`RawServiceError` (no typed error parsing), and
+    the attempts of the last call on this thread are counted for ``RetryAttempts``."""
+
+    _local: threading.local
+
+    def _error(self, resp: HttpResponse) -> ServiceError:
+        code, _, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
+        return RawServiceError(code, resp, body)
+
+    def _exchange(self, req: Request, op: OperationInfo,
+                  ctx: dict[str, Any] | None) -> Generator[HttpRequest | float, Any, HttpResponse]:
+        plan = super()._exchange(req, op, ctx)
+        attempts = 0
+        try:
+            step = plan.send(None)
+            while True:
+                if step.__class__ is not float:
+                    attempts += 1
+                try:
+                    answer = yield step
+                except BaseException as exc:  # a transport error, thrown in by the driver
+                    step = plan.throw(exc)
+                else:
+                    step = plan.send(answer)
+        except StopIteration as done:
+            self._attempts = attempts
+            return done.value  # type: ignore[no-any-return]
+        except RawServiceError as exc:
+            exc.attempts = attempts
+            raise
+
+    @property
+    def _attempts(self) -> int:
+        local = self.__dict__.get("_local")
+        return getattr(local, "attempts", 1) if local is not None else 1
+
+    @_attempts.setter
+    def _attempts(self, value: int) -> None:
+        local = self.__dict__.get("_local")
+        if local is None:
+            local = self.__dict__.setdefault("_local", threading.local())
+        local.attempts = value
+
+
+def response_metadata(resp: HttpResponse, attempts: int, rest: bool) -> dict[str, Any]:
+    """botocore's ResponseMetadata: the request id (rest protocols also take S3's header
+    and its host id), status, headers with lower-case names, and retries made."""
+    headers = resp.headers
+    meta: dict[str, Any] = {}
+    request_id = headers.get("x-amzn-requestid")
+    if request_id is not None:
+        meta["RequestId"] = request_id
+    elif rest and headers.get("x-amz-request-id") is not None:
+        meta["RequestId"] = headers.get("x-amz-request-id")
+        meta["HostId"] = headers.get("x-amz-id-2", "")
+    meta["HTTPStatusCode"] = resp.status
+    meta["HTTPHeaders"] = {name.lower(): value for name, value in headers.items()}
+    meta["RetryAttempts"] = attempts - 1
+    return meta
+
+
+# Services whose errors follow OAuth2 (the message in "error_description"); botocore maps
+# it in a handler. TODO(part 2): a models/customizations/ key instead of this table.
+_OAUTH2_SERVICES = frozenset({"sso-oidc"})
+
+
+def _json_error(resp: HttpResponse, body: Any, protocol: str) -> dict[str, Any]:
+    """The ``Error`` of a JSON error answer, as botocore's JSON parsers read it."""
+    status = resp.status
+    text = resp.body.strip()
+    if status >= 500 and (not text or text.startswith(b"<html>")):
+        return {"Code": str(status), "Message": http.client.responses.get(status, "")}
+    if body is None:  # not a JSON object
+        body = {"message": resp.body.decode("utf-8", "replace")} if text else {}
+    error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}
+    code: Any = body.get("__type", str(status))
+    if protocol == "rest-json":
+        header = resp.headers.get("x-amzn-errortype")
+        if header is not None:
+            code = header
+        elif "code" in body or "Code" in body:
+            code = body.get("code", body.get("Code", ""))
+    if isinstance(code, str):
+        code = code.split(":", 1)[0].rsplit("#", 1)[-1]
+        query = resp.headers.get("x-amzn-query-error")
+        if query is not None and ";" in query:  # a query-compatible service: the query error code
+            query_code, _, kind = query.partition(";")
+            error["QueryErrorCode"] = code
+            error["Type"] = kind
+            code = query_code
+    error["Code"] = code
+    return error
+
+
+class Boto3ClientBase:
+    """A boto3-shaped client over a typed client's core (see the generated ``compat.py``)."""
+
+    _CORE: ClassVar[type[CompatCore]]
+    _SERVICE_NAME: ClassVar[str] = ""
+    # error code -> (exception name, parser of its modeled members)
+    _ERRORS: ClassVar[dict[str, tuple[str, Callable[[HttpResponse, dict[str, Any]], dict[str, Any]]]]] = {}
+    _OPERATIONS: ClassVar[dict[str, str]] = {}  # method name -> operation name
+
+    def __init__(self, core: CompatCore) -> None:
+        self._core = core
+        self._rest = core._PROTOCOL.startswith("rest-")
+        self._exceptions: ClientExceptions | None = None
+        self.meta = ClientMeta(self)
+
+    def __repr__(self) -> str:
+        return f"<boto3_compat {self._SERVICE_NAME} client: {self._core.endpoint_url}>"
+
+    @property
+    def exceptions(self) -> ClientExceptions:
+        if self._exceptions is None:
+            self._exceptions = ClientExceptions(self._SERVICE_NAME, {c: n for c, (n, _) in self._ERRORS.items()})
+        return self._exceptions
+
+    def _call(self, req: Request, op: OperationInfo, parse: Callable[[HttpResponse], dict[str, Any]] | None,
+              ctx: dict[str, Any] | None) -> dict[str, Any]:
+        core: Any = self._core  # a generated typed client (a BaseClient) with CompatCore mixed in
+        try:
+            resp = core._send(req, op, ctx)
+        except RawServiceError as exc:
+            raise self._client_error(exc, op.name) from None
+        out: dict[str, Any] = core._parse(parse, resp, op) if parse is not None else {}
+        attempts = core._attempts
+        meta = out["ResponseMetadata"] = response_metadata(resp, attempts, self._rest)
+        if attempts >= core._retry.max_attempts and core._config.retry_mode != "legacy":
+            meta["MaxAttemptsReached"] = True  # standard mode says so of any answer (botocore)
+        return out
+
+    def _client_error(self, exc: RawServiceError, operation: str) -> Exception:
+        resp = exc.response
+        body = exc.body if isinstance(exc.body, dict) else {}
+        if body and self._SERVICE_NAME in _OAUTH2_SERVICES and body.get("error_description") and not body.get(
+                "Message", body.get("message")):
+            body = {**body, "Message": body["error_description"]}  # botocore's _map_oauth2_errors handler
+        error = _json_error(resp, body if exc.body is not None else None, self._core._PROTOCOL)
+        parsed: dict[str, Any] = {"Error": error}
+        meta = response_metadata(resp, exc.attempts, self._rest)
+        core: Any = self._core
+        if exc.attempts >= core._retry.max_attempts and (
+                core._config.retry_mode != "legacy" or is_retryable(resp.status, exc.code)):
+            # botocore: standard mode marks any answer of the last attempt; legacy mode a
+            # retryable error (legacy mode's rules are approximated by the runtime's)
+            meta["MaxAttemptsReached"] = True
+        parsed["ResponseMetadata"] = meta
+        code = error.get("QueryErrorCode") or error.get("Code")
+        modeled = self._ERRORS.get(code) if isinstance(code, str) else None
+        if modeled is not None:
+            parsed.update(modeled[1](resp, body))
+        cls = self.exceptions.from_code(error["Code"]) if isinstance(error["Code"], str) else \
+            self.exceptions.ClientError
+        return cls(parsed, operation)
+
+    # ----- boto3's client methods beyond the operations ------------------------------------
+    def close(self) -> None:
+        self._core.close()  # type: ignore[attr-defined]
+
+    def can_paginate(self, operation_name: str) -> bool:
+        return False  # paginators: not yet (README, "boto3-compatible client")
+
+    def get_paginator(self, operation_name: str) -> Any:
+        raise NotImplementedError("boto3_compat: paginators are not supported yet")
+
+    def get_waiter(self, waiter_name: str) -> Any:
+        raise NotImplementedError("boto3_compat: waiters are not supported yet")
+
+    def generate_presigned_url(self, ClientMethod: str, Params: dict[str, Any] | None = None,  # noqa: N803
+                               ExpiresIn: int = 3600, HttpMethod: str | None = None) -> str:
+        raise NotImplementedError("boto3_compat: generate_presigned_url is not supported yet")
+
+
+class ClientMeta:
+    """``client.meta``: ``region_name``, ``endpoint_url``, ``service_model``-less (see README);
+    ``events`` is not provided (no event hooks)."""
+
+    def __init__(self, client: Boto3ClientBase) -> None:
+        self._client = client
+
+    @property
+    def region_name(self) -> str | None:
+        return self._client._core.region
+
+    @property
+    def endpoint_url(self) -> str:
+        return self._client._core.endpoint_url
+
+    @property
+    def method_to_api_mapping(self) -> dict[str, str]:
+        return dict(self._client._OPERATIONS)
+
+    @property
+    def events(self) -> Any:
+        raise NotImplementedError("boto3_compat clients have no event hooks (meta.events); see the README")
+
+
+_PATHS: dict[str, Any] = {}
+
+
+def jmespath_search(expression: str, data: Any) -> Any:
+    """An operation context parameter's path over the input dict (compiled once)."""
+    found = _PATHS.get(expression)
+    if found is None:
+        import jmespath  # type: ignore[import-untyped, unused-ignore]
+
+        found = _PATHS[expression] = jmespath.compile(expression)
+    value = found.search(data)
+    return tuple(value) if isinstance(value, list) else value  # endpoint parameters are cached by value

@@ -1,0 +1,201 @@
+"""What the generated ``_compat_serde`` modules call: botocore's validation messages, and
+the conversions between boto3's values and the wire that are not the typed client's.
+
+Messages are worded as botocore 1.43.67's ``ParamValidator`` words them, so code that
+matches on them keeps working; the report raises as :class:`ParamValidationError`
+(``awsgen_runtime.boto3_compat.errors``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import email.utils
+import datetime as _dt
+import decimal
+import json
+from typing import Any
+
+from .. import wire as _rt
+from .errors import param_validation_error
+
+# botocore's names of the types a parameter may take, as its messages print them
+STR = "<class 'str'>"
+INT = "<class 'int'>"
+BOOL = "<class 'bool'>"
+FLOAT = "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>"
+BLOB = "<class 'bytes'>, <class 'bytearray'>, file-like object"
+TIMESTAMP = "<class 'datetime.datetime'>, timestamp-string"
+DICT = "<class 'dict'>"
+LIST = "<class 'list'>, <class 'tuple'>"
+DOCUMENT = ("<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, "
+            "<class 'dict'>")
+NUMBER = (float, decimal.Decimal, int)
+
+
+def _name(path: str) -> str:
+    return path[1:] if path.startswith(".") else path or "input"
+
+
+def bad_type(path: str, value: Any, valid: str) -> str:
+    return f"Invalid type for parameter {_name(path)}, value: {value}, type: {type(value)}, valid types: {valid}"
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def too_small(path: str, value: Any, minimum: float, kind: str) -> str:
+    what = "length" if kind == "length" else "value"
+    label = "Invalid length" if kind == "length" else "Invalid value"
+    return f"{label} for parameter {_name(path)}, value: {value}, valid min {what}: {_number(minimum)}"
+
+
+def missing(path: str, member: str) -> str:
+    return f'Missing required parameter in {_name(path)}: "{member}"'
+
+
+def unknown(path: str, key: Any, names: str) -> str:
+    return f'Unknown parameter in {_name(path)}: "{key}", must be one of: {names}'
+
+
+def union_count(path: str, count: int, names: str) -> str:
+    if count == 0:  # botocore's words, the missing space included
+        return f"Must set one of the following keys for tagged unionstructure {_name(path)}: {names}."
+    return (f"Invalid number of parameters set for tagged union structure {_name(path)}. "
+            f"Can only set one of the following keys: {names}.")
+
+
+def check_document(value: Any, path: str, problems: list[str]) -> None:
+    """A document member: JSON values only (botocore's check, its paths included)."""
+    if value is None or isinstance(value, (str, int, bool, float)):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_document(item, key, problems)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_document(item, f"{path}[{i}]", problems)
+    else:
+        problems.append(f"Invalid type for document parameter {_name(path)}, value: {value}, "
+                        f"type: {type(value)}, valid types: {DOCUMENT}")
+
+
+def invalid(problems: list[str]) -> Exception:
+    return param_validation_error("\n".join(problems))
+
+
+def no_params(params: dict[str, Any]) -> None:
+    if params:
+        raise invalid([unknown("", key, "") for key in params])
+
+
+def is_blob(value: Any) -> bool:
+    return isinstance(value, (bytes, bytearray, str)) or hasattr(value, "read")
+
+
+def b64(value: Any) -> str:
+    if not isinstance(value, (bytes, bytearray, str)):
+        value = value.read()
+    return _rt.b64encode(value)
+
+
+b64d = binascii.a2b_base64  # base64.b64decode's non-strict decoding, without its wrapper
+
+
+def ser_float(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    return _rt.ser_float(value) if isinstance(value, float) else value
+
+
+def to_datetime(value: Any) -> _dt.datetime | None:
+    """A timestamp parameter as botocore takes it (a datetime, epoch seconds, or a text
+    form), timezone-aware; None when it is none of these."""
+    if isinstance(value, _dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=_dt.timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    if isinstance(value, str):
+        try:
+            return _dt.datetime.fromtimestamp(float(value), _dt.timezone.utc)
+        except (ValueError, OverflowError):
+            pass
+        try:
+            return _rt.parse_ts_text(value)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+# Timestamps in bodies as boto3 writes them: its client's serializer keeps whole seconds
+# for epoch numbers (the typed client keeps milliseconds) and microseconds in ISO 8601.
+def ts_epoch(value: _dt.datetime) -> int:
+    return calendar.timegm(value.astimezone(_dt.timezone.utc).timetuple())
+
+
+def ts_iso(value: _dt.datetime) -> str:
+    utc = value.astimezone(_dt.timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def ts_http(value: _dt.datetime) -> str:
+    return email.utils.formatdate(ts_epoch(value), usegmt=True)
+
+
+def json_dict(body: bytes) -> Any:
+    """A JSON answer as botocore reads it: empty is ``{}``; text that is not JSON becomes
+    ``{"message": text}``."""
+    if not body.strip():
+        return {}
+    try:
+        return _rt.json_body(body)
+    except ValueError:
+        return {"message": body.decode("utf-8", "replace")}
+
+
+def fix_map(value: Any, keys: frozenset[str], parse: Any) -> Any:
+    """A JSON object of structures, made botocore's in place: a structure whose keys all
+    need no conversion (and holds no null) stays the dict ``json.loads`` made; the others
+    go through ``parse``. DynamoDB items: most attribute values take the first way."""
+    plain = keys.issuperset
+    for key, item in value.items():
+        if item.__class__ is not dict or not plain(item) or None in item.values():
+            value[key] = None if item is None else parse(item)
+    return value
+
+
+def fix_list(value: Any, keys: frozenset[str], parse: Any) -> Any:
+    """:func:`fix_map` for a JSON array of structures."""
+    plain = keys.issuperset
+    for i, item in enumerate(value):
+        if item.__class__ is not dict or not plain(item) or None in item.values():
+            value[i] = None if item is None else parse(item)
+    return value
+
+
+def h_bool(value: str) -> bool:
+    return value.lower() == "true"
+
+
+def h_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",")]
+
+
+def unb64json(value: str) -> Any:
+    return json.loads(base64.b64decode(value).decode("utf-8"))
+
+
+def header_prefix(headers: Any, prefix: str) -> dict[str, str]:
+    size = len(prefix)
+    return {name[size:]: value for name, value in headers.items() if name.lower().startswith(prefix)}
+
+
+def streaming_body(resp: Any) -> _rt.StreamingBody:
+    """botocore's StreamingBody's read(), iter_chunks(), iter_lines() and close()."""
+    return _rt.StreamingBody(resp.raw if resp.raw is not None else _rt.BytesReader(resp.body))
+
+
+def unsupported_stream(operation: str) -> dict[str, Any]:
+    raise NotImplementedError(f"{operation}: event streams are not supported by the boto3-compatible client yet")

@@ -1,0 +1,108 @@
+"""boto3's exceptions: ``ClientError`` (``.response``, ``.operation_name``), a subclass per
+modeled error (``client.exceptions.<Name>``) and ``ParamValidationError``.
+
+Catchable as botocore's: when botocore can be imported, the classes are built on
+``botocore.exceptions.ClientError`` and ``ParamValidationError``, so ``except
+botocore.exceptions.ClientError`` catches them. They are built at first need (the first
+error, or the first look at them), and botocore is imported only then, and only if it is
+installed: a program that never sees an error never imports it, and without botocore the
+classes have bases of their own with the same message, attributes and pickling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from typing import Any
+
+_LOCK = threading.RLock()
+_BASES: dict[str, type[Exception]] = {}
+_PER_SERVICE: dict[tuple[str, str], type[Exception]] = {}
+
+
+class _OwnClientError(Exception):
+    """botocore's ClientError, where botocore is not installed."""
+
+    def __init__(self, error_response: dict[str, Any], operation_name: str) -> None:
+        error = error_response.get("Error", {})
+        meta = error_response.get("ResponseMetadata", {})
+        retry = ""
+        if meta.get("MaxAttemptsReached", False) and "RetryAttempts" in meta:
+            retry = f" (reached max retries: {meta['RetryAttempts']})"
+        super().__init__(f"An error occurred ({error.get('Code', 'Unknown')}) when calling the {operation_name} "
+                         f"operation{retry}: {error.get('Message', 'Unknown')}")
+        self.response = error_response
+        self.operation_name = operation_name
+
+    def __reduce__(self) -> Any:
+        return self.__class__, (self.response, self.operation_name)
+
+
+class _OwnParamValidationError(ValueError):
+    """botocore's ParamValidationError, where botocore is not installed."""
+
+    def __init__(self, *, report: str) -> None:
+        super().__init__(f"Parameter validation failed:\n{report}")
+        self.kwargs = {"report": report}
+
+
+def _bases() -> dict[str, type[Exception]]:
+    if not _BASES:
+        with _LOCK:
+            if not _BASES:
+                found: dict[str, type[Exception]] = {"ClientError": _OwnClientError,
+                                                     "ParamValidationError": _OwnParamValidationError}
+                if importlib.util.find_spec("botocore") is not None:
+                    import botocore.exceptions as bx  # type: ignore[import-untyped, unused-ignore]
+
+                    found = {"ClientError": bx.ClientError, "ParamValidationError": bx.ParamValidationError}
+                _BASES.update(found)
+    return _BASES
+
+
+def client_error_class() -> type[Exception]:
+    """``ClientError``: botocore's when botocore is installed, else this module's own."""
+    return _bases()["ClientError"]
+
+
+def param_validation_error(report: str) -> Exception:
+    cls: Any = _bases()["ParamValidationError"]
+    return cls(report=report)  # type: ignore[no-any-return]
+
+
+def modeled_error_class(service: str, name: str) -> type[Exception]:
+    """The ClientError subclass of a modeled error (one class per service and name, as
+    botocore's ``client.exceptions``)."""
+    key = (service, name)
+    found = _PER_SERVICE.get(key)
+    if found is None:
+        with _LOCK:
+            found = _PER_SERVICE.get(key)
+            if found is None:
+                found = _PER_SERVICE[key] = type(name, (_bases()["ClientError"],), {"__module__": __name__})
+    return found
+
+
+class ClientExceptions:
+    """``client.exceptions``: ``ClientError``, one attribute per modeled error, ``from_code``."""
+
+    def __init__(self, service: str, codes: dict[str, str]) -> None:
+        self._service = service
+        self._codes = codes  # error code -> exception name
+        self._names = frozenset(codes.values())
+
+    @property
+    def ClientError(self) -> type[Exception]:  # noqa: N802 - boto3's name
+        return client_error_class()
+
+    def __getattr__(self, name: str) -> type[Exception]:
+        if name in self._names:
+            return modeled_error_class(self._service, name)
+        raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*self._names, "ClientError", "from_code"})
+
+    def from_code(self, code: str) -> type[Exception]:
+        name = self._codes.get(code)
+        return client_error_class() if name is None else modeled_error_class(self._service, name)
