@@ -1,0 +1,97 @@
+"""The runtime side of the boto3-compatible client: configuration mapping, errors (as
+botocore's, and without botocore), what is not supported, import cost."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import botocore.config
+import botocore.exceptions
+import pytest
+
+from awsgen_runtime import boto3_compat
+from awsgen_runtime.boto3_compat import errors as compat_errors
+
+REPO = Path(__file__).resolve().parents[2]
+KEYS = {"region_name": "us-east-1", "aws_access_key_id": "a", "aws_secret_access_key": "b"}
+
+
+def test_config_mapping() -> None:
+    args, region, unsigned = boto3_compat.client_config(botocore.config.Config(
+        region_name="eu-west-1", connect_timeout=3, read_timeout=7, retries={"max_attempts": 2, "mode": "standard"},
+        s3={"addressing_style": "path"}, signature_version=botocore.UNSIGNED))
+    assert (region, unsigned) == ("eu-west-1", True)
+    assert args["connect_timeout"] == 3 and args["read_timeout"] == 7
+    assert args["max_attempts"] == 3  # max_attempts counts retries: 2 retries, 3 attempts
+    assert args["retry_mode"] == "standard" and args["s3"] == {"addressing_style": "path"}
+    args, _, unsigned = boto3_compat.client_config({"retries": {"total_max_attempts": 4}})
+    assert args["max_attempts"] == 4 and not unsigned
+    args, _, _ = boto3_compat.client_config(None)
+    assert args["max_attempts"] == 5 and args["retry_mode"] == "legacy"  # boto3's default: legacy, 5 attempts
+
+
+def test_client_settings_and_meta() -> None:
+    client = boto3_compat.Session(**KEYS).client("dynamodb", config={"connect_timeout": 2})
+    assert client.meta.region_name == "us-east-1"
+    assert client.meta.endpoint_url == "https://dynamodb.us-east-1.amazonaws.com"
+    assert client._core._config.connect_timeout == 2
+    assert client.meta.method_to_api_mapping["get_item"] == "GetItem"
+    anon = boto3_compat.client("dynamodb", region_name="us-east-1",
+                               config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+    assert anon._core._anonymous
+    with pytest.raises(NotImplementedError, match="event hooks"):
+        client.meta.events  # noqa: B018
+
+
+def test_errors_are_botocores() -> None:
+    client = boto3_compat.client("dynamodb", **KEYS)
+    assert issubclass(client.exceptions.ResourceNotFoundException, botocore.exceptions.ClientError)
+    assert client.exceptions.from_code("ResourceNotFoundException") is client.exceptions.ResourceNotFoundException
+    assert client.exceptions.from_code("Nope") is botocore.exceptions.ClientError
+    assert boto3_compat.ClientError is botocore.exceptions.ClientError
+    with pytest.raises(botocore.exceptions.ParamValidationError, match='Missing required parameter in input: "Key"'):
+        client.get_item(TableName="t")
+    err = client.exceptions.ResourceNotFoundException({"Error": {"Code": "X", "Message": "m"}}, "GetItem")
+    assert str(err) == "An error occurred (X) when calling the GetItem operation: m"
+
+
+def test_errors_without_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compat_errors, "_BASES", {})
+    monkeypatch.setattr(compat_errors, "_PER_SERVICE", {})
+    monkeypatch.setattr(compat_errors.importlib.util, "find_spec", lambda name: None)
+    cls = compat_errors.modeled_error_class("dynamodb", "ResourceNotFoundException")
+    assert not issubclass(cls, botocore.exceptions.ClientError)
+    response = {"Error": {"Code": "ResourceNotFoundException", "Message": "gone"},
+                "ResponseMetadata": {"MaxAttemptsReached": True, "RetryAttempts": 2}}
+    err = cls(response, "GetItem")
+    assert str(err) == ("An error occurred (ResourceNotFoundException) when calling the GetItem operation "
+                        "(reached max retries: 2): gone")
+    assert (err.response, err.operation_name) == (response, "GetItem")
+    base = compat_errors.client_error_class()(response, "GetItem")
+    assert pickle.loads(pickle.dumps(base)).response == response
+    bad = compat_errors.param_validation_error("Missing x")
+    assert str(bad) == "Parameter validation failed:\nMissing x"
+
+
+def test_protocol_not_yet_supported() -> None:
+    with pytest.raises(NotImplementedError, match="'query' protocol"):
+        boto3_compat.client("sts", **KEYS)
+    with pytest.raises(ModuleNotFoundError, match="no generated package 'aws_nope'"):
+        boto3_compat.client("nope", **KEYS)
+    client = boto3_compat.client("dynamodb", **KEYS)
+    assert not client.can_paginate("query")
+    with pytest.raises(NotImplementedError):
+        client.get_paginator("query")
+
+
+def test_imports_stay_lazy() -> None:
+    """Importing a package imports neither its compat module nor botocore; the compat
+    client imports botocore only with its first error class."""
+    code = ("import sys, aws_dynamodb; assert 'aws_dynamodb.compat' not in sys.modules;"
+            "from awsgen_runtime import boto3_compat; c = boto3_compat.client('dynamodb', region_name='us-east-1');"
+            "assert 'botocore' not in sys.modules, 'botocore imported early'")
+    paths = [str(REPO / "runtime"), str(REPO / "generated" / "aws-dynamodb")]
+    subprocess.run([sys.executable, "-c", f"import sys; sys.path[:0] = {paths!r}; {code}"], check=True)
