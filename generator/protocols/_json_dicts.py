@@ -29,6 +29,8 @@ _TYPES = {"string": "_c.STR", "integer": "_c.INT", "long": "_c.INT", "boolean": 
 _CHECKS = {"string": "str", "integer": "int", "long": "int", "boolean": "bool", "float": "_c.NUMBER",
            "double": "_c.NUMBER"}
 
+VALUE = "\x00value\x00"  # where a target statement takes the value
+
 
 class JsonDicts:
     """Dict serde code for the shapes of one JSON service; ``rest``: rest-json's parsing
@@ -45,12 +47,13 @@ class JsonDicts:
     # ----- serializing, with botocore's validation -------------------------------------
     def value(self, m: Member, x: str, path: str, target: str | None, code: Code, indent: int) -> None:
         """Statements checking ``x`` (member ``m``'s value, at path expression ``path``)
-        and, when ``target`` is a format string, running ``target.format(json_value)``."""
+        and, when ``target`` is given, the statement it holds with ``VALUE`` replaced by the
+        JSON value (a placeholder, not str.format: model names may hold braces)."""
         shape = self.shapes[m.target]
         t = shape.type
 
         def put(expr: str, at: int) -> None:
-            code.add(at, target.format(expr) if target else "pass")
+            code.add(at, target.replace(VALUE, expr) if target else "pass")
 
         if t in _CHECKS:
             code.add(indent, f"if isinstance({x}, {_CHECKS[t]}):")
@@ -113,7 +116,7 @@ class JsonDicts:
                 code.add(2, f"e.append(_c.too_small(p, len(v), {pylit(shape.min)}, 'length'))")
             code.add(1, "o: list[_t.Any] = []")
             code.add(1, "for i, x in enumerate(v):")
-            self.value(shape.member, "x", "p + '[' + str(i) + ']'", "o.append({})", code, 2)
+            self.value(shape.member, "x", "p + '[' + str(i) + ']'", "o.append(" + VALUE + ")", code, 2)
             code.add(1, "return o")
         else:  # map
             assert shape.key is not None and shape.value is not None
@@ -123,7 +126,7 @@ class JsonDicts:
             code.add(1, "o: dict[_t.Any, _t.Any] = {}")
             code.add(1, "for k, x in v.items():")
             self.value(shape.key, "k", "p + ' (key: ' + str(k) + ')'", None, code, 2)
-            self.value(shape.value, "x", "p + '.' + str(k)", "o[k] = {}", code, 2)
+            self.value(shape.value, "x", "p + '.' + str(k)", "o[k] = " + VALUE, code, 2)
             code.add(1, "return o")
         return (f"def {name or '_cs_' + shape.name}(v: _t.Any, p: str, e: list[str]) -> _t.Any:\n"
                 "    y: _t.Any\n" + "\n".join(code.lines))
@@ -144,7 +147,7 @@ class JsonDicts:
         code.add(1, "for k, x in v.items():")
         for i, m in enumerate(shape.members):
             code.add(2, f"{'if' if i == 0 else 'elif'} k == {pylit(m.name)}:")
-            target = None if m.name in skip else f"d[{pylit(m.wire_name)}] = {{}}"
+            target = None if m.name in skip else f"d[{pylit(m.wire_name)}] = {VALUE}"
             self.value(m, "x", f"p + {pylit('.' + m.name)}", target, code, 3)
         code.add(2, "else:" if shape.members else "if True:")
         code.add(3, f"e.append(_c.unknown(p, k, {names}))")
