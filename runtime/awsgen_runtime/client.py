@@ -266,7 +266,7 @@ class ClientCore:
             )
         self._anonymous = anonymous
         try:
-            self._region: str | None = resolve_region(region, profile)
+            self._region: str | None = resolve_region(region, profile, _ENVIRON, files)
         except NoRegionError:
             if endpoint_url is None or not anonymous:
                 raise

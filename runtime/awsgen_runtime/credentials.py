@@ -286,8 +286,10 @@ def resolve_region(
     region: str | None = None,
     profile: str | None = None,
     environ: Mapping[str, str] | None = None,
+    files: SharedFiles | None = None,
 ) -> str:
-    """Find the region: argument, ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the config file.
+    """Find the region: argument, ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the config file
+    (``files``: the shared files already read for this environment, if the caller has them).
 
     The config file's ``region`` is read from the profile chosen as in
     :func:`resolve_credentials`. Raises :class:`NoRegionError` listing where it looked.
@@ -300,7 +302,7 @@ def resolve_region(
         if value:
             return value
     name, _ = profile_name(profile, env)
-    files = SharedFiles(env, NoRegionError)
+    files = files or SharedFiles(env, NoRegionError)
     label = files.config_label(name)
     section = files.config_profile(name)
     if section is not None:
