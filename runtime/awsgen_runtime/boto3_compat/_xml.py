@@ -1,0 +1,301 @@
+"""XML answers and form bodies for the boto3-compatible client (query, ec2; rest-xml too).
+
+What the generated ``_compat_serde`` modules of XML protocols call as ``_x.<name>``, and
+what :class:`~._client.Boto3ClientBase` calls for an error answer of such a protocol.
+Documents are parsed by the runtime's safe parser (:func:`awsgen_runtime.protocols.xml.parse`:
+DTDs and entities refused, namespaces stripped from tags); everything here then reads
+them as botocore 1.43.67's XML parsers do:
+
+* :func:`index` is botocore's ``_build_name_to_xml_node``: a structure's children by tag,
+  a repeated tag gathered into a list (in document order);
+* scalars from an element's text (an empty element is ``''`` for a string); booleans are
+  ``True`` only for the text ``true``;
+* :func:`entries` reads a map's ``<entry><key/><value/></entry>`` (or flattened) pairs;
+* :func:`query_meta` / :func:`ec2_meta`: the ``ResponseMetadata`` botocore takes from the
+  document (query's ``<ResponseMetadata>`` children, ec2's ``<requestId>``);
+* :data:`ERROR_LAYOUTS`: protocol -> function turning an error answer into botocore's
+  parsed dict (``Error``, ``ResponseMetadata``) and the element a modeled error's members
+  are read from. query and ec2 are here; rest-xml adds its layout to the table.
+
+Form bodies (query, ec2): :func:`form_body` encodes the ``{name: value}`` dict the
+serializers fill as botocore's ``AWSPreparedRequest`` does (``urlencode(doseq=True)``).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+from ..errors import ResponseParseError
+from ..protocols.xml import Element, ErrorBody, attr as _attr, parse, x_blob, x_ts
+from ..wire import WireTypeError
+
+__all__ = [
+    "ERROR_LAYOUTS",
+    "attr",
+    "b",
+    "blob",
+    "ec2_meta",
+    "entries",
+    "error_body",
+    "error_response",
+    "f",
+    "form_body",
+    "i",
+    "index",
+    "items",
+    "policy",
+    "query_meta",
+    "root",
+    "s",
+    "ts",
+    "union_tag",
+    "user_data",
+    "wrapped",
+]
+
+
+# ----- documents ------------------------------------------------------------------------
+
+
+def root(body: bytes) -> Any:
+    """The root element of an answer (an empty element for an empty body)."""
+    if not body.strip():
+        return Element("Response")
+    return parse(body)
+
+
+def wrapped(e: Any, name: str) -> Any:
+    """The child ``name`` of the root (query's ``<OpResult>``); botocore fails without it."""
+    found = index(e).get(name)
+    if found is None:
+        raise WireTypeError(f"the answer has no <{name}> element")
+    return found
+
+
+def index(e: Any) -> dict[str, Any]:
+    """botocore's ``_build_name_to_xml_node``: children by tag, a repeated tag as a list
+    of its elements. A list given (a repeated element) is read by its first element."""
+    if e.__class__ is list:
+        e = e[0]
+    d: dict[str, Any] = {}
+    for c in e:
+        t = c.tag
+        x = d.get(t)
+        if x is None:
+            d[t] = c
+        elif x.__class__ is list:
+            x.append(c)
+        else:
+            d[t] = [x, c]
+    return d
+
+
+def items(x: Any) -> list[Any]:
+    """The elements of a flattened list or map member (one element, or several)."""
+    return x if x.__class__ is list else [x]
+
+
+def _one(x: Any) -> Any:
+    return x[0] if x.__class__ is list else x
+
+
+# ----- scalars --------------------------------------------------------------------------
+
+
+def s(x: Any) -> str:
+    t: str | None = _one(x).text
+    return "" if t is None else t
+
+
+def i(x: Any) -> int:
+    t = s(x)
+    try:
+        return int(t)
+    except ValueError:
+        raise WireTypeError(f"expected an integer, got {t!r:.60}") from None
+
+
+def f(x: Any) -> float:
+    t = s(x)
+    try:
+        return float(t)
+    except ValueError:
+        raise WireTypeError(f"expected a number, got {t!r:.60}") from None
+
+
+def b(x: Any) -> bool:
+    return _one(x).text == "true"
+
+
+def ts(x: Any) -> Any:
+    return x_ts(_one(x))
+
+
+def blob(x: Any) -> bytes:
+    return x_blob(_one(x))
+
+
+def attr(e: Any, name: str) -> str | None:
+    """An ``xmlAttribute`` member: the attribute's text as it is (botocore converts none)."""
+    return _attr(_one(e), name)
+
+
+def entries(x: Any, key: str, value: str, flattened: bool) -> list[tuple[Any, Any]]:
+    """(key element, value element) of each entry of a map member's element(s)."""
+    out = []
+    for entry in (items(x) if flattened else x):
+        k = v = None
+        for c in entry:
+            t = c.tag
+            if t == key:
+                k = c
+            elif t == value:
+                v = c
+            else:
+                raise WireTypeError(f"Unknown tag: {t}")
+        if k is None or v is None:
+            raise WireTypeError(f"map entry <{entry.tag}> without <{key}> or <{value}>")
+        out.append((k, v))
+    return out
+
+
+def union_tag(d: dict[str, Any], names: frozenset[str]) -> str | None:
+    """The tag of a union's one member when the model does not know it (botocore then
+    returns ``SDK_UNKNOWN_MEMBER``), else None; a union with other than one member fails."""
+    present = [k for k, v in d.items() if k != "__type" and v is not None]
+    if len(present) != 1:
+        raise WireTypeError("Invalid service response: a union must have one and only one member set.")
+    return None if present[0] in names else present[0]
+
+
+# ----- handlers botocore applies to parsed answers and parameters -------------------------
+
+
+def policy(value: str) -> Any:
+    """IAM's policy documents (botocore's json_decode_policies): URL-decoded JSON."""
+    import json
+
+    try:
+        return json.loads(unquote(value))
+    except (ValueError, TypeError):
+        return value
+
+
+def user_data(value: Any) -> Any:
+    """EC2's user data, base64-encoded before validation (botocore's base64_encode_user_data)."""
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    return base64.b64encode(value).decode("utf-8")
+
+
+# ----- ResponseMetadata from the document -------------------------------------------------
+
+
+def query_meta(e: Any, o: dict[str, Any]) -> dict[str, Any]:
+    child = index(e).get("ResponseMetadata")
+    if child is not None:
+        o["ResponseMetadata"] = {k: _one(v).text for k, v in index(child).items()}
+    return o
+
+
+def ec2_meta(e: Any, o: dict[str, Any]) -> dict[str, Any]:
+    child = index(e).get("requestId")
+    if child is not None:
+        o["ResponseMetadata"] = {"RequestId": _one(child).text}
+    return o
+
+
+# ----- form bodies ------------------------------------------------------------------------
+
+
+def form_body(q: dict[str, Any]) -> bytes:
+    return urlencode([(k.encode("utf-8"), v.encode("utf-8") if isinstance(v, str) else v)
+                      for k, v in q.items()], doseq=True).encode("ascii")
+
+
+# ----- error answers ----------------------------------------------------------------------
+
+
+def _replace_nodes(d: dict[str, Any]) -> dict[str, Any]:
+    """botocore's ``_replace_nodes``: elements with children become dicts, others their text."""
+    for k, v in d.items():
+        d[k] = _replace_nodes(index(v)) if len(v) else v.text
+    return d
+
+
+def _generic(status: int, body: bytes) -> bool:
+    """A 5xx answer that is not the protocol's (empty, or an HTML page)."""
+    text = body.strip()
+    return status >= 500 and (not text or text.startswith(b"<html>"))
+
+
+def _document(resp: Any) -> Any:
+    try:
+        return parse(resp.body)
+    except WireTypeError as exc:  # botocore raises its ResponseParserError here too
+        raise ResponseParseError(f"the error answer could not be parsed: {exc}", status_code=resp.status,
+                                 body=resp.body) from None
+
+
+def _common(doc: Any) -> dict[str, Any]:
+    """botocore's QueryParser._do_error_parse: the document as nested dicts of texts, an
+    ``Errors`` wrapper lifted, ``RequestId`` moved into ``ResponseMetadata``."""
+    parsed = _replace_nodes(index(doc))
+    errors = parsed.get("Errors")
+    if isinstance(errors, dict):
+        del parsed["Errors"]
+        parsed.update(errors)
+    if "RequestId" in parsed:
+        parsed["ResponseMetadata"] = {"RequestId": parsed.pop("RequestId")}
+    return parsed
+
+
+def _query_error(resp: Any) -> tuple[dict[str, Any], Any]:
+    """query: ``<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>``."""
+    doc = _document(resp)
+    error_root = doc
+    if doc.tag == "ErrorResponse":
+        error_root = next((c for c in doc if c.tag == "Error"), doc)
+    return _common(doc), error_root
+
+
+def _ec2_error(resp: Any) -> tuple[dict[str, Any], Any]:
+    """ec2: ``<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/>``."""
+    doc = _document(resp)
+    parsed = _common(doc)
+    if "RequestID" in parsed:
+        parsed["ResponseMetadata"] = {"RequestId": parsed.pop("RequestID")}
+    error_root = doc
+    for c in doc:
+        if c.tag == "Errors":
+            found = next((x for x in c if x.tag == "Error"), None)
+            if found is not None:
+                error_root = found
+                break
+    return parsed, error_root
+
+
+# protocol -> error answer -> (botocore's parsed dict, the element modeled members are read from)
+ERROR_LAYOUTS: dict[str, Callable[[Any], tuple[dict[str, Any], Any]]] = {
+    "query": _query_error,
+    "ec2": _ec2_error,
+}
+
+
+def error_response(resp: Any, protocol: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """(botocore's parsed error dict, the body the generated ``_ce_X`` take: an
+    :class:`ErrorBody` over the element of the modeled members, None for a generic answer)."""
+    if _generic(resp.status, resp.body):
+        return {"Error": {"Code": str(resp.status), "Message": http.client.responses.get(resp.status, "")},
+                "ResponseMetadata": {}}, None
+    parsed, element = ERROR_LAYOUTS[protocol](resp)
+    return parsed, ErrorBody(element, None)
+
+
+def error_body(d: dict[str, Any]) -> Any:
+    """The element a modeled error's members are read from (see :func:`error_response`)."""
+    return d.element if isinstance(d, ErrorBody) else Element("Error")
