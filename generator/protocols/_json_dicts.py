@@ -9,15 +9,20 @@ here is that client's straight-line serde, written per shape like the typed clie
   (types, required and unknown members, minimum lengths and values; problems appended to
   ``e`` in botocore's words, by path ``p``) and returns it as its JSON value, member by
   member in the caller's order (botocore's body key order).
-* ``_cd_X(d)``: a JSON value of shape X -> botocore's parsed dict. Members that need no
-  conversion are taken as they are; a structure whose keys all need none (DynamoDB's
-  ``{"S": "x"}``) is returned as the very dict ``json.loads`` built, which keeps large
-  answers cheap.
+* ``_cd_X(d, n)``: a JSON value of shape X -> botocore's parsed dict. Members that need
+  no conversion are taken as they are; a structure whose keys all need none (DynamoDB's
+  ``{"S": "x"}``) is returned as the very dict ``json.loads`` built, and one whose keys
+  are all known has the members that need it converted in place, which keeps large
+  answers cheap. ``n``: whether the answer's text holds ``null`` anywhere; when it does
+  not, no value needs checking for None (botocore drops null members), which halves
+  the cost of looking at each DynamoDB attribute value.
 
 Validation runs while serializing (one pass); a call with problems raises before any I/O.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..codegen import TS_FUNCS, Code
 from ..literals import pylit
@@ -43,8 +48,20 @@ class JsonDicts:
         self.needed_de: set[str] = set()
         self.extra: list[str] = []  # whole functions written along the way (_ci_X)
         self.inputs: set[str] = set()
+        self._documents: dict[str, bool] = {}
 
     # ----- serializing, with botocore's validation -------------------------------------
+    def dumps(self, name: str | None) -> str:
+        """The runtime function writing a JSON body of shape ``name``: orjson's way
+        (``json_bytes``) unless a document member is reachable, whose non-finite floats
+        only the ``json`` module writes as botocore does (``NaN``)."""
+        if name is None:
+            return "_rt.json_bytes"
+        found = self._documents.get(name)
+        if found is None:
+            found = self._documents[name] = documents_reachable(self.shapes, name)
+        return "_rt.json_dumps" if found else "_rt.json_bytes"
+
     def value(self, m: Member, x: str, path: str, target: str | None, code: Code, indent: int) -> None:
         """Statements checking ``x`` (member ``m``'s value, at path expression ``path``)
         and, when ``target`` is given, the statement it holds with ``VALUE`` replaced by the
@@ -62,7 +79,7 @@ class JsonDicts:
                 kind = "length" if t == "string" else "value"
                 code.add(indent + 1, f"if {measure} < {pylit(shape.min)}:")
                 code.add(indent + 2, f"e.append(_c.too_small({path}, {measure}, {pylit(shape.min)}, {pylit(kind)}))")
-            put(f"_c.ser_float({x})" if t in ("float", "double") else x, indent + 1)
+            put(self.wire_scalar(t, x), indent + 1)
             code.add(indent, "else:")
             code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, {_TYPES[t]}))")
         elif t == "blob":
@@ -74,7 +91,7 @@ class JsonDicts:
             code.add(indent, f"y = _c.to_datetime({x})")
             code.add(indent, "if y is None:")
             code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, _c.TIMESTAMP))")
-            fmt = m.timestamp_format or shape.timestamp_format or "unixTimestamp"
+            fmt = m.timestamp_format or shape.timestamp_format or self.default_timestamp
             if target:
                 code.add(indent, "else:")
                 put(f"_c.{TS_FUNCS[fmt]}(y)", indent + 1)
@@ -84,8 +101,24 @@ class JsonDicts:
         elif shape.event_stream:
             code.add(indent, f"e.append({path} + ': event stream input is not supported')")
         else:
-            self.needed_ser.add(shape.name)
-            put(f"_cs_{shape.name}({x}, {path}, e)", indent)
+            self.nested(m, x, path, put, indent)
+
+    # hooks for the form serializers (query, ec2: ._form_dicts), which check as JSON's do
+    default_timestamp = "unixTimestamp"
+
+    def wire_scalar(self, t: str, x: str) -> str:
+        """The body value of a checked scalar ``x`` of type ``t`` (numbers, strings, booleans)."""
+        return f"_c.ser_float({x})" if t in ("float", "double") else x
+
+    def nested(self, m: Member, x: str, path: str, put: Callable[[str, int], None], indent: int) -> None:
+        """Statements checking and writing structure, list or map ``x`` of member ``m``."""
+        shape = self.shapes[m.target]
+        self.needed_ser.add(shape.name)
+        put(f"_cs_{shape.name}({x}, {path}, e)", indent)
+
+    def member_target(self, m: Member) -> str:
+        """The statement a structure member's body value goes to."""
+        return f"d[{pylit(m.wire_name)}] = {VALUE}"
 
     def ser_helpers(self) -> list[str]:
         """``_cs_X`` for every structure, list and map a serializer needs (grows as written)."""
@@ -144,13 +177,15 @@ class JsonDicts:
             if m.required and not m.idempotency_token:
                 code.add(1, f"if {pylit(m.name)} not in v:")
                 code.add(2, f"e.append(_c.missing(p, {pylit(m.name)}))")
+        code.add(1, "u = len(e)  # botocore reports unknown members before the known members' problems")
         code.add(1, "for k, x in v.items():")
         for i, m in enumerate(shape.members):
             code.add(2, f"{'if' if i == 0 else 'elif'} k == {pylit(m.name)}:")
-            target = None if m.name in skip else f"d[{pylit(m.wire_name)}] = {VALUE}"
+            target = None if m.name in skip else self.member_target(m)
             self.value(m, "x", f"p + {pylit('.' + m.name)}", target, code, 3)
         code.add(2, "else:" if shape.members else "if True:")
-        code.add(3, f"e.append(_c.unknown(p, k, {names}))")
+        code.add(3, f"e.insert(u, _c.unknown(p, k, {names}))")
+        code.add(3, "u += 1")
 
     def input_function(self, shape: Shape, skip: frozenset[str]) -> str:
         """``_ci_X(v, e)``: a whole input (boto3's keyword arguments) -> its JSON body
@@ -198,7 +233,7 @@ class JsonDicts:
             target = self.shapes[element.target]
             if target.type in ("structure", "union") and self._fast_keys(target):
                 self.needed_de.add(target.name)  # fixed in place: most elements stay as they are
-                return f"_c.fix_{t}({x}, _K_{target.name}, _cd_{target.name})"
+                return f"_c.fix_{t}({x}, _K_{target.name}, _cd_{target.name}, n)"
             k, y = f"k{depth}", f"y{depth}"
             inner = f"None if {y} is None else {self.de(element, y, depth + 1)}"
             return f"[{inner} for {y} in {x}]" if t == "list" else f"{{{k}: {inner} for {k}, {y} in {x}.items()}}"
@@ -207,9 +242,9 @@ class JsonDicts:
         self.needed_de.add(shape.name)
         if self._fast_keys(shape):
             # a dict whose keys all need no conversion is botocore's value already
-            return (f"({x} if {x}.__class__ is dict and {x}.keys() <= _K_{shape.name} "
-                    f"and None not in {x}.values() else _cd_{shape.name}({x}))")
-        return f"_cd_{shape.name}({x})"
+            return (f"({x} if {x}.__class__ is dict and _K_{shape.name}.issuperset({x}) "
+                    f"and not (n and None in {x}.values()) else _cd_{shape.name}({x}, n))")
+        return f"_cd_{shape.name}({x}, n)"
 
     def header(self, m: Member, x: str) -> str:
         """Expression: header text ``x`` of member ``m`` -> botocore's value."""
@@ -238,6 +273,26 @@ class JsonDicts:
             code.add(indent, "if x is not None:")
             code.add(indent + 1, f"{dst}[{pylit(m.name)}] = {self.de(m, 'x')}")
 
+    def _fix_in_place(self, m: Member, x: str, code: Code, indent: int) -> bool:
+        """Statements making list or map ``x`` of member ``m`` botocore's in place, when its
+        elements are structures that mostly need nothing (:func:`fix_map`'s loop, written
+        out: a recursive shape such as DynamoDB's AttributeValue then walks its ``M`` and
+        ``L`` without a call per container); False when ``m`` is not such a member."""
+        shape = self.shapes[m.target]
+        element = shape.member if shape.type == "list" else shape.value if shape.type == "map" else None
+        if element is None or self.passthrough(element):
+            return False
+        target = self.shapes[element.target]
+        if target.type not in ("structure", "union") or not self._fast_keys(target):
+            return False
+        self.needed_de.add(target.name)
+        loop = f"for i1, y1 in enumerate({x}):" if shape.type == "list" else f"for i1, y1 in {x}.items():"
+        code.add(indent, loop)
+        code.add(indent + 1, f"if y1.__class__ is not dict or not _K_{target.name}.issuperset(y1) "
+                             "or (n and None in y1.values()):")
+        code.add(indent + 2, f"{x}[i1] = None if y1 is None else _cd_{target.name}(y1, n)")
+        return True
+
     def de_helpers(self) -> list[str]:
         out: list[str] = []
         done: set[str] = set()
@@ -248,6 +303,23 @@ class JsonDicts:
             code = Code([])
             code.add(1, "if d is None:")
             code.add(2, "return None")
+            consts = ""
+            if shape.members and all(m.wire_name == m.name for m in shape.members):
+                # Known keys only and no null: botocore's dict is this one with the members
+                # that need it converted in place (what large answers mostly take). A
+                # structure with other keys or nulls keeps its known members that are not
+                # null first; a union's other keys are botocore's SDK_UNKNOWN_MEMBER (below).
+                consts = f"_A_{name} = frozenset({pylit(tuple(m.name for m in shape.members))})\n"
+                check = f"d.__class__ is dict and _A_{name}.issuperset(d) and not (n and None in d.values())"
+                if shape.type == "union":
+                    code.add(1, f"if {check}:")
+                    self._convert_in_place(shape, code, 2)
+                else:
+                    code.add(1, f"if not ({check}):")
+                    code.add(2, f"d = _c.known(d, _A_{name})")
+                    self._convert_in_place(shape, code, 1)
+                    out.append(self._de_function(name, shape, consts, code))
+                    continue
             code.add(1, "o: dict[str, _t.Any] = {}")
             by_key = len(shape.members) > 4 or shape.type == "union"
             if by_key:  # one or few keys present of many: walk the keys present
@@ -265,10 +337,50 @@ class JsonDicts:
             else:
                 self.de_members(list(shape.members), code, 1, "d", "o")
             code.add(1, "return o")
-            fast = self._fast_keys(shape)
-            consts = f"_K_{name} = frozenset({pylit(tuple(fast))})\n\n\n" if fast else ""
-            out.append(consts + f"def _cd_{name}(d: _t.Any) -> _t.Any:\n    x: _t.Any\n" + "\n".join(code.lines))
+            out.append(self._de_function(name, shape, consts, code))
         return out
+
+    def _convert_in_place(self, shape: Shape, code: Code, indent: int) -> None:
+        """Statements converting, in dict ``d`` of structure ``shape`` (known keys, no
+        null), the members whose JSON value is not botocore's; then ``return d``."""
+        converting = [m for m in shape.members if not self.passthrough(m)]
+        # lists and maps first: in a recursive shape they are what most instances hold
+        converting.sort(key=lambda m: self._fix_in_place(m, "x", Code([]), 0) is False)
+        if len(converting) > 2:  # walk the keys present (usually few)
+            code.add(indent, "for k, x in d.items():")
+            for i, m in enumerate(converting):
+                code.add(indent + 1, f"{'if' if i == 0 else 'elif'} k == {pylit(m.name)}:")
+                if not self._fix_in_place(m, "x", code, indent + 2):
+                    code.add(indent + 2, f"d[k] = {self.de(m, 'x')}")
+        else:
+            for m in converting:
+                code.add(indent, f"x = d.get({pylit(m.name)})")
+                code.add(indent, "if x is not None:")
+                if not self._fix_in_place(m, "x", code, indent + 1):
+                    code.add(indent + 1, f"d[{pylit(m.name)}] = {self.de(m, 'x')}")
+        code.add(indent, "return d")
+
+    def _de_function(self, name: str, shape: Shape, consts: str, code: Code) -> str:
+        fast = self._fast_keys(shape)
+        consts += f"_K_{name} = frozenset({pylit(tuple(fast))})\n" if fast else ""
+        return (consts + ("\n\n" if consts else "") + f"def _cd_{name}(d: _t.Any, n: bool) -> _t.Any:\n"
+                "    x: _t.Any\n" + "\n".join(code.lines))
+
+
+def documents_reachable(shapes: dict[str, Shape], name: str) -> bool:
+    """Whether a value of shape ``name`` may hold a document member (at any depth)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        shape = shapes[todo.pop()]
+        if shape.name in seen:
+            continue
+        seen.add(shape.name)
+        if shape.type == "document":
+            return True
+        todo.extend(m.target for m in shape.members)
+        todo.extend(m.target for m in (shape.member, shape.key, shape.value) if m is not None)
+    return False
 
 
 def check_input(dicts: JsonDicts, shape: Shape | None, code: Code, skip: frozenset[str] = frozenset()) -> None:
@@ -295,6 +407,7 @@ def json_compat_error(dicts: JsonDicts, shape: Shape, rest: bool) -> str:
     rest-json, its headers), as botocore's modeled error parse returns them."""
     code = Code([])
     code.add(1, "o: dict[str, _t.Any] = {}")
+    code.add(1, "n = True  # an error's body may hold null: the exact path")
     body = [m for m in shape.members if m.location == "body"]
     if rest:
         for m in shape.members:

@@ -43,7 +43,7 @@ class JsonRpc(Protocol):
     def serialize(self, op: Operation) -> str:
         code = Code([])
         host = host_prefix(self.view, op, code)
-        body = f"_rt.json_dumps(_ser_{op.input}(v))" if op.input else "b'{}'"
+        body = f"{self.dicts.dumps(op.input)}(_ser_{op.input}(v))" if op.input else "b'{}'"
         return self._request(op, code, body, host)
 
     def _request(self, op: Operation, code: Code, body: str, host: str) -> str:
@@ -57,14 +57,15 @@ class JsonRpc(Protocol):
         code = Code([])
         check_input(self.dicts, self.shapes[op.input] if op.input else None, code)
         host = host_prefix(self.view, op, code, dicts=True)
-        return self._request(op, code, "_rt.json_dumps(d)" if op.input else "b'{}'", host)
+        return self._request(op, code, f"{self.dicts.dumps(op.input)}(d)" if op.input else "b'{}'", host)
 
     def compat_parse(self, op: Operation) -> str:
         assert op.output
         if self.events.stream_member(self.shapes[op.output]) is not None:
             return f"    return _c.unsupported_stream({pylit(op.name)})"
         self.dicts.needed_de.add(op.output)
-        return f"    return _cd_{op.output}(_c.json_dict(r.body))  # type: ignore[no-any-return]"
+        return (f"    b = r.body\n"
+                f"    return _cd_{op.output}(_c.json_dict(b), b'null' in b)  # type: ignore[no-any-return]")
 
     def compat_error_parser(self, shape: Shape) -> str:
         return json_compat_error(self.dicts, shape, rest=False)

@@ -82,7 +82,7 @@ def _rest_json_serialize(p: RestJson, op: Operation) -> str:
         code.add(1, "d: dict[str, _t.Any] = {}")
         p.json.ser_struct_body(shape, code, 1, "v", "d", body_members)  # type: ignore[arg-type]
         content_type(code, 1, "application/json", ct_key)
-        code.add(1, "body: _t.Any = _rt.json_dumps(d)")
+        code.add(1, f"body: _t.Any = {p.dicts.dumps(op.input)}(d)")
     else:
         code.add(1, "body: _t.Any = b''")
     body_encoding(op, code)
@@ -181,7 +181,7 @@ def _rest_json_compat_serialize(p: RestJson, op: Operation) -> str:
             code.add(2, "body = _rt.json_dumps(x)")
     elif body_members:
         content_type(code, 1, "application/json", ct_key)
-        code.add(1, "body: _t.Any = _rt.json_dumps(d)")
+        code.add(1, f"body: _t.Any = {p.dicts.dumps(op.input)}(d)")
     else:
         code.add(1, "body: _t.Any = b''")
     body_encoding(op, code)
@@ -197,6 +197,7 @@ def _rest_json_compat_parse(p: RestJson, op: Operation) -> str:
     shape = p.shapes[op.output]
     code = Code([])
     code.add(1, "o: dict[str, _t.Any] = {}")
+    code.add(1, "n = b'null' in r.body  # see _json_dicts: no null, no None checks")
     for m in shape.members:
         if m.location == "header":
             code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")

@@ -622,6 +622,7 @@ class ClientCore:
                     if limiter is not None:
                         limiter.record(throttled=False)
                     self._quota.release(cost if cost else 1)
+                    resp.attempts = attempt + 1
                     return _checked(resp, validate) if validate else resp
                 # As botocore: an error in a 200 answer is a 500 (and retried as one).
                 resp = HttpResponse(500, resp.headers, resp.body, None)
@@ -648,6 +649,7 @@ class ClientCore:
                 or not is_retryable(resp.status, err.code)
                 or not self._quota.acquire(retry.retry_cost)
             ):
+                err.attempts = attempt
                 raise err
             cost += retry.retry_cost
             yield backoff(retry, attempt - 1)

@@ -194,6 +194,7 @@ class ServiceError(AwsGenError):
     message: str
     status_code: int
     request_id: str | None
+    attempts: int = 1  # attempts the call made (set by the client when it gives up)
 
     def __init__(
         self,

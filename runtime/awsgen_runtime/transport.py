@@ -51,13 +51,14 @@ class HttpResponse:
     """What came back. ``headers`` is a case-insensitive mapping; ``raw`` the unread stream
     of a streaming output (``body`` is then empty)."""
 
-    __slots__ = ("status", "headers", "body", "raw")
+    __slots__ = ("status", "headers", "body", "raw", "attempts")
 
     def __init__(self, status: int, headers: Any, body: bytes = b"", raw: Any = None) -> None:
         self.status = status
         self.headers = headers
         self.body = body
         self.raw = raw
+        self.attempts = 1  # set by the client on a call's final answer (boto3's RetryAttempts + 1)
 
     def __repr__(self) -> str:
         return f"HttpResponse({self.status}, {len(self.body)} bytes)"

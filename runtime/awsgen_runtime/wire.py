@@ -111,7 +111,15 @@ def q(value: str) -> str:
 
 def header_map(headers: Any) -> dict[str, str]:
     """Response headers as a plain dict by lowercase name; repeated headers joined by
-    ", " as urllib3's ``HTTPHeaderDict.get`` joins them."""
+    ", " as urllib3's ``HTTPHeaderDict.get`` joins them (botocore's ``HTTPHeaders``).
+    urllib3's HTTPHeaderDict keeps them so already: read directly (a fifth of the cost of
+    its ``itermerged()``) when its layout is the expected one, else the public way."""
+    container = getattr(headers, "_container", None)
+    if container.__class__ is dict:
+        try:
+            return {k: v[1] if len(v) == 2 else ", ".join(v[1:]) for k, v in container.items()}
+        except (TypeError, IndexError):
+            pass
     merged = getattr(headers, "itermerged", None)
     return {k.lower(): v for k, v in (merged() if merged is not None else headers.items())}
 
@@ -478,20 +486,42 @@ def h_split_dates(value: str) -> list[str]:
 
 
 def _find_orjson() -> Any:
-    """orjson's ``loads``, from the optional extra ``awsgen-runtime[fast]``; else None.
-    Looked for at the first JSON body, not at import: importing orjson costs ~10 ms."""
-    global _orjson_loads
+    """orjson's ``loads`` (and ``dumps``, kept aside), from the optional extra
+    ``awsgen-runtime[fast]``; else None. Looked for at the first JSON body, not at
+    import: importing orjson costs ~10 ms."""
+    global _orjson_loads, _orjson_dumps
     from importlib import import_module
 
     try:
-        _orjson_loads = import_module("orjson").loads
+        module = import_module("orjson")
+        _orjson_loads, _orjson_dumps = module.loads, module.dumps
     except ImportError:
-        _orjson_loads = None
+        _orjson_loads = _orjson_dumps = None
     return _orjson_loads
 
 
 _UNSET: Any = object()
 _orjson_loads: Any = _UNSET
+_orjson_dumps: Any = _UNSET
+
+
+def json_bytes(value: Any) -> bytes:
+    """:func:`json_dumps` by orjson when it is installed (~15x faster on a small body).
+    Only for values holding no ``float`` that is not finite (orjson writes ``null`` where
+    ``json`` writes ``NaN``): the generated code calls it for bodies without document
+    members (model floats are written by :func:`ser_float`). The JSON values are equal;
+    the spelling of an exponent may differ (``1e16`` for ``1e+16``). Whatever orjson
+    refuses (an integer beyond 64 bits, a key that is not a string) goes to ``json``."""
+    dumps = _orjson_dumps
+    if dumps is _UNSET:
+        _find_orjson()
+        dumps = _orjson_dumps
+    if dumps is not None:
+        try:
+            return dumps(value)  # type: ignore[no-any-return]
+        except TypeError:  # orjson.JSONEncodeError
+            pass
+    return json_dumps(value)
 
 
 def json_body(body: bytes) -> Any:

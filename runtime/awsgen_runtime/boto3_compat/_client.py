@@ -5,15 +5,14 @@ whose generated methods call :meth:`Boto3ClientBase._call`."""
 from __future__ import annotations
 
 import http.client
-import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..client import ClientCore, OperationInfo
 from ..errors import ServiceError
 from ..retries import is_retryable
-from ..transport import HttpRequest, HttpResponse
-from ..wire import Request
+from ..transport import HttpResponse
+from ..wire import Request, header_map
 from .errors import ClientExceptions
 
 
@@ -30,48 +29,12 @@ class RawServiceError(ServiceError):
 
 class CompatCore(ClientCore):
     """Mixed in before a generated typed client: the same endpoint, signing, retries and
-    transport; error answers become :class:`RawServiceError` (no typed error parsing), and
-    the attempts of the last call on this thread are counted for ``RetryAttempts``."""
-
-    _local: threading.local
+    transport; error answers become :class:`RawServiceError` (no typed error parsing).
+    The attempts a call made come on its answer (``HttpResponse.attempts``) or its error."""
 
     def _error(self, resp: HttpResponse) -> ServiceError:
         code, _, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
         return RawServiceError(code, resp, body)
-
-    def _exchange(self, req: Request, op: OperationInfo,
-                  ctx: dict[str, Any] | None) -> Generator[HttpRequest | float, Any, HttpResponse]:
-        plan = super()._exchange(req, op, ctx)
-        attempts = 0
-        try:
-            step = plan.send(None)
-            while True:
-                if step.__class__ is not float:
-                    attempts += 1
-                try:
-                    answer = yield step
-                except BaseException as exc:  # a transport error, thrown in by the driver
-                    step = plan.throw(exc)
-                else:
-                    step = plan.send(answer)
-        except StopIteration as done:
-            self._attempts = attempts
-            return done.value  # type: ignore[no-any-return]
-        except RawServiceError as exc:
-            exc.attempts = attempts
-            raise
-
-    @property
-    def _attempts(self) -> int:
-        local = self.__dict__.get("_local")
-        return getattr(local, "attempts", 1) if local is not None else 1
-
-    @_attempts.setter
-    def _attempts(self, value: int) -> None:
-        local = self.__dict__.get("_local")
-        if local is None:
-            local = self.__dict__.setdefault("_local", threading.local())
-        local.attempts = value
 
 
 def response_metadata(resp: HttpResponse, attempts: int, rest: bool) -> dict[str, Any]:
@@ -86,7 +49,7 @@ def response_metadata(resp: HttpResponse, attempts: int, rest: bool) -> dict[str
         meta["RequestId"] = headers.get("x-amz-request-id")
         meta["HostId"] = headers.get("x-amz-id-2", "")
     meta["HTTPStatusCode"] = resp.status
-    meta["HTTPHeaders"] = {name.lower(): value for name, value in headers.items()}
+    meta["HTTPHeaders"] = header_map(headers)
     meta["RetryAttempts"] = attempts - 1
     return meta
 
@@ -156,7 +119,7 @@ class Boto3ClientBase:
         except RawServiceError as exc:
             raise self._client_error(exc, op.name) from None
         out: dict[str, Any] = core._parse(parse, resp, op) if parse is not None else {}
-        attempts = core._attempts
+        attempts = resp.attempts
         meta = out["ResponseMetadata"] = response_metadata(resp, attempts, self._rest)
         if attempts >= core._retry.max_attempts and core._config.retry_mode != "legacy":
             meta["MaxAttemptsReached"] = True  # standard mode says so of any answer (botocore)

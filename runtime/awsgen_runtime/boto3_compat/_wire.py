@@ -155,23 +155,40 @@ def json_dict(body: bytes) -> Any:
         return {"message": body.decode("utf-8", "replace")}
 
 
-def fix_map(value: Any, keys: frozenset[str], parse: Any) -> Any:
+def known(value: Any, names: frozenset[str]) -> dict[str, Any]:
+    """A JSON object of a structure as botocore reads it: its members that are not null;
+    keys the model does not know are dropped."""
+    return {k: v for k, v in value.items() if v is not None and k in names}
+
+
+def fix_map(value: Any, keys: frozenset[str], parse: Any, nulls: bool) -> Any:
     """A JSON object of structures, made botocore's in place: a structure whose keys all
     need no conversion (and holds no null) stays the dict ``json.loads`` made; the others
-    go through ``parse``. DynamoDB items: most attribute values take the first way."""
+    go through ``parse``. DynamoDB items: most attribute values take the first way.
+    ``nulls``: whether the answer's text holds ``null`` at all (else no value is None)."""
     plain = keys.issuperset
-    for key, item in value.items():
-        if item.__class__ is not dict or not plain(item) or None in item.values():
-            value[key] = None if item is None else parse(item)
+    if nulls:
+        for key, item in value.items():
+            if item.__class__ is not dict or not plain(item) or None in item.values():
+                value[key] = None if item is None else parse(item, True)
+    else:
+        for key, item in value.items():
+            if item.__class__ is not dict or not plain(item):
+                value[key] = parse(item, False)
     return value
 
 
-def fix_list(value: Any, keys: frozenset[str], parse: Any) -> Any:
+def fix_list(value: Any, keys: frozenset[str], parse: Any, nulls: bool) -> Any:
     """:func:`fix_map` for a JSON array of structures."""
     plain = keys.issuperset
-    for i, item in enumerate(value):
-        if item.__class__ is not dict or not plain(item) or None in item.values():
-            value[i] = None if item is None else parse(item)
+    if nulls:
+        for i, item in enumerate(value):
+            if item.__class__ is not dict or not plain(item) or None in item.values():
+                value[i] = None if item is None else parse(item, True)
+    else:
+        for i, item in enumerate(value):
+            if item.__class__ is not dict or not plain(item):
+                value[i] = parse(item, False)
     return value
 
 
