@@ -451,6 +451,36 @@ class PackageView:
             "compat_helpers": protocol.compat_helpers(),  # last: the bodies above ask for them
         }
 
+    def compat_paging_context(self, paginators: list[Any], waiters: list[Any]) -> dict[str, Any]:
+        """The compat client's tables of paginators (by method name, the paths in model
+        member names: the dict answers') and waiters (by boto3's name), as constructor
+        arguments of ``awsgen_runtime.paginate.PaginatorSpec`` and tuples."""
+        ops = {op.name: op for op in self.service.operations}
+        pages = []
+        for p in paginators:
+            op = ops[p.operation]
+            out = self.service.shape(op.output)  # type: ignore[arg-type]
+            inp = {m.py_name: m.name for m in self.service.shape(op.input).members}  # type: ignore[arg-type]
+
+            def wire(path: Any) -> tuple[str | int, ...]:
+                return _wire_steps(self.service, out, path.steps)
+
+            args = ", ".join([
+                pylit(p.operation), pylit(p.token_names), pylit(p.token_names),
+                pylit(tuple(tuple(wire(a) for a in alts) for alts in p.output_tokens)),
+                pylit(wire(p.more_results) if p.more_results else None),
+                pylit(inp[p.limit_member] if p.limit_member else None),
+                pylit(tuple(wire(r) for r in p.result_keys)), pylit(tuple(wire(r) for r in p.non_aggregate_keys)),
+            ] + (["limit_is_text=True"] if p.limit_is_text else []))
+            pages.append((op.py_name, args))
+        waits = []
+        for w in waiters:
+            acceptors = tuple((state, matcher, arg, expected)
+                              for (state, matcher, _, expected), arg in zip(w.acceptors, w.arguments))
+            spec = (w.name, ops[w.operation].py_name, w.raw_delay, w.raw_max_attempts, acceptors)
+            waits.append((snake_case(w.name), pylit(spec)))
+        return {"compat_paginators": sorted(pages), "compat_waiters": sorted(waits)}
+
     # ----- the whole context ------------------------------------------------------
     def context(self) -> dict[str, Any]:
         s = self.settings
@@ -555,6 +585,20 @@ def prune_unused(text: str, elsewhere: str = "") -> str:
         text = "".join(b for i, b in enumerate(blocks) if i not in dead)
 
 
+def _wire_steps(service: Service, shape: Shape, steps: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A compiled paginator path (Python member names) in the model's member names."""
+    out: list[str | int] = []
+    for step in steps:
+        if isinstance(step, int):
+            shape = service.shape(shape.member.target)  # type: ignore[union-attr]
+            out.append(step)
+            continue
+        member = next(m for m in shape.members if m.py_name == step)
+        out.append(member.name)
+        shape = service.shape(member.target)
+    return tuple(out)
+
+
 def render_package(
     service: Service, settings: PackageSettings, endpoints: tuple[str, list[Any]] | None = None,
     paginators: list[Any] | None = None, waiters: list[Any] | None = None,
@@ -589,6 +633,7 @@ def render_package(
     ctx["operation_bound_endpoints"] = bool(ctx["account_id_param"]) or any(
         op["endpoint_static"] or op["endpoint_context"] for op in ctx["ops"])
     ctx.update(view.compat_context())
+    ctx.update(view.compat_paging_context(paginators or [], waiters or []))
     # boto3's name of the service (its model folder): aws-sso-oidc -> sso-oidc
     ctx["boto3_service_name"] = settings.distribution.removeprefix("aws-")
     files: dict[str, str] = {}

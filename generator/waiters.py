@@ -36,6 +36,10 @@ class Waiter:
     delay: float
     max_attempts: int
     acceptors: tuple[tuple[str, str, str | None, Any], ...]  # (state, matcher, expression, expected)
+    # the acceptors' expressions as the file has them (model member names: the dict answers')
+    arguments: tuple[str | None, ...] = ()
+    raw_delay: Any = None  # the file's delay and maxAttempts, as botocore's config shows them
+    raw_max_attempts: Any = None
 
 
 def waiters_path(model_path: Path) -> Path | None:
@@ -81,6 +85,7 @@ def load_waiters(path: Path, service: Service) -> tuple[list[Waiter], list[str]]
             problems.append(f"{where}.operation: the model has no operation {spec.get('operation') if isinstance(spec, dict) else None!r}")
             continue
         acceptors = []
+        arguments = []
         for i, a in enumerate(spec.get("acceptors") or []):
             if a.get("matcher") not in _MATCHERS or a.get("state") not in _STATES:
                 problems.append(f"{where}.acceptors[{i}]: unknown matcher {a.get('matcher')!r} or state {a.get('state')!r}")
@@ -91,8 +96,10 @@ def load_waiters(path: Path, service: Service) -> tuple[list[Waiter], list[str]]
                 problems.append(f"{where}.acceptors[{i}].argument: a path matcher needs an expression")
                 continue
             acceptors.append((a["state"], a["matcher"], expr, a.get("expected")))
+            arguments.append(arg if isinstance(arg, str) else None)
         out.append(Waiter(name, "wait_until_" + snake_case(name), spec["operation"], float(spec.get("delay", 15)),
-                          int(spec.get("maxAttempts", 40)), tuple(acceptors)))
+                          int(spec.get("maxAttempts", 40)), tuple(acceptors), tuple(arguments),
+                          spec.get("delay", 15), spec.get("maxAttempts", 40)))
     return out, problems
 
 

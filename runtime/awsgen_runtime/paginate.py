@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import PaginationError, ParamValidationError
 
-__all__ = ["AsyncPaginator", "Paginator", "PaginatorSpec", "get"]
+__all__ = ["AsyncPaginator", "Paginator", "PaginatorSpec", "decode_token", "encode_token", "get"]
 
 P = TypeVar("P")
 I = TypeVar("I")  # noqa: E741
@@ -37,7 +37,9 @@ Steps = tuple[str | int, ...]
 
 def get(value: Any, steps: Steps) -> Any:
     """The value at ``steps`` (attribute names, list indexes) below ``value``; None where
-    the path breaks off (an unset member, an index past the end), as JMESPath has it."""
+    the path breaks off (an unset member, an index past the end), as JMESPath has it.
+    Dicts (the boto3-compatible client's answers) are walked by key, other values by
+    attribute."""
     for step in steps:
         if value is None:
             return None
@@ -45,13 +47,21 @@ def get(value: Any, steps: Steps) -> Any:
             if not isinstance(value, list) or not -len(value) <= step < len(value):
                 return None
             value = value[step]
+        elif isinstance(value, dict):
+            value = value.get(step)
         else:
             value = getattr(value, step, None)
     return value
 
 
 def _put(value: Any, steps: Steps, new: Any) -> None:
-    """Set the member at ``steps`` (its parent must exist)."""
+    """Set the member at ``steps``: in a dict, making the dicts on the way as botocore's
+    ``set_value_from_jmespath`` does; in a typed answer, when its parent exists."""
+    if isinstance(value, dict):
+        for step in steps[:-1]:
+            value = value.setdefault(step, {})
+        value[steps[-1]] = new
+        return
     parent = get(value, steps[:-1])
     if parent is not None and isinstance(steps[-1], str):
         setattr(parent, steps[-1], new)
@@ -100,11 +110,7 @@ class _Pages(Generic[P, I]):
     def __init__(self, call: Callable[..., Any], kwargs: dict[str, Any], spec: PaginatorSpec, *,
                  page_size: int | None = None, max_items: int | None = None,
                  starting_token: str | None = None) -> None:
-        for name, value in (("page_size", page_size), ("max_items", max_items)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-                raise ParamValidationError([f"{name}: must be a positive integer, not {value!r}"])
-        if page_size is not None and spec.limit_member is None:
-            raise ParamValidationError([f"page_size: {spec.operation} takes no page size"])
+        self._check(spec, page_size, max_items)
         self._call = call
         self._kwargs = {k: v for k, v in kwargs.items() if v is not None}
         self._spec = spec
@@ -118,6 +124,19 @@ class _Pages(Generic[P, I]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._spec.operation})"
+
+    @staticmethod
+    def _check(spec: PaginatorSpec, page_size: int | None, max_items: int | None) -> None:
+        for name, value in (("page_size", page_size), ("max_items", max_items)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+                raise ParamValidationError([f"{name}: must be a positive integer, not {value!r}"])
+        if page_size is not None and spec.limit_member is None:
+            raise ParamValidationError([f"page_size: {spec.operation} takes no page size"])
+
+    def _repeated(self, next_token: dict[str, Any]) -> Exception:
+        """The error for a service that answered the same next token twice."""
+        return PaginationError(f"{self._spec.operation}: the service answered the same next token twice "
+                               f"({next_token}); stopping instead of asking again forever")
 
     # ----- the walk (botocore's PageIterator.__iter__, step for step) -----------------
     def _walk(self) -> Generator[tuple[bool, Any], Any, None]:
@@ -165,8 +184,7 @@ class _Pages(Generic[P, I]):
                 self.resume_token = self._encode(next_token)
                 return
             if previous is not None and previous == next_token:
-                raise PaginationError(f"{spec.operation}: the service answered the same next token twice "
-                                      f"({next_token}); stopping instead of asking again forever")
+                raise self._repeated(next_token)
             self._inject(kwargs, next_token)
             previous = next_token
 
@@ -198,14 +216,15 @@ class _Pages(Generic[P, I]):
 
     def _skip_start(self, page: Any, truncation: int) -> int:
         """The first page after a resume token cut mid-page: the items already seen are
-        dropped, and the other result keys emptied (they were returned then)."""
+        dropped, and the other result keys emptied (they were returned then); a number
+        (DynamoDB's Count) is kept, as botocore keeps it."""
         primary, *others = self._spec.result_keys
         found = get(page, primary)
         _put(page, primary, found[truncation:] if isinstance(found, (list, str)) else None)
         for steps in others:
             sample = get(page, steps)
             empty: Any = ([] if isinstance(sample, list) else "" if isinstance(sample, str)
-                          else 0 if isinstance(sample, (int, float)) and not isinstance(sample, bool) else None)
+                          else sample if isinstance(sample, (int, float)) else None)
             _put(page, steps, empty)
         return truncation
 
@@ -218,16 +237,13 @@ class _Pages(Generic[P, I]):
             if key in spec.codecs and value is not None:
                 value = spec.codecs[key][0](value)
             out[names.get(key, key)] = value
-        return base64.b64encode(json.dumps(out).encode("utf-8")).decode("utf-8")
+        return encode_token(out)
 
     def _decode(self, token: str) -> tuple[dict[str, Any], int]:
         spec = self._spec
         try:
-            raw = json.loads(base64.b64decode(token.encode("ascii"), validate=True).decode("utf-8"))
-            if not isinstance(raw, dict):
-                raise ValueError("not an object")
+            raw = decode_token(token, restore_bytes=False)
             truncation = raw.pop("boto_truncate_amount", 0)
-            raw.pop("boto_encoded_keys", None)
             if not isinstance(truncation, int) or set(raw) != set(spec.token_names):
                 raise ValueError("not this paginator's tokens")
             tokens = {}
@@ -285,6 +301,47 @@ class AsyncPaginator(_Pages[P, I]):
         async for page in self:
             for item in self._items_of(page):
                 yield item
+
+
+def encode_token(token: dict[str, Any]) -> str:
+    """A resume token as botocore's ``TokenEncoder`` writes it: base64 of the JSON; bytes
+    anywhere inside are written as base64 text and their paths listed under
+    ``boto_encoded_keys``."""
+    try:
+        text = json.dumps(token)
+    except (TypeError, UnicodeDecodeError):
+        encoded: list[list[str | int]] = []
+        text = json.dumps({**_encode_bytes(token, [], encoded), "boto_encoded_keys": encoded})
+    return base64.b64encode(text.encode("utf-8")).decode("utf-8")
+
+
+def _encode_bytes(value: Any, path: list[str | int], found: list[list[str | int]]) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode_bytes(v, [*path, k], found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode_bytes(v, [*path, i], found) for i, v in enumerate(value)]
+    if isinstance(value, bytes):
+        found.append(path)
+        return base64.b64encode(value).decode("utf-8")
+    return value
+
+
+def decode_token(token: str, *, restore_bytes: bool = True) -> dict[str, Any]:
+    """The dict of a resume token (:func:`encode_token`'s inverse; botocore's
+    ``TokenDecoder``): the values listed under ``boto_encoded_keys`` become bytes again
+    (or stay base64 text with ``restore_bytes=False``). Raises ValueError or TypeError
+    when ``token`` is none."""
+    raw = json.loads(base64.b64decode(token.encode("ascii"), validate=True).decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("not an object")
+    paths = raw.pop("boto_encoded_keys", None)
+    if restore_bytes and paths is not None:
+        for path in paths:
+            parent = raw
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = base64.b64decode(parent[path[-1]].encode("utf-8"))
+    return raw
 
 
 def resume(steps: Generator[Y, Any, None], value: Any) -> Y | None:

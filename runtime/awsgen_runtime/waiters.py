@@ -14,15 +14,16 @@ wait. Waits are seconds apart, so the evaluation's cost does not matter.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from typing import Any, TypeVar
 
 from .errors import AwsGenError, ServiceError
 from .paginate import resume
 
-__all__ = ["WaiterError", "WaiterSpec", "async_wait", "wait"]
+__all__ = ["WaiterError", "WaiterSpec", "async_wait", "decide", "path_matches", "wait"]
 
 Acceptor = tuple[str, str, "str | None", Any]  # (state, matcher, expression, expected)
+A = TypeVar("A", bound=Sequence[Any])
 
 
 class WaiterError(AwsGenError):
@@ -87,6 +88,12 @@ def _matches(spec: WaiterSpec, acceptor: Acceptor, result: Any, error: ServiceEr
         value = spec.search(expression, data)
     except Exception:  # noqa: BLE001 - jmespath's type errors (length() of a missing list)
         return False  # an answer the expression cannot look at matches nothing (botocore raises)
+    return path_matches(matcher, value, expected)
+
+
+def path_matches(matcher: str, value: Any, expected: Any) -> bool:
+    """A path acceptor's test of what its expression found: ``path`` equal to
+    ``expected``; ``pathAll`` / ``pathAny`` a non-empty list of which all / any are."""
     if matcher == "path":
         return bool(value == expected)
     if not isinstance(value, list) or not value:
@@ -112,42 +119,74 @@ def _texts(value: Any) -> Any:
     return value
 
 
+def decide(acceptors: Sequence[A], delay: Any, max_attempts: Any, match: Callable[[A, Any], bool],
+           fail: Callable[[str, A | None, A | None, Any, int], BaseException | None]
+           ) -> Generator[tuple[bool, Any], Any, None]:
+    """botocore's ``Waiter.wait`` loop without I/O, over any kind of answer and acceptor
+    (a sequence whose first item is its state): yields (True, 0) for an attempt (and is
+    sent its answer) and (False, ``delay``) to wait before the next (and is sent None);
+    returns on success. The first acceptor that ``match``es an answer sets the state;
+    ``fail(kind, matched, current, answer, attempts)`` makes the error to raise: ``kind``
+    is "error" (no acceptor matched; None when the answer is no error, and the wait goes
+    on), "failure" or "attempts"; ``matched`` is the last acceptor that matched and
+    ``current`` the last one tried (botocore's messages name that one)."""
+    state = "waiting"
+    matched: A | None = None
+    attempts = 0
+    while True:
+        answer = yield True, 0.0
+        attempts += 1
+        current: A | None = None
+        for acceptor in acceptors:
+            current = acceptor
+            if match(acceptor, answer):
+                matched, state = acceptor, acceptor[0]
+                break
+        else:
+            error = fail("error", matched, current, answer, attempts)
+            if error is not None:
+                raise error
+        if state == "success":
+            return
+        if state == "failure" or attempts >= max_attempts:
+            kind = "failure" if state == "failure" else "attempts"
+            error = fail(kind, matched, current, answer, attempts)
+            raise error if error is not None else AwsGenError(f"waiter: {kind}")
+        yield False, delay
+
+
 def _attempts(spec: WaiterSpec, delay: float | None,
               max_attempts: int | None) -> Generator[tuple[bool, float], Any, None]:
-    """The waiter's decisions, without I/O: yields (True, 0) for an attempt (and is sent
-    its (answer, error)) and (False, a delay in seconds) to wait before the next (and is
-    sent None); returns on success, raises :class:`WaiterError` otherwise."""
+    """The waiter's decisions (:func:`decide`) over typed answers: it is sent (answer,
+    error) per attempt; raises :class:`WaiterError` when the wait fails."""
     delay = spec.delay if delay is None else delay
     max_attempts = spec.max_attempts if max_attempts is None else max_attempts
     if max_attempts < 1 or delay < 0:
         from .errors import ParamValidationError
 
         raise ParamValidationError([f"{spec.name}: max_attempts must be at least 1 and delay not negative"])
-    state = "waiting"
-    last: Acceptor | None = None
-    attempts = 0
-    while True:
-        result, error = yield True, 0.0
-        attempts += 1
-        data = _plain(result) if error is None else None
-        for acceptor in spec.acceptors:
-            if _matches(spec, acceptor, result, error, data):
-                last, state = acceptor, acceptor[0]
-                break
-        else:
-            if error is not None:
-                raise WaiterError(spec.name, f"an error occurred ({error.code}): {error.message}", None, error,
-                                  attempts)
+    seen: list[Any] = [None, None]  # the last outcome and its plain form (path acceptors read it)
+
+    def match(acceptor: Acceptor, outcome: tuple[Any, ServiceError | None]) -> bool:
+        result, error = outcome
+        if error is None and seen[0] is not outcome:
+            seen[:] = [outcome, _plain(result)]
+        return _matches(spec, acceptor, result, error, seen[1] if error is None else None)
+
+    def fail(kind: str, last: Acceptor | None, _current: Acceptor | None,
+             outcome: tuple[Any, ServiceError | None], attempts: int) -> WaiterError | None:
+        result, error = outcome
+        if kind == "error":
+            return None if error is None else WaiterError(
+                spec.name, f"an error occurred ({error.code}): {error.message}", None, error, attempts)
         response = error if error is not None else result
-        if state == "success":
-            return
-        if state == "failure":
-            raise WaiterError(spec.name, "the waiter reached a terminal failure state: "
-                              + _explain(last) if last else "failure", last, response, attempts)
-        if attempts >= max_attempts:
-            reason = "max attempts exceeded" + (f"; the last state accepted: {_explain(last)}" if last else "")
-            raise WaiterError(spec.name, reason, last, response, attempts)
-        yield False, delay
+        if kind == "failure":
+            return WaiterError(spec.name, "the waiter reached a terminal failure state: "
+                               + _explain(last) if last else "failure", last, response, attempts)
+        reason = "max attempts exceeded" + (f"; the last state accepted: {_explain(last)}" if last else "")
+        return WaiterError(spec.name, reason, last, response, attempts)
+
+    return decide(spec.acceptors, delay, max_attempts, match, fail)
 
 
 def wait(call: Callable[..., Any], kwargs: dict[str, Any], spec: WaiterSpec, *, delay: float | None = None,

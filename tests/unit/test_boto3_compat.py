@@ -81,10 +81,13 @@ def test_protocol_not_yet_supported() -> None:
         boto3_compat.client("sts", **KEYS)
     with pytest.raises(ModuleNotFoundError, match="no generated package 'aws_nope'"):
         boto3_compat.client("nope", **KEYS)
+
+
+def test_paginators_and_waiters_are_there() -> None:
+    """Compared with boto3's in tests/differential/test_compat_paginators.py and _waiters.py."""
     client = boto3_compat.client("dynamodb", **KEYS)
-    assert not client.can_paginate("query")
-    with pytest.raises(NotImplementedError):
-        client.get_paginator("query")
+    assert client.can_paginate("query") and not client.can_paginate("get_item")
+    assert "table_exists" in client.waiter_names
 
 
 def test_imports_stay_lazy() -> None:

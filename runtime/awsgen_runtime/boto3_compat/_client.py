@@ -153,14 +153,41 @@ class Boto3ClientBase:
     def close(self) -> None:
         self._core.close()  # type: ignore[attr-defined]
 
+    # paginators by method name (model member names in their paths) and waiters by boto3's
+    # name: (waiter name, operation method, delay, max attempts, acceptors); see compat.py
+    _PAGINATORS: ClassVar[dict[str, Any]] = {}
+    _WAITERS: ClassVar[dict[str, Any]] = {}
+
     def can_paginate(self, operation_name: str) -> bool:
-        return False  # paginators: not yet (README, "boto3-compatible client")
+        """Whether ``get_paginator(operation_name)`` has a paginator (boto3's method name,
+        e.g. "list_tables"); a name that is no method of the client raises KeyError."""
+        if operation_name not in self._OPERATIONS:  # (boto3 too; it says False for a service with no
+            # paginators file at all, where botocore has none; every manifest service has one)
+            raise KeyError(f"{operation_name!r} is no operation method of the {self._SERVICE_NAME} client "
+                           f"(boto3's names, e.g. {next(iter(self._OPERATIONS), '')!r})")
+        return operation_name in self._PAGINATORS
 
     def get_paginator(self, operation_name: str) -> Any:
-        raise NotImplementedError("boto3_compat: paginators are not supported yet")
+        """boto3's paginator of an operation (``paginate(**params, PaginationConfig=...)``)."""
+        from .paginate import Paginator, botocore_error
+
+        if not self.can_paginate(operation_name):
+            raise botocore_error("OperationNotPageableError")(operation_name=operation_name)
+        return Paginator(getattr(self, operation_name), self._PAGINATORS[operation_name])
+
+    @property
+    def waiter_names(self) -> list[str]:
+        """boto3's names of the service's waiters, sorted."""
+        return sorted(self._WAITERS)
 
     def get_waiter(self, waiter_name: str) -> Any:
-        raise NotImplementedError("boto3_compat: waiters are not supported yet")
+        """boto3's waiter by its name (e.g. "table_exists"): ``wait(**params, WaiterConfig=...)``."""
+        spec = self._WAITERS.get(waiter_name)
+        if spec is None:
+            raise ValueError(f"Waiter does not exist: {waiter_name}")
+        from .waiter import Waiter
+
+        return Waiter(spec, self._OPERATIONS[spec[1]], getattr(self, spec[1]))
 
     def generate_presigned_url(self, ClientMethod: str, Params: dict[str, Any] | None = None,  # noqa: N803
                                ExpiresIn: int = 3600, HttpMethod: str | None = None) -> str:
