@@ -1,0 +1,406 @@
+#!/usr/bin/env python
+"""Run an open-source program written for boto3, not by us, on the boto3-compatible client.
+
+The program's sdist (a pinned version, its sha256 checked) is downloaded from PyPI into
+the cache (``.cache/boto3-programs/``) and unpacked twice into a temporary folder. Both
+copies get the same *environment* patch (the program's tests point at a local SQS or
+DynamoDB server: they are pointed at one moto server instead); the second copy also gets
+the *switch*: the line that imports boto3 for ``boto3.client(...)`` imports
+``awsgen_runtime.boto3_compat`` under the same name, nothing else. Both patches are
+printed as unified diffs. The program's own tests then run twice against one moto
+server in server mode (reset between the runs), unchanged with boto3, then switched;
+the pass/fail counts of both runs and every test whose outcome differs are printed, with
+the failure text of the switched run.
+
+    .venv/bin/python scripts/run_boto3_program.py            # every program below
+    .venv/bin/python scripts/run_boto3_program.py sqsx -v    # one; -v: pytest's output too
+    .venv/bin/python scripts/run_boto3_program.py --json     # the figures as JSON (tests)
+
+Exit status 0 when every test that passes with boto3 passes with the compat client too
+(and the boto3 run passed at least one test, and every request of the switched run came
+from the compat client: moto counts them by User-Agent), 1 otherwise, 2 on a setup failure (no
+download, a changed sdist, generation failed).
+
+The generated service packages come from the current generator (``generate-all --only``,
+cached per generator fingerprint like the e2e packages) and the runtime from ``runtime/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SWITCH_IMPORT = "from awsgen_runtime import boto3_compat as boto3"
+
+
+@dataclass(frozen=True)
+class Patch:
+    """Replace the text ``old`` (a regular expression, at least once) in ``path``;
+    ``{endpoint}`` in ``new`` is the moto server's ``host:port``."""
+
+    path: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str  # the PyPI project
+    version: str
+    sha256: str  # of the sdist
+    services: tuple[str, ...]  # the generated packages its switched run needs
+    why: str
+    environment: tuple[Patch, ...]  # both runs: point the tests at the moto server
+    switch: tuple[Patch, ...]  # the switched run only: boto3.client -> boto3_compat.client
+    pytest_args: tuple[str, ...] = ("tests",)
+
+
+PROGRAMS = {
+    p.name: p
+    for p in (
+        Program(
+            name="sqsx",
+            version="0.7.0",
+            sha256="525ab831dfce546257f96fa87f67e9e6bf225e1dff14d83bb05337fb7cf6a199",
+            services=("sqs",),
+            why=("a task queue over SQS (Queue/RawQueue: send_message, receive_message, delete_message, "
+                 "change_message_visibility, create/delete_queue) whose 59 tests run against a real "
+                 "SQS-compatible server (ElasticMQ) through boto3.client('sqs', endpoint_url=...)"),
+            environment=(
+                # ElasticMQ on a fixed port with its own region name -> the moto server (us-east-1)
+                Patch("tests/conftest.py", r"localhost:9324", "{endpoint}"),
+                Patch("tests/conftest.py", r'region_name="elasticmq"', 'region_name="us-east-1"'),
+                Patch("tests/test_queue.py", r"localhost:9324", "{endpoint}"),
+            ),
+            switch=(
+                Patch("tests/conftest.py", r"(?m)^import boto3$", SWITCH_IMPORT),
+                Patch("tests/test_queue.py", r"(?m)^    import boto3$", "    " + SWITCH_IMPORT),
+            ),
+        ),
+    )
+}
+
+KEY = SECRET = "testing"
+REGION = "us-east-1"
+
+
+def cache_root() -> Path:
+    from generator.botocore_source import cache_dir
+
+    return cache_dir() / "boto3-programs"
+
+
+class SetupError(Exception):
+    """The run could not be set up (download, checksum, generation, a patch that no longer applies)."""
+
+
+# ----- the sdist ------------------------------------------------------------------------
+def fetch_sdist(program: Program) -> Path:
+    """The program's sdist from the cache, downloaded with pip when missing; checked."""
+    root = cache_root() / "sdists"
+    root.mkdir(parents=True, exist_ok=True)
+    found = [p for p in root.glob(f"{program.name}-{program.version}.tar.gz")]
+    if not found:
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", program.name,
+                 "--dest", tmp, f"{program.name}=={program.version}"],
+                capture_output=True, text=True, timeout=600,
+            )
+            got = list(Path(tmp).glob("*.tar.gz"))
+            if proc.returncode != 0 or len(got) != 1:
+                raise SetupError(f"pip download {program.name}=={program.version} failed:\n{proc.stderr[-2000:]}")
+            target = root / f"{program.name}-{program.version}.tar.gz"
+            shutil.move(str(got[0]), target)
+            found = [target]
+    sdist = found[0]
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
+    if digest != program.sha256:
+        raise SetupError(f"{sdist}: sha256 {digest}, expected {program.sha256} (delete it to download again)")
+    return sdist
+
+
+def unpack(sdist: Path, into: Path) -> Path:
+    """The sdist's single top folder, unpacked under ``into``."""
+    with tarfile.open(sdist) as tar:
+        tar.extractall(into, filter="data")
+    (top,) = [p for p in into.iterdir() if p.is_dir()]
+    return top
+
+
+# ----- patches ---------------------------------------------------------------------------
+def apply(tree: Path, patches: tuple[Patch, ...], endpoint: str) -> str:
+    """Apply ``patches`` to the files under ``tree``; their unified diff."""
+    before: dict[str, str] = {}
+    for patch in patches:
+        path = tree / patch.path
+        text = path.read_text(encoding="utf-8")
+        before.setdefault(patch.path, text)
+        new, count = re.subn(patch.old, patch.new.replace("{endpoint}", endpoint), text)
+        if count == 0:
+            raise SetupError(f"{patch.path}: {patch.old!r} not found: the patch no longer applies")
+        path.write_text(new, encoding="utf-8")
+    out: list[str] = []
+    for name, old in before.items():
+        new = (tree / name).read_text(encoding="utf-8")
+        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{name}", f"b/{name}", n=0))
+    return "".join(out)
+
+
+# ----- generated packages -----------------------------------------------------------------
+def ensure_packages(services: tuple[str, ...]) -> list[Path]:
+    """The distribution folders of the generated packages of ``services`` (generated once per
+    generator fingerprint into the cache)."""
+    from generator.model.naming import package_names
+    from tests.compliance.suites import _generator_fingerprint
+
+    root = cache_root() / "packages" / _generator_fingerprint()
+    missing = [s for s in services if not (root / package_names(s)[1] / package_names(s)[0] / "compat.py").exists()]
+    if missing:
+        root.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([sys.executable, "-m", "generator", "generate-all", "--out", str(root),
+                               "--only", *missing], cwd=REPO, capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise SetupError(f"generate-all --only {' '.join(missing)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    dists = [root / package_names(s)[1] for s in services]
+    for dist, service in zip(dists, services):
+        if not (dist / package_names(service)[0] / "compat.py").exists():
+            raise SetupError(f"{service}: the generated package has no compat.py (protocol not supported yet)")
+    return dists
+
+
+# ----- moto and pytest ----------------------------------------------------------------------
+def reset_moto(url: str) -> None:
+    req = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        if resp.status != 200:
+            raise SetupError(f"moto reset answered {resp.status}")
+
+
+class SenderCount:
+    """WSGI middleware in front of moto: counts the requests by the client that sent them
+    (the first word of the User-Agent: ``Boto3/...`` or ``awsgen/...``), which shows the
+    switched run really went through the compat client."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("PATH_INFO", "").startswith("/moto-api/"):
+            agent = environ.get("HTTP_USER_AGENT", "").split("/", 1)[0] or "(none)"
+            self.counts[agent] = self.counts.get(agent, 0) + 1
+        return self.app(environ, start_response)
+
+    def take(self) -> dict[str, int]:
+        counts, self.counts = self.counts, {}
+        return counts
+
+
+@dataclass
+class Run:
+    label: str
+    outcomes: dict[str, str] = field(default_factory=dict)  # test id -> passed / failed / error / skipped
+    messages: dict[str, str] = field(default_factory=dict)  # test id -> failure text (short)
+    seconds: float = 0.0
+    output: str = ""
+    senders: dict[str, int] = field(default_factory=dict)  # client name -> requests it sent to moto
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes.values() if o == outcome)
+
+    def summary(self) -> str:
+        parts = [f"{self.count(o)} {o}" for o in ("passed", "failed", "error", "skipped") if self.count(o)]
+        return ", ".join(parts) or "no test ran"
+
+
+def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], timeout: float) -> Run:
+    """The program's tests in ``tree`` (pytest, outcomes read from its JUnit XML)."""
+    junit = tree / ".awsgen-junit.xml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE="/nonexistent/awsgen-programs/config",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/awsgen-programs/credentials",
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONPATH=os.pathsep.join(str(p) for p in extra_path),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tree),
+         f"--junitxml={junit}", "-o", "junit_family=xunit1", *program.pytest_args],
+        cwd=tree, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    run = Run(label, seconds=time.monotonic() - start, output=proc.stdout + proc.stderr)
+    if not junit.exists():
+        raise SetupError(f"{label}: pytest wrote no report (exit {proc.returncode}):\n{run.output[-3000:]}")
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        test_id = f"{case.get('classname')}::{case.get('name')}"
+        outcome, message = "passed", ""
+        for tag in ("failure", "error", "skipped"):
+            node = case.find(tag)
+            if node is not None:
+                outcome = {"failure": "failed"}.get(tag, tag)
+                message = (node.get("message") or "").strip()
+                break
+        # an error in teardown is reported beside a pass; the test counts as an error
+        if outcome in run.outcomes.get(test_id, ""):
+            continue
+        if run.outcomes.get(test_id) not in (None, "passed"):
+            continue
+        run.outcomes[test_id] = outcome
+        if message:
+            run.messages[test_id] = message.splitlines()[0][:400]
+    return run
+
+
+@dataclass
+class Result:
+    program: Program
+    environment_diff: str
+    switch_diff: str
+    boto3: Run
+    compat: Run
+
+    def differences(self) -> list[tuple[str, str, str, str]]:
+        """(test id, outcome with boto3, outcome with the compat client, compat failure text)."""
+        out: list[tuple[str, str, str, str]] = []
+        for test_id in sorted(set(self.boto3.outcomes) | set(self.compat.outcomes)):
+            a = self.boto3.outcomes.get(test_id, "missing")
+            b = self.compat.outcomes.get(test_id, "missing")
+            if a != b:
+                out.append((test_id, a, b, self.compat.messages.get(test_id, "")))
+        return out
+
+    def switched(self) -> bool:
+        """The switched run sent its requests through the compat client only (none by boto3)."""
+        return bool(self.compat.senders) and set(self.compat.senders) == {"awsgen"}
+
+    def ok(self) -> bool:
+        regressions = [d for d in self.differences() if d[1] == "passed"]
+        return self.boto3.count("passed") > 0 and not regressions and self.switched()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "program": f"{self.program.name}=={self.program.version}",
+            "boto3": {o: self.boto3.count(o) for o in ("passed", "failed", "error", "skipped")},
+            "compat": {o: self.compat.count(o) for o in ("passed", "failed", "error", "skipped")},
+            "seconds": {"boto3": round(self.boto3.seconds, 1), "compat": round(self.compat.seconds, 1)},
+            "senders": {"boto3": self.boto3.senders, "compat": self.compat.senders},
+            "differences": [dict(zip(("test", "boto3", "compat", "message"), d)) for d in self.differences()],
+            "switch_diff": self.switch_diff,
+            "switched": self.switched(),
+            "ok": self.ok(),
+        }
+
+
+def run_program(program: Program, timeout: float = 900) -> Result:
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    sdist = fetch_sdist(program)
+    dists = ensure_packages(program.services)
+    extra_path = [REPO / "runtime", *dists]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        senders = SenderCount(server._server.app)  # type: ignore[union-attr]
+        server._server.app = senders  # type: ignore[union-attr]
+        endpoint = f"{host}:{port}"
+        url = f"http://{endpoint}"
+        with tempfile.TemporaryDirectory(prefix=f"awsgen-{program.name}-") as tmp:
+            trees = {}
+            for label in ("boto3", "compat"):
+                (Path(tmp) / label).mkdir()
+                trees[label] = unpack(sdist, Path(tmp) / label)
+            env_diff = apply(trees["boto3"], program.environment, endpoint)
+            apply(trees["compat"], program.environment, endpoint)
+            switch_diff = apply(trees["compat"], program.switch, endpoint)
+            reset_moto(url)
+            theirs = run_tests(trees["boto3"], program, "boto3", extra_path, timeout)
+            theirs.senders = senders.take()
+            reset_moto(url)
+            ours = run_tests(trees["compat"], program, "compat", extra_path, timeout)
+            ours.senders = senders.take()
+    finally:
+        server.stop()
+    return Result(program, env_diff.replace(endpoint, "{moto}"), switch_diff, theirs, ours)
+
+
+def report(result: Result, verbose: bool) -> None:
+    p = result.program
+    print(f"== {p.name} {p.version}: {p.why}")
+    print("-- environment patch (both runs; {moto} is the moto server's host:port):")
+    print(result.environment_diff.rstrip())
+    print("-- the switch (compat run only):")
+    print(result.switch_diff.rstrip())
+    for run in (result.boto3, result.compat):
+        sent = ", ".join(f"{n} by {who}" for who, n in sorted(run.senders.items())) or "none"
+        print(f"-- with {run.label:6}: {run.summary()} ({run.seconds:.1f} s; requests to moto: {sent})")
+        if verbose:
+            print(run.output.rstrip())
+    diffs = result.differences()
+    print(f"-- differences: {len(diffs)}")
+    for test_id, a, b, message in diffs:
+        print(f"   {test_id}: boto3 {a}, compat {b}" + (f"\n      {message}" if message else ""))
+    if not result.switched():
+        print("-- the switched run sent requests other than the compat client's: the switch did not take")
+    if result.ok():
+        print("-- OK: every test that passes with boto3 passes with the compat client")
+    else:
+        print("-- FAILED: a test that passes with boto3 does not with the compat client (or none passed)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("programs", nargs="*", metavar="PROGRAM",
+                        help=f"programs to run (default: all of {', '.join(PROGRAMS)})")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print pytest's output of both runs")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds for one test run (default 900)")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.programs if name not in PROGRAMS]
+    if unknown:
+        parser.error(f"unknown program {unknown[0]!r} (known: {', '.join(PROGRAMS)})")
+    results = []
+    try:
+        for name in args.programs or list(PROGRAMS):
+            results.append(run_program(PROGRAMS[name], args.timeout))
+    except (SetupError, subprocess.TimeoutExpired) as exc:
+        print(f"run_boto3_program: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], indent=2))
+    else:
+        for result in results:
+            report(result, args.verbose)
+    return 0 if all(r.ok() for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
