@@ -363,6 +363,18 @@ class PackageView:
             return "_h.with_header(", f", 'x-amz-api-version', {pylit(self.service.api_version)})"
         return "", ""
 
+    def _compat_hooks(self, op: Operation) -> tuple[list[str], list[str]]:
+        """(statements before, statements after) a compat method's call, over ``kwargs`` and
+        the answer ``out`` (customizations: default_url_encoding, botocore's
+        set_list_objects_encoding_type_url and decode_list_object handlers)."""
+        if op.default_url_encoding is None or not op.input or not op.output:
+            return [], []
+        member, decode = op.default_url_encoding
+        top = tuple(d for d in decode if "." not in d)
+        nested = tuple(tuple(d.split(".", 1)) for d in decode if "." in d)
+        return ([f"auto = _x.default_encoding(kwargs, {pylit(member)})"],
+                ["if auto:", f"    _x.url_decode(out, {pylit(top)}, {pylit(nested)})"])
+
     def _output_transforms(self, op: Operation) -> list[str]:
         """Statements run on the parsed ``result`` (customizations: decode_base64_output)."""
         if not op.output:
@@ -432,6 +444,10 @@ class PackageView:
                         ctx[m.context_param] = f"kwargs.get({pylit(m.name)})"
             for name, _ in op.static_context_params:
                 ctx.pop(name, None)
+            if op.output_root_text is not None:
+                # botocore's customize_endpoint_resolver_builtins: GetBucketLocation (the
+                # operation whose answer is its root's text) goes path-style
+                ctx["ForcePathStyle"] = "True"
             ops.append({
                 "name": op.name,
                 "py_name": op.py_name,
@@ -440,6 +456,9 @@ class PackageView:
                 "parse": protocol.compat_parse(op) if op.output else "",
                 "ctx": sorted(ctx.items()),
                 "wrap": self._request_wrap(op),
+                "hooks": self._compat_hooks(op),
+                # customization body_as_file: the compat serializer sends a file only when given a body
+                "file_body": op.expect_continue == 2 and protocol.name == "rest-xml",
             })
         errors = {s.name: protocol.compat_error_parser(s) for s in self.exceptions}
         codes = sorted({(s.error_code or s.name): s for s in self.exceptions}.items())
@@ -448,6 +467,8 @@ class PackageView:
             "compat_errors": errors,
             "compat_error_codes": codes,
             "compat_handlers": any(op["wrap"][0] for op in ops),
+            "compat_hooks": any(op["hooks"][0] or op["hooks"][1] or op["file_body"] for op in ops),
+            "compat_imports": protocol.compat_imports,
             "compat_helpers": protocol.compat_helpers(),  # last: the bodies above ask for them
         }
 

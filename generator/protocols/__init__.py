@@ -97,6 +97,8 @@ class Protocol:
     # A protocol that writes them sets ``compat``; for the others no compat module is
     # generated and awsgen_runtime.boto3_compat.client() says that the protocol has none yet.
     compat: ClassVar[bool] = False
+    # import lines ``_compat_serde.py`` needs beyond the template's own
+    compat_imports: ClassVar[tuple[str, ...]] = ()
 
     def compat_serialize(self, op: Operation) -> str:
         """Body of ``ser_<op>(v: dict) -> Request``: boto3's keyword arguments, checked as

@@ -201,6 +201,82 @@ class HttpBindings:
                             + (" or None" if empty_none else ""))
 
 
+class DictBindings(HttpBindings):
+    """The bindings of the boto3-compatible client, whose input ``v`` is boto3's keyword
+    arguments (a dict): timestamps taken in any form botocore takes and written as
+    botocore's BaseRestSerializer writes them (a header's in whole seconds, a query
+    value's ISO 8601 with its microseconds)."""
+
+    def __init__(self, shapes: dict[str, Shape]) -> None:
+        def dict_value(m: Member) -> str:
+            x = f"v[{pylit(m.name)}]" if m.required and m.location == "uri" else f"v.get({pylit(m.name)})"
+            return f"_c.to_datetime({x})" if shapes[m.target].type == "timestamp" else x
+
+        super().__init__(shapes, dict_value)
+
+    def header_value(self, m: Member, expr: str) -> str:
+        """botocore's header lists: items joined by "," (no space), a text item holding a
+        quote or comma quoted."""
+        shape = self.shapes[m.target]
+        if shape.type != "list":
+            return super().header_value(m, expr)
+        assert shape.member is not None
+        if self.shapes[shape.member.target].type == "string":
+            item = r"""('"' + y.replace('"', '\\"') + '"' if '"' in y or ',' in y else y)"""
+        else:
+            item = self.header_value(shape.member, "y")
+        return f"','.join({item} for y in {expr} if y is not None)"
+
+    def _text(self, m: Member, expr: str, default_ts: str) -> str | None:
+        if self.shapes[m.target].type != "timestamp":
+            return super()._text(m, expr, default_ts)
+        fn = _TS_FUNCS[m.timestamp_format or default_ts]
+        if default_ts == "rfc822":  # a header: whole seconds first
+            expr = f"{expr}.replace(microsecond=0)"
+        return f"str(_c.{fn}({expr}))"
+
+
+def dict_bindings(shapes: dict[str, Shape]) -> HttpBindings:
+    return DictBindings(shapes)
+
+
+def compat_bound_response(shapes: dict[str, Shape], members: tuple[Member, ...] | list[Member], code: Code,
+                          header: Callable[[Member, str], str]) -> None:
+    """The compat client's statements setting ``o``'s header, prefix-header and status-code
+    members from the response ``r`` (``header``: a header text's conversion); a lenient
+    timestamp (S3's Expires, botocore's handle_expires_header) that is no timestamp is left
+    out, its text being the member the customization adds (ExpiresString)."""
+    for m in members:
+        if m.location == "header":
+            code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
+            code.add(1, "if x is not None:")
+            if m.lenient:
+                code.add(2, "x = _x.lenient_ts(x)")
+                code.add(2, "if x is not None:")
+                code.add(3, f"o[{pylit(m.name)}] = x")
+            else:
+                code.add(2, f"o[{pylit(m.name)}] = {header(m, 'x')}")
+        elif m.location == "statusCode":
+            code.add(1, f"o[{pylit(m.name)}] = r.status")
+        elif m.location == "headers":
+            code.add(1, f"o[{pylit(m.name)}] = _c.header_prefix(r.headers, {pylit(m.wire_name.lower())})")
+
+
+def compat_raw_payload(shapes: dict[str, Shape], op: Operation, payload: Member, code: Code) -> bool:
+    """The compat client's statements for an output payload that is not a document (an
+    event stream, which it refuses; a stream; text): True when written."""
+    target = shapes[payload.target]
+    if target.event_stream:
+        code.add(1, f"return _c.unsupported_stream({pylit(op.name)})")
+    elif target.type == "blob" and target.streaming:
+        code.add(1, f"o[{pylit(payload.name)}] = _c.streaming_body(r)")
+    elif target.type in ("blob", "string"):
+        code.add(1, f"o[{pylit(payload.name)}] = r.body.decode('utf-8')")
+    else:
+        return False
+    return True
+
+
 def content_type(code: Code, indent: int, value: str, ct_key: str | None, when: str = "") -> None:
     """Set the default Content-Type, unless the caller set it through a header member
     (``ct_key``, the member's header name, when the input has one)."""

@@ -180,3 +180,100 @@ class XmlWriter:
         if t == "timestamp":
             return f"_rt.{_TS_FUNCS[m.timestamp_format or 'iso8601']}_text({expr})"
         raise ValueError(f"member {m.name} of type {t} has no XML text form")
+
+
+class XmlDictWriter(XmlWriter):
+    """The boto3-compatible client's XML bodies: boto3's input dicts (already checked) as
+    botocore's RestXMLSerializer writes them, byte for byte: members in the caller's
+    order, ``xmlAttribute`` members in the order given, empty elements as ElementTree's
+    ``<Name />``, text escaped as ElementTree escapes it (``_x``:
+    ``awsgen_runtime.boto3_compat._restxml``). One ``_cxw_<Shape>(v, o, t, a)`` per
+    structure reached (:meth:`dict_helpers`)."""
+
+    def __init__(self, shapes: dict[str, Shape]) -> None:
+        super().__init__(shapes)
+        self.needed: set[str] = set()
+
+    def dict_helpers(self) -> list[str]:
+        out: list[str] = []
+        done: set[str] = set()
+        while self.needed - done:
+            name = sorted(self.needed - done)[0]
+            done.add(name)
+            code = Code([])
+            self.dict_struct(self.shapes[name].members, code, 1, "v", "t")
+            out.append(f"def _cxw_{name}(v: _t.Any, o: list[str], t: str, a: str) -> None:\n"
+                       "    x: _t.Any\n" + "\n".join(code.lines))
+        return out
+
+    def dict_struct(self, members: tuple[Member, ...] | list[Member], code: Code, indent: int, src: str,
+                    tag: str) -> None:
+        """Append the element of structure dict ``src`` (the members listed; other keys are
+        bound elsewhere), named by the expression ``tag``, attribute text ``a``."""
+        members = [m for m in members if m.location not in _BOUND]
+        code.add(indent, "n = len(o)")
+        code.add(indent, "o.append('')")
+        if members:
+            code.add(indent, f"for k, x in {src}.items():")
+            for i, m in enumerate(members):
+                code.add(indent + 1, f"{'if' if i == 0 else 'elif'} k == {pylit(m.name)}:")
+                if m.xml_attribute:
+                    code.add(indent + 2, f"a += {pylit(' ' + m.wire_name + '=' + chr(34))} + _x.attr(x) + '\"'")
+                else:
+                    self.element(m, "x", code, indent + 2, m.wire_name, self.namespace(m), 0)
+        code.add(indent, f"_x.close(o, n, {tag}, a)")
+
+    def element(self, m: Member, expr: str, code: Code, indent: int, tag: str, ns: str, depth: int) -> None:
+        shape = self.shapes[m.target]
+        t = shape.type
+        if t in ("structure", "union"):
+            self.needed.add(shape.name)
+            code.add(indent, f"_cxw_{shape.name}({expr}, o, {pylit(tag)}, {pylit(ns)})")
+        elif t == "list":
+            assert shape.member is not None
+            item = shape.member
+            var, at = f"y{depth}", f"n{depth}"
+            if self.flattened(m):
+                code.add(indent, f"for {var} in {expr}:")
+                self.element(item, var, code, indent + 1, tag, self.namespace(item), depth + 1)
+            else:
+                code.add(indent, f"{at} = len(o)")
+                code.add(indent, "o.append('')")
+                code.add(indent, f"for {var} in {expr}:")
+                self.element(item, var, code, indent + 1, item.location_name or "member", self.namespace(item),
+                             depth + 1)
+                code.add(indent, f"_x.close(o, {at}, {pylit(tag)}, {pylit(ns)})")
+        elif t == "map":
+            assert shape.key is not None and shape.value is not None
+            k, w, at = f"k{depth}", f"w{depth}", f"n{depth}"
+            key_tag, value_tag = shape.key.location_name or "key", shape.value.location_name or "value"
+            flat = self.flattened(m)
+            if not flat:
+                code.add(indent, f"{at} = len(o)")
+                code.add(indent, "o.append('')")
+            code.add(indent, f"for {k}, {w} in {expr}.items():")
+            code.add(indent + 1, f"o.append({pylit('<' + (tag if flat else 'entry') + '>')})")
+            self.element(shape.key, k, code, indent + 1, key_tag, self.namespace(shape.key), depth + 1)
+            self.element(shape.value, w, code, indent + 1, value_tag, self.namespace(shape.value), depth + 1)
+            code.add(indent + 1, f"o.append({pylit('</' + (tag if flat else 'entry') + '>')})")
+            if not flat:
+                code.add(indent, f"_x.close(o, {at}, {pylit(tag)}, {pylit(ns)})")
+        else:
+            code.add(indent, f"o.append(_x.el({pylit(tag)}, {pylit(ns)}, {self.text(m, expr)}))")
+
+    def text(self, m: Member, expr: str, escape: bool = True) -> str:
+        t = self.shapes[m.target].type
+        if t == "string":
+            return f"_x.text({expr})"
+        if t in ("integer", "long"):
+            return f"str({expr})"
+        if t in ("float", "double"):
+            return f"_x.float_text({expr})"
+        if t == "boolean":
+            return f"('true' if {expr} else 'false')"
+        if t == "blob":
+            return f"_x.b64({expr})"
+        if t == "timestamp":
+            fmt = m.timestamp_format or self.shapes[m.target].timestamp_format or "iso8601"
+            return f"_c.{_TS_FUNCS[fmt]}(_c.to_datetime({expr}))"
+        raise ValueError(f"member {m.name} of type {t} has no XML text form")

@@ -9,7 +9,7 @@ from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
-from ._http import HttpBindings, content_type, content_type_member
+from ._http import HttpBindings, compat_bound_response, compat_raw_payload, content_type, content_type_member
 from ._events import EventStreams
 from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
@@ -198,26 +198,13 @@ def _rest_json_compat_parse(p: RestJson, op: Operation) -> str:
     code = Code([])
     code.add(1, "o: dict[str, _t.Any] = {}")
     code.add(1, "n = b'null' in r.body  # see _json_dicts: no null, no None checks")
-    for m in shape.members:
-        if m.location == "header":
-            code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
-            code.add(1, "if x is not None:")
-            code.add(2, f"o[{pylit(m.name)}] = {p.dicts.header(m, 'x')}")
-        elif m.location == "statusCode":
-            code.add(1, f"o[{pylit(m.name)}] = r.status")
-        elif m.location == "headers":
-            code.add(1, f"o[{pylit(m.name)}] = _c.header_prefix(r.headers, {pylit(m.wire_name.lower())})")
+    compat_bound_response(p.shapes, shape.members, code, p.dicts.header)
     payload = shape.payload_member
     if payload is not None:
-        target = p.shapes[payload.target]
-        if target.event_stream:
-            code.add(1, f"return _c.unsupported_stream({pylit(op.name)})")
+        if p.shapes[payload.target].event_stream:
+            compat_raw_payload(p.shapes, op, payload, code)
             return "\n".join(code.lines)
-        if target.type == "blob" and target.streaming:
-            code.add(1, f"o[{pylit(payload.name)}] = _c.streaming_body(r)")
-        elif target.type in ("blob", "string"):
-            code.add(1, f"o[{pylit(payload.name)}] = r.body.decode('utf-8')")
-        else:
+        if not compat_raw_payload(p.shapes, op, payload, code):
             code.add(1, f"o[{pylit(payload.name)}] = {p.dicts.de(payload, '_c.json_dict(r.body)')}")
     elif any(m.location == "body" for m in shape.members):
         code.add(1, "d = _c.json_dict(r.body)")
