@@ -107,6 +107,8 @@ class _Pages(Generic[P, I]):
     pages (:meth:`_walk`), which does no I/O; :class:`Paginator` and
     :class:`AsyncPaginator` drive it with a blocking or an awaited call."""
 
+    _KEEP_STATE = False  # see _walk
+
     def __init__(self, call: Callable[..., Any], kwargs: dict[str, Any], spec: PaginatorSpec, *,
                  page_size: int | None = None, max_items: int | None = None,
                  starting_token: str | None = None) -> None:
@@ -143,7 +145,10 @@ class _Pages(Generic[P, I]):
         """Yields (True, the keyword arguments of the next call), to be sent that call's
         page, and (False, a page to hand out), to be sent None."""
         spec = self._spec
-        kwargs = dict(self._kwargs)
+        # botocore injects tokens into the iterator's arguments themselves and keeps its
+        # resume token, so iterating its page iterator again goes on from the last page
+        # (the compat client does the same); the typed client starts over
+        kwargs = self._kwargs if self._KEEP_STATE else dict(self._kwargs)
         next_token: dict[str, Any] = {name: None for name in spec.input_tokens}
         if self._start is not None:
             next_token = dict(self._start[0])
@@ -151,7 +156,8 @@ class _Pages(Generic[P, I]):
         if self._page_size is not None and spec.limit_member is not None:
             # a limit member typed as a string (Route 53's MaxItems) takes the number as text
             kwargs[spec.limit_member] = str(self._page_size) if spec.limit_is_text else self._page_size
-        self.resume_token = None
+        if not self._KEEP_STATE:
+            self.resume_token = None
         previous: dict[str, Any] | None = None
         total = 0
         first = True

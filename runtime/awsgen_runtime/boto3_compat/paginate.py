@@ -182,6 +182,8 @@ class PageIterator(_pg.Paginator[dict[str, Any], Any]):
     ``resume_token`` (set when ``MaxItems`` stopped it), ``result_keys``,
     ``non_aggregate_part``."""
 
+    _KEEP_STATE = True  # iterating again goes on from the last page's token, as botocore's
+
     def __init__(self, method: Callable[..., dict[str, Any]], kwargs: dict[str, Any], spec: PaginatorSpec, *,
                  page_size: Any = None, max_items: int | None = None, starting_token: str | None = None) -> None:
         super().__init__(method, kwargs, spec, page_size=page_size, max_items=max_items,
