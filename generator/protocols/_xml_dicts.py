@@ -4,12 +4,13 @@ and rest-xml.
 The code written here reads an XML answer the way botocore 1.43.67's XML parsers
 (``BaseXMLResponseParser`` and its ``QueryParser``, ``EC2QueryParser``, ``RestXMLParser``)
 do, as straight-line code per shape, with no model read at call time. Generated code calls
-the runtime's helpers as ``_x.<name>`` (:mod:`awsgen_runtime.boto3_compat._xml`; the
-generated module imports it under that name) and its own functions:
+the runtime's helpers as ``_xr.<name>`` (:mod:`awsgen_runtime.boto3_compat._xml`; a
+protocol using this class puts :data:`IMPORT` in its ``compat_imports``) and its own
+functions:
 
 * ``_xd_X(e) -> dict`` for each structure (or union) X a parser needs: ``e`` is the
   structure's element (or a list of them, when the tag repeats); its children are
-  indexed once by tag (:func:`_x.index`, botocore's ``_build_name_to_xml_node``) and each
+  indexed once by tag (``_xr.index``, botocore's ``_build_name_to_xml_node``) and each
   body member is one lookup and a conversion. Members bound to headers, the status code
   or an event header are left out, as botocore leaves them (the protocol reads them).
 
@@ -42,8 +43,9 @@ from ..model.ir import Member, Shape
 
 # Members botocore's XML structure parsing skips: bound to the HTTP message.
 _BOUND = ("header", "headers", "statusCode")
-_SCALARS = {"string": "_x.s", "integer": "_x.i", "long": "_x.i", "float": "_x.f", "double": "_x.f",
-            "boolean": "_x.b", "timestamp": "_x.ts", "blob": "_x.blob"}
+_SCALARS = {"string": "_xr.s", "integer": "_xr.i", "long": "_xr.i", "float": "_xr.f", "double": "_xr.f",
+            "boolean": "_xr.b", "timestamp": "_xr.ts", "blob": "_xr.blob"}
+IMPORT = "from awsgen_runtime.boto3_compat import _xml as _xr"  # what the generated code calls as _xr
 POLICY_SHAPE = "policyDocumentType"  # IAM's policy documents (botocore's handler matches this name)
 
 
@@ -86,12 +88,12 @@ class XmlDicts:
         if t in _SCALARS:
             value = f"{_SCALARS[t]}({x})"
             if self.policies and t == "string" and shape.name == POLICY_SHAPE:
-                value = f"_x.policy({value})"
+                value = f"_xr.policy({value})"
             return value
         if t == "list":
             assert shape.member is not None
             y = f"y{depth}"
-            nodes = f"_x.items({x})" if self.flattened(m) else x
+            nodes = f"_xr.items({x})" if self.flattened(m) else x
             return f"[{self.de(shape.member, y, depth + 1)} for {y} in {nodes}]"
         if t == "map":
             assert shape.key is not None and shape.value is not None
@@ -99,10 +101,10 @@ class XmlDicts:
             names = (f"{pylit(self._part(shape.key, 'key'))}, {pylit(self._part(shape.value, 'value'))}, "
                      f"{self.flattened(m)}")
             return (f"{{{self.de(shape.key, k, depth + 1)}: {self.de(shape.value, v, depth + 1)} "
-                    f"for {k}, {v} in _x.entries({x}, {names})}}")
+                    f"for {k}, {v} in _xr.entries({x}, {names})}}")
         if t in ("structure", "union"):
             return self.structure(shape.name, x)
-        return f"_x.s({x})"  # documents and event streams have no XML form
+        return f"_xr.s({x})"  # documents and event streams have no XML form
 
     # ----- statements -------------------------------------------------------------------
     def members(self, members: list[Member], code: Code, indent: int, d: str, e: str, o: str) -> None:
@@ -116,17 +118,17 @@ class XmlDicts:
             code.add(indent + 1, f"{o}[{pylit(m.name)}] = {self.de(m, 'x')}")
             if m.xml_attribute:
                 code.add(indent, "else:")
-                code.add(indent + 1, f"x = _x.attr({e}, {pylit(self._part(m, m.name))})")
+                code.add(indent + 1, f"x = _xr.attr({e}, {pylit(self._part(m, m.name))})")
                 code.add(indent + 1, "if x is not None:")
                 code.add(indent + 2, f"{o}[{pylit(m.name)}] = x")
 
     def _function(self, shape: Shape) -> str:
         code = Code([])
         code.add(1, "o: dict[str, _t.Any] = {}")
-        code.add(1, "d = _x.index(e)")
+        code.add(1, "d = _xr.index(e)")
         if shape.type == "union":
             names = frozenset(self._part(m, m.name) for m in shape.members)
-            code.add(1, f"u = _x.union_tag(d, frozenset({pylit(tuple(sorted(names)))}))")
+            code.add(1, f"u = _xr.union_tag(d, frozenset({pylit(tuple(sorted(names)))}))")
             code.add(1, "if u is not None:")
             code.add(2, "return {'SDK_UNKNOWN_MEMBER': {'name': u}}")
         self.members(list(shape.members), code, 1, "d", "e", "o")
@@ -146,4 +148,4 @@ class XmlDicts:
     def error_parser(self, shape: Shape) -> str:
         """Body of ``_ce_X(r, d)``: a modeled error's members from its element, as botocore's
         modeled error parse reads them (the element chosen by the protocol's error layout)."""
-        return f"    return {self.structure(shape.name, '_x.error_body(d)')}"
+        return f"    return {self.structure(shape.name, '_xr.error_body(d)')}"

@@ -24,6 +24,9 @@ from ..codegen import TS_FUNCS as _TS_FUNCS, Code
 from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
+from ._form_dicts import FormDicts
+from ._json_dicts import check_input
+from ._xml_dicts import IMPORT as XML_DICTS_IMPORT, XmlDicts
 from ._xml_shapes import XmlShapes
 
 if TYPE_CHECKING:
@@ -167,10 +170,53 @@ class Query(Protocol):
     runtime = "query"
     form_class: type[FormShapes] = FormShapes
 
+    compat = True
+    compat_imports = (XML_DICTS_IMPORT,)
+
     def __init__(self, view: PackageView) -> None:
         super().__init__(view)
         self.form = self.form_class(self.shapes)
         self.xml = XmlShapes(self.shapes)
+        # the boto3-compatible client: botocore's checks and form names, botocore's dicts
+        self.form_dicts = FormDicts(self.shapes, ec2=self.form_class.ec2)
+        self.xml_dicts = XmlDicts(self.shapes, policies=self.service.endpoint_prefix == "iam")
+
+    def compat_serialize(self, op: Operation) -> str:
+        shape = self.shapes[op.input] if op.input else None
+        code = Code([])
+        if shape is not None and self.form_class.ec2 and any(m.name == "Filter" for m in shape.members):
+            code.add(1, f"_xr.alias(v, 'Filters', 'Filter', {pylit(op.name)})")  # botocore's ParameterAlias
+        for name in op.base64_encode:  # botocore's base64_encode_user_data, before validation
+            code.add(1, f"if {pylit(name)} in v:")
+            code.add(2, f"v[{pylit(name)}] = _xr.user_data(v[{pylit(name)}])")
+        check_input(self.form_dicts, shape, code)
+        host = host_prefix(self.view, op, code, dicts=True)
+        code.add(1, f"q: dict[str, _t.Any] = {pylit({'Action': op.name, 'Version': self.service.api_version})}")
+        if shape is not None:
+            code.add(1, "q.update(d)")
+        code.add(1, f"h: dict[str, str] = {pylit({'Content-Type': CONTENT_TYPE})}")
+        code.add(1, "body: _t.Any = _xr.form_body(q)")
+        body_encoding(op, code)
+        code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
+        return "\n".join(code.lines)
+
+    def compat_parse(self, op: Operation) -> str:
+        assert op.output
+        code = Code([])
+        code.add(1, "e = _xr.root(r.body)")
+        start = f"_xr.wrapped(e, {pylit(op.result_wrapper)})" if op.result_wrapper and not self.form_class.ec2 else "e"
+        code.add(1, f"o = {self.xml_dicts.structure(op.output, start)}")
+        for name in op.decode_base64_output:  # botocore's decode_console_output
+            code.add(1, f"if {pylit(name)} in o:")
+            code.add(2, f"o[{pylit(name)}] = _xr.console_text(o[{pylit(name)}])")
+        code.add(1, f"return _xr.{'ec2' if self.form_class.ec2 else 'query'}_meta(e, o)")
+        return "\n".join(code.lines)
+
+    def compat_error_parser(self, shape: Shape) -> str:
+        return self.xml_dicts.error_parser(shape)
+
+    def compat_helpers(self) -> list[str]:
+        return self.form_dicts.extra + self.form_dicts.ser_helpers() + self.xml_dicts.helpers()
 
     def serialize(self, op: Operation) -> str:
         code = Code([])

@@ -37,15 +37,17 @@ class CompatCore(ClientCore):
         return RawServiceError(code, resp, body)
 
 
-def response_metadata(resp: HttpResponse, attempts: int, rest: bool) -> dict[str, Any]:
+def response_metadata(resp: HttpResponse, attempts: int, rest: bool,
+                      base: dict[str, Any] | None = None) -> dict[str, Any]:
     """botocore's ResponseMetadata: the request id (rest protocols also take S3's header
-    and its host id), status, headers with lower-case names, and retries made."""
+    and its host id), status, headers with lower-case names, and retries made. ``base``:
+    what the answer's document gave (query, ec2, XML errors), then no header is read for it."""
     headers = resp.headers
-    meta: dict[str, Any] = {}
-    request_id = headers.get("x-amzn-requestid")
+    meta: dict[str, Any] = {} if base is None else base
+    request_id = headers.get("x-amzn-requestid") if base is None else None
     if request_id is not None:
         meta["RequestId"] = request_id
-    elif rest and headers.get("x-amz-request-id") is not None:
+    elif base is None and rest and headers.get("x-amz-request-id") is not None:
         meta["RequestId"] = headers.get("x-amz-request-id")
         meta["HostId"] = headers.get("x-amz-id-2", "")
     meta["HTTPStatusCode"] = resp.status
@@ -53,6 +55,9 @@ def response_metadata(resp: HttpResponse, attempts: int, rest: bool) -> dict[str
     meta["RetryAttempts"] = attempts - 1
     return meta
 
+
+# Protocols whose error answers are XML, read by awsgen_runtime.boto3_compat._xml's layouts
+XML_ERRORS = frozenset({"query", "ec2", "rest-xml"})
 
 # Services whose errors follow OAuth2 (the message in "error_description"); botocore maps
 # it in a handler. TODO(part 2): a models/customizations/ key instead of this table.
@@ -99,6 +104,12 @@ class Boto3ClientBase:
     def __init__(self, core: CompatCore) -> None:
         self._core = core
         self._rest = core._PROTOCOL.startswith("rest-")
+        # query, ec2: ResponseMetadata comes from the answer's document, also without output
+        self._document_meta: Callable[[HttpResponse], dict[str, Any]] | None = None
+        if core._PROTOCOL in ("query", "ec2"):
+            from ._xml import META_ONLY
+
+            self._document_meta = META_ONLY[core._PROTOCOL]
         self._exceptions: ClientExceptions | None = None
         self.meta = ClientMeta(self)
 
@@ -118,22 +129,34 @@ class Boto3ClientBase:
             resp = core._send(req, op, ctx)
         except RawServiceError as exc:
             raise self._client_error(exc, op.name) from None
+        if parse is None:  # query, ec2: an answer without output still gives ResponseMetadata
+            parse = self._document_meta
         out: dict[str, Any] = core._parse(parse, resp, op) if parse is not None else {}
         attempts = resp.attempts
-        meta = out["ResponseMetadata"] = response_metadata(resp, attempts, self._rest)
+        meta = out["ResponseMetadata"] = response_metadata(
+            resp, attempts, self._rest, out.get("ResponseMetadata", {}) if self._document_meta else None)
         if attempts >= core._retry.max_attempts and core._config.retry_mode != "legacy":
             meta["MaxAttemptsReached"] = True  # standard mode says so of any answer (botocore)
         return out
 
     def _client_error(self, exc: RawServiceError, operation: str) -> Exception:
         resp = exc.response
-        body = exc.body if isinstance(exc.body, dict) else {}
-        if body and self._SERVICE_NAME in _OAUTH2_SERVICES and body.get("error_description") and not body.get(
-                "Message", body.get("message")):
-            body = {**body, "Message": body["error_description"]}  # botocore's _map_oauth2_errors handler
-        error = _json_error(resp, body if exc.body is not None else None, self._core._PROTOCOL)
-        parsed: dict[str, Any] = {"Error": error}
-        meta = response_metadata(resp, exc.attempts, self._rest)
+        base: dict[str, Any] | None = None
+        if self._core._PROTOCOL in XML_ERRORS:  # botocore's XML error layouts (._xml)
+            from ._xml import error_response
+
+            parsed, body = error_response(resp, self._core._PROTOCOL)
+            found = parsed.get("Error")
+            error = found if isinstance(found, dict) else {}
+            base = parsed.get("ResponseMetadata", {})
+        else:
+            body = exc.body if isinstance(exc.body, dict) else {}
+            if body and self._SERVICE_NAME in _OAUTH2_SERVICES and body.get("error_description") and not body.get(
+                    "Message", body.get("message")):
+                body = {**body, "Message": body["error_description"]}  # botocore's _map_oauth2_errors handler
+            error = _json_error(resp, body if exc.body is not None else None, self._core._PROTOCOL)
+            parsed = {"Error": error}
+        meta = response_metadata(resp, exc.attempts, self._rest, base)
         core: Any = self._core
         if exc.attempts >= core._retry.max_attempts and (
                 core._config.retry_mode != "legacy" or is_retryable(resp.status, exc.code)):
@@ -143,9 +166,9 @@ class Boto3ClientBase:
         parsed["ResponseMetadata"] = meta
         code = error.get("QueryErrorCode") or error.get("Code")
         modeled = self._ERRORS.get(code) if isinstance(code, str) else None
-        if modeled is not None:
+        if modeled is not None and body is not None:
             parsed.update(modeled[1](resp, body))
-        cls = self.exceptions.from_code(error["Code"]) if isinstance(error["Code"], str) else \
+        cls = self.exceptions.from_code(error["Code"]) if isinstance(error.get("Code"), str) else \
             self.exceptions.ClientError
         return cls(parsed, operation)
 

@@ -35,6 +35,9 @@ from ..wire import WireTypeError
 
 __all__ = [
     "ERROR_LAYOUTS",
+    "META_ONLY",
+    "alias",
+    "console_text",
     "attr",
     "b",
     "blob",
@@ -48,6 +51,7 @@ __all__ = [
     "index",
     "items",
     "policy",
+    "q_float",
     "query_meta",
     "root",
     "s",
@@ -209,7 +213,52 @@ def ec2_meta(e: Any, o: dict[str, Any]) -> dict[str, Any]:
     return o
 
 
+def _query_meta_only(resp: Any) -> dict[str, Any]:
+    return query_meta(root(resp.body), {})
+
+
+def _ec2_meta_only(resp: Any) -> dict[str, Any]:
+    return ec2_meta(root(resp.body), {})
+
+
+# protocol -> parser of an answer to an operation without output (its ResponseMetadata)
+META_ONLY: dict[str, Callable[[Any], dict[str, Any]]] = {"query": _query_meta_only, "ec2": _ec2_meta_only}
+
+
+def console_text(value: Any) -> Any:
+    """EC2's console output, base64-decoded to text (botocore's decode_console_output)."""
+    try:
+        return base64.b64decode(bytes(value, "latin-1")).decode("utf-8", "replace")
+    except (ValueError, TypeError, AttributeError):
+        return value
+
+
+def alias(v: dict[str, Any], alias_name: str, name: str, operation: str) -> None:
+    """botocore's ParameterAlias (EC2's ``Filters`` for a ``Filter`` member)."""
+    if alias_name in v:
+        if name in v:
+            from .errors import param_validation_error
+
+            raise param_validation_error(f"Parameter {name!r} and its alias {alias_name!r} were both provided "
+                                         f"for operation {operation}")
+        v[name] = v.pop(alias_name)
+
+
 # ----- form bodies ------------------------------------------------------------------------
+
+
+def q_float(value: Any) -> Any:
+    """A float parameter's form value (botocore's _handle_float: non-finite ones by name)."""
+    if value == _INF:
+        return "Infinity"
+    if value == -_INF:
+        return "-Infinity"
+    if value != value:
+        return "NaN"
+    return value
+
+
+_INF = float("inf")
 
 
 def form_body(q: dict[str, Any]) -> bytes:
@@ -279,10 +328,18 @@ def _ec2_error(resp: Any) -> tuple[dict[str, Any], Any]:
     return parsed, error_root
 
 
+def _rest_xml_error(resp: Any) -> tuple[dict[str, Any], Any]:
+    """rest-xml: S3's ``<Error>``, others' ``<ErrorResponse>`` (``._restxml.error_layout``)."""
+    from ._restxml import error_layout
+
+    return error_layout(resp)
+
+
 # protocol -> error answer -> (botocore's parsed dict, the element modeled members are read from)
 ERROR_LAYOUTS: dict[str, Callable[[Any], tuple[dict[str, Any], Any]]] = {
     "query": _query_error,
     "ec2": _ec2_error,
+    "rest-xml": _rest_xml_error,
 }
 
 
