@@ -44,5 +44,6 @@ def fetch_model(service: str, models_dir: Path) -> Path:
     )
     partitions = data_dir() / "partitions.json"
     shutil.copyfile(partitions, models_dir / "partitions.json")
+    shutil.copyfile(data_dir() / "_retry.json", models_dir / "_retry.json")
     print(f"fetched {service} into {dest}")
     return dest

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, Callable
 
+from . import legacy_retry
 from .context_params import check_operation_context_params
 from .format import format_files
 from .customizations import check_against_model, customization_file, load_customizations
@@ -99,6 +101,10 @@ def build_package(model_path: Path, settings: PackageSettings, *, fmt: bool = Tr
     problems = check_operation_context_params(service)
     if problems:
         raise ModelError(problems)
+    retry_file = legacy_retry.find(model_path)
+    if retry_file is not None:
+        service = dataclasses.replace(service, legacy_retry=legacy_retry.compile_policy(retry_file,
+                                                                                       service.endpoint_prefix))
     paginators: list[Paginator] = _beside(model_path, paginators_path, load_paginators, service)
     waiters: list[Waiter] = _beside(model_path, waiters_path, load_waiters, service)
     endpoints = _endpoints_source(model_path, label)

@@ -135,6 +135,9 @@ def _stage(data: Path, models: Path, staged: Path, release: str | None, services
                                           + yaml.safe_dump(record, sort_keys=True), encoding="utf-8")
     partitions = next(data / n for n in ("partitions.json", "partitions.json.gz") if (data / n).exists())
     (staged / "partitions.json").write_bytes(_read(partitions))
+    retry = next((data / n for n in ("_retry.json", "_retry.json.gz") if (data / n).exists()), None)
+    if retry is not None:  # legacy-mode retry policies (generator/legacy_retry.py)
+        (staged / "_retry.json").write_bytes(_read(retry))
 
 
 def _set_version(manifest_text: str, service: str, version: str) -> str:

@@ -7,6 +7,7 @@ decided here once. Objects are frozen; collections are tuples.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SCALAR_TYPES = frozenset(
     {"string", "integer", "long", "float", "double", "boolean", "blob", "timestamp"}
@@ -171,6 +172,8 @@ class Service:
     member_defaults: tuple[tuple[str, str], ...] = ()  # a customization: (member, value)
     strip_id_prefix_shapes: tuple[str, ...] = ()  # a customization
     bucket_name_members: tuple[str, ...] = ()  # a customization: checked as bucket names
+    # botocore's legacy retry policy from _retry.json (generator/legacy_retry.py), or None
+    legacy_retry: tuple[Any, ...] | None = None
 
     def shape(self, name: str) -> Shape:
         return self.shapes[name]

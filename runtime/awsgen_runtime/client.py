@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import threading
+import zlib
 from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generator, TypeVar
 
@@ -24,6 +25,7 @@ from .credentials import resolve_credentials, resolve_region
 from .profiles import SharedFiles
 from .settings import configured_endpoint, resolve_config
 from .errors import (
+    ChecksumMismatchError,
     ConfigError,
     NoRegionError,
     ParamValidationError,
@@ -31,7 +33,9 @@ from .errors import (
     ServiceError,
     TransportError,
 )
-from .retries import THROTTLING_CODES, RetryConfig, RetryQuota, backoff, is_retryable, transport_retry_cost
+from .retries import (
+    THROTTLING_CODES, LegacyPolicy, RetryConfig, RetryQuota, backoff, is_retryable, transport_retry_cost,
+)
 from .sigv4 import MAX_PRESIGN_EXPIRES, Credentials, SigV4Signer, presign_url
 from .transport import HttpRequest, HttpResponse, Transport, Urllib3Transport
 from .wire import Request, WireTypeError
@@ -53,8 +57,10 @@ class Config:
     - ``validate``: check parameters against the model before sending (True;
       ``parameter_validation`` in the config file).
     - ``retry_mode``: ``"standard"`` (the default) or ``"adaptive"`` (standard, plus a
-      client-side rate limit that slows down when the service throttles); ``"legacy"``
-      is read as standard. ``max_attempts``: attempts in all, the first included (3).
+      client-side rate limit that slows down when the service throttles); ``"legacy"``:
+      botocore's legacy mode with the service's policy from botocore's ``_retry.json``
+      (what it retries, its attempts: 5, DynamoDB's 10; its backoff; no retry quota).
+      ``max_attempts``: attempts in all, the first included (3; legacy: the policy's).
       ``retry`` gives every retry setting at once instead.
     - ``use_fips``, ``use_dualstack``: endpoint variants, through the rule set.
     - ``verify``: TLS verification, or a CA bundle path (``AWS_CA_BUNDLE``, ``ca_bundle``).
@@ -231,6 +237,10 @@ class ClientCore:
     _REGION_REDIRECT: ClassVar[bool] = False
     # Headers every request carries unless it sets them (a customization: default_headers).
     _DEFAULT_HEADERS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Settings' defaults that differ from the runtime's (the compat client's retry mode)
+    _DEFAULTS: ClassVar[dict[str, Any] | None] = None
+    # botocore's legacy retry policy of the service (retry_mode="legacy"), from _retry.json
+    _LEGACY_RETRY: ClassVar[tuple[Any, ...] | None] = None
     _DEFAULT_ANONYMOUS: ClassVar[bool] = False
     _ASYNC: ClassVar[bool] = False  # the asyncio client (awsgen_runtime.aio)
     _ERROR_BASE: ClassVar[type[ServiceError]] = ServiceError
@@ -255,7 +265,7 @@ class ClientCore:
     ) -> None:
         # Settings left unset in code come from the environment, then the config file.
         files = SharedFiles(_ENVIRON, ConfigError)
-        self._config = resolve_config(config or Config(), profile, _ENVIRON, files)
+        self._config = resolve_config(config or Config(), profile, _ENVIRON, files, self._DEFAULTS)
         if endpoint_url is None:
             endpoint_url = configured_endpoint(self._SERVICE_ID, profile, _ENVIRON, files)
         if anonymous is None:
@@ -291,7 +301,14 @@ class ClientCore:
             )
         self._transport_given = transport
         self._validate = self._config.validate
-        self._retry = self._config.retry or RetryConfig(max_attempts=int(self._config.max_attempts or 3))
+        if self._config.retry is not None:
+            self._retry = self._config.retry
+        elif self._config.retry_mode == "legacy" and self._LEGACY_RETRY is not None:
+            legacy = LegacyPolicy(*self._LEGACY_RETRY)
+            self._retry = RetryConfig(max_attempts=int(self._config.max_attempts or legacy.max_attempts),
+                                      legacy=legacy)
+        else:
+            self._retry = RetryConfig(max_attempts=int(self._config.max_attempts or 3))
         # Adaptive mode: a client-side rate limit that backs off when the service throttles.
         self._limiter: Any = None
         if self._config.retry_mode == "adaptive":
@@ -611,6 +628,11 @@ class ClientCore:
                 resp = yield http_req
             except TransportError as exc:  # the class decides whether, and at what cost
                 attempt += 1
+                if retry.legacy is not None:  # botocore's legacy mode: every socket error, no quota
+                    if attempt >= retry.max_attempts:
+                        raise
+                    yield retry.legacy.delay(retry, attempt)
+                    continue
                 step = transport_retry_cost(exc, retry)
                 if step is None or attempt >= retry.max_attempts or not self._quota.acquire(step):
                     raise
@@ -618,6 +640,14 @@ class ClientCore:
                 yield backoff(retry, attempt - 1)
                 continue
             if resp.status < 300:
+                if retry.legacy is not None and retry.legacy.crc32 is not None and _crc32_differs(
+                        resp, retry.legacy.crc32):  # botocore's legacy mode (DynamoDB): a damaged body
+                    attempt += 1
+                    if attempt >= retry.max_attempts:
+                        raise ChecksumMismatchError(
+                            f"{op.name}: the answer's CRC32 did not match its {retry.legacy.crc32} header")
+                    yield retry.legacy.delay(retry, attempt)
+                    continue
                 if not (op.error_in_200 and resp.body and _holds_error(resp.body)):
                     if limiter is not None:
                         limiter.record(throttled=False)
@@ -644,6 +674,12 @@ class ClientCore:
                     sign_path, sign_query = _sign_target(path, req.query)
                 continue
             attempt += 1
+            if retry.legacy is not None:  # botocore's legacy mode: the service's policy, no quota
+                if attempt >= retry.max_attempts or not retry.legacy.retryable(resp.status, err.code):
+                    err.attempts = attempt
+                    raise err
+                yield retry.legacy.delay(retry, attempt)
+                continue
             if (
                 attempt >= retry.max_attempts
                 or not is_retryable(resp.status, err.code)
@@ -899,6 +935,18 @@ def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str])
     headers["X-Amz-Trailer"] = "x-amz-checksum-" + algorithm
     headers["X-Amz-Decoded-Content-Length"] = str(length)
     return checksums.AwsChunked(body, algorithm)
+
+
+def _crc32_differs(resp: HttpResponse, header: str) -> bool:
+    """Whether the answer has the CRC32 header and its body does not match it (a body
+    still streaming is not checked)."""
+    expected = resp.headers.get(header)
+    if expected is None or resp.raw is not None:
+        return False
+    try:
+        return zlib.crc32(resp.body) != int(expected)
+    except ValueError:
+        return True
 
 
 def _checked(resp: HttpResponse, algorithms: tuple[str, ...]) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Standard-mode retries, as the AWS SDKs define them.
+"""Standard-mode retries, as the AWS SDKs define them (and botocore's legacy mode:
+:class:`LegacyPolicy`).
 
 - Up to ``max_attempts`` attempts in all (3 by default).
 - Retried: throttling error codes, transient error codes, HTTP 500/502/503/504, and
@@ -32,14 +33,43 @@ TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "Prior
 TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
 
 
+class LegacyPolicy:
+    """botocore's legacy retry mode for one service, from its ``_retry.json`` (compiled by
+    the generator into the client's ``_LEGACY_RETRY``): retry an answer whose status is
+    in ``statuses``, or whose (status, error code) is in ``pairs``, or (DynamoDB) whose
+    body's CRC32 differs from the ``crc32`` header; every transport failure; no retry
+    quota. The delay before retry ``n`` (from 1): ``base * growth ** (n - 1)``, ``base``
+    a random number in [0, 1) when None (botocore's ``"rand"``), without a cap."""
+
+    __slots__ = ("max_attempts", "base", "growth", "statuses", "pairs", "crc32")
+
+    def __init__(self, max_attempts: int, base: float | None, growth: float, statuses: tuple[int, ...],
+                 pairs: tuple[tuple[int, str], ...], crc32: str | None) -> None:
+        self.max_attempts = max_attempts
+        self.base = base
+        self.growth = growth
+        self.statuses = frozenset(statuses)
+        self.pairs = frozenset(pairs)
+        self.crc32 = crc32
+
+    def retryable(self, status: int, code: str | None) -> bool:
+        return status in self.statuses or (status, code) in self.pairs
+
+    def delay(self, config: RetryConfig, attempts: int) -> float:
+        """Seconds to wait after ``attempts`` attempts failed."""
+        base = config.random() if self.base is None else self.base
+        return float(base * self.growth ** (attempts - 1))
+
+
 class RetryConfig:
     """Settings of standard-mode retries; ``max_attempts=1`` turns retrying off.
+    ``legacy``: botocore's legacy mode instead (see :class:`LegacyPolicy`).
 
     ``sleep`` and ``random`` can be replaced (tests make backoff instant and fixed).
     """
 
     __slots__ = ("max_attempts", "base_delay", "max_backoff", "quota", "retry_cost",
-                 "timeout_retry_cost", "sleep", "random")
+                 "timeout_retry_cost", "sleep", "random", "legacy")
 
     def __init__(
         self,
@@ -52,6 +82,7 @@ class RetryConfig:
         timeout_retry_cost: int = 10,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        legacy: LegacyPolicy | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -63,6 +94,7 @@ class RetryConfig:
         self.timeout_retry_cost = timeout_retry_cost
         self.sleep = sleep
         self.random = random
+        self.legacy = legacy
 
     def __repr__(self) -> str:
         return (f"RetryConfig(max_attempts={self.max_attempts}, base_delay={self.base_delay}, "

@@ -80,14 +80,17 @@ def _convert(convert: Callable[[Any], Any], raw: Any, where: str) -> Any:
 
 
 def resolve_config(config: Config, profile: str | None, environ: Mapping[str, str],
-                   files: SharedFiles | None = None) -> Config:
+                   files: SharedFiles | None = None, defaults: Mapping[str, Any] | None = None) -> Config:
     """``config`` with every setting it leaves unset (None) filled from the environment,
-    the profile in the config file, or the default. ``config`` itself is not changed."""
+    the profile in the config file, or the default (``defaults`` replaces some: the
+    boto3-compatible client's retry mode is botocore's, legacy). ``config`` itself is not
+    changed."""
     files = files or SharedFiles(environ, ConfigError)
     name, _ = profile_name(profile, environ)
     section = files.config_profile(name) or {}
     label = f"{files.config_label(name)} of {files.config_path}"
     values: dict[str, Any] = {}
+    defaulted: set[str] = set()
     for attr, variable, key, convert, default in SETTINGS:
         value = getattr(config, attr)
         if value is None and variable is not None:
@@ -96,7 +99,13 @@ def resolve_config(config: Config, profile: str | None, environ: Mapping[str, st
                 value = _convert(convert, raw, f"environment variable {variable}")
         if value is None and key is not None and section.get(key) not in (None, ""):
             value = _convert(convert, section[key], f"{key} in {label}")
+        if value is None:
+            defaulted.add(attr)
+            if defaults is not None:
+                default = defaults.get(attr, default)
         values[attr] = default if value is None else value
+    if values["retry_mode"] == "legacy" and "max_attempts" in defaulted:
+        values["max_attempts"] = None  # legacy mode: the service's policy says how many
     s3 = dict(config.s3)
     sub = section.get("s3")
     for key, variable, convert in _S3_KEYS:

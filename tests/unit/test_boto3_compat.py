@@ -12,6 +12,8 @@ import botocore.config
 import botocore.exceptions
 import pytest
 
+import aws_dynamodb
+
 from awsgen_runtime import boto3_compat
 from awsgen_runtime.boto3_compat import errors as compat_errors
 
@@ -30,7 +32,12 @@ def test_config_mapping() -> None:
     args, _, unsigned = boto3_compat.client_config({"retries": {"total_max_attempts": 4}})
     assert args["max_attempts"] == 4 and not unsigned
     args, _, _ = boto3_compat.client_config(None)
-    assert args["max_attempts"] == 5 and args["retry_mode"] == "legacy"  # boto3's default: legacy, 5 attempts
+    # nothing said in code: the environment, the config file, or botocore's default (legacy,
+    # with the service's attempts: tests/unit/test_legacy_retry.py)
+    assert "max_attempts" not in args and "retry_mode" not in args
+    assert boto3_compat.client("dynamodb", **KEYS)._core._config.retry_mode == "legacy"
+    assert boto3_compat.client("dynamodb", **KEYS)._core._retry.max_attempts == 10  # DynamoDB's policy
+    assert aws_dynamodb.DynamoDBClient(region="us-east-1")._config.retry_mode == "standard"  # the typed default
 
 
 def test_client_settings_and_meta() -> None:

@@ -42,14 +42,13 @@ _SAME = {
     "response_checksum_validation": "response_checksum_validation",
     "account_id_endpoint_mode": "account_id_endpoint_mode",
 }
-_LEGACY_TOTAL = 5  # botocore's legacy mode (its default): 4 retries, 5 attempts
 
 
 def client_config(config: Any, verify: Any = None) -> tuple[dict[str, Any], str | None, bool]:
     """(awsgen Config arguments, region_name, unsigned) from a botocore ``Config`` or a dict
     of its names. Retries: ``total_max_attempts`` counts every attempt, ``max_attempts``
-    only retries (botocore's rule); the default is legacy mode's five attempts. Legacy mode
-    retries as standard mode does (the runtime has no legacy retry rules)."""
+    only retries (botocore's rule). The default mode is botocore's: legacy, with the
+    service's policy from botocore's ``_retry.json`` (its attempts: 5, DynamoDB's 10)."""
     if config is None:
         values: dict[str, Any] = {}
     elif isinstance(config, dict):
@@ -61,14 +60,12 @@ def client_config(config: Any, verify: Any = None) -> tuple[dict[str, Any], str 
     if verify is not None:
         args["verify"] = verify
     retries = values.get("retries") or {}
-    mode = retries.get("mode") or "legacy"
-    args["retry_mode"] = mode
+    if retries.get("mode"):  # else the environment's, the config file's, or botocore's default: legacy
+        args["retry_mode"] = retries["mode"]
     if retries.get("total_max_attempts") is not None:
         args["max_attempts"] = int(retries["total_max_attempts"])
     elif retries.get("max_attempts") is not None:
         args["max_attempts"] = int(retries["max_attempts"]) + 1
-    elif mode == "legacy":
-        args["max_attempts"] = _LEGACY_TOTAL
     signature = values.get("signature_version")
     # botocore.UNSIGNED (an instance of its class UNSIGNED), or the text "UNSIGNED"
     unsigned = signature is not None and (str(signature) == "UNSIGNED" or type(signature).__name__ == "UNSIGNED")

@@ -30,7 +30,11 @@ class RawServiceError(ServiceError):
 class CompatCore(ClientCore):
     """Mixed in before a generated typed client: the same endpoint, signing, retries and
     transport; error answers become :class:`RawServiceError` (no typed error parsing).
-    The attempts a call made come on its answer (``HttpResponse.attempts``) or its error."""
+    The attempts a call made come on its answer (``HttpResponse.attempts``) or its error.
+    Unless the code, environment or config file says otherwise, retries are botocore's
+    default mode, legacy (the service's ``_retry.json`` policy)."""
+
+    _DEFAULTS = {"retry_mode": "legacy"}
 
     def _error(self, resp: HttpResponse) -> ServiceError:
         code, _, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
@@ -90,6 +94,11 @@ def _json_error(resp: HttpResponse, body: Any, protocol: str) -> dict[str, Any]:
             code = query_code
     error["Code"] = code
     return error
+
+
+def _legacy_retryable(core: Any, status: int, code: str) -> bool:
+    legacy = core._retry.legacy
+    return bool(legacy.retryable(status, code)) if legacy is not None else is_retryable(status, code)
 
 
 class Boto3ClientBase:
@@ -159,9 +168,9 @@ class Boto3ClientBase:
         meta = response_metadata(resp, exc.attempts, self._rest, base)
         core: Any = self._core
         if exc.attempts >= core._retry.max_attempts and (
-                core._config.retry_mode != "legacy" or is_retryable(resp.status, exc.code)):
-            # botocore: standard mode marks any answer of the last attempt; legacy mode a
-            # retryable error (legacy mode's rules are approximated by the runtime's)
+                core._config.retry_mode != "legacy" or _legacy_retryable(core, resp.status, exc.code)):
+            # botocore: standard mode marks any answer of the last attempt; legacy mode an
+            # error its policy retries
             meta["MaxAttemptsReached"] = True
         parsed["ResponseMetadata"] = meta
         code = error.get("QueryErrorCode") or error.get("Code")
