@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from typing import Any
 
 import boto3
@@ -73,14 +74,19 @@ _CLIENTS: dict[str, tuple[Any, Any, _Script, Service]] = {}
 
 
 def _clients(service: str) -> tuple[Any, Any, _Script, Service]:
-    """(boto3 client, compat client, script, harness service), made once per service."""
+    """(boto3 client, compat client, script, harness service), made once per service; a
+    service outside the manifest is generated into the cache and imported from there."""
     if service not in _CLIENTS:
         script = _Script()
-        theirs = boto3.client(service, endpoint_url=ENDPOINT, config=botocore.config.Config(**CONFIG), **KEYS)
+        root = ensure_packages(list(SERVICES) if service in SERVICES else [service])
+        if service not in SERVICES and str(root / f"aws-{service}") not in sys.path:
+            sys.path.insert(0, str(root / f"aws-{service}"))
+        config = {**CONFIG, "s3": {"addressing_style": "path"}}
+        theirs = boto3.client(service, endpoint_url=ENDPOINT, config=botocore.config.Config(**config), **KEYS)
         theirs.meta.events.register("before-send", script.boto3_send)
-        ours = boto3_compat.client(service, endpoint_url=ENDPOINT, config=CONFIG, **KEYS)
+        ours = boto3_compat.client(service, endpoint_url=ENDPOINT, config=config, **KEYS)
         ours._core._transport_given = script
-        _CLIENTS[service] = (theirs, ours, script, Service(service, ensure_packages(list(SERVICES))))
+        _CLIENTS[service] = (theirs, ours, script, Service(service, root))
     return _CLIENTS[service]
 
 
