@@ -17,8 +17,8 @@ import pytest
 
 from .pages import Scenario, paginators_of
 from .test_compat_paginators import _both, _clients
-from .test_compat_waiters import _run, _sequences
-from .waits import WaitScenario, waiters_of
+from .test_compat_waiters import compare
+from .waits import waiters_of
 
 MORE = ("s3", "iam", "sns", "ec2")
 # Answers on which the two clients part ways before any waiter logic runs (the protocol
@@ -65,22 +65,10 @@ def test_paginator_matches_boto3(service: str, op: str) -> None:
 def test_waiter_matches_boto3(service: str, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps: list[float] = []
     monkeypatch.setattr(time, "sleep", sleeps.append)
-    theirs, ours, script, svc = _clients(service)
-    scenario = WaitScenario(svc, name, waiters_of(service)[name])
-    problems = []
     known = KNOWN.get((service, name))
-    seen = known is None
-    for answers in _sequences(scenario):
-        expected = _run(theirs, script, scenario, answers, {"Delay": 1, "MaxAttempts": 3}, sleeps)
-        actual = _run(ours, script, scenario, answers, {"Delay": 1, "MaxAttempts": 3}, sleeps)
-        if known is not None and known(answers):  # (a sequence may end before that answer)
-            seen = seen or actual != expected  # the known difference is still there
-            continue
-        if expected != actual:
-            problems.append(f"{[a[:1] + (a[2][:120],) for a in answers]}:\n  boto3={str(expected)[:1500]}\n"
-                            f"  ours={str(actual)[:1500]}")
-    assert not problems, "\n".join(problems)
-    assert seen, "the known difference did not show: remove it from KNOWN"
+    problems, _, seen = compare(service, name, ({"Delay": 1, "MaxAttempts": 3},), sleeps, known)
+    assert not problems, "\n".join(p[:3000] for p in problems)
+    assert known is None or seen, "the known difference did not show: remove it from KNOWN"
 
 
 def test_the_sample_is_broad() -> None:
