@@ -84,7 +84,7 @@ class JsonDicts:
             code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, {_TYPES[t]}))")
         elif t == "blob":
             code.add(indent, f"if _c.is_blob({x}):")
-            put(f"_c.b64({x})", indent + 1)
+            put(self.wire_blob(x), indent + 1)
             code.add(indent, "else:")
             code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, _c.BLOB))")
         elif t == "timestamp":
@@ -94,7 +94,7 @@ class JsonDicts:
             fmt = m.timestamp_format or shape.timestamp_format or self.default_timestamp
             if target:
                 code.add(indent, "else:")
-                put(f"_c.{TS_FUNCS[fmt]}(y)", indent + 1)
+                put(self.wire_timestamp(fmt, "y"), indent + 1)
         elif t == "document":
             code.add(indent, f"_c.check_document({x}, {path}, e)")
             put(x, indent)
@@ -109,6 +109,14 @@ class JsonDicts:
     def wire_scalar(self, t: str, x: str) -> str:
         """The body value of a checked scalar ``x`` of type ``t`` (numbers, strings, booleans)."""
         return f"_c.ser_float({x})" if t in ("float", "double") else x
+
+    def wire_blob(self, x: str) -> str:
+        """The body value of a checked blob ``x`` (bytes, str or a file)."""
+        return f"_c.b64({x})"
+
+    def wire_timestamp(self, fmt: str, y: str) -> str:
+        """The body value of timestamp ``y`` (an aware datetime) in format ``fmt``."""
+        return f"_c.{TS_FUNCS[fmt]}({y})"
 
     def nested(self, m: Member, x: str, path: str, put: Callable[[str, int], None], indent: int) -> None:
         """Statements checking and writing structure, list or map ``x`` of member ``m``."""

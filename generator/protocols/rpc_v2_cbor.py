@@ -17,6 +17,7 @@ from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
+from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes
 
 if TYPE_CHECKING:
@@ -55,13 +56,53 @@ class CborShapes(JsonShapes):
         return super().de(m, expr, depth)
 
 
+class CborDicts(JsonDicts):
+    """:class:`JsonDicts` (the boto3-compatible client's dict serde) with botocore's CBOR
+    scalars: requests as botocore's RpcV2CBORSerializer encodes them (floats in single
+    precision, doubles in double, NaN and infinities in half precision, timestamps as tag 1
+    whole epoch seconds, blobs as byte strings; ``_c.cbor_*`` give them pre-encoded);
+    answers as decoded (byte strings, tag-1 datetimes and floats are botocore's values)."""
+
+    def __init__(self, shapes: dict[str, Shape]) -> None:
+        super().__init__(shapes, rest=False)
+
+    def wire_scalar(self, t: str, x: str) -> str:
+        if t == "float":
+            return f"_c.cbor_f32({x})"
+        if t == "double":
+            return f"_c.cbor_f64({x})"
+        return x
+
+    def wire_blob(self, x: str) -> str:
+        return f"_c.cbor_blob({x})"
+
+    def wire_timestamp(self, fmt: str, y: str) -> str:
+        return f"_c.cbor_ts({y})"
+
+    def identity(self, m: Member) -> bool:
+        return self.shapes[m.target].type in ("string", "integer", "long", "boolean", "document", "float",
+                                              "double", "blob", "timestamp")
+
+    def de(self, m: Member, x: str, depth: int = 0) -> str:
+        if self.identity(m):
+            return x
+        return super().de(m, x, depth)
+
+    def dumps(self, name: str | None) -> str:
+        return "_p.dumps"
+
+
 class RpcV2Cbor(Protocol):
     name = "smithy-rpc-v2-cbor"
     runtime = "cbor"
 
+    compat = True
+    compat_imports = ("from awsgen_runtime.protocols import cbor as _p",)
+
     def __init__(self, view: PackageView) -> None:
         super().__init__(view)
         self.cbor = CborShapes(self.shapes)
+        self.dicts = CborDicts(self.shapes)
 
     def _service_name(self) -> str:
         svc = self.service
@@ -75,6 +116,9 @@ class RpcV2Cbor(Protocol):
     def serialize(self, op: Operation) -> str:
         code = Code([])
         host = host_prefix(self.view, op, code)
+        return self._request(op, code, f"_p.dumps(_ser_{op.input}(v))", host)
+
+    def _request(self, op: Operation, code: Code, body: str, host: str) -> str:
         path = f"/service/{self._service_name()}/operation/{op.name}"
         accept = "application/vnd.amazon.eventstream" if self._event_stream_output(op) else "application/cbor"
         headers = {"smithy-protocol": "rpc-v2-cbor", "Accept": accept}
@@ -84,12 +128,34 @@ class RpcV2Cbor(Protocol):
             headers["x-amzn-query-mode"] = "true"
         code.add(1, f"h: dict[str, str] = {pylit(headers)}")
         if op.input:
-            code.add(1, f"body: _t.Any = _p.dumps(_ser_{op.input}(v))")
+            code.add(1, f"body: _t.Any = {body}")
             body_encoding(op, code)
         else:
             code.add(1, "body: _t.Any = b''")
         code.add(1, f"return _rt.Request('POST', {pylit(path)}, '', h, body, {host})")
         return "\n".join(code.lines)
+
+    # ----- the boto3-compatible client ------------------------------------------------------
+    def compat_serialize(self, op: Operation) -> str:
+        code = Code([])
+        check_input(self.dicts, self.shapes[op.input] if op.input else None, code)
+        host = host_prefix(self.view, op, code, dicts=True)
+        return self._request(op, code, "_p.dumps(d)", host)
+
+    def compat_parse(self, op: Operation) -> str:
+        assert op.output
+        if self._event_stream_output(op):
+            return f"    return _c.unsupported_stream({pylit(op.name)})"
+        self.dicts.needed_de.add(op.output)
+        return (f"    b = r.body\n"
+                f"    n = b'\\xf6' in b or b'\\xf7' in b  # null or undefined somewhere (see _json_dicts)\n"
+                f"    return _cd_{op.output}(_p.loads_object(b) if b else {{}}, n)  # type: ignore[no-any-return]")
+
+    def compat_error_parser(self, shape: Shape) -> str:
+        return json_compat_error(self.dicts, shape, rest=False)
+
+    def compat_helpers(self) -> list[str]:
+        return self.dicts.extra + self.dicts.ser_helpers() + self.dicts.de_helpers()
 
     def parse(self, op: Operation) -> str:
         assert op.output

@@ -83,11 +83,15 @@ def test_errors_without_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(bad) == "Parameter validation failed:\nMissing x"
 
 
-def test_protocol_not_yet_supported() -> None:
-    with pytest.raises(NotImplementedError, match="'query' protocol"):
-        boto3_compat.client("sts", **KEYS)
+def test_missing_package_or_compat_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ModuleNotFoundError, match="no generated package 'aws_nope'"):
         boto3_compat.client("nope", **KEYS)
+    old = tmp_path / "aws_oldsvc"  # a package generated before there was a compat client
+    old.mkdir()
+    (old / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(NotImplementedError, match="has no boto3-compatible client.*regenerate"):
+        boto3_compat.client("oldsvc", **KEYS)
 
 
 def test_paginators_and_waiters_are_there() -> None:

@@ -89,9 +89,9 @@ def client(service_name: str, region_name: str | None = None, api_version: str |
                                       name=package) from None
         if exc.name != package + ".compat":
             raise
-        protocol = getattr(importlib.import_module(package + ".client").Client, "_PROTOCOL", "?")
-        raise NotImplementedError(f"{service_name}: the boto3-compatible client does not support the "
-                                  f"{protocol!r} protocol yet (only json and rest-json)") from None
+        raise NotImplementedError(f"{service_name}: the installed package {package!r} has no boto3-compatible "
+                                  f"client (compat.py): it was generated before there was one; regenerate "
+                                  f"it") from None
     from ..client import Config
 
     args, config_region, unsigned = client_config(config, verify)
@@ -106,7 +106,12 @@ def client(service_name: str, region_name: str | None = None, api_version: str |
         anonymous=True if unsigned else None,
         config=Config(**args),
     )
-    return cls(core)
+    out = cls(core)
+    # a signature version chosen in code: S3 presigns with it, not boto3's default version 2
+    signature = config.get("signature_version") if isinstance(config, dict) else getattr(
+        config, "signature_version", None)
+    out._signature_version = None if signature is None else str(signature)
+    return out
 
 
 class Session:

@@ -15,6 +15,8 @@ import email.utils
 import datetime as _dt
 import decimal
 import json
+import math
+import struct
 from typing import Any
 
 from .. import wire as _rt
@@ -142,6 +144,51 @@ def ts_iso(value: _dt.datetime) -> str:
 
 def ts_http(value: _dt.datetime) -> str:
     return email.utils.formatdate(ts_epoch(value), usegmt=True)
+
+
+# CBOR request values as botocore's RpcV2CBORSerializer encodes them (pre-encoded items the
+# runtime's encoder writes as they are): floats in single precision, doubles in double,
+# NaN and infinities as half-precision specials, timestamps as tag 1 + whole epoch seconds.
+_HALF_SPECIALS = {"inf": b"\xf9\x7c\x00", "-inf": b"\xf9\xfc\x00", "nan": b"\xf9\x7e\x00"}
+
+
+def _cbor_special(value: float) -> bytes | None:
+    if value != value:
+        return _HALF_SPECIALS["nan"]
+    if value in (math.inf, -math.inf):
+        return _HALF_SPECIALS["inf" if value > 0 else "-inf"]
+    return None
+
+
+def cbor_f32(value: Any) -> Any:
+    from ..protocols.cbor import Encoded
+
+    value = float(value)
+    try:
+        return Encoded(_cbor_special(value) or b"\xfa" + struct.pack(">f", value))
+    except OverflowError:  # botocore's encoder fails the same way, less clearly
+        raise invalid([f"Invalid value for a float parameter: {value} does not fit in single precision"]) from None
+
+
+def cbor_f64(value: Any) -> Any:
+    from ..protocols.cbor import Encoded
+
+    value = float(value)
+    return Encoded(_cbor_special(value) or b"\xfb" + struct.pack(">d", value))
+
+
+def cbor_ts(value: _dt.datetime) -> Any:
+    from ..protocols.cbor import Encoded, dumps
+
+    return Encoded(b"\xc1" + dumps(ts_epoch(value)))
+
+
+def cbor_blob(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return bytes(value.read())
 
 
 def json_dict(body: bytes) -> Any:

@@ -85,6 +85,11 @@ def _bytes(out: bytearray, v: bytes | bytearray | memoryview) -> None:
 _MS = _dt.timedelta(milliseconds=1)
 
 
+class Encoded(bytes):
+    """An item already encoded, written as it is (the boto3-compatible client encodes
+    floats and timestamps as botocore does: ``awsgen_runtime.boto3_compat._wire``)."""
+
+
 def _epoch(v: _dt.datetime) -> int | float:
     """Epoch seconds of a datetime (naive means UTC) to the millisecond, as AWS reads
     them: an integer when whole, else the float nearest the decimal value."""
@@ -151,6 +156,8 @@ def _enc(v: Any, out: bytearray, depth: int) -> None:
     elif t is _dt.datetime:
         out.append(0xC1)
         _enc(_epoch(v), out, depth)
+    elif t is Encoded:
+        out += v
     # subclasses (open enums are str subclasses) and other mappings / sequences
     elif isinstance(v, bool):
         out.append(0xF5 if v else 0xF4)
