@@ -10,7 +10,14 @@ the *switch*: the line that imports boto3 for ``boto3.client(...)`` imports
 printed as unified diffs. The program's own tests then run twice against one moto
 server in server mode (reset between the runs), unchanged with boto3, then switched;
 the pass/fail counts of both runs and every test whose outcome differs are printed, with
-the failure text of the switched run.
+the failure text of the switched run. A program may also have steps (its command line,
+run before its tests, each an outcome like a test), test data its sdist does not ship
+(made with boto3 and the unswitched program, the same for both runs) and output files
+both runs write, compared with run-to-run values (request ids, dates) masked. moto counts
+each run's requests by User-Agent: the switched run must send none through boto3.
+
+Programs (see PROGRAMS): sqsx 0.7.0, an SQS task queue (its 59 tests); dynamodump
+1.11.1, DynamoDB backup/restore (restore, backup, its tests/test.py on the two dumps).
 
     .venv/bin/python scripts/run_boto3_program.py            # every program below
     .venv/bin/python scripts/run_boto3_program.py sqsx -v    # one; -v: pytest's output too
@@ -43,7 +50,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -72,16 +79,105 @@ class Program:
     environment: tuple[Patch, ...]  # both runs: point the tests at the moto server
     switch: tuple[Patch, ...]  # the switched run only: boto3.client -> boto3_compat.client
     pytest_args: tuple[str, ...] = ("tests",)
+    requires: tuple[str, ...] = ()  # what the program needs besides boto3 (its metadata's Requires-Dist)
+    # commands run in the tree before its tests ({host}, {port}: the moto server), each a
+    # check of its own: its exit status is an outcome like a test's
+    steps: tuple[tuple[str, ...], ...] = ()
+    # makes test data the sdist does not ship: called with an unswitched tree (environment
+    # patch applied), the moto server's URL and the path for its Python; returns the paths (relative) to copy into
+    # both trees. moto is reset before and after.
+    fixture: Callable[[Path, str, list[Path]], list[str]] | None = None
+    outputs: tuple[str, ...] = ()  # globs of JSON files both runs write, compared (volatile keys masked)
+    volatile: frozenset[str] = frozenset()
+
+
+KEY = SECRET = "testing"
+REGION = "us-east-1"
+
+
+def _dynamodump_fixture(tree: Path, url: str, extra_path: list[Path]) -> list[str]:
+    """dynamodump's tests compare a backup of a restored table with ``tests/testTable``, a
+    dump its repository holds and its sdist does not: seed a table with boto3 (every
+    attribute type, a local and a global secondary index: moto answers ``[]`` for absent
+    ones and dynamodump would restore the empty list, which moto refuses) and dump it with
+    the unswitched tool. No binary sets: dynamodump 1.11.1 base64-decodes ``B`` values on
+    restore but not ``BS`` ones, so they come back encoded twice (with boto3 as with the
+    compat client; its test_data then fails in both runs)."""
+    import boto3  # type: ignore[import-untyped]
+
+    ddb = boto3.client("dynamodb", endpoint_url=url, region_name=REGION, aws_access_key_id=KEY,
+                       aws_secret_access_key=SECRET)
+    attrs = {"id": "S", "n": "N", "g": "S"}
+    ddb.create_table(
+        TableName="testTable",
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": v} for k, v in attrs.items()],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}],
+        LocalSecondaryIndexes=[{"IndexName": "by-id-g", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"},
+                                              {"AttributeName": "g", "KeyType": "RANGE"}]}],
+        GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    # 700 items of ~2 KB: more than the 1 MB a scan answer holds, so the backup pages
+    # (LastEvaluatedKey) and the restore writes 28 batches
+    for first in range(0, 700, 25):
+        ddb.batch_write_item(RequestItems={"testTable": [{"PutRequest": {"Item": {
+            "id": {"S": f"item-{i % 7}"}, "n": {"N": str(i)}, "g": {"S": f"g{i % 3}"},
+            "b": {"B": bytes([i % 256, 0, 255])}, "ss": {"SS": ["a", f"x{i}"]}, "ns": {"NS": ["1.5", str(i), "-1E+3"]},
+            "t": {"BOOL": i % 2 == 0}, "z": {"NULL": True}, "pad": {"S": f"{i:04d}" * 500},
+            "m": {"M": {"k": {"S": "v\u00e9\u2603"}, "l": {"L": [{"N": "1"}, {"BOOL": True}, {"NULL": True}]}}},
+        }}} for i in range(first, first + 25)]})
+    host, port = url.split("//", 1)[1].split(":")
+    code, output = run_step(tree, _dynamodump_args("backup", "-s", "testTable", "--dumpPath", "tests"), host, port,
+                            extra_path)
+    if code != 0:
+        raise SetupError(f"dynamodump backup of the seeded table failed (exit {code}):\n{output[-2000:]}")
+    return ["tests/testTable"]
+
+
+def _dynamodump_args(mode: str, *rest: str) -> tuple[str, ...]:
+    return ("dynamodump.dynamodump", "-m", mode, "-r", REGION, *rest, "--host", "{host}", "--port", "{port}",
+            "--accessKey", KEY, "--secretKey", SECRET)
 
 
 PROGRAMS = {
     p.name: p
     for p in (
         Program(
+            name="dynamodump",
+            version="1.11.1",
+            sha256="61081b7ab012385e44c74c22681aeb8d0aa6ccd43467928f62c5b4fd114deec5",
+            services=("dynamodb",),
+            requires=("six",),
+            why=("a backup/restore tool for DynamoDB (describe_table, create_table, batch_write_item with its "
+                 "retries, scan with LastEvaluatedKey, update_table, client.exceptions.*) run as its own CI "
+                 "runs it: restore tests/testTable into testRestoredTable, back that up, then its tests/test.py "
+                 "compares the two dumps (schema and items)"),
+            environment=(
+                # one second per backup worker thread (25 of them) before the work starts: 0
+                Patch("dynamodump/dynamodump.py", r"(?m)^THREAD_START_DELAY = 1 ", "THREAD_START_DELAY = 0 "),
+            ),
+            switch=(Patch("dynamodump/dynamodump.py", r"(?m)^import boto3$", SWITCH_IMPORT),),
+            steps=(
+                _dynamodump_args("restore", "-s", "testTable", "-d", "testRestoredTable", "--dumpPath", "tests",
+                                 "--noConfirm"),
+                _dynamodump_args("backup", "-s", "testRestoredTable"),
+            ),
+            fixture=_dynamodump_fixture,
+            pytest_args=("tests/test.py",),
+            outputs=("dump/testRestoredTable/schema.json", "dump/testRestoredTable/data/*.json"),
+            # differ from run to run whoever sends the request
+            volatile=frozenset({"CreationDateTime", "RequestId", "date", "x-amzn-requestid", "x-amz-crc32",
+                                "content-length"}),
+        ),
+        Program(
             name="sqsx",
             version="0.7.0",
             sha256="525ab831dfce546257f96fa87f67e9e6bf225e1dff14d83bb05337fb7cf6a199",
             services=("sqs",),
+            requires=("pydantic>=2.5.2",),
             why=("a task queue over SQS (Queue/RawQueue: send_message, receive_message, delete_message, "
                  "change_message_visibility, create/delete_queue) whose 59 tests run against a real "
                  "SQS-compatible server (ElasticMQ) through boto3.client('sqs', endpoint_url=...)"),
@@ -98,10 +194,6 @@ PROGRAMS = {
         ),
     )
 }
-
-KEY = SECRET = "testing"
-REGION = "us-east-1"
-
 
 def cache_root() -> Path:
     from generator.botocore_source import cache_dir
@@ -145,6 +237,37 @@ def unpack(sdist: Path, into: Path) -> Path:
         tar.extractall(into, filter="data")
     (top,) = [p for p in into.iterdir() if p.is_dir()]
     return top
+
+
+def ensure_requirements(program: Program) -> list[Path]:
+    """Folders to put on the path so that the program's requirements import: none when this
+    Python has them (pydantic comes with moto[server] here), else a ``pip install --target``
+    folder in the cache."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import Requirement
+
+    missing = []
+    for text in program.requires:
+        req = Requirement(text)
+        try:
+            if req.specifier.contains(version(req.name), prereleases=True):
+                continue
+        except PackageNotFoundError:
+            pass
+        missing.append(text)
+    if not missing:
+        return []
+    target = cache_root() / "requirements" / f"{program.name}-{program.version}"
+    marker = target / ".complete"
+    if not marker.exists():
+        shutil.rmtree(target, ignore_errors=True)
+        proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target), *missing],
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise SetupError(f"pip install {' '.join(missing)} failed:\n{proc.stderr[-2000:]}")
+        marker.write_text("\n".join(missing) + "\n", encoding="utf-8")
+    return [target]
 
 
 # ----- patches ---------------------------------------------------------------------------
@@ -234,25 +357,30 @@ class Run:
         return ", ".join(parts) or "no test ran"
 
 
-def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], timeout: float) -> Run:
-    """The program's tests in ``tree`` (pytest, outcomes read from its JUnit XML)."""
+def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], timeout: float,
+              endpoint: str) -> Run:
+    """The program's steps, then its tests in ``tree`` (pytest, outcomes read from its JUnit XML)."""
+    host, port = endpoint.split(":")
+    steps: dict[str, str] = {}
+    step_messages: dict[str, str] = {}
+    step_output = []
+    for step in program.steps:
+        code, output = run_step(tree, step, host, port, extra_path, timeout)
+        steps[step_name(step)] = "passed" if code == 0 else "failed"
+        step_output.append(f"$ {step_name(step)}\n{output}")
+        if code != 0:
+            lines = [line for line in output.strip().splitlines() if line.strip()]
+            step_messages[step_name(step)] = f"exit {code}: " + (lines[-1][:400] if lines else "")
     junit = tree / ".awsgen-junit.xml"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
-        AWS_CONFIG_FILE="/nonexistent/awsgen-programs/config",
-        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/awsgen-programs/credentials",
-        AWS_EC2_METADATA_DISABLED="true",
-        PYTHONPATH=os.pathsep.join(str(p) for p in extra_path),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
+    env = _env(extra_path)
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tree),
          f"--junitxml={junit}", "-o", "junit_family=xunit1", *program.pytest_args],
         cwd=tree, env=env, capture_output=True, text=True, timeout=timeout,
     )
-    run = Run(label, seconds=time.monotonic() - start, output=proc.stdout + proc.stderr)
+    run = Run(label, dict(steps), dict(step_messages), seconds=time.monotonic() - start,
+              output="".join(step_output) + proc.stdout + proc.stderr)
     if not junit.exists():
         raise SetupError(f"{label}: pytest wrote no report (exit {proc.returncode}):\n{run.output[-3000:]}")
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -275,6 +403,58 @@ def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], 
     return run
 
 
+def _env(extra_path: list[Path]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE="/nonexistent/awsgen-programs/config",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/awsgen-programs/credentials",
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONPATH=os.pathsep.join(str(p) for p in extra_path),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def run_step(tree: Path, step: tuple[str, ...], host: str, port: str, extra_path: list[Path],
+             timeout: float = 300) -> tuple[int, str]:
+    """``python -m`` the step's module with its arguments in ``tree``: (exit status, output)."""
+    args = [a.replace("{host}", host).replace("{port}", port) for a in step]
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=tree, env=_env(extra_path), capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def step_name(step: tuple[str, ...]) -> str:
+    return "step: python -m " + " ".join(step)
+
+
+def _masked(value: Any, volatile: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: ("<volatile>" if k in volatile else _masked(v, volatile)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, volatile) for v in value]
+    return value
+
+
+def compare_outputs(program: Program, a: Path, b: Path) -> tuple[list[str], list[str]]:
+    """The JSON files both runs wrote (``program.outputs``): their names, and a line per difference."""
+    problems: list[str] = []
+    names = sorted({str(p.relative_to(tree)) for tree in (a, b) for g in program.outputs for p in tree.glob(g)})
+    if program.outputs and not names:
+        return names, ["no output written by either run"]
+    for name in names:
+        if not (a / name).exists() or not (b / name).exists():
+            problems.append(f"{name}: written by the {'compat' if (b / name).exists() else 'boto3'} run only")
+            continue
+        x, y = (_masked(json.loads((t / name).read_text(encoding="utf-8")), program.volatile) for t in (a, b))
+        if x != y:
+            lines = difflib.unified_diff(json.dumps(x, indent=1, sort_keys=True).splitlines(),
+                                         json.dumps(y, indent=1, sort_keys=True).splitlines(), "boto3", "compat", n=1)
+            problems.append(f"{name} differs:\n" + "\n".join(list(lines)[:40]))
+    return names, problems
+
+
 @dataclass
 class Result:
     program: Program
@@ -282,6 +462,8 @@ class Result:
     switch_diff: str
     boto3: Run
     compat: Run
+    output_files: list[str] = field(default_factory=list)
+    output_problems: list[str] = field(default_factory=list)
 
     def differences(self) -> list[tuple[str, str, str, str]]:
         """(test id, outcome with boto3, outcome with the compat client, compat failure text)."""
@@ -299,7 +481,7 @@ class Result:
 
     def ok(self) -> bool:
         regressions = [d for d in self.differences() if d[1] == "passed"]
-        return self.boto3.count("passed") > 0 and not regressions and self.switched()
+        return self.boto3.count("passed") > 0 and not regressions and self.switched() and not self.output_problems
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -309,6 +491,8 @@ class Result:
             "seconds": {"boto3": round(self.boto3.seconds, 1), "compat": round(self.compat.seconds, 1)},
             "senders": {"boto3": self.boto3.senders, "compat": self.compat.senders},
             "differences": [dict(zip(("test", "boto3", "compat", "message"), d)) for d in self.differences()],
+            "outputs_compared": self.output_files,
+            "output_problems": self.output_problems,
             "switch_diff": self.switch_diff,
             "switched": self.switched(),
             "ok": self.ok(),
@@ -323,7 +507,7 @@ def run_program(program: Program, timeout: float = 900) -> Result:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     sdist = fetch_sdist(program)
     dists = ensure_packages(program.services)
-    extra_path = [REPO / "runtime", *dists]
+    extra_path = [REPO / "runtime", *dists, *ensure_requirements(program)]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
@@ -334,21 +518,37 @@ def run_program(program: Program, timeout: float = 900) -> Result:
         url = f"http://{endpoint}"
         with tempfile.TemporaryDirectory(prefix=f"awsgen-{program.name}-") as tmp:
             trees = {}
-            for label in ("boto3", "compat"):
+            for label in ("boto3", "compat", "fixture"):
                 (Path(tmp) / label).mkdir()
                 trees[label] = unpack(sdist, Path(tmp) / label)
             env_diff = apply(trees["boto3"], program.environment, endpoint)
             apply(trees["compat"], program.environment, endpoint)
             switch_diff = apply(trees["compat"], program.switch, endpoint)
+            if program.fixture is not None:
+                apply(trees["fixture"], program.environment, endpoint)
+                reset_moto(url)
+                try:
+                    made = program.fixture(trees["fixture"], url, extra_path)
+                except SetupError:
+                    raise
+                except Exception as exc:
+                    raise SetupError(f"{program.name}: making its test data failed: {exc!r}") from exc
+                for rel in made:
+                    if not (trees["fixture"] / rel).exists():
+                        raise SetupError(f"{program.name}: its test data {rel} was not made")
+                    for label in ("boto3", "compat"):
+                        shutil.copytree(trees["fixture"] / rel, trees[label] / rel)
+                senders.take()
             reset_moto(url)
-            theirs = run_tests(trees["boto3"], program, "boto3", extra_path, timeout)
+            theirs = run_tests(trees["boto3"], program, "boto3", extra_path, timeout, endpoint)
             theirs.senders = senders.take()
             reset_moto(url)
-            ours = run_tests(trees["compat"], program, "compat", extra_path, timeout)
+            ours = run_tests(trees["compat"], program, "compat", extra_path, timeout, endpoint)
             ours.senders = senders.take()
+            files, problems = compare_outputs(program, trees["boto3"], trees["compat"])
     finally:
         server.stop()
-    return Result(program, env_diff.replace(endpoint, "{moto}"), switch_diff, theirs, ours)
+    return Result(program, env_diff.replace(endpoint, "{moto}"), switch_diff, theirs, ours, files, problems)
 
 
 def report(result: Result, verbose: bool) -> None:
@@ -367,6 +567,12 @@ def report(result: Result, verbose: bool) -> None:
     print(f"-- differences: {len(diffs)}")
     for test_id, a, b, message in diffs:
         print(f"   {test_id}: boto3 {a}, compat {b}" + (f"\n      {message}" if message else ""))
+    if p.outputs:
+        print(f"-- the {len(result.output_files)} files both runs wrote ({', '.join(result.output_files)}; "
+              f"{', '.join(sorted(p.volatile))} masked): "
+              + ("the same" if not result.output_problems else "DIFFER"))
+        for problem in result.output_problems:
+            print("   " + problem.replace("\n", "\n   "))
     if not result.switched():
         print("-- the switched run sent requests other than the compat client's: the switch did not take")
     if result.ok():

@@ -4,7 +4,9 @@ scripts/run_boto3_program.py downloads the pinned sdist (PyPI, cached in .cache/
 program's own tests against a moto server with boto3, then again with the one import line
 that builds its clients switched to ``awsgen_runtime.boto3_compat``; this test holds the
 switched run to the boto3 run: the same tests pass, and moto saw the switched run's
-requests come from the compat client only. ~35 s (two runs of sqsx's 59 tests).
+requests come from the compat client only, and the files the program wrote (dynamodump's
+dumps) are the same. ~50 s: sqsx (an SQS task queue, its 59 tests, ~35 s) and dynamodump
+(DynamoDB backup/restore, its CLI and tests/test.py, ~15 s).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent.parent
 
 
-@pytest.mark.parametrize("program", ["sqsx"])
+@pytest.mark.parametrize("program", ["sqsx", "dynamodump"])
 def test_program_tests_pass_with_the_compat_client_as_with_boto3(program: str) -> None:
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "run_boto3_program.py"), "--json", program],
                           cwd=REPO, capture_output=True, text=True, timeout=900)
@@ -38,5 +40,6 @@ def test_program_tests_pass_with_the_compat_client_as_with_boto3(program: str) -
                            for line in changed), result["switch_diff"]
     # the same outcome for every test
     assert result["differences"] == [], json.dumps(result["differences"], indent=2)
+    assert result["output_problems"] == [], "\n".join(result["output_problems"])
     assert compat_run == boto3_run
     assert result["ok"]
