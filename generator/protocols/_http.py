@@ -245,8 +245,9 @@ def compat_bound_response(shapes: dict[str, Shape], members: tuple[Member, ...] 
     """The compat client's statements setting ``o``'s header, prefix-header and status-code
     members from the response ``r`` (``header``: a header text's conversion); a lenient
     timestamp (S3's Expires, botocore's handle_expires_header) that is no timestamp is left
-    out, its text being the member the customization adds (ExpiresString)."""
-    for m in members:
+    out, its text being the member the customization adds (ExpiresString), and dropped
+    from the headers: lenient members come last, after that text was read."""
+    for m in sorted(members, key=lambda m: m.lenient):
         if m.location == "header":
             code.add(1, f"x = r.headers.get({pylit(m.wire_name)})")
             code.add(1, "if x is not None:")
@@ -254,6 +255,8 @@ def compat_bound_response(shapes: dict[str, Shape], members: tuple[Member, ...] 
                 code.add(2, "x = _x.lenient_ts(x)")
                 code.add(2, "if x is not None:")
                 code.add(3, f"o[{pylit(m.name)}] = x")
+                code.add(2, "else:  # botocore drops the header, from HTTPHeaders too")
+                code.add(3, f"del r.headers[{pylit(m.wire_name)}]")
             else:
                 code.add(2, f"o[{pylit(m.name)}] = {header(m, 'x')}")
         elif m.location == "statusCode":
@@ -268,7 +271,7 @@ def compat_raw_payload(shapes: dict[str, Shape], op: Operation, payload: Member,
     target = shapes[payload.target]
     if target.event_stream:
         code.add(1, f"return _c.unsupported_stream({pylit(op.name)})")
-    elif target.type == "blob" and target.streaming:
+    elif target.type == "blob":  # botocore streams every blob payload, streaming or not
         code.add(1, f"o[{pylit(payload.name)}] = _c.streaming_body(r)")
     elif target.type in ("blob", "string"):
         code.add(1, f"o[{pylit(payload.name)}] = r.body.decode('utf-8')")

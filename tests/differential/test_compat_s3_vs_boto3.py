@@ -28,6 +28,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import boto3
+import botocore
+import botocore.exceptions
 import botocore.config
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -172,3 +174,260 @@ def test_same_request_and_answer(op: str) -> None:
         _same(theirs, ours, wire, method, params, stream=op in _EVENT_STREAMS)
 
     check()
+
+
+def _error_shapes() -> list[str]:
+    from .harness import load_model
+
+    shapes = load_model("s3")["shapes"]
+    return sorted(name for name, shape in shapes.items() if shape.get("exception"))
+
+
+@pytest.mark.parametrize("error", _error_shapes())
+def test_same_modeled_error(error: str) -> None:
+    """S3's ``<Error>`` document with the error's modeled members (and the request id and
+    host id in the body, which botocore drops for the headers'), on GetObject and a HEAD."""
+    theirs, ours, wire, svc = _pair()
+    shape = svc.shapes[error]
+    code = (shape.get("error") or {}).get("code", error)
+
+    @settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(values=svc.strategies._top(error, "out", set()), status=st.sampled_from([400, 403, 404, 409, 500]),
+           method=st.sampled_from(["get_object", "delete_object", "list_objects_v2"]))
+    def check(values: dict[str, Any], status: int, method: str) -> None:
+        _, children = svc._xml_structure_parts(error, {k: v for k, v in values.items() if k != "UNKNOWN"}, False)
+        wire.status = status
+        wire.headers = [("x-amz-request-id", "REQ"), ("x-amz-id-2", "HOST")]
+        wire.body = (f"<?xml version='1.0' encoding='UTF-8'?>\n<Error><Code>{code}</Code><Message>m &amp; n</Message>"
+                     f"{''.join(children)}<RequestId>BODYREQ</RequestId><HostId>BODYHOST</HostId></Error>").encode()
+        params = {"Bucket": BUCKET, "Key": "k"} if method != "list_objects_v2" else {"Bucket": BUCKET}
+        kind, actual = _same(theirs, ours, wire, method, params)
+        assert kind == error, actual
+
+    check()
+
+
+@pytest.mark.parametrize("status, body, method", [
+    (404, b"", "head_object"),  # a HEAD's answer has no body: the status names the error
+    (403, b"", "head_bucket"),
+    (500, b"", "get_object"),  # generic: no request id taken
+    (503, b"<html>busy</html>", "list_buckets"),
+    (400, b"not xml at all", "get_object"),
+    (404, b"<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>k</Key>"
+          b"<RequestId>R</RequestId><HostId>H</HostId></Error>", "get_object"),
+    (404, b"<Error><Code>NoSuchBucket</Code><Message>none</Message><BucketName>b</BucketName></Error>",
+     "list_objects"),
+    (400, b"<ErrorResponse><Error><Code>Bad</Code><Type>Sender</Type></Error><RequestId>Q</RequestId></ErrorResponse>",
+     "get_object"),
+    # an error in a 200 answer (botocore's _handle_200_error): a 500, retried as one
+    (200, b"<?xml version='1.0' encoding='UTF-8'?>\n<Error><Code>InternalError</Code><Message>x</Message></Error>",
+     "copy_object"),
+    (200, b"<Error><Code>SlowDown</Code><Message>x</Message></Error>", "complete_multipart_upload"),
+])
+def test_unmodeled_errors(status: int, body: bytes, method: str) -> None:
+    theirs, ours, wire, _ = _pair()
+    wire.status, wire.body = status, body
+    wire.headers = [("x-amz-request-id", "REQ"), ("x-amz-id-2", "HOST")]
+    params: dict[str, Any] = {"Bucket": BUCKET}
+    if method not in ("head_bucket", "list_buckets", "list_objects"):
+        params["Key"] = "k"
+    if method == "list_buckets":
+        params = {}
+    if method == "copy_object":
+        params["CopySource"] = {"Bucket": "src", "Key": "a b/ü", "VersionId": "v1"}
+    if method == "complete_multipart_upload":
+        params["UploadId"] = "u"
+    kind, actual = _same(theirs, ours, wire, method, params)
+    assert kind not in ("ok", "ParamValidationError"), actual
+
+
+@pytest.mark.parametrize("params", [
+    {"Bucket": "bad/name", "Key": "k"},
+    {"Bucket": "bad name", "Key": "k", "Bogus": 1},
+    {"Bucket": BUCKET, "Key": "k", "Metadata": {"ключ": "v"}},
+    {"Bucket": BUCKET, "Key": "k", "Body": 3},
+    {"Bucket": BUCKET},
+    {"Bucket": BUCKET, "Key": "k", "Expires": "not a date"},
+    {"Bucket": BUCKET, "Key": "k", "ContentLength": "3"},
+])
+def test_refused_inputs(params: dict[str, Any]) -> None:
+    # Not compared: metadata whose value is no text (boto3's handler raises AttributeError,
+    # the compat client botocore's validation message) and a HEAD's 301 without the
+    # bucket's region (boto3 recurses until RecursionError; the compat client raises the
+    # ClientError "301"): see test_deliberate_differences.
+    """The same ParamValidationError, in botocore's words (S3's handlers run first)."""
+    theirs, ours, wire, _ = _pair()
+    wire.status, wire.headers, wire.body = 200, [], b""
+    kind, _ = _same(theirs, ours, wire, "put_object", params)
+    assert kind == "ParamValidationError"
+
+
+@pytest.mark.parametrize("style", ["path", "virtual"])
+@pytest.mark.parametrize("method, params", [
+    ("get_object", {"Bucket": BUCKET, "Key": "dir/a b+c~ü.txt", "Range": "bytes=0-1", "VersionId": "v"}),
+    ("put_object", {"Bucket": BUCKET, "Key": "k", "Body": "text ✓", "Metadata": {"a": "1", "B": "2"},
+                    "SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32, "Expires": 1700000000,
+                    "ContentType": "text/plain", "Tagging": "a=b&c=d"}),
+    ("copy_object", {"Bucket": BUCKET, "Key": "k", "CopySource": "src/a b?versionId=1",
+                     "CopySourceSSECustomerKey": b"\x00" * 32, "CopySourceSSECustomerAlgorithm": "AES256"}),
+    ("upload_part_copy", {"Bucket": BUCKET, "Key": "k", "CopySource": {"Bucket": "src", "Key": "x/y"},
+                          "PartNumber": 1, "UploadId": "u"}),
+    ("delete_objects", {"Bucket": BUCKET, "Delete": {"Objects": [{"Key": "a\nb\r"}, {"Key": "<&>"}],
+                                                     "Quiet": True}}),
+    ("put_bucket_acl", {"Bucket": BUCKET, "AccessControlPolicy": {
+        "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "id"}, "Permission": "READ"}],
+        "Owner": {"ID": "o"}}}),
+    ("list_objects_v2", {"Bucket": BUCKET, "Prefix": "a/", "Delimiter": "/"}),
+    ("create_bucket", {"Bucket": BUCKET, "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}}),
+    ("put_bucket_lifecycle_configuration", {"Bucket": BUCKET, "LifecycleConfiguration": {"Rules": [
+        {"ID": "r\n1", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 3}}]}}),
+])
+def test_addressing_styles_and_handlers(style: str, method: str, params: dict[str, Any]) -> None:
+    """Chosen inputs through S3's handlers, in both addressing styles: the same request."""
+    theirs, ours, wire, _ = _pair(style)
+    wire.status, wire.headers, wire.body = 200, [("x-amz-request-id", "REQ")], b""
+    kind, _ = _same(theirs, ours, wire, method, params)
+    assert kind == "ok"
+
+
+@pytest.mark.parametrize("answer, expected", [
+    (b"<LocationConstraint xmlns='http://s3.amazonaws.com/doc/2006-03-01/'>eu-west-1</LocationConstraint>",
+     "eu-west-1"),
+    (b"<LocationConstraint xmlns='http://s3.amazonaws.com/doc/2006-03-01/'/>", None),
+])
+def test_get_bucket_location(answer: bytes, expected: str | None) -> None:
+    theirs, ours, wire, _ = _pair()
+    wire.status, wire.headers, wire.body = 200, [("x-amz-request-id", "REQ")], answer
+    kind, out = _same(theirs, ours, wire, "get_bucket_location", {"Bucket": BUCKET})
+    assert kind == "ok" and out["LocationConstraint"] == expected
+
+
+@pytest.mark.parametrize("method", ["list_objects", "list_objects_v2", "list_object_versions"])
+@pytest.mark.parametrize("encoding", [None, "url"])
+def test_listing_names_url_decoded(method: str, encoding: str | None) -> None:
+    """EncodingType=url is sent unless the caller chose; the names come back decoded only
+    then (botocore's set_list_objects_encoding_type_url and decode_list_object*)."""
+    theirs, ours, wire, _ = _pair()
+    item = "<Contents><Key>a%20b%2Bc</Key></Contents>" if method != "list_object_versions" else \
+        "<Version><Key>a%20b%2Bc</Key></Version><DeleteMarker><Key>d+e</Key></DeleteMarker>"
+    wire.status, wire.headers = 200, [("x-amz-request-id", "REQ")]
+    wire.body = (f"<ListBucketResult><EncodingType>url</EncodingType><Prefix>p%2F</Prefix><Delimiter>%2F</Delimiter>"
+                 f"<Marker>m%20</Marker><KeyMarker>k%20</KeyMarker>{item}"
+                 f"<CommonPrefixes><Prefix>x%2Fy%2F</Prefix></CommonPrefixes></ListBucketResult>").encode()
+    params = {"Bucket": BUCKET} if encoding is None else {"Bucket": BUCKET, "EncodingType": encoding}
+    kind, out = _same(theirs, ours, wire, method, params)
+    assert kind == "ok"
+
+
+@pytest.mark.parametrize("expires", ["Thu, 01 Dec 1994 16:00:00 GMT", "not a date", "0"])
+def test_expires_and_expires_string(expires: str) -> None:
+    theirs, ours, wire, _ = _pair()
+    wire.status, wire.body = 200, b""
+    wire.headers = [("x-amz-request-id", "REQ"), ("Expires", expires), ("Content-Length", "4"),
+                    ("Last-Modified", "Wed, 12 Oct 2009 17:50:00 GMT"), ("x-amz-meta-Color", "Blue")]
+    kind, out = _same(theirs, ours, wire, "head_object", {"Bucket": BUCKET, "Key": "k"})
+    assert kind == "ok" and out["ExpiresString"] == expires
+
+
+def test_deliberate_differences() -> None:
+    """Where boto3 crashes, the compat client raises what boto3 documents instead."""
+    _, ours, wire, _ = _pair()
+    wire.status, wire.headers, wire.body = 200, [], b""
+    with pytest.raises(boto3_compat.ParamValidationError, match="Metadata.k"):
+        ours.put_object(Bucket=BUCKET, Key="k", Metadata={"k": 1})
+    wire.status, wire.headers = 301, [("x-amz-request-id", "REQ")]
+    with pytest.raises(boto3_compat.ClientError) as info:
+        ours.head_object(Bucket=BUCKET, Key="k")
+    assert info.value.response["Error"] == {"Code": "301", "Message": "Moved Permanently"}
+
+
+# ----- generate_presigned_url -------------------------------------------------------------
+
+_NOW = 1767323045.0  # a frozen clock for both clients (2026-01-02T03:04:05Z)
+
+
+def _presigned(client: Any, method: str, params: dict[str, Any], **kwargs: Any) -> str:
+    from unittest import mock
+
+    frozen = dt.datetime.fromtimestamp(_NOW, dt.timezone.utc).replace(tzinfo=None)
+    with mock.patch("time.time", return_value=_NOW), \
+            mock.patch("botocore.auth.get_current_datetime", return_value=frozen):
+        return str(client.generate_presigned_url(method, Params=params, **kwargs))
+
+
+def _url_parts(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """A URL with its query as sorted pairs: the compat client writes query parameters in
+    the model's order, boto3 in the caller's (the signatures sign them sorted, so each URL
+    is valid; compared as written where the order is one)."""
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, sorted(parse_qsl(parts.query, keep_blank_values=True))
+
+
+@pytest.mark.parametrize("service, region, config, method, params, kwargs", [
+    # boto3's default for S3 in a region that takes it: signature version 2
+    ("s3", "us-west-2", {}, "get_object", {"Bucket": BUCKET, "Key": "a b/ü+c~"}, {}),
+    ("s3", "us-east-1", {}, "get_object", {"Bucket": BUCKET, "Key": "k", "VersionId": "v 1",
+                                           "ResponseContentType": "text/plain"}, {"ExpiresIn": 60}),
+    ("s3", "us-west-2", {"s3": {"addressing_style": "path"}}, "put_object",
+     {"Bucket": BUCKET, "Key": "k", "ContentType": "text/plain", "Metadata": {"a": "b"}}, {}),
+    ("s3", "us-west-2", {"s3": {"addressing_style": "virtual"}}, "get_object", {"Bucket": BUCKET, "Key": "k"}, {}),
+    ("s3", "us-west-2", {}, "list_objects", {"Bucket": BUCKET}, {}),
+    ("s3", "us-west-2", {}, "get_object", {"Bucket": "dots.in.name", "Key": "k"}, {"HttpMethod": "HEAD"}),
+    ("s3", "eu-west-1", {}, "upload_part", {"Bucket": BUCKET, "Key": "k", "PartNumber": 2, "UploadId": "u"}, {}),
+    # SigV4: asked for in code, or a region that takes nothing else
+    ("s3", "us-west-2", {"signature_version": "s3v4"}, "get_object", {"Bucket": BUCKET, "Key": "a b"}, {}),
+    ("s3", "eu-central-1", {}, "put_object", {"Bucket": BUCKET, "Key": "k", "ContentType": "text/plain"}, {}),
+    ("s3", "eu-central-1", {"s3": {"addressing_style": "path"}}, "get_object", {"Bucket": BUCKET, "Key": "k"},
+     {"ExpiresIn": 7}),
+    # other protocols: a JSON body's members and a form body go into the query
+    ("dynamodb", "us-west-2", {}, "describe_table", {"TableName": "t"}, {}),
+    ("dynamodb", "us-west-2", {}, "list_tables", {}, {}),
+    ("sts", "us-east-1", {}, "get_caller_identity", {}, {}),
+])
+def test_presigned_url(service: str, region: str, config: dict[str, Any], method: str, params: dict[str, Any],
+                       kwargs: dict[str, Any]) -> None:
+    """The same URL as boto3's, character for character, under the same credentials and
+    frozen clock."""
+    _pair()  # the S3 package on the path
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret", "region_name": region}
+    theirs = boto3.client(service, config=botocore.config.Config(**config), **keys)
+    ours = boto3_compat.client(service, config=config, **keys)
+    expected, actual = _presigned(theirs, method, dict(params), **kwargs), _presigned(ours, method, dict(params), **kwargs)
+    assert _url_parts(actual) == _url_parts(expected)
+    if len(params) <= 2:  # a single query parameter at most: the very same text
+        assert actual == expected
+
+
+def test_presigned_url_session_token_and_errors() -> None:
+    _pair()
+    keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "aws_session_token": "tok/en=",
+            "region_name": "us-west-2"}
+    theirs, ours = boto3.client("s3", **keys), boto3_compat.client("s3", **keys)
+    for params in ({"Bucket": BUCKET, "Key": "k"}, {"Bucket": BUCKET, "Key": "k", "SSECustomerKey": "x" * 32,
+                                                    "SSECustomerAlgorithm": "AES256"}):
+        assert _url_parts(_presigned(ours, "get_object", params)) == _url_parts(_presigned(theirs, "get_object", params))
+    with pytest.raises(botocore.exceptions.UnknownClientMethodError):
+        ours.generate_presigned_url("no_such_method")
+    with pytest.raises(botocore.exceptions.ParamValidationError) as info:
+        ours.generate_presigned_url("get_object", Params={"Bucket": "bad/name", "Key": "k"})
+    with pytest.raises(botocore.exceptions.ParamValidationError) as expected:
+        theirs.generate_presigned_url("get_object", Params={"Bucket": "bad/name", "Key": "k"})
+    assert str(info.value) == str(expected.value)
+
+
+def test_sigv2_regions_are_botocores() -> None:
+    """The table of regions presigned with signature version 2 is botocore's endpoints.json's."""
+    import json
+    from pathlib import Path
+
+    from awsgen_runtime.boto3_compat._presign import SIGV2_REGIONS
+
+    data = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
+    found = set()
+    for partition in data["partitions"]:
+        s3 = partition["services"].get("s3", {})
+        default = s3.get("defaults", {}).get("signatureVersions") or []
+        for region, endpoint in s3.get("endpoints", {}).items():
+            if "s3" in (endpoint.get("signatureVersions") or default):
+                found.add(region)
+    assert found == SIGV2_REGIONS

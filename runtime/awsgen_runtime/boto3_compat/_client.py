@@ -4,6 +4,7 @@ whose generated methods call :meth:`Boto3ClientBase._call`."""
 
 from __future__ import annotations
 
+import copy
 import http.client
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -223,7 +224,50 @@ class Boto3ClientBase:
 
     def generate_presigned_url(self, ClientMethod: str, Params: dict[str, Any] | None = None,  # noqa: N803
                                ExpiresIn: int = 3600, HttpMethod: str | None = None) -> str:
-        raise NotImplementedError("boto3_compat: generate_presigned_url is not supported yet")
+        """boto3's presigned URL of a call: ``Params`` go through the operation's method as
+        for a call (S3's handlers, botocore's validation, the endpoint rules; nothing is
+        sent), then the typed client's SigV4 query signing (``ClientCore._presign``: S3's
+        global endpoint for presigning, a form body moved into the query); a JSON body's
+        top-level members become query parameters, as botocore's SigV4QueryAuth moves them."""
+        if ClientMethod not in self._OPERATIONS:
+            import importlib.util
+
+            if importlib.util.find_spec("botocore") is not None:
+                import botocore.exceptions as bx  # type: ignore[import-untyped, unused-ignore]
+
+                raise bx.UnknownClientMethodError(method_name=ClientMethod)
+            raise ValueError(f"Client does not have method: {ClientMethod}")
+        captured: list[tuple[Request, OperationInfo, dict[str, Any] | None]] = []
+        capture = copy.copy(self)  # the same core; its _call keeps the request instead of sending it
+
+        def keep(req: Request, op: OperationInfo, parse: Any, ctx: dict[str, Any] | None) -> dict[str, Any]:
+            captured.append((req, op, ctx))
+            return {}
+
+        capture._call = keep  # type: ignore[method-assign]
+        getattr(capture, ClientMethod)(**dict(Params or {}))
+        req, op, ctx = captured[0]
+        if HttpMethod is not None:
+            req.method = HttpMethod
+        body = req.body
+        if isinstance(body, (bytes, bytearray)) and body[:1] == b"{" and self._core._PROTOCOL in ("json", "rest-json"):
+            import json
+            from urllib.parse import quote
+
+            members = json.loads(body)
+            pairs = [(k, x) for k, v in (members.items() if isinstance(members, dict) else ())
+                     for x in (v if isinstance(v, list) else [v])]
+            extra = "&".join(quote(str(k), safe="-._~") + "=" + quote(str(x), safe="-._~") for k, x in pairs)
+            req.query = "&".join(x for x in (req.query, extra) if x)
+            req.body = b""
+        elif not isinstance(body, (bytes, bytearray)):
+            req.body = b""  # a file to upload: not part of the URL
+        if self._SERVICE_NAME == "s3":
+            from ._presign import presign_v2, uses_sigv2
+
+            if uses_sigv2(self._core, getattr(self, "_signature_version", None)):
+                return presign_v2(self._core, req, op, ExpiresIn, ctx)
+        return self._core._presign(req, op, ExpiresIn, ctx)
 
 
 class ClientMeta:
