@@ -17,7 +17,7 @@ over the response body (``stream_expr``). The generated pieces (``helpers``):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..codegen import Code
 from ..literals import pylit
@@ -130,3 +130,73 @@ class EventStreams:
         code.add(1, f"s.take_initial(lambda p: _ini_{shape.name}(o, p))")
         code.add(1, f"result: _s.{shape.class_name} = o")
         return "\n".join(code.lines + ["    return result"])
+
+
+class CompatEvents:
+    """Event streams of the boto3-compatible client (json, rest-json): botocore's event
+    dicts from the same frames, with the JSON dict parsers (``_cd_X``) for payloads.
+
+    - ``_cev_<Event>(h, p) -> dict``: header members (by member name, as botocore looks
+      them up; timestamps from milliseconds), then the ``eventpayload`` member (bytes,
+      text, or a structure parsed from JSON), or the whole event shape parsed from the
+      JSON payload over them (botocore's order);
+    - ``_ces_<Stream>(b, op)``: the stream (``awsgen_runtime.boto3_compat._eventstream``)
+      with its events and modeled exception events.
+    """
+
+    def __init__(self, shapes: dict[str, Shape], dicts: Any) -> None:
+        self.shapes = shapes
+        self.dicts = dicts  # a JsonDicts
+        self.streams: set[str] = set()
+
+    def stream_expr(self, m: Member, op_name: str) -> str:
+        """The compat EventStream of member ``m`` over answer ``r``'s body."""
+        self.streams.add(m.target)
+        return (f"_ces_{m.target}(_rt.StreamingBody(r.raw) if r.raw is not None "
+                f"else _rt.StreamingBody(_rt.BytesReader(r.body)), {pylit(op_name)})")
+
+    def helpers(self) -> list[str]:
+        out: list[str] = []
+        events: set[str] = set()
+        for name in sorted(self.streams):
+            shape = self.shapes[name]
+            events.update(m.target for m in shape.members)
+            events.update(m.target for m in shape.stream_errors)
+        for name in sorted(events):
+            out.append(self._event_parser(self.shapes[name]))
+        for name in sorted(self.streams):
+            out.append(self._stream(self.shapes[name]))
+        return out
+
+    def _event_parser(self, shape: Shape) -> str:
+        code = Code([])
+        code.add(1, "o: dict[str, _t.Any] = {}")
+        for m in shape.members:
+            if m.event_header:
+                code.add(1, f"x = h.get({pylit(m.name)})")
+                code.add(1, "if x is not None:")
+                ts = self.shapes[m.target].type == "timestamp"
+                code.add(2, f"o[{pylit(m.name)}] = {'_c.ms_datetime(x)' if ts else 'x'}")
+        payload = next((m for m in shape.members if m.event_payload), None)
+        if payload is not None:
+            t = self.shapes[payload.target].type
+            if t == "blob":
+                value = "p"
+            elif t == "string":
+                value = "p.decode('utf-8')"
+            else:
+                value = self.dicts.de(payload, "_c.json_dict(p)")
+            code.add(1, "n = True")
+            code.add(1, f"o[{pylit(payload.name)}] = {value}")
+        else:
+            self.dicts.needed_de.add(shape.name)
+            code.add(1, f"o.update(_cd_{shape.name}(_c.json_dict(p), True))")
+        return (f"def _cev_{shape.name}(h: dict[str, _t.Any], p: bytes) -> dict[str, _t.Any]:\n"
+                "    x: _t.Any\n" + "\n".join(code.lines) + "\n    return o")
+
+    def _stream(self, shape: Shape) -> str:
+        events = ", ".join(f"{pylit(m.name)}: _cev_{m.target}" for m in shape.members)
+        errors = ", ".join(f"{pylit(m.name)}: _cev_{m.target}" for m in shape.stream_errors)
+        return (f"def _ces_{shape.name}(b: _t.Any, op: str) -> _t.Any:\n"
+                "    from awsgen_runtime.boto3_compat import _eventstream as _ce\n\n"
+                f"    return _ce.CompatEventStream(b, {{{events}}}, {{{errors}}}, op)")

@@ -9,7 +9,7 @@ from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Operation, Shape
 from . import Protocol, body_encoding, host_prefix
-from ._events import EventStreams
+from ._events import CompatEvents, EventStreams
 from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
 
@@ -28,6 +28,7 @@ class JsonRpc(Protocol):
         self.json = JsonShapes(self.shapes)
         self.events = EventStreams(self.shapes, json=self.json)
         self.dicts = JsonDicts(self.shapes, rest=False)
+        self.compat_events = CompatEvents(self.shapes, self.dicts)
 
     def _headers(self, op: Operation) -> dict[str, str]:
         svc = self.service
@@ -61,8 +62,13 @@ class JsonRpc(Protocol):
 
     def compat_parse(self, op: Operation) -> str:
         assert op.output
-        if self.events.stream_member(self.shapes[op.output]) is not None:
-            return f"    return _c.unsupported_stream({pylit(op.name)})"
+        stream = self.events.stream_member(self.shapes[op.output])
+        if stream is not None:  # botocore: the initial response's JSON as it is, and the stream
+            return (f"    o: dict[str, _t.Any] = {{}}\n"
+                    f"    s = {self.compat_events.stream_expr(stream, op.name)}\n"
+                    f"    s.take_initial(lambda p: o.update(_c.json_dict(p)))\n"
+                    f"    o[{pylit(stream.name)}] = s\n"
+                    f"    return o")
         self.dicts.needed_de.add(op.output)
         return (f"    b = r.body\n"
                 f"    return _cd_{op.output}(_c.json_dict(b), b'null' in b)  # type: ignore[no-any-return]")
@@ -71,7 +77,8 @@ class JsonRpc(Protocol):
         return json_compat_error(self.dicts, shape, rest=False)
 
     def compat_helpers(self) -> list[str]:
-        return self.dicts.extra + self.dicts.ser_helpers() + self.dicts.de_helpers()
+        streams = self.compat_events.helpers()  # first: they ask for _cd_ parsers
+        return self.dicts.extra + self.dicts.ser_helpers() + streams + self.dicts.de_helpers()
 
     def parse(self, op: Operation) -> str:
         assert op.output

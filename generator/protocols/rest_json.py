@@ -10,7 +10,7 @@ from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._http import HttpBindings, compat_bound_response, compat_raw_payload, content_type, content_type_member
-from ._events import EventStreams
+from ._events import CompatEvents, EventStreams
 from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
 
@@ -30,6 +30,7 @@ class RestJson(Protocol):
         self.json = JsonShapes(self.shapes)
         self.events = EventStreams(self.shapes, json=self.json)
         self.dicts = JsonDicts(self.shapes, rest=True)
+        self.compat_events = CompatEvents(self.shapes, self.dicts)
 
         def dict_value(m: Member) -> str:  # bound members, read from the input dict
             x = f"v[{pylit(m.name)}]" if m.required and m.location == "uri" else f"v.get({pylit(m.name)})"
@@ -47,7 +48,8 @@ class RestJson(Protocol):
         return json_compat_error(self.dicts, shape, rest=True)
 
     def compat_helpers(self) -> list[str]:
-        return self.dicts.extra + self.dicts.ser_helpers() + self.dicts.de_helpers()
+        streams = self.compat_events.helpers()  # first: they ask for _cd_ parsers
+        return self.dicts.extra + self.dicts.ser_helpers() + streams + self.dicts.de_helpers()
 
     def serialize(self, op: Operation) -> str:
         return _rest_json_serialize(self, op)
@@ -202,7 +204,8 @@ def _rest_json_compat_parse(p: RestJson, op: Operation) -> str:
     payload = shape.payload_member
     if payload is not None:
         if p.shapes[payload.target].event_stream:
-            compat_raw_payload(p.shapes, op, payload, code)
+            code.add(1, f"o[{pylit(payload.name)}] = {p.compat_events.stream_expr(payload, op.name)}")
+            code.add(1, "return o")
             return "\n".join(code.lines)
         if not compat_raw_payload(p.shapes, op, payload, code):
             code.add(1, f"o[{pylit(payload.name)}] = {p.dicts.de(payload, '_c.json_dict(r.body)')}")

@@ -261,5 +261,10 @@ def streaming_body(resp: Any) -> _rt.StreamingBody:
     return _rt.StreamingBody(resp.raw if resp.raw is not None else _rt.BytesReader(resp.body))
 
 
+def ms_datetime(value: Any) -> _dt.datetime:
+    """An event header's timestamp (milliseconds since the epoch), as botocore reads it."""
+    return _dt.datetime.fromtimestamp(value / 1000.0, _dt.timezone.utc)
+
+
 def unsupported_stream(operation: str) -> dict[str, Any]:
     raise NotImplementedError(f"{operation}: event streams are not supported by the boto3-compatible client yet")

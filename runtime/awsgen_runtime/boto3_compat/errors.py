@@ -60,6 +60,25 @@ def _bases() -> dict[str, type[Exception]]:
     return _BASES
 
 
+def event_stream_error_class() -> type[Exception]:
+    """``EventStreamError`` (an exception event of a streaming answer): botocore's, a
+    ClientError, when botocore is installed, else a ClientError of this module's own."""
+    found = _BASES.get("EventStreamError")
+    if found is None:
+        with _LOCK:
+            found = _BASES.get("EventStreamError")
+            if found is None:
+                base = _bases()["ClientError"]
+                if base is _OwnClientError:
+                    found = type("EventStreamError", (_OwnClientError,), {"__module__": __name__})
+                else:
+                    import botocore.exceptions as bx  # type: ignore[import-untyped, unused-ignore]
+
+                    found = bx.EventStreamError
+                _BASES["EventStreamError"] = found
+    return found
+
+
 def client_error_class() -> type[Exception]:
     """``ClientError``: botocore's when botocore is installed, else this module's own."""
     return _bases()["ClientError"]
