@@ -27,7 +27,7 @@ from collections.abc import Callable
 from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Member, Shape
-from ._json_dicts import VALUE, JsonDicts
+from ._json_dicts import VALUE, JsonDicts, check_list
 
 
 class FormDicts(JsonDicts):
@@ -98,12 +98,7 @@ class FormDicts(JsonDicts):
             code.add(1, "q.update(d)")
         elif t == "list":
             assert shape.member is not None
-            code.add(1, "if not isinstance(v, (list, tuple)):")
-            code.add(2, "e.append(_c.bad_type(p, v, _c.LIST))")
-            code.add(2, "return")
-            if shape.min is not None:
-                code.add(1, f"if len(v) < {pylit(shape.min)}:")
-                code.add(2, f"e.append(_c.too_small(p, len(v), {pylit(shape.min)}, 'length'))")
+            check_list(shape, code, "return")
             item = shape.member.location_name or self.shapes[shape.member.target].location_name
             if self.ec2:
                 code.add(1, "b = w + '.'")

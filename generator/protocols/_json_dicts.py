@@ -49,6 +49,8 @@ class JsonDicts:
         self.extra: list[str] = []  # whole functions written along the way (_ci_X)
         self.inputs: set[str] = set()
         self._documents: dict[str, bool] = {}
+        # customization member_defaults (botocore's inject_account_id): member -> value
+        self.member_defaults: dict[str, str] = {}
 
     # ----- serializing, with botocore's validation -------------------------------------
     def dumps(self, name: str | None) -> str:
@@ -149,12 +151,7 @@ class JsonDicts:
             code.add(1, "return d")
         elif t == "list":
             assert shape.member is not None
-            code.add(1, "if not isinstance(v, (list, tuple)):")
-            code.add(2, "e.append(_c.bad_type(p, v, _c.LIST))")
-            code.add(2, "return None")
-            if shape.min is not None:
-                code.add(1, f"if len(v) < {pylit(shape.min)}:")
-                code.add(2, f"e.append(_c.too_small(p, len(v), {pylit(shape.min)}, 'length'))")
+            check_list(shape, code, "return None")
             code.add(1, "o: list[_t.Any] = []")
             code.add(1, "for i, x in enumerate(v):")
             self.value(shape.member, "x", "p + '[' + str(i) + ']'", "o.append(" + VALUE + ")", code, 2)
@@ -375,6 +372,17 @@ class JsonDicts:
                 "    x: _t.Any\n" + "\n".join(code.lines))
 
 
+def check_list(shape: Shape, code: Code, leave: str) -> None:
+    """Statements checking list ``v`` at path ``p`` (type, then minimum length), botocore's
+    way; ``leave``: the statement ending the function when ``v`` is no list."""
+    code.add(1, "if not isinstance(v, (list, tuple)):")
+    code.add(2, "e.append(_c.bad_type(p, v, _c.LIST))")
+    code.add(2, leave)
+    if shape.min is not None:
+        code.add(1, f"if len(v) < {pylit(shape.min)}:")
+        code.add(2, f"e.append(_c.too_small(p, len(v), {pylit(shape.min)}, 'length'))")
+
+
 def documents_reachable(shapes: dict[str, Shape], name: str) -> bool:
     """Whether a value of shape ``name`` may hold a document member (at any depth)."""
     seen: set[str] = set()
@@ -401,6 +409,9 @@ def check_input(dicts: JsonDicts, shape: Shape | None, code: Code, skip: frozens
         if m.idempotency_token:
             code.add(1, f"if {pylit(m.name)} not in v:")
             code.add(2, f"v[{pylit(m.name)}] = _rt.new_token()")
+        if m.name in dicts.member_defaults:  # a handler's default, also before validation
+            code.add(1, f"if v.get({pylit(m.name)}) is None:")
+            code.add(2, f"v[{pylit(m.name)}] = {pylit(dicts.member_defaults[m.name])}")
     if shape.name not in dicts.inputs:
         dicts.inputs.add(shape.name)
         dicts.extra.append(dicts.input_function(shape, skip))

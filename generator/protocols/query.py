@@ -194,8 +194,11 @@ class Query(Protocol):
         code.add(1, f"q: dict[str, _t.Any] = {pylit({'Action': op.name, 'Version': self.service.api_version})}")
         if shape is not None:
             code.add(1, "q.update(d)")
+        return self._request(op, code, "_xr.form_body(q)", host)
+
+    def _request(self, op: Operation, code: Code, body: str, host: str) -> str:
         code.add(1, f"h: dict[str, str] = {pylit({'Content-Type': CONTENT_TYPE})}")
-        code.add(1, "body: _t.Any = _xr.form_body(q)")
+        code.add(1, f"body: _t.Any = {body}")
         body_encoding(op, code)
         code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
         return "\n".join(code.lines)
@@ -206,9 +209,12 @@ class Query(Protocol):
         code.add(1, "e = _xr.root(r.body)")
         start = f"_xr.wrapped(e, {pylit(op.result_wrapper)})" if op.result_wrapper and not self.form_class.ec2 else "e"
         code.add(1, f"o = {self.xml_dicts.structure(op.output, start)}")
-        for name in op.decode_base64_output:  # botocore's decode_console_output
+        decode = [(name, "_xr.console_text") for name in op.decode_base64_output]  # botocore's decode_console_output
+        if (self.service.endpoint_prefix, op.name) == ("cloudformation", "GetTemplate"):
+            decode.append(("TemplateBody", "_xr.template_body"))  # botocore's json_decode_template_body
+        for name, function in decode:
             code.add(1, f"if {pylit(name)} in o:")
-            code.add(2, f"o[{pylit(name)}] = _xr.console_text(o[{pylit(name)}])")
+            code.add(2, f"o[{pylit(name)}] = {function}(o[{pylit(name)}])")
         code.add(1, f"return _xr.{'ec2' if self.form_class.ec2 else 'query'}_meta(e, o)")
         return "\n".join(code.lines)
 
@@ -225,11 +231,7 @@ class Query(Protocol):
         code.add(1, f"q: list[str] = {pylit(start)}")
         if op.input:
             code.add(1, f"_qs_{op.input}(v, '', q)")
-        code.add(1, f"h: dict[str, str] = {pylit({'Content-Type': CONTENT_TYPE})}")
-        code.add(1, "body: _t.Any = _p.form(q)")
-        body_encoding(op, code)
-        code.add(1, f"return _rt.Request('POST', '/', '', h, body, {host})")
-        return "\n".join(code.lines)
+        return self._request(op, code, "_p.form(q)", host)
 
     def parse(self, op: Operation) -> str:
         assert op.output

@@ -1,5 +1,6 @@
 """The boto3-compatible client against boto3 itself for the query and ec2 protocols: STS (a
-manifest package) and SNS, IAM and EC2 (generated into the cache, as ensure_packages does).
+manifest package) and SNS, IAM, EC2 and CloudFormation (generated into the cache, as
+ensure_packages does).
 
 The machinery is test_compat_vs_boto3's (one canned wire for both clients, boto3 stopped at
 ``before-send``); per operation, hypothesis draws inputs and answers from the model
@@ -34,8 +35,8 @@ from . import test_compat_vs_boto3 as base
 from .harness import Service, ensure_packages, form_pairs, load_model, xml_document
 from .strategies import JSON_NULL, UNKNOWN_MEMBER
 
-SERVICES = ("sts", "sns", "iam", "ec2")
-CACHED = ("sns", "iam", "ec2")  # not in the manifest: imported from the differential cache
+SERVICES = ("sts", "sns", "iam", "ec2", "cloudformation")
+CACHED = ("sns", "iam", "ec2", "cloudformation")  # not in the manifest: imported from the differential cache
 EXAMPLES = 4
 EC2_EXAMPLES = 2
 # boto3 behaviour the compat client does not have, each with its reason
@@ -311,3 +312,18 @@ def test_iam_policy_documents() -> None:
     assert expected["PolicyDocument"] == {"Version": "2012-10-17", "Statement": []}
     assert base._plain(actual) == base._plain(expected)
     assert actual["ResponseMetadata"] == expected["ResponseMetadata"]
+
+
+def test_cloudformation_template_body() -> None:
+    """GetTemplate's JSON TemplateBody comes back as a mapping, a YAML one as text
+    (botocore's json_decode_template_body)."""
+    theirs, ours, wire, _ = _pair("cloudformation")
+    wire.status, wire.headers = 200, [("Content-Type", "text/xml")]
+    for body in ('{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}, "A": [1, 2.5]}', "Resources:\n  B: {}\n"):
+        wire.body = ("<GetTemplateResponse><GetTemplateResult><TemplateBody>" + body.replace("&", "&amp;")
+                     + "</TemplateBody></GetTemplateResult><ResponseMetadata><RequestId>c</RequestId>"
+                     "</ResponseMetadata></GetTemplateResponse>").encode()
+        expected, actual = theirs.get_template(StackName="s"), ours.get_template(StackName="s")
+        assert type(actual["TemplateBody"]) is type(expected["TemplateBody"])
+        assert base._plain(actual) == base._plain(expected)
+        assert actual["ResponseMetadata"] == expected["ResponseMetadata"]

@@ -55,6 +55,7 @@ __all__ = [
     "query_meta",
     "root",
     "s",
+    "template_body",
     "ts",
     "union_tag",
     "user_data",
@@ -132,7 +133,8 @@ def f(x: Any) -> float:
 
 
 def b(x: Any) -> bool:
-    return _one(x).text == "true"
+    t: str | None = _one(x).text
+    return t == "true"
 
 
 def ts(x: Any) -> Any:
@@ -185,6 +187,18 @@ def policy(value: str) -> Any:
 
     try:
         return json.loads(unquote(value))
+    except (ValueError, TypeError):
+        return value
+
+
+def template_body(value: Any) -> Any:
+    """CloudFormation's GetTemplate: a JSON template as a mapping (botocore's
+    json_decode_template_body, its OrderedDict included); YAML stays text."""
+    import json
+    from collections import OrderedDict
+
+    try:
+        return json.loads(value, object_pairs_hook=OrderedDict)
     except (ValueError, TypeError):
         return value
 
