@@ -46,6 +46,11 @@ PAIRS = [
         "import boto3; boto3.client('dynamodb', region_name='us-east-1')",
         "import aws_dynamodb; aws_dynamodb.Client(region='us-east-1')",
     ),
+    (  # the same program, switched by one line (README, "boto3-compatible client")
+        "DynamoDB, boto3-compatible",
+        "import boto3; boto3.client('dynamodb', region_name='us-east-1')",
+        "from awsgen_runtime import boto3_compat; boto3_compat.client('dynamodb', region_name='us-east-1')",
+    ),
 ]
 
 

@@ -3,6 +3,7 @@ botocore's, and without botocore), what is not supported, import cost."""
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def test_errors_are_botocores() -> None:
 def test_errors_without_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compat_errors, "_BASES", {})
     monkeypatch.setattr(compat_errors, "_PER_SERVICE", {})
-    monkeypatch.setattr(compat_errors.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     cls = compat_errors.modeled_error_class("dynamodb", "ResourceNotFoundException")
     assert not issubclass(cls, botocore.exceptions.ClientError)
     response = {"Error": {"Code": "ResourceNotFoundException", "Message": "gone"},

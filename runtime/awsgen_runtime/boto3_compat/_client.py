@@ -5,11 +5,10 @@ whose generated methods call :meth:`Boto3ClientBase._call`."""
 from __future__ import annotations
 
 import copy
-import http.client
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ..client import ClientCore, OperationInfo
+from ..client import ClientCore, OperationInfo, _reason
 from ..errors import ServiceError
 from ..retries import is_retryable
 from ..transport import HttpResponse
@@ -74,7 +73,7 @@ def _json_error(resp: HttpResponse, body: Any, protocol: str) -> dict[str, Any]:
     status = resp.status
     text = resp.body.strip()
     if status >= 500 and (not text or text.startswith(b"<html>")):
-        return {"Code": str(status), "Message": http.client.responses.get(status, "")}
+        return {"Code": str(status), "Message": _reason(status)}
     if body is None:  # not a JSON object
         body = {"message": resp.body.decode("utf-8", "replace")} if text else {}
     error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}

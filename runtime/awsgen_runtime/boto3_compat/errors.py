@@ -11,7 +11,6 @@ classes have bases of their own with the same message, attributes and pickling.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from typing import Any
 
@@ -52,6 +51,8 @@ def _bases() -> dict[str, type[Exception]]:
             if not _BASES:
                 found: dict[str, type[Exception]] = {"ClientError": _OwnClientError,
                                                      "ParamValidationError": _OwnParamValidationError}
+                import importlib.util  # at the first error: find_spec is not needed before
+
                 if importlib.util.find_spec("botocore") is not None:
                     import botocore.exceptions as bx  # type: ignore[import-untyped, unused-ignore]
 
