@@ -46,16 +46,16 @@ def response_metadata(resp: HttpResponse, attempts: int, rest: bool,
     """botocore's ResponseMetadata: the request id (rest protocols also take S3's header
     and its host id), status, headers with lower-case names, and retries made. ``base``:
     what the answer's document gave (query, ec2, XML errors), then no header is read for it."""
-    headers = resp.headers
+    headers = header_map(resp.headers)  # lower-case names: plain dict lookups below
     meta: dict[str, Any] = {} if base is None else base
     request_id = headers.get("x-amzn-requestid") if base is None else None
     if request_id is not None:
         meta["RequestId"] = request_id
     elif base is None and rest and headers.get("x-amz-request-id") is not None:
-        meta["RequestId"] = headers.get("x-amz-request-id")
+        meta["RequestId"] = headers["x-amz-request-id"]
         meta["HostId"] = headers.get("x-amz-id-2", "")
     meta["HTTPStatusCode"] = resp.status
-    meta["HTTPHeaders"] = header_map(headers)
+    meta["HTTPHeaders"] = headers
     meta["RetryAttempts"] = attempts - 1
     return meta
 
