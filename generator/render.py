@@ -366,14 +366,20 @@ class PackageView:
     def _compat_hooks(self, op: Operation) -> tuple[list[str], list[str]]:
         """(statements before, statements after) a compat method's call, over ``kwargs`` and
         the answer ``out`` (customizations: default_url_encoding, botocore's
-        set_list_objects_encoding_type_url and decode_list_object handlers)."""
-        if op.default_url_encoding is None or not op.input or not op.output:
-            return [], []
-        member, decode = op.default_url_encoding
-        top = tuple(d for d in decode if "." not in d)
-        nested = tuple(tuple(d.split(".", 1)) for d in decode if "." in d)
-        return ([f"auto = _x.default_encoding(kwargs, {pylit(member)})"],
-                ["if auto:", f"    _x.url_decode(out, {pylit(top)}, {pylit(nested)})"])
+        set_list_objects_encoding_type_url and decode_list_object handlers; a response
+        checksum's ChecksumAlgorithm in ResponseMetadata)."""
+        before: list[str] = []
+        after: list[str] = []
+        if op.default_url_encoding is not None and op.input and op.output:
+            member, decode = op.default_url_encoding
+            top = tuple(d for d in decode if "." not in d)
+            nested = tuple(tuple(d.split(".", 1)) for d in decode if "." in d)
+            before.append(f"auto = _x.default_encoding(kwargs, {pylit(member)})")
+            after += ["if auto:", f"    _x.url_decode(out, {pylit(top)}, {pylit(nested)})"]
+        if op.response_checksums and op.checksum_mode_member and op.output:
+            # botocore's handle_checksum_body: the algorithm checked, in ResponseMetadata
+            after.append(f"_x.checksum_meta(out, {pylit(op.response_checksums)})")
+        return before, after
 
     def _output_transforms(self, op: Operation) -> list[str]:
         """Statements run on the parsed ``result`` (customizations: decode_base64_output)."""

@@ -431,3 +431,17 @@ def test_sigv2_regions_are_botocores() -> None:
             if "s3" in (endpoint.get("signatureVersions") or default):
                 found.add(region)
     assert found == SIGV2_REGIONS
+
+
+@pytest.mark.parametrize("headers", [
+    [("x-amz-checksum-crc32", "NhCmhg==")],  # crc32 of b"hello": checked, named in ResponseMetadata
+    [("x-amz-checksum-sha256", "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")],
+    [("x-amz-checksum-crc32", "AAAAAA==-2")],  # a composite checksum: not checked
+    [],
+])
+def test_response_checksum_metadata(headers: list[tuple[str, str]]) -> None:
+    theirs, ours, wire, _ = _pair()
+    wire.status, wire.body = 200, b"hello"
+    wire.headers = [("x-amz-request-id", "REQ"), ("Content-Length", "5"), *headers]
+    kind, out = _same(theirs, ours, wire, "get_object", {"Bucket": BUCKET, "Key": "k"})
+    assert kind == "ok"

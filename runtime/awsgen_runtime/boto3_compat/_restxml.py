@@ -297,3 +297,28 @@ def file_op(op: Any) -> Any:
     out = copy.copy(op)
     out.expect_continue = 1
     return out
+
+
+def _usable_algorithms() -> frozenset[str]:
+    """The response checksums botocore validates: CRC32, SHA1, SHA256, and with awscrt
+    installed CRC32C and CRC64NVME."""
+    import importlib.util
+
+    base = {"crc32", "sha1", "sha256"}
+    if importlib.util.find_spec("awscrt") is not None:
+        base |= {"crc32c", "crc64nvme"}
+    return frozenset(base)
+
+
+def checksum_meta(out: dict[str, Any], algorithms: tuple[str, ...]) -> None:
+    """botocore's ChecksumAlgorithm in ResponseMetadata: the algorithm whose checksum header
+    the answer carried and was checked (the first of the operation's that botocore can
+    compute; a composite checksum, ``...-N``, is not checked)."""
+    meta = out.get("ResponseMetadata") or {}
+    headers = meta.get("HTTPHeaders") or {}
+    usable = _usable_algorithms()
+    for algorithm in algorithms:
+        value = headers.get("x-amz-checksum-" + algorithm)
+        if algorithm in usable and value is not None and "-" not in value:
+            meta["ChecksumAlgorithm"] = algorithm
+            return
