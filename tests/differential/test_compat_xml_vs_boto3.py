@@ -175,7 +175,10 @@ def test_every_member_set(service: str, op: str) -> None:
     wire.sent.clear()
     e_kind, expected = base._call(theirs, method, dict(params))
     a_kind, actual = base._call(ours, method, dict(params))
-    assert a_kind == e_kind == "ok", (expected, actual)
+    assert a_kind == e_kind, (expected, actual)
+    if e_kind != "ok":  # a required member cut off by recursion: the same report
+        assert e_kind == "ParamValidationError" and str(actual) == str(expected)
+        return
     tokens = [name for name, m in (svc.shapes[shape]["members"].items() if shape else ())
               if m.get("idempotencyToken")]
     assert _request(wire.sent[1], tokens) == _request(wire.sent[0], tokens)
