@@ -275,5 +275,5 @@ class XmlDictWriter(XmlWriter):
             return f"_x.b64({expr})"
         if t == "timestamp":
             fmt = m.timestamp_format or self.shapes[m.target].timestamp_format or "iso8601"
-            return f"_c.{_TS_FUNCS[fmt]}(_c.to_datetime({expr}))"
+            return f"_c.{_TS_FUNCS[fmt]}(_x.moment({expr}))"
         raise ValueError(f"member {m.name} of type {t} has no XML text form")

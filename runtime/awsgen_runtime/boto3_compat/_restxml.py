@@ -9,6 +9,7 @@ Imported by generated code as ``_x``.
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import hashlib
 import re
 from typing import Any
@@ -322,3 +323,13 @@ def checksum_meta(out: dict[str, Any], algorithms: tuple[str, ...]) -> None:
         if algorithm in usable and value is not None and "-" not in value:
             meta["ChecksumAlgorithm"] = algorithm
             return
+
+
+def moment(value: Any) -> _dt.datetime:
+    """A timestamp parameter (already checked by botocore's validation) as an aware datetime."""
+    from ._wire import to_datetime
+
+    found = to_datetime(value)
+    if found is None:  # not reached after validation; with validation off, botocore's words
+        raise param_validation_error(f"Invalid timestamp value: {value!r}")
+    return found
