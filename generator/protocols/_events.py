@@ -133,8 +133,9 @@ class EventStreams:
 
 
 class CompatEvents:
-    """Event streams of the boto3-compatible client (json, rest-json): botocore's event
-    dicts from the same frames, with the JSON dict parsers (``_cd_X``) for payloads.
+    """Event streams of the boto3-compatible client (json, rest-json, rest-xml): botocore's
+    event dicts from the same frames, with the JSON dict parsers (``_cd_X``) or the XML
+    ones (``_xd_X``, rest-xml: S3's SelectObjectContent) for payloads.
 
     - ``_cev_<Event>(h, p) -> dict``: header members (by member name, as botocore looks
       them up; timestamps from milliseconds), then the ``eventpayload`` member (bytes,
@@ -144,9 +145,10 @@ class CompatEvents:
       with its events and modeled exception events.
     """
 
-    def __init__(self, shapes: dict[str, Shape], dicts: Any) -> None:
+    def __init__(self, shapes: dict[str, Shape], dicts: Any, xml: Any = None) -> None:
         self.shapes = shapes
         self.dicts = dicts  # a JsonDicts
+        self.xml = xml  # rest-xml: an XmlDicts, which parses the payloads instead
         self.streams: set[str] = set()
 
     def stream_expr(self, m: Member, op_name: str) -> str:
@@ -184,10 +186,14 @@ class CompatEvents:
                 value = "p"
             elif t == "string":
                 value = "p.decode('utf-8')"
+            elif self.xml is not None:
+                value = self.xml.de(payload, "_xr.root(p)")
             else:
                 value = self.dicts.de(payload, "_c.json_dict(p)")
             code.add(1, "n = True")
             code.add(1, f"o[{pylit(payload.name)}] = {value}")
+        elif self.xml is not None:
+            code.add(1, f"o.update({self.xml.structure(shape.name, '_xr.root(p)')})")
         else:
             self.dicts.needed_de.add(shape.name)
             code.add(1, f"o.update(_cd_{shape.name}(_c.json_dict(p), True))")

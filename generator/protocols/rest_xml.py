@@ -28,7 +28,7 @@ from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
 from ._http import (HttpBindings, compat_bound_response, compat_raw_payload, content_type, content_type_member,
                     dict_bindings)
-from ._events import EventStreams
+from ._events import CompatEvents, EventStreams
 from ._json_dicts import JsonDicts, check_input
 from ._xml_dicts import IMPORT as XML_DICTS_IMPORT, XmlDicts
 from ._xml_shapes import XmlShapes
@@ -74,6 +74,7 @@ class RestXml(Protocol):
         self.dict_http = dict_bindings(self.shapes)
         self.dict_writer = XmlDictWriter(self.shapes)
         self.xml_dicts = XmlDicts(self.shapes)
+        self.compat_events = CompatEvents(self.shapes, self.dicts, xml=self.xml_dicts)
 
     def compat_serialize(self, op: Operation) -> str:
         return _compat_serialize(self, op)
@@ -91,7 +92,8 @@ class RestXml(Protocol):
         return "\n".join(code.lines)
 
     def compat_helpers(self) -> list[str]:
-        return (self.dicts.extra + self.dicts.ser_helpers() + self.dict_writer.dict_helpers()
+        streams = self.compat_events.helpers()  # first: they ask for _xd_ parsers
+        return (self.dicts.extra + self.dicts.ser_helpers() + self.dict_writer.dict_helpers() + streams
                 + self.xml_dicts.helpers())
 
     def serialize(self, op: Operation) -> str:
@@ -298,7 +300,8 @@ def _compat_parse(p: RestXml, op: Operation) -> str:
         code.add(1, f"o[{pylit(op.output_root_text)}] = _x.root_text(r.body)")
     elif payload is not None:
         if p.shapes[payload.target].event_stream:
-            compat_raw_payload(p.shapes, op, payload, code)
+            code.add(1, f"o[{pylit(payload.name)}] = {p.compat_events.stream_expr(payload, op.name)}")
+            code.add(1, "return o")
             return "\n".join(code.lines)
         if not compat_raw_payload(p.shapes, op, payload, code):
             code.add(1, f"o[{pylit(payload.name)}] = {p.xml_dicts.de(payload, '_xr.root(r.body)')}")

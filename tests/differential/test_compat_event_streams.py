@@ -1,6 +1,6 @@
 """Event-stream answers of the boto3-compatible client against botocore's, for every
-operation of every json and rest-json service of botocore 1.43.67 whose answer is an
-event stream (Bedrock, Kinesis, Lambda, Logs, ...): the same frames (hypothesis events
+operation of every service of botocore 1.43.67 whose answer is an event stream (Bedrock,
+Kinesis, Lambda, Logs, ...; S3's SelectObjectContent, rest-xml): the same frames (hypothesis events
 written by tests/differential/streams.py) give the same list of event dicts; exception
 events raise ``EventStreamError`` with botocore's ``.response``; an event type the model
 does not know is skipped as botocore skips it; json's initial response is in the answer."""
@@ -22,7 +22,7 @@ from generator.model.naming import package_names
 from tests.differential.harness import Service, ensure_packages, first_difference, has_event_stream
 from tests.differential.streams import Streams, _Raw, encode, event, exception
 
-SERVICES = ("bedrock-agent-runtime", "bedrock-agentcore", "bedrock-runtime", "connecthealth", "devops-agent",
+SERVICES = ("bedrock-agent-runtime", "bedrock-agentcore", "bedrock-runtime", "connecthealth", "devops-agent", "s3",
             "iotsitewise", "kinesis", "lambda", "lexv2-runtime", "logs", "polly", "qbusiness", "sagemaker-runtime")
 KEYS = {"region_name": "us-east-1", "aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
 EXAMPLES = 4
