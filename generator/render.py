@@ -363,6 +363,19 @@ class PackageView:
             return "_h.with_header(", f", 'x-amz-api-version', {pylit(self.service.api_version)})"
         return "", ""
 
+    def _transfer_names(self) -> list[tuple[str, str]]:
+        """(model name, typed argument name) of the members managed transfers pass on
+        (customization managed_transfers: the compat client's upload_file & co.)."""
+        if not self.service.managed_transfers:
+            return []
+        names: dict[str, str] = {}
+        for op in self.service.operations:
+            if op.name in ("PutObject", "CreateMultipartUpload", "GetObject", "HeadObject") and op.input:
+                for m in self.shapes[op.input].members:
+                    if m.name not in ("Bucket", "Key", "Body"):
+                        names.setdefault(m.name, m.py_name)
+        return sorted(names.items())
+
     def _compat_hooks(self, op: Operation) -> tuple[list[str], list[str]]:
         """(statements before, statements after) a compat method's call, over ``kwargs`` and
         the answer ``out`` (customizations: default_url_encoding, botocore's
@@ -475,6 +488,7 @@ class PackageView:
             "compat_handlers": any(op["wrap"][0] for op in ops),
             "compat_hooks": any(op["hooks"][0] or op["hooks"][1] or op["file_body"] for op in ops),
             "compat_imports": protocol.compat_imports,
+            "compat_transfer_names": self._transfer_names(),
             "compat_helpers": protocol.compat_helpers(),  # last: the bodies above ask for them
         }
 

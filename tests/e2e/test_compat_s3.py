@@ -142,3 +142,72 @@ def test_same_flow_as_boto3(packages: Any, moto_url: str, reset: Callable[[], No
     assert {"NoSuchKey", "ClientError", "NoSuchBucket", "ParamValidationError"} <= set(kinds)
     assert theirs[28] == ("ok", (200, "text ✓".encode()))  # the presigned URL was fetched
 
+
+
+def _transfers(s3: Any, folder: Any, config: Any) -> list[Any]:
+    """upload_file / upload_fileobj / download_file / download_fileobj through one client."""
+    small, large = folder / "small.bin", folder / "large.bin"
+    small.write_bytes(b"s" * 1000)
+    large.write_bytes(bytes(range(256)) * (12 * 4096))  # 12 MiB: three 5 MiB parts (the last shorter)
+    counted: list[int] = []
+    steps: list[Callable[[], Any]] = [
+        lambda: s3.create_bucket(Bucket=BUCKET),
+        lambda: s3.upload_file(str(small), BUCKET, "small", ExtraArgs={"ContentType": "text/x", "Metadata": {"a": "1"}},
+                               Callback=counted.append),
+        lambda: s3.upload_file(large, BUCKET, "large", Callback=counted.append, Config=config),
+        lambda: s3.upload_fileobj(io.BytesIO(b"f" * 6_000_000), BUCKET, "fileobj", Config=config),
+        lambda: sum(counted),
+        lambda: s3.head_object(Bucket=BUCKET, Key="small"),
+        lambda: s3.head_object(Bucket=BUCKET, Key="large"),
+        lambda: s3.head_object(Bucket=BUCKET, Key="fileobj"),
+        lambda: s3.download_file(BUCKET, "large", str(folder / "large.out"), Config=config),
+        lambda: (folder / "large.out").read_bytes() == large.read_bytes(),
+        lambda: _into(s3, "fileobj"),
+        lambda: s3.download_file(BUCKET, "missing", str(folder / "missing.out")),
+        lambda: (folder / "missing.out").exists(),
+        lambda: s3.upload_file(str(small), "no-such-bucket-here", "k"),
+        lambda: s3.upload_file(str(small), BUCKET, "k", ExtraArgs={"Bogus": 1}),
+        lambda: s3.upload_file(3, BUCKET, "k"),
+    ]
+    out = []
+    for step in steps:
+        result = _outcome(step)
+        if result[0] == "ValueError":
+            result = result[:1]  # its text lists the names each takes (the compat client: every member's)
+        out.append(result)
+    return out
+
+
+def _into(s3: Any, key: str) -> int:
+    buffer = io.BytesIO()
+    s3.download_fileobj(BUCKET, key, buffer)
+    return len(buffer.getvalue())
+
+
+def test_managed_transfers_as_boto3(packages: Any, moto_url: str, reset: Callable[[], None],  # noqa: F811
+                                    tmp_path: Any) -> None:
+    """The same transfers with boto3 (s3transfer) and the compat client (the runtime's
+    transfer module), given boto3's own TransferConfig: the same objects (ETags of the
+    same parts), callbacks summing to the sizes, and boto3's errors (ClientError for a
+    download, S3UploadFailedError for an upload, ValueError for refused arguments)."""
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024,
+                            max_concurrency=4)
+    kwargs = {"region_name": REGION, "endpoint_url": moto_url, "aws_access_key_id": KEY,
+              "aws_secret_access_key": SECRET}
+    style = {"s3": {"addressing_style": "path"}}
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "ours").mkdir()
+    theirs = _transfers(boto3.client("s3", config=botocore.config.Config(**style), **kwargs), tmp_path / "theirs",
+                        config)
+    reset()
+    ours = _transfers(boto3_compat.client("s3", config=style, **kwargs), tmp_path / "ours", config)
+    for i, (expected, actual) in enumerate(zip(theirs, ours)):
+        if len(expected) == 3 and "Failed to upload" in str(expected[1]):  # paths differ by folder
+            expected = (expected[0], expected[1].replace("/theirs/", "/"), expected[2])
+            actual = (actual[0], actual[1].replace("/ours/", "/"), actual[2])
+        assert actual == expected, f"step {i}"
+    assert theirs[4] == ("ok", 1000 + 12 * 1024 * 1024)
+    assert [step[0] for step in theirs[11:]] == ["ClientError", "ok", "S3UploadFailedError", "ValueError",
+                                                 "ValueError"]
