@@ -129,6 +129,13 @@ STS_STEPS: list[Callable[[Any], Any]] = [
     lambda c: c.assume_role(RoleArn="short", RoleSessionName="s"),
 ]
 
+def _pages(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pages of roles, told apart from moto's listing order (it varies per run)."""
+    names = sorted(r["RoleName"] for p in pages for r in p["Roles"])
+    return {"pages": len(pages), "roles": names if len(names) > 1 else len(names),  # which one: moto's order
+            "keys": [sorted(p) for p in pages], "truncated": [p.get("IsTruncated") for p in pages]}
+
+
 IAM_STEPS: list[Callable[[Any], Any]] = [
     lambda c: c.create_role(RoleName="compat-role", AssumeRolePolicyDocument=json.dumps(POLICY),
                             Description="a role", Tags=[{"Key": "k", "Value": "v"}]),
@@ -141,6 +148,9 @@ IAM_STEPS: list[Callable[[Any], Any]] = [
     lambda c: c.create_access_key(UserName="compat-user"),
     lambda c: c.get_user(UserName="nobody"),
     lambda c: c.create_role(RoleName="compat-role", AssumeRolePolicyDocument=json.dumps(POLICY)),
+    lambda c: c.create_role(RoleName="compat-role-2", AssumeRolePolicyDocument=json.dumps(POLICY)),
+    lambda c: _pages(list(c.get_paginator("list_roles").paginate(PaginationConfig={"PageSize": 1}))),
+    lambda c: _pages([c.get_paginator("list_roles").paginate(PaginationConfig={"MaxItems": 1}).build_full_result()]),
     lambda c: c.delete_role_policy(RoleName="compat-role", PolicyName="inline"),
     lambda c: c.delete_role(RoleName="compat-role"),
     lambda c: c.list_roles(),
@@ -164,4 +174,5 @@ def test_iam_flow_as_boto3(moto_url: str, cached_packages: None) -> None:
     theirs = _both(moto_url, "iam", IAM_STEPS)
     assert theirs[3][1]["PolicyDocument"] == INLINE  # botocore's json_decode_policies, both sides
     assert theirs[8][0] == "NoSuchEntityException"
+    assert theirs[11][1]["pages"] == 2 and theirs[12][1]["keys"] == [["NextToken", "Roles"]]
     assert theirs[9][0] == "EntityAlreadyExistsException"

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import base64
 import http.client
+import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote_plus, unquote
 
 from ..errors import ResponseParseError
 from ..protocols.xml import Element, ErrorBody, attr as _attr, parse, x_blob, x_ts
@@ -275,9 +276,27 @@ def q_float(value: Any) -> Any:
 _INF = float("inf")
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what quote_plus leaves as it is
+_NAMES: dict[str, str] = {}  # form names seen, encoded (bounded: names repeat across calls)
+
+
+def _quoted(text: str) -> str:
+    return text if _PLAIN(text) else quote_plus(text)
+
+
 def form_body(q: dict[str, Any]) -> bytes:
-    return urlencode([(k.encode("utf-8"), v.encode("utf-8") if isinstance(v, str) else v)
-                      for k, v in q.items()], doseq=True).encode("ascii")
+    """The pairs as botocore's request preparation encodes them (``urlencode(doseq=True)``
+    over UTF-8: ``quote_plus``, non-text values by ``str``), byte for byte."""
+    parts = []
+    names = _NAMES
+    for k, v in q.items():
+        name = names.get(k)
+        if name is None:
+            name = _quoted(k)
+            if len(names) < 8192:
+                names[k] = name
+        parts.append(name + "=" + _quoted(v if isinstance(v, str) else str(v)))
+    return "&".join(parts).encode("ascii")
 
 
 # ----- error answers ----------------------------------------------------------------------
