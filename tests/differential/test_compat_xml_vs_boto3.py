@@ -332,3 +332,25 @@ def test_cloudformation_template_body() -> None:
         assert type(actual["TemplateBody"]) is type(expected["TemplateBody"])
         assert base._plain(actual) == base._plain(expected)
         assert actual["ResponseMetadata"] == expected["ResponseMetadata"]
+
+
+@pytest.mark.parametrize("status, body", [
+    (200, b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1"),  # cut short
+    (200, b'<!DOCTYPE x [<!ENTITY e "boom">]><GetCallerIdentityResponse/>'),  # a DTD: refused
+    (200, b"not xml at all"),
+    (200, b"<GetCallerIdentityResponse><ResponseMetadata/></GetCallerIdentityResponse>"),  # no result wrapper
+    (400, b"<ErrorResponse><Error><Code>X</Code>"),  # an error answer cut short
+])
+def test_bad_answers_are_typed_errors(status: int, body: bytes) -> None:
+    """Answers botocore cannot parse either: boto3 raises (its ResponseParserError, or a
+    KeyError for a missing wrapper); the compat client raises the runtime's
+    ResponseParseError, naming the problem, never a deep traceback of its own."""
+    from awsgen_runtime.errors import ResponseParseError
+
+    theirs, ours, wire, _ = _pair("sts")
+    wire.status, wire.headers, wire.body = status, [("Content-Type", "text/xml")], body
+    e_kind, _ = base._call(theirs, "get_caller_identity", {})
+    assert e_kind != "ok"
+    with pytest.raises(ResponseParseError) as info:
+        ours.get_caller_identity()
+    assert str(info.value).strip()

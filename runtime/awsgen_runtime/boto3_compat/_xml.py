@@ -319,7 +319,8 @@ def _document(resp: Any) -> Any:
     try:
         return parse(resp.body)
     except WireTypeError as exc:  # botocore raises its ResponseParserError here too
-        raise ResponseParseError(f"the error answer could not be parsed: {exc}", status_code=resp.status,
+        raise ResponseParseError(f"an error answer (HTTP {resp.status}) could not be parsed: {exc}",
+                                 status_code=resp.status,
                                  body=resp.body) from None
 
 
