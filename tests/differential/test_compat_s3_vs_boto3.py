@@ -42,7 +42,7 @@ from .test_compat_vs_boto3 import _VOLATILE, _call, _plain, _strip, _Wire
 
 KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret", "region_name": "us-west-2"}
 BUCKET = "amzn-s3-demo-bucket"
-_EVENT_STREAMS = ("SelectObjectContent",)  # answers the compat client does not parse yet
+_EVENT_STREAMS = ("SelectObjectContent",)  # event-stream answers: compared in test_compat_event_streams.py
 EXAMPLES = 4
 
 _CLIENTS: dict[str, tuple[Any, Any, _Wire, Service]] = {}
@@ -105,14 +105,11 @@ def _unsigned_payload(theirs: dict[str, Any], ours: dict[str, Any]) -> None:
 def _same(theirs: Any, ours: Any, wire: _Wire, method: str, params: dict[str, Any],
           stream: bool = False) -> tuple[str, Any]:
     """Call both with the same input and answer; assert the same request and result.
-    ``stream``: an event-stream answer, which the compat client refuses (README)."""
+    ``stream``: an event-stream answer, read and compared by test_compat_event_streams.py."""
     wire.sent.clear()
     e_kind, expected = _call(theirs, method, dict(params))
     a_kind, actual = _call(ours, method, dict(params))
-    if stream and e_kind == "ok":
-        assert a_kind == "NotImplementedError" and "event streams" in str(actual)
-    else:
-        assert a_kind == e_kind, (expected, actual)
+    assert a_kind == e_kind, (expected, actual)
     if e_kind not in ("ok", "ClientError") and not hasattr(expected, "response"):
         assert str(actual) == str(expected)
         return e_kind, actual

@@ -216,15 +216,6 @@ def lenient_ts(value: str) -> Any:
 # ----- error answers ----------------------------------------------------------------------
 
 
-def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
-    """botocore's merge_dicts (nested dicts merged, the rest replaced)."""
-    for key, value in other.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
-
-
 def _from_status(resp: Any) -> tuple[dict[str, Any], Any]:
     import http.client
 
@@ -267,6 +258,8 @@ def error_layout(resp: Any) -> tuple[dict[str, Any], Any]:
         return {"Error": parsed, "ResponseMetadata": meta}, doc
     if "RequestId" in parsed:
         parsed["ResponseMetadata"] = {"RequestId": parsed.pop("RequestId")}
+    from .paginate import _merge  # botocore's merge_dicts
+
     out: dict[str, Any] = {"Error": {"Message": "", "Code": ""}}
     _merge(out, parsed)
     element = next((c for c in doc if c.tag == "Error"), doc) if doc.tag == "ErrorResponse" else doc

@@ -110,19 +110,29 @@ class TransferMethods:
         make: Callable[[Any, str], Exception] = getattr(self, "_client_error")
         return make(seen, getattr(seen, "operation", ""))
 
+    def _run(self, run: Callable[[], None], failed: str | None) -> None:
+        """A transfer; a service error in it becomes boto3's: for an upload (``failed``:
+        "Failed to upload F to B/K") an S3UploadFailedError naming the ClientError, for a
+        download the ClientError."""
+        try:
+            run()
+        except Exception as exc:
+            error = self._client_error_of(exc)
+            if error is None:
+                raise
+            if failed is None:
+                raise error from None
+            raise _upload_failed(f"{failed}: {error}") from None
+
     def upload_file(self, Filename: Any, Bucket: str, Key: str, ExtraArgs: dict[str, Any] | None = None,  # noqa: N803
                     Callback: Callable[[int], Any] | None = None, Config: Any = None) -> None:
         from .. import transfer
 
         filename = _filename(Filename)
-        try:
-            transfer.upload_file(_Named(self._core), filename, Bucket, Key, extra_args=self._extra(ExtraArgs),
-                                 callback=Callback, config=_config(Config))
-        except Exception as exc:
-            error = self._client_error_of(exc)
-            if error is None:
-                raise
-            raise _upload_failed(f"Failed to upload {filename} to {Bucket}/{Key}: {error}") from None
+        self._run(lambda: transfer.upload_file(_Named(self._core), filename, Bucket, Key,
+                                               extra_args=self._extra(ExtraArgs), callback=Callback,
+                                               config=_config(Config)),
+                  f"Failed to upload {filename} to {Bucket}/{Key}")
 
     def upload_fileobj(self, Fileobj: Any, Bucket: str, Key: str, ExtraArgs: dict[str, Any] | None = None,  # noqa: N803
                        Callback: Callable[[int], Any] | None = None, Config: Any = None) -> None:
@@ -130,28 +140,19 @@ class TransferMethods:
 
         if not hasattr(Fileobj, "read"):
             raise ValueError("Fileobj must implement read")
-        try:
-            transfer.upload_fileobj(_Named(self._core), Fileobj, Bucket, Key, extra_args=self._extra(ExtraArgs),
-                                    callback=Callback, config=_config(Config))
-        except Exception as exc:
-            error = self._client_error_of(exc)
-            if error is None:
-                raise
-            raise _upload_failed(f"Failed to upload {Fileobj} to {Bucket}/{Key}: {error}") from None
+        self._run(lambda: transfer.upload_fileobj(_Named(self._core), Fileobj, Bucket, Key,
+                                                  extra_args=self._extra(ExtraArgs), callback=Callback,
+                                                  config=_config(Config)),
+                  f"Failed to upload {Fileobj} to {Bucket}/{Key}")
 
     def download_file(self, Bucket: str, Key: str, Filename: Any, ExtraArgs: dict[str, Any] | None = None,  # noqa: N803
                       Callback: Callable[[int], Any] | None = None, Config: Any = None) -> None:
         from .. import transfer
 
         filename = _filename(Filename)
-        try:
-            transfer.download_file(_Named(self._core), Bucket, Key, filename, extra_args=self._extra(ExtraArgs),
-                                   callback=Callback, config=_config(Config))
-        except Exception as exc:
-            error = self._client_error_of(exc)
-            if error is None:
-                raise
-            raise error from None
+        self._run(lambda: transfer.download_file(_Named(self._core), Bucket, Key, filename,
+                                                 extra_args=self._extra(ExtraArgs), callback=Callback,
+                                                 config=_config(Config)), None)
 
     def download_fileobj(self, Bucket: str, Key: str, Fileobj: Any, ExtraArgs: dict[str, Any] | None = None,  # noqa: N803
                          Callback: Callable[[int], Any] | None = None, Config: Any = None) -> None:
@@ -159,11 +160,6 @@ class TransferMethods:
 
         if not hasattr(Fileobj, "write"):
             raise ValueError("Fileobj must implement write")
-        try:
-            transfer.download_fileobj(_Named(self._core), Bucket, Key, Fileobj, extra_args=self._extra(ExtraArgs),
-                                      callback=Callback, config=_config(Config))
-        except Exception as exc:
-            error = self._client_error_of(exc)
-            if error is None:
-                raise
-            raise error from None
+        self._run(lambda: transfer.download_fileobj(_Named(self._core), Bucket, Key, Fileobj,
+                                                    extra_args=self._extra(ExtraArgs), callback=Callback,
+                                                    config=_config(Config)), None)
