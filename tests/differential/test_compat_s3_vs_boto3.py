@@ -442,3 +442,65 @@ def test_response_checksum_metadata(headers: list[tuple[str, str]]) -> None:
     wire.headers = [("x-amz-request-id", "REQ"), ("Content-Length", "5"), *headers]
     kind, out = _same(theirs, ours, wire, "get_object", {"Bucket": BUCKET, "Key": "k"})
     assert kind == "ok"
+
+
+class _Answers(_Wire):
+    """Answers given in turn (the last one again when they run out), to both clients."""
+
+    def __init__(self, answers: list[tuple[int, list[tuple[str, str]], bytes]]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.turn = {"boto3": 0, "compat": 0}
+
+    def _next(self, who: str) -> None:
+        i = min(self.turn[who], len(self.answers) - 1)
+        self.turn[who] += 1
+        self.status, self.headers, self.body = self.answers[i]
+
+    def boto3_send(self, request: Any, **kwargs: Any) -> Any:
+        self._next("boto3")
+        return super().boto3_send(request, **kwargs)
+
+    def send(self, request: Any, *, stream: bool = False) -> Any:
+        self._next("compat")
+        return super().send(request, stream=stream)
+
+
+_MOVED = (b"<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be "
+          b"addressed using the specified endpoint.</Message><Endpoint>b.s3.eu-west-1.amazonaws.com</Endpoint>"
+          b"<Bucket>" + BUCKET.encode() + b"</Bucket></Error>")
+
+
+@pytest.mark.parametrize("first", [
+    (301, [("x-amz-bucket-region", "eu-west-1"), ("x-amz-request-id", "R1")], _MOVED),
+    (400, [("x-amz-bucket-region", "eu-west-1"), ("x-amz-request-id", "R1")],
+     b"<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region 'us-west-2' is wrong; expecting "
+     b"'eu-west-1'</Message><Region>eu-west-1</Region></Error>"),
+    (301, [("x-amz-bucket-region", "eu-west-1"), ("x-amz-request-id", "R1")], b""),  # a HEAD's: no body
+    # Not compared: a 301 without x-amz-bucket-region, where botocore asks HeadBucket for the
+    # region (the runtime follows the header only; README).
+])
+def test_wrong_region_redirect(first: tuple[int, list[tuple[str, str]], bytes]) -> None:
+    """A bucket in another region: both send the call again there, once, and remember it."""
+    _pair()  # the S3 package on the path
+    answers = [first, (200, [("x-amz-request-id", "R2")], b"")]
+    wire = _Answers(answers)
+    config: dict[str, Any] = {"retries": {"total_max_attempts": 1, "mode": "standard"}}
+    ours = boto3_compat.client("s3", config=config, **KEYS)
+    ours._core._transport_given = wire
+    theirs = boto3.client("s3", config=botocore.config.Config(**config), **KEYS)
+    theirs.meta.events.register("before-send", wire.boto3_send)
+    method = "head_object" if not first[2] else "get_object"
+    for _ in range(2):  # the second call goes to the bucket's region at once
+        wire.sent.clear()
+        e_kind, expected = _call(theirs, method, {"Bucket": BUCKET, "Key": "k"})
+        boto_sent = list(wire.sent)
+        wire.sent.clear()
+        a_kind, actual = _call(ours, method, {"Bucket": BUCKET, "Key": "k"})
+        assert a_kind == e_kind, (expected, actual)
+        assert [_request(s)["host"] for s in wire.sent] == [_request(s)["host"] for s in boto_sent]
+        if e_kind == "ok":
+            assert _plain(actual) == _plain(expected)
+        else:
+            assert str(actual) == str(expected)
+            assert _plain(actual.response) == _plain(expected.response)
