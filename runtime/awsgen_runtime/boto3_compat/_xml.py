@@ -113,7 +113,9 @@ def _one(x: Any) -> Any:
 
 
 def s(x: Any) -> str:
-    t: str | None = _one(x).text
+    if x.__class__ is list:  # a repeated element: its first (no call: strings are most values)
+        x = x[0]
+    t: str | None = x.text
     return "" if t is None else t
 
 
