@@ -353,8 +353,16 @@ class Run:
         return sum(1 for o in self.outcomes.values() if o == outcome)
 
     def summary(self) -> str:
-        parts = [f"{self.count(o)} {o}" for o in ("passed", "failed", "error", "skipped") if self.count(o)]
+        parts = [f"{self.count(o)} {o}" for o in ("passed", "failed", "error", "skipped", "timed out")
+                 if self.count(o)]
         return ", ".join(parts) or "no test ran"
+
+
+def _junit_id(node_id: str) -> str:
+    """pytest's node id (``tests/test_a.py::Class::test``) as the JUnit report names the test
+    (``tests.test_a.Class::test``)."""
+    path, *names = node_id.split("::")
+    return ".".join([path.removesuffix(".py").replace("/", "."), *names[:-1]]) + "::" + names[-1]
 
 
 def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], timeout: float,
@@ -365,7 +373,10 @@ def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], 
     step_messages: dict[str, str] = {}
     step_output = []
     for step in program.steps:
-        code, output = run_step(tree, step, host, port, extra_path, timeout)
+        try:
+            code, output = run_step(tree, step, host, port, extra_path, timeout)
+        except subprocess.TimeoutExpired:
+            code, output = -1, f"killed after {timeout:.0f} s"
         steps[step_name(step)] = "passed" if code == 0 else "failed"
         step_output.append(f"$ {step_name(step)}\n{output}")
         if code != 0:
@@ -374,11 +385,26 @@ def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], 
     junit = tree / ".awsgen-junit.xml"
     env = _env(extra_path)
     start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tree),
-         f"--junitxml={junit}", "-o", "junit_family=xunit1", *program.pytest_args],
-        cwd=tree, env=env, capture_output=True, text=True, timeout=timeout,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "--rootdir", str(tree),
+             f"--junitxml={junit}", "-o", "junit_family=xunit1", *program.pytest_args],
+            cwd=tree, env=env, capture_output=True, text=True, timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:  # a test that waits for ever: the run's outcome, not a setup error
+        output = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        run = Run(label, steps, step_messages, seconds=time.monotonic() - start, output="".join(step_output) + output)
+        # pytest -v names each test as it starts and its outcome when done: the last one named
+        # without an outcome is the one that hung; those never reached count as missing
+        for line in output.splitlines():
+            m = re.match(r"(\S+::\S+)(?: (PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b)?", line)
+            if m:
+                test_id = _junit_id(m[1])
+                run.outcomes[test_id] = {"PASSED": "passed", "FAILED": "failed", "ERROR": "error", None: "timed out"}.get(
+                    m[2], "skipped")
+                if m[2] is None:
+                    run.messages[test_id] = f"still running when the run was killed after {timeout:.0f} s"
+        return run
     run = Run(label, dict(steps), dict(step_messages), seconds=time.monotonic() - start,
               output="".join(step_output) + proc.stdout + proc.stderr)
     if not junit.exists():
@@ -411,7 +437,7 @@ def _env(extra_path: list[Path]) -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE="/nonexistent/awsgen-programs/credentials",
         AWS_EC2_METADATA_DISABLED="true",
         PYTHONPATH=os.pathsep.join(str(p) for p in extra_path),
-        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
     )
     return env
 
@@ -499,7 +525,7 @@ class Result:
         }
 
 
-def run_program(program: Program, timeout: float = 900) -> Result:
+def run_program(program: Program, timeout: float = 300) -> Result:
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -588,7 +614,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"programs to run (default: all of {', '.join(PROGRAMS)})")
     parser.add_argument("-v", "--verbose", action="store_true", help="print pytest's output of both runs")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds for one test run (default 900)")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds for one run of the program's tests (default 300)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.programs if name not in PROGRAMS]
     if unknown:
@@ -597,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in args.programs or list(PROGRAMS):
             results.append(run_program(PROGRAMS[name], args.timeout))
-    except (SetupError, subprocess.TimeoutExpired) as exc:
+    except (SetupError, subprocess.TimeoutExpired) as exc:  # a step or the test data timed out
         print(f"run_boto3_program: {exc}", file=sys.stderr)
         return 2
     if args.json:
