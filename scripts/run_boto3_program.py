@@ -17,7 +17,9 @@ both runs write, compared with run-to-run values (request ids, dates) masked. mo
 each run's requests by User-Agent: the switched run must send none through boto3.
 
 Programs (see PROGRAMS): sqsx 0.7.0, an SQS task queue (its 59 tests); dynamodump
-1.11.1, DynamoDB backup/restore (restore, backup, its tests/test.py on the two dumps).
+1.11.1, DynamoDB backup/restore (restore, backup, its tests/test.py on the two dumps;
+then a tagged backup archived to S3 and restored from there: STS, a paginator, S3's
+upload_file/download_file).
 
     .venv/bin/python scripts/run_boto3_program.py            # every program below
     .venv/bin/python scripts/run_boto3_program.py sqsx -v    # one; -v: pytest's output too
@@ -70,6 +72,15 @@ class Patch:
 
 
 @dataclass(frozen=True)
+class Setup:
+    """A step that is not the program's: done in this process with boto3 (``call(url)``), the
+    same in both runs; its requests are not counted as the run's."""
+
+    what: str
+    call: Callable[[str], None]
+
+
+@dataclass(frozen=True)
 class Program:
     name: str  # the PyPI project
     version: str
@@ -82,11 +93,12 @@ class Program:
     requires: tuple[str, ...] = ()  # what the program needs besides boto3 (its metadata's Requires-Dist)
     # commands run in the tree before its tests ({host}, {port}: the moto server), each a
     # check of its own: its exit status is an outcome like a test's
-    steps: tuple[tuple[str, ...], ...] = ()
+    steps: tuple[tuple[str, ...] | Setup, ...] = ()
     # makes test data the sdist does not ship: called with an unswitched tree (environment
-    # patch applied), the moto server's URL and the path for its Python; returns the paths (relative) to copy into
-    # both trees. moto is reset before and after.
-    fixture: Callable[[Path, str, list[Path]], list[str]] | None = None
+    # patch applied), the moto server's URL and the environment for its Python; returns
+    # the paths (relative) to copy into both trees. moto is reset before and after.
+    fixture: Callable[[Path, str, dict[str, str]], list[str]] | None = None
+    environ: tuple[tuple[str, str], ...] = ()  # variables for both runs ({url}: the moto server's)
     outputs: tuple[str, ...] = ()  # globs of JSON files both runs write, compared (volatile keys masked)
     volatile: frozenset[str] = frozenset()
 
@@ -95,7 +107,7 @@ KEY = SECRET = "testing"
 REGION = "us-east-1"
 
 
-def _dynamodump_fixture(tree: Path, url: str, extra_path: list[Path]) -> list[str]:
+def _dynamodump_fixture(tree: Path, url: str, env: dict[str, str]) -> list[str]:
     """dynamodump's tests compare a backup of a restored table with ``tests/testTable``, a
     dump its repository holds and its sdist does not: seed a table with boto3 (every
     attribute type, a local and a global secondary index: moto answers ``[]`` for absent
@@ -103,10 +115,7 @@ def _dynamodump_fixture(tree: Path, url: str, extra_path: list[Path]) -> list[st
     the unswitched tool. No binary sets: dynamodump 1.11.1 base64-decodes ``B`` values on
     restore but not ``BS`` ones, so they come back encoded twice (with boto3 as with the
     compat client; its test_data then fails in both runs)."""
-    import boto3  # type: ignore[import-untyped]
-
-    ddb = boto3.client("dynamodb", endpoint_url=url, region_name=REGION, aws_access_key_id=KEY,
-                       aws_secret_access_key=SECRET)
+    ddb = _boto3("dynamodb", url)
     attrs = {"id": "S", "n": "N", "g": "S"}
     ddb.create_table(
         TableName="testTable",
@@ -131,10 +140,27 @@ def _dynamodump_fixture(tree: Path, url: str, extra_path: list[Path]) -> list[st
         }}} for i in range(first, first + 25)]})
     host, port = url.split("//", 1)[1].split(":")
     code, output = run_step(tree, _dynamodump_args("backup", "-s", "testTable", "--dumpPath", "tests"), host, port,
-                            extra_path)
+                            env)
     if code != 0:
         raise SetupError(f"dynamodump backup of the seeded table failed (exit {code}):\n{output[-2000:]}")
     return ["tests/testTable"]
+
+
+def _boto3(service: str, url: str) -> Any:
+    import boto3  # type: ignore[import-untyped]
+
+    return boto3.client(service, endpoint_url=url, region_name=REGION, aws_access_key_id=KEY,
+                        aws_secret_access_key=SECRET)
+
+
+def _create_bucket(url: str) -> None:
+    _boto3("s3", url).create_bucket(Bucket="dynamodump-backups")
+
+
+def _tag_restored_table(url: str) -> None:
+    ddb = _boto3("dynamodb", url)
+    arn = ddb.describe_table(TableName="testRestoredTable")["Table"]["TableArn"]
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "backup", "Value": "yes"}])
 
 
 def _dynamodump_args(mode: str, *rest: str) -> tuple[str, ...]:
@@ -149,12 +175,17 @@ PROGRAMS = {
             name="dynamodump",
             version="1.11.1",
             sha256="61081b7ab012385e44c74c22681aeb8d0aa6ccd43467928f62c5b4fd114deec5",
-            services=("dynamodb",),
+            services=("dynamodb", "s3", "sts"),
             requires=("six",),
             why=("a backup/restore tool for DynamoDB (describe_table, create_table, batch_write_item with its "
                  "retries, scan with LastEvaluatedKey, update_table, client.exceptions.*) run as its own CI "
                  "runs it: restore tests/testTable into testRestoredTable, back that up, then its tests/test.py "
-                 "compares the two dumps (schema and items)"),
+                 "compares the two dumps (schema and items); and through S3: a backup of the tables with a tag "
+                 "(sts get_caller_identity, the list_tables paginator, list_tags_of_resource) archived and "
+                 "uploaded (upload_file with ExtraArgs), restored from the bucket (head_bucket, list_objects_v2, "
+                 "download_file) into testS3Table, which is backed up too"),
+            # its S3 and STS clients (and the tag lookup's DynamoDB one) take no endpoint: boto3's variable
+            environ=(("AWS_ENDPOINT_URL", "{url}"),),
             environment=(
                 # one second per backup worker thread (25 of them) before the work starts: 0
                 Patch("dynamodump/dynamodump.py", r"(?m)^THREAD_START_DELAY = 1 ", "THREAD_START_DELAY = 0 "),
@@ -164,10 +195,19 @@ PROGRAMS = {
                 _dynamodump_args("restore", "-s", "testTable", "-d", "testRestoredTable", "--dumpPath", "tests",
                                  "--noConfirm"),
                 _dynamodump_args("backup", "-s", "testRestoredTable"),
+                Setup("create the bucket dynamodump-backups", _create_bucket),
+                Setup("tag testRestoredTable backup=yes", _tag_restored_table),
+                _dynamodump_args("backup", "-t", "backup=yes", "-a", "tar", "-b", "dynamodump-backups"),
+                _dynamodump_args("restore", "-s", "testRestoredTable", "-d", "testS3Table", "-b", "dynamodump-backups",
+                                 "-a", "tar", "--noConfirm"),
+                Setup("remove /tmp/testRestoredTable.tar.bz2 (where the restore downloads the archive)",
+                      lambda url: Path("/tmp/testRestoredTable.tar.bz2").unlink()),
+                _dynamodump_args("backup", "-s", "testS3Table"),
             ),
             fixture=_dynamodump_fixture,
             pytest_args=("tests/test.py",),
-            outputs=("dump/testRestoredTable/schema.json", "dump/testRestoredTable/data/*.json"),
+            outputs=("dump/testRestoredTable/schema.json", "dump/testRestoredTable/data/*.json",
+                     "dump/testS3Table/schema.json", "dump/testS3Table/data/*.json"),
             # differ from run to run whoever sends the request
             volatile=frozenset({"CreationDateTime", "RequestId", "date", "x-amzn-requestid", "x-amz-crc32",
                                 "content-length"}),
@@ -365,26 +405,36 @@ def _junit_id(node_id: str) -> str:
     return ".".join([path.removesuffix(".py").replace("/", "."), *names[:-1]]) + "::" + names[-1]
 
 
-def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], timeout: float,
-              endpoint: str) -> Run:
-    """The program's steps, then its tests in ``tree`` (pytest, outcomes read from its JUnit XML)."""
+def run_tests(tree: Path, program: Program, label: str, env: dict[str, str], timeout: float,
+              endpoint: str, senders: SenderCount) -> Run:
+    """The program's steps, then its tests in ``tree`` (pytest, outcomes read from its JUnit XML).
+    The requests of setup steps are taken out of ``senders``' counts."""
     host, port = endpoint.split(":")
     steps: dict[str, str] = {}
     step_messages: dict[str, str] = {}
     step_output = []
+    start = time.monotonic()
     for step in program.steps:
-        try:
-            code, output = run_step(tree, step, host, port, extra_path, timeout)
-        except subprocess.TimeoutExpired:
-            code, output = -1, f"killed after {timeout:.0f} s"
+        if isinstance(step, Setup):
+            kept = senders.take()
+            try:
+                step.call(f"http://{endpoint}")
+                code, output = 0, ""
+            except Exception as exc:
+                code, output = 1, repr(exc)
+            senders.take()
+            senders.counts = kept
+        else:
+            try:
+                code, output = run_step(tree, step, host, port, env, timeout)
+            except subprocess.TimeoutExpired:
+                code, output = -1, f"killed after {timeout:.0f} s"
         steps[step_name(step)] = "passed" if code == 0 else "failed"
         step_output.append(f"$ {step_name(step)}\n{output}")
         if code != 0:
             lines = [line for line in output.strip().splitlines() if line.strip()]
             step_messages[step_name(step)] = f"exit {code}: " + (lines[-1][:400] if lines else "")
     junit = tree / ".awsgen-junit.xml"
-    env = _env(extra_path)
-    start = time.monotonic()
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "--rootdir", str(tree),
@@ -429,7 +479,8 @@ def run_tests(tree: Path, program: Program, label: str, extra_path: list[Path], 
     return run
 
 
-def _env(extra_path: list[Path]) -> dict[str, str]:
+def _env(extra_path: list[Path], program: Program, url: str) -> dict[str, str]:
+    """The environment of both runs: fake credentials, no shared files, the program's variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
     env.update(
         AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
@@ -439,19 +490,22 @@ def _env(extra_path: list[Path]) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join(str(p) for p in extra_path),
         PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
     )
+    env.update({name: value.replace("{url}", url) for name, value in program.environ})
     return env
 
 
-def run_step(tree: Path, step: tuple[str, ...], host: str, port: str, extra_path: list[Path],
+def run_step(tree: Path, step: tuple[str, ...], host: str, port: str, env: dict[str, str],
              timeout: float = 300) -> tuple[int, str]:
     """``python -m`` the step's module with its arguments in ``tree``: (exit status, output)."""
     args = [a.replace("{host}", host).replace("{port}", port) for a in step]
-    proc = subprocess.run([sys.executable, "-m", *args], cwd=tree, env=_env(extra_path), capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=tree, env=env, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def step_name(step: tuple[str, ...]) -> str:
+def step_name(step: tuple[str, ...] | Setup) -> str:
+    if isinstance(step, Setup):
+        return f"setup (boto3): {step.what}"
     return "step: python -m " + " ".join(step)
 
 
@@ -542,6 +596,7 @@ def run_program(program: Program, timeout: float = 300) -> Result:
         server._server.app = senders  # type: ignore[union-attr]
         endpoint = f"{host}:{port}"
         url = f"http://{endpoint}"
+        env = _env(extra_path, program, url)
         with tempfile.TemporaryDirectory(prefix=f"awsgen-{program.name}-") as tmp:
             trees = {}
             for label in ("boto3", "compat", "fixture"):
@@ -554,7 +609,7 @@ def run_program(program: Program, timeout: float = 300) -> Result:
                 apply(trees["fixture"], program.environment, endpoint)
                 reset_moto(url)
                 try:
-                    made = program.fixture(trees["fixture"], url, extra_path)
+                    made = program.fixture(trees["fixture"], url, env)
                 except SetupError:
                     raise
                 except Exception as exc:
@@ -566,10 +621,10 @@ def run_program(program: Program, timeout: float = 300) -> Result:
                         shutil.copytree(trees["fixture"] / rel, trees[label] / rel)
                 senders.take()
             reset_moto(url)
-            theirs = run_tests(trees["boto3"], program, "boto3", extra_path, timeout, endpoint)
+            theirs = run_tests(trees["boto3"], program, "boto3", env, timeout, endpoint, senders)
             theirs.senders = senders.take()
             reset_moto(url)
-            ours = run_tests(trees["compat"], program, "compat", extra_path, timeout, endpoint)
+            ours = run_tests(trees["compat"], program, "compat", env, timeout, endpoint, senders)
             ours.senders = senders.take()
             files, problems = compare_outputs(program, trees["boto3"], trees["compat"])
     finally:

@@ -6,7 +6,7 @@ that builds its clients switched to ``awsgen_runtime.boto3_compat``; this test h
 switched run to the boto3 run: the same tests pass, and moto saw the switched run's
 requests come from the compat client only, and the files the program wrote (dynamodump's
 dumps) are the same. ~50 s: sqsx (an SQS task queue, its 59 tests, ~35 s) and dynamodump
-(DynamoDB backup/restore, its CLI and tests/test.py, ~15 s).
+(DynamoDB backup/restore, its CLI and tests/test.py, then a backup through S3, ~20 s).
 """
 
 from __future__ import annotations
