@@ -530,7 +530,8 @@ def compare_outputs(program: Program, a: Path, b: Path) -> tuple[list[str], list
         x, y = (_masked(json.loads((t / name).read_text(encoding="utf-8")), program.volatile) for t in (a, b))
         if x != y:
             lines = difflib.unified_diff(json.dumps(x, indent=1, sort_keys=True).splitlines(),
-                                         json.dumps(y, indent=1, sort_keys=True).splitlines(), "boto3", "compat", n=1)
+                                         json.dumps(y, indent=1, sort_keys=True).splitlines(), "boto3", "compat", n=1,
+                                         lineterm="")
             problems.append(f"{name} differs:\n" + "\n".join(list(lines)[:40]))
     return names, problems
 
