@@ -68,6 +68,9 @@ SCHEMA: dict[str, Any] = {
         # Input members (by name, in every operation) that must hold a bucket name or an
         # access point ARN, checked before sending (botocore's validate_bucket_name).
         "bucket_name_members": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # botocore's enable_millisecond_timestamp_precision (Bedrock AgentCore): request
+        # timestamps with their milliseconds (epoch seconds as a float, ISO 8601 ".mmmZ").
+        "timestamp_milliseconds": {"type": "boolean"},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",
@@ -98,6 +101,9 @@ SCHEMA: dict[str, Any] = {
                     # The request's query is sent as a form-encoded POST body, so that a long
                     # query fits (botocore's change_get_to_post).
                     "query_as_form": {"type": "boolean"},
+                    # The body's SHA-256 (x-amz-content-sha256) and SHA-256 tree hash
+                    # (x-amz-sha256-tree-hash) sent unless given (botocore's add_glacier_checksums).
+                    "tree_hash": {"type": "boolean"},
                     # Output members base64-decoded to text (botocore's decode_console_output).
                     "decode_base64_output": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     # The input member is sent as "url" when the caller leaves it unset,

@@ -276,6 +276,8 @@ class PackageView:
                     "parse": self.protocol.parse(op) if op.output else "",
                     "error_in_200": op.error_in_200,
                     "expect_continue": op.expect_continue,
+                    # botocore's authtype v4-unsigned-body: the signature leaves the body out
+                    "unsigned_body": op.auth_type == "v4-unsigned-body",
                     # a function of the serialized request, around it (customizations, traits)
                     "wrap": self._request_wrap(op),
                     "checksum": self._checksum(op),
@@ -359,6 +361,8 @@ class PackageView:
         inject_api_version_header_if_needed for endpoint-discovery operations)."""
         if op.query_as_form:
             return "_h.query_as_form(", ")"
+        if op.tree_hash:
+            return "_h.glacier_checksums(", ")"
         if op.endpoint_operation and self.service.api_version:
             return "_h.with_header(", f", 'x-amz-api-version', {pylit(self.service.api_version)})"
         return "", ""
@@ -454,6 +458,8 @@ class PackageView:
             return {"compat_ops": []}
         ops = []
         for op in self.service.operations:
+            if op.input and any(self.shapes[m.target].event_stream for m in self.shapes[op.input].members):
+                continue  # an event-stream input: botocore's client has no such method (its handlers remove it)
             ctx: dict[str, str] = {}
             if op.input:
                 for name, path in op.operation_context_params:

@@ -58,6 +58,7 @@ def build_service(
         member_defaults=tuple(sorted((custom.get("member_defaults") or {}).items())),
         strip_id_prefix_shapes=tuple(custom.get("strip_id_prefix_shapes") or ()),
         bucket_name_members=tuple(custom.get("bucket_name_members") or ()),
+        timestamp_milliseconds=bool(custom.get("timestamp_milliseconds")),
     )
 
 
@@ -264,6 +265,7 @@ def _customized(op: Operation, body: dict[str, Any], custom: dict[str, Any], raw
         base64_encode=tuple(entry.get("base64_encode") or ()),
         ascii_only=tuple(entry.get("ascii_only") or ()),
         query_as_form=bool(entry.get("query_as_form")),
+        tree_hash=bool(entry.get("tree_hash")),
         decode_base64_output=tuple(entry.get("decode_base64_output") or ()),
     )
 

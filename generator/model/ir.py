@@ -143,6 +143,7 @@ class Operation:
     base64_encode: tuple[str, ...] = ()  # input members sent base64-encoded
     ascii_only: tuple[str, ...] = ()  # input map members whose keys and values must be ASCII
     query_as_form: bool = False  # a GET's query sent as a form POST (CloudSearch Domain's Search)
+    tree_hash: bool = False  # the body's SHA-256 and tree hash in headers (Glacier's uploads)
     decode_base64_output: tuple[str, ...] = ()  # output members base64-decoded
 
 
@@ -172,6 +173,7 @@ class Service:
     member_defaults: tuple[tuple[str, str], ...] = ()  # a customization: (member, value)
     strip_id_prefix_shapes: tuple[str, ...] = ()  # a customization
     bucket_name_members: tuple[str, ...] = ()  # a customization: checked as bucket names
+    timestamp_milliseconds: bool = False  # a customization: the compat client's timestamps in milliseconds
     # botocore's legacy retry policy from _retry.json (generator/legacy_retry.py), or None
     legacy_retry: tuple[Any, ...] | None = None
 

@@ -128,6 +128,9 @@ def host_prefix(view: PackageView, op: Operation, code: Code, dicts: bool = Fals
     shape = view.shapes[op.input] if op.input else None
     parts: list[str] = []
     rest = op.host_prefix
+    if dicts:  # botocore's check of every label at once, in its words
+        labels = tuple(m.name for m in (shape.members if shape else ()) if "{" + m.name + "}" in rest)
+        code.add(1, f"_c.check_host_labels(v, {pylit(labels)})")
     while "{" in rest:
         before, _, after = rest.partition("{")
         name, _, rest = after.partition("}")
@@ -140,7 +143,7 @@ def host_prefix(view: PackageView, op: Operation, code: Code, dicts: bool = Fals
             value = f"v.{member.py_name}"
         if not member.required:  # a host label is always needed, whatever the model says
             value = f"_rt.need({value}, {pylit(member.py_name)})"
-        parts.append(f"_rt.host_label({value}, {pylit(member.py_name)})")
+        parts.append(value if dicts else f"_rt.host_label({value}, {pylit(member.py_name)})")
     if rest:
         parts.append(pylit(rest))
     code.add(1, "host = " + " + ".join(parts))

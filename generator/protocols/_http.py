@@ -18,6 +18,9 @@ _HEADER_MAP_FROM = 6
 class HttpBindings:
     """Text conversions of scalars for URI labels, query values and headers."""
 
+    # the runtime functions writing a URI label and a greedy one
+    label_functions = ("_rt.label", "_rt.greedy_label")
+
     def __init__(self, shapes: dict[str, Shape], value_of: Callable[[Member], str] | None = None) -> None:
         self.shapes = shapes
         # the expression of an input member's value: the typed input's attribute, or (the
@@ -107,7 +110,7 @@ class HttpBindings:
             greedy = label.endswith("+")
             name = label.rstrip("+")
             member = next(m for m in (shape.members if shape else ()) if m.location == "uri" and m.wire_name == name)
-            fn = "_rt.greedy_label" if greedy else "_rt.label"
+            fn = self.label_functions[1] if greedy else self.label_functions[0]
             value = self.value_of(member)
             if not member.required:  # a label is always needed, whatever the model says
                 value = f"_rt.need({value}, {pylit(member.py_name)})"
@@ -207,7 +210,12 @@ class DictBindings(HttpBindings):
     botocore's BaseRestSerializer writes them (a header's in whole seconds, a query
     value's ISO 8601 with its microseconds)."""
 
-    def __init__(self, shapes: dict[str, Shape]) -> None:
+    # botocore renders an empty label as it is (no refusal)
+    label_functions = ("_c.label", "_c.greedy_label")
+
+    def __init__(self, shapes: dict[str, Shape], ms_timestamps: bool = False) -> None:
+        self.ms_timestamps = ms_timestamps  # customization timestamp_milliseconds (query values)
+
         def dict_value(m: Member) -> str:
             x = f"v[{pylit(m.name)}]" if m.required and m.location == "uri" else f"v.get({pylit(m.name)})"
             return f"_c.to_datetime({x})" if shapes[m.target].type == "timestamp" else x
@@ -218,6 +226,8 @@ class DictBindings(HttpBindings):
         """botocore's header lists: items joined by "," (no space), a text item holding a
         quote or comma quoted."""
         shape = self.shapes[m.target]
+        if m.jsonvalue and shape.type == "string":  # any JSON value, always dumped (text too)
+            return f"_c.b64json({expr})"
         if shape.type != "list":
             return super().header_value(m, expr)
         assert shape.member is not None
@@ -233,11 +243,13 @@ class DictBindings(HttpBindings):
         fn = _TS_FUNCS[m.timestamp_format or default_ts]
         if default_ts == "rfc822":  # a header: whole seconds first
             expr = f"{expr}.replace(microsecond=0)"
+        elif self.ms_timestamps and fn != "ts_http":
+            fn += "_ms"
         return f"str(_c.{fn}({expr}))"
 
 
-def dict_bindings(shapes: dict[str, Shape]) -> HttpBindings:
-    return DictBindings(shapes)
+def dict_bindings(shapes: dict[str, Shape], ms_timestamps: bool = False) -> HttpBindings:
+    return DictBindings(shapes, ms_timestamps)
 
 
 def compat_bound_response(shapes: dict[str, Shape], members: tuple[Member, ...] | list[Member], code: Code,

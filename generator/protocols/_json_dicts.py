@@ -51,6 +51,8 @@ class JsonDicts:
         self._documents: dict[str, bool] = {}
         # customization member_defaults (botocore's inject_account_id): member -> value
         self.member_defaults: dict[str, str] = {}
+        # customization timestamp_milliseconds: epoch and ISO 8601 timestamps to the millisecond
+        self.ms_timestamps = False
 
     # ----- serializing, with botocore's validation -------------------------------------
     def dumps(self, name: str | None) -> str:
@@ -74,13 +76,20 @@ class JsonDicts:
         def put(expr: str, at: int) -> None:
             code.add(at, target.replace(VALUE, expr) if target else "pass")
 
+        if m.jsonvalue and m.location == "header" and t == "string":
+            # botocore's jsonvalue header: any value json.dumps takes (sent as its JSON)
+            code.add(indent, f"_c.check_jsonvalue({x}, {path}, e)")
+            put(x, indent)
+            return
+        # a member bound to the host has a minimum length of 1 (botocore's range_check)
+        minimum = shape.min if shape.min is not None or not m.host_label else 1
         if t in _CHECKS:
             code.add(indent, f"if isinstance({x}, {_CHECKS[t]}):")
-            if shape.min is not None and t != "boolean":
+            if minimum is not None and t != "boolean":
                 measure = f"len({x})" if t == "string" else x
                 kind = "length" if t == "string" else "value"
-                code.add(indent + 1, f"if {measure} < {pylit(shape.min)}:")
-                code.add(indent + 2, f"e.append(_c.too_small({path}, {measure}, {pylit(shape.min)}, {pylit(kind)}))")
+                code.add(indent + 1, f"if {measure} < {pylit(minimum)}:")
+                code.add(indent + 2, f"e.append(_c.too_small({path}, {measure}, {pylit(minimum)}, {pylit(kind)}))")
             put(self.wire_scalar(t, x), indent + 1)
             code.add(indent, "else:")
             code.add(indent + 1, f"e.append(_c.bad_type({path}, {x}, {_TYPES[t]}))")
@@ -118,7 +127,8 @@ class JsonDicts:
 
     def wire_timestamp(self, fmt: str, y: str) -> str:
         """The body value of timestamp ``y`` (an aware datetime) in format ``fmt``."""
-        return f"_c.{TS_FUNCS[fmt]}({y})"
+        ms = "_ms" if self.ms_timestamps and fmt != "rfc822" else ""
+        return f"_c.{TS_FUNCS[fmt]}{ms}({y})"
 
     def nested(self, m: Member, x: str, path: str, put: Callable[[str, int], None], indent: int) -> None:
         """Statements checking and writing structure, list or map ``x`` of member ``m``."""

@@ -29,6 +29,8 @@ class JsonRpc(Protocol):
         self.events = EventStreams(self.shapes, json=self.json)
         self.dicts = JsonDicts(self.shapes, rest=False)
         self.compat_events = CompatEvents(self.shapes, self.dicts)
+        self.dicts.member_defaults = dict(view.service.member_defaults)
+        self.dicts.ms_timestamps = view.service.timestamp_milliseconds
 
     def _headers(self, op: Operation) -> dict[str, str]:
         svc = self.service

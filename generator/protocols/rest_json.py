@@ -9,7 +9,8 @@ from ..codegen import Code
 from ..literals import pylit
 from ..model.ir import Member, Operation, Shape
 from . import Protocol, body_encoding, host_prefix
-from ._http import HttpBindings, compat_bound_response, compat_raw_payload, content_type, content_type_member
+from ._http import (HttpBindings, compat_bound_response, compat_raw_payload, content_type, content_type_member,
+                    dict_bindings)
 from ._events import CompatEvents, EventStreams
 from ._json_dicts import JsonDicts, check_input, json_compat_error
 from ._json_shapes import JsonShapes, json_error_parser
@@ -31,12 +32,11 @@ class RestJson(Protocol):
         self.events = EventStreams(self.shapes, json=self.json)
         self.dicts = JsonDicts(self.shapes, rest=True)
         self.compat_events = CompatEvents(self.shapes, self.dicts)
-
-        def dict_value(m: Member) -> str:  # bound members, read from the input dict
-            x = f"v[{pylit(m.name)}]" if m.required and m.location == "uri" else f"v.get({pylit(m.name)})"
-            return f"_c.to_datetime({x})" if self.shapes[m.target].type == "timestamp" else x
-
-        self.dict_http = HttpBindings(self.shapes, dict_value)
+        self.dicts.member_defaults = dict(view.service.member_defaults)
+        # bound members read from the input dict, timestamps and header lists written as
+        # botocore's BaseRestSerializer writes them
+        self.dicts.ms_timestamps = view.service.timestamp_milliseconds
+        self.dict_http = dict_bindings(self.shapes, view.service.timestamp_milliseconds)
 
     def compat_serialize(self, op: Operation) -> str:
         return _rest_json_compat_serialize(self, op)
@@ -163,13 +163,13 @@ def _rest_json_compat_serialize(p: RestJson, op: Operation) -> str:
     ct_key = content_type_member(members)
     if payload is not None:
         target = p.shapes[payload.target]
+        # a blob or text payload is sent as it is, with no Content-Type unless the caller
+        # gave one (botocore's RestJSONSerializer sets none on such "streaming" payloads)
         if target.type == "blob":
             code.add(1, f"x = v.get({pylit(payload.name)})")
-            content_type(code, 1, "application/octet-stream", ct_key)
             code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8') if isinstance(x, str) else x")
         elif target.type == "string":
             code.add(1, f"x = v.get({pylit(payload.name)})")
-            content_type(code, 1, "text/plain", ct_key, when="x is not None")
             code.add(1, "body: _t.Any = b'' if x is None else x.encode('utf-8')")
         elif target.type == "structure":
             content_type(code, 1, "application/json", ct_key)

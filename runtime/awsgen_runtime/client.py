@@ -177,11 +177,13 @@ class OperationInfo:
     context params), as sorted (name, value) pairs. ``error_in_200``: a 200 answer
     whose XML body is an ``<Error>``, or is cut short, is an error (S3's quirk).
     ``expect_continue``: the request asks "Expect: 100-continue" for a file-like body (1)
-    or any body (2); see awsgen_runtime.transport.
+    or any body (2); see awsgen_runtime.transport. ``unsigned_body``: the signature leaves
+    the body out (``X-Amz-Content-SHA256: UNSIGNED-PAYLOAD``; the model's authtype
+    ``v4-unsigned-body``, as botocore signs it).
     """
 
     __slots__ = ("name", "signed", "streaming_output", "endpoint_params", "error_in_200", "checksum",
-                 "response_checksum", "expect_continue")
+                 "response_checksum", "expect_continue", "unsigned_body")
 
     def __init__(
         self,
@@ -193,6 +195,7 @@ class OperationInfo:
         checksum: tuple[str | None, bool, bool] | None = None,
         response_checksum: tuple[str, tuple[str, ...]] | None = None,
         expect_continue: int = 0,
+        unsigned_body: bool = False,
     ) -> None:
         self.name = name
         self.signed = signed
@@ -205,6 +208,7 @@ class OperationInfo:
         self.checksum = checksum
         self.response_checksum = response_checksum
         self.expect_continue = expect_continue
+        self.unsigned_body = unsigned_body
 
 
 _PY = platform.python_version()
@@ -597,11 +601,13 @@ class ClientCore:
             if signer is None:  # unsigned too: S3 still wants to be told (botocore does so)
                 headers["X-Amz-Content-SHA256"] = payload_hash
         elif start >= 0:
-            payload_hash, length = _hash_stream(body, hash_it=signer is not None, headers=headers,
-                                                algorithm=algorithm)
+            payload_hash, length = _hash_stream(body, hash_it=signer is not None and not op.unsigned_body,
+                                                headers=headers, algorithm=algorithm)
             headers["Content-Length"] = str(length)
         elif algorithm is not None:
             headers["x-amz-checksum-" + algorithm] = checksums.of(algorithm, body)
+        if op.unsigned_body and signer is not None and not trailer:
+            payload_hash = headers["X-Amz-Content-SHA256"] = "UNSIGNED-PAYLOAD"
         validate = self._response_checksums(op, headers) if op.response_checksum is not None else ()
         http_req = HttpRequest(req.method, url, headers, body)
         if signer is not None:

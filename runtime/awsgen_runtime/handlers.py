@@ -4,6 +4,7 @@ on for an operation's members by models/customizations/<service>.yaml."""
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 from .errors import ParamValidationError
@@ -46,6 +47,50 @@ def query_as_form(req: Any) -> Any:
         req.headers["Content-Type"] = "application/x-www-form-urlencoded"
         req.headers["Content-Length"] = str(len(req.body))
     return req
+
+
+def glacier_checksums(req: Any) -> Any:
+    """botocore's add_glacier_checksums: the body's SHA-256 (``x-amz-content-sha256``) and
+    its SHA-256 tree hash (``x-amz-sha256-tree-hash``, over 1 MiB leaves), each unless the
+    request has it already; a file-like body is read in 1 MiB chunks and put back where
+    it was."""
+    names = {k.lower() for k in req.headers}
+    if "x-amz-content-sha256" in names and "x-amz-sha256-tree-hash" in names:
+        return req
+    body = req.body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    whole = hashlib.sha256()
+    leaves: list[bytes] = []
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        data = memoryview(body)
+        for start in range(0, len(data), _MIB):
+            chunk = data[start:start + _MIB]
+            whole.update(chunk)
+            leaves.append(hashlib.sha256(chunk).digest())
+    else:
+        start = body.tell()
+        for chunk in iter(lambda: body.read(_MIB), b""):
+            whole.update(chunk)
+            leaves.append(hashlib.sha256(chunk).digest())
+        body.seek(start)
+    if "x-amz-content-sha256" not in names:
+        req.headers["x-amz-content-sha256"] = whole.hexdigest()
+    if "x-amz-sha256-tree-hash" not in names:
+        req.headers["x-amz-sha256-tree-hash"] = _tree_hash(leaves)
+    return req
+
+
+_MIB = 1024 * 1024
+
+
+def _tree_hash(leaves: list[bytes]) -> str:
+    if not leaves:
+        return hashlib.sha256(b"").hexdigest()
+    while len(leaves) > 1:
+        leaves = [hashlib.sha256(leaves[i] + leaves[i + 1]).digest() if i + 1 < len(leaves) else leaves[i]
+                  for i in range(0, len(leaves), 2)]
+    return leaves[0].hex()
 
 
 def with_header(req: Any, name: str, value: str) -> Any:

@@ -15,8 +15,10 @@ import datetime as _dt
 import decimal
 import json
 import math
+import re
 import struct
 from typing import Any
+from urllib.parse import quote
 
 from .. import wire as _rt
 from .errors import param_validation_error
@@ -83,6 +85,43 @@ def check_document(value: Any, path: str, problems: list[str]) -> None:
                         f"type: {type(value)}, valid types: {DOCUMENT}")
 
 
+def check_jsonvalue(value: Any, path: str, problems: list[str]) -> None:
+    """A jsonvalue header member: any value ``json.dumps`` takes (botocore's check)."""
+    try:
+        json.dumps(value)
+    except (ValueError, TypeError) as exc:
+        problems.append(f"Invalid parameter {_name(path)} must be json serializable: {exc}")
+
+
+def b64json(value: Any) -> str:
+    """A jsonvalue header: compact JSON of any value (a text too), base64-encoded."""
+    return base64.b64encode(json.dumps(value, separators=(",", ":")).encode("utf-8")).decode("ascii")
+
+
+def label(value: str, name: str) -> str:
+    """A URI label percent-encoded as botocore encodes it ('/' too); an empty one stays
+    empty, as botocore renders it (``name``: the typed client's refusal has it)."""
+    del name
+    return quote(value, safe="-_.~")
+
+
+def greedy_label(value: str, name: str) -> str:
+    del name
+    return quote(value, safe="-_.~/")
+
+
+_HOST_PREFIX = re.compile(r"^[A-Za-z0-9\.\-]+$")
+
+
+def check_host_labels(params: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Members bound to the host name: letters, digits, hyphens and periods (botocore's
+    check after validation, every bad one named)."""
+    bad = [n for n in names if isinstance(params.get(n), str) and not _HOST_PREFIX.match(params[n])]
+    if bad:
+        raise param_validation_error(f"Invalid value for parameter(s): {', '.join(bad)}. Must contain only "
+                                     "alphanumeric characters, hyphen, or period.")
+
+
 def invalid(problems: list[str]) -> Exception:
     return param_validation_error("\n".join(problems))
 
@@ -139,6 +178,16 @@ def ts_epoch(value: _dt.datetime) -> int:
 def ts_iso(value: _dt.datetime) -> str:
     utc = value.astimezone(_dt.timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def ts_epoch_ms(value: _dt.datetime) -> float:
+    """Epoch seconds with milliseconds, a float (botocore's millisecond precision)."""
+    return ts_epoch(value) + (value.microsecond // 1000) / 1000.0
+
+
+def ts_iso_ms(value: _dt.datetime) -> str:
+    utc = value.astimezone(_dt.timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + f".{utc.microsecond // 1000:03d}Z"
 
 
 def ts_http(value: _dt.datetime) -> str:
