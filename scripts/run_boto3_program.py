@@ -393,9 +393,19 @@ class Run:
         return sum(1 for o in self.outcomes.values() if o == outcome)
 
     def summary(self) -> str:
-        parts = [f"{self.count(o)} {o}" for o in ("passed", "failed", "error", "skipped", "timed out")
-                 if self.count(o)]
-        return ", ".join(parts) or "no test ran"
+        kinds = (("tests", lambda k: not k.startswith(("step: ", "setup ", "pytest run"))),
+                 ("program steps", lambda k: k.startswith("step: ")),
+                 ("setup steps", lambda k: k.startswith("setup ")))
+        out = []
+        for kind, chosen in kinds:
+            outcomes = [o for k, o in self.outcomes.items() if chosen(k)]
+            parts = [f"{outcomes.count(o)} {o}" for o in ("passed", "failed", "error", "skipped", "timed out")
+                     if o in outcomes]
+            if parts:
+                out.append(f"{kind}: {', '.join(parts)}")
+        if "pytest run" in self.outcomes:
+            out.append(f"pytest run {self.outcomes['pytest run']}")
+        return "; ".join(out) or "no test ran"
 
 
 def _junit_id(node_id: str) -> str:
