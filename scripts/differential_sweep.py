@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -124,21 +123,16 @@ def main(argv: list[str] | None = None) -> int:
         ensure_packages(services, root)
         print(f"generated in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
-    # Biggest models first, so that the last worker does not run alone for long.
-    from generator.botocore_source import service_model_dir
+    from _sweep import pooled
 
-    services.sort(key=lambda s: -(service_model_dir(s) / "service-2.json").stat().st_size)
     started = time.monotonic()
     results: list[dict[str, Any]] = []
-    # Fresh worker processes every few services keep memory bounded (each generated
-    # package stays imported in the worker that loaded it).
     jobs = [(s, str(root), args.examples, args.max_ops) for s in services]
-    with multiprocessing.get_context("spawn").Pool(args.jobs, maxtasksperchild=8) as pool:
-        for i, r in enumerate(pool.imap_unordered(_sweep_star, jobs), 1):
-            results.append(r)
-            counted = {d["op"] for d in r["diffs"] if d["rule"] not in DELIBERATE}
-            status = f"ERROR {r['error']}" if r["error"] else f"{r['ops']} ops, {len(counted)} mismatching"
-            print(f"[{i:3d}/{len(services)}] {r['service']}: {status} ({r.get('seconds', 0):.1f} s)", flush=True)
+    for i, r in enumerate(pooled(_sweep_star, jobs, args.jobs), 1):
+        results.append(r)
+        counted = {d["op"] for d in r["diffs"] if d["rule"] not in DELIBERATE}
+        status = f"ERROR {r['error']}" if r["error"] else f"{r['ops']} ops, {len(counted)} mismatching"
+        print(f"[{i:3d}/{len(services)}] {r['service']}: {status} ({r.get('seconds', 0):.1f} s)", flush=True)
     elapsed = time.monotonic() - started
     if tmp is not None:
         tmp.cleanup()
