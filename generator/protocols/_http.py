@@ -142,7 +142,7 @@ class HttpBindings:
             if m.idempotency_token:
                 code.add(1, "if x is None:")
                 code.add(2, "x = _rt.new_token()")
-            code.add(1, "if x is not None:")
+            code.add(1, f"if {self.present(m)}:")
             target = self.shapes[m.target]
             if loc == "header":  # an empty string or list is sent as an empty header
                 code.add(2, f"h[{pylit(m.wire_name)}] = {self.header_value(m, 'x')}")
@@ -152,6 +152,10 @@ class HttpBindings:
                 code.add(3, f"h[{pylit(m.wire_name)} + hk] = {self.header_value(target.value, 'hv')}")
             else:
                 self._query_statements(m, code, named)
+
+    def present(self, m: Member) -> str:
+        """The condition on ``x``, bound member ``m``'s value, under which it is sent."""
+        return "x is not None"
 
     def _query_statements(self, m: Member, code: Code, named: list[str]) -> None:
         """Append query member ``m`` (value ``x``) to ``q``; a map's keys that a named
@@ -221,6 +225,22 @@ class DictBindings(HttpBindings):
             return f"_c.to_datetime({x})" if shapes[m.target].type == "timestamp" else x
 
         super().__init__(shapes, dict_value)
+
+    def present(self, m: Member) -> str:
+        """botocore leaves an empty list out of the headers (an empty text is sent)."""
+        if m.location == "header" and self.shapes[m.target].type == "list":
+            return "x"
+        return super().present(m)
+
+    def bind_request(self, op: Operation, shape: Shape | None, code: Code) -> None:
+        """As the typed client's, then the query items in the caller's order of parameters
+        (botocore's: the static ones first, a map's items where the map stands)."""
+        super().bind_request(op, shape, code)
+        query = [m for m in (shape.members if shape else ()) if m.location == "querystring"]
+        if len(query) > 1:
+            static = len(self.uri_parts(op, shape)[1])
+            names = {("*" if self.shapes[m.target].type == "map" else _q(m.wire_name)): m.name for m in query}
+            code.add(1, f"q = _c.caller_order(q, {static}, v, {pylit(names)})")
 
     def header_value(self, m: Member, expr: str) -> str:
         """botocore's header lists: items joined by "," (no space), a text item holding a

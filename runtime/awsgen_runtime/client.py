@@ -601,12 +601,14 @@ class ClientCore:
             if signer is None:  # unsigned too: S3 still wants to be told (botocore does so)
                 headers["X-Amz-Content-SHA256"] = payload_hash
         elif start >= 0:
-            payload_hash, length = _hash_stream(body, hash_it=signer is not None and not op.unsigned_body,
-                                                headers=headers, algorithm=algorithm)
+            unsigned = signer is not None and op.unsigned_body and not signer.s3
+            payload_hash, length = _hash_stream(body, hash_it=signer is not None and not unsigned, headers=headers,
+                                                algorithm=algorithm)
             headers["Content-Length"] = str(length)
         elif algorithm is not None:
             headers["x-amz-checksum-" + algorithm] = checksums.of(algorithm, body)
-        if op.unsigned_body and signer is not None and not trailer:
+        if op.unsigned_body and signer is not None and not trailer and not signer.s3:
+            # (S3's signer decides by its own rules: a checksum over https, as botocore's)
             payload_hash = headers["X-Amz-Content-SHA256"] = "UNSIGNED-PAYLOAD"
         validate = self._response_checksums(op, headers) if op.response_checksum is not None else ()
         http_req = HttpRequest(req.method, url, headers, body)

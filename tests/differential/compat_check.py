@@ -202,6 +202,8 @@ def _describe(a: Any, b: Any, path: str = "$") -> tuple[str, str] | None:
     if a == b and (type(a) is type(b) or isinstance(a, (int, float)) and isinstance(b, (int, float))
                    and not isinstance(a, bool) and not isinstance(b, bool)):
         return None
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return None  # NaN on both sides
     if type(a) is not type(b):
         return f"type {type(a).__name__} vs {type(b).__name__}", path
     return "value", path
@@ -475,7 +477,8 @@ def _event_stream_outcome(pair: Pair, op: str) -> str:
         a_kind, actual = _call(pair.ours, method, _strip(params))
         e_text = "ok: " + ", ".join(f"{k}={type(v).__name__}" for k, v in expected.items()
                                     if k != "ResponseMetadata") if e_kind == "ok" else f"{e_kind}: {expected}"
-        a_text = "ok" if a_kind == "ok" else f"{a_kind}: {actual}"
+        a_text = "ok: " + ", ".join(f"{k}={type(v).__name__}" for k, v in actual.items()
+                                    if k != "ResponseMetadata") if a_kind == "ok" else f"{a_kind}: {actual}"
         seen.append(f"boto3 {_clip(e_text, 160)} | compat {_clip(a_text, 160)}")
 
     try:

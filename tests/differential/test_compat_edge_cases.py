@@ -144,3 +144,18 @@ def test_bedrock_agentcore_milliseconds() -> None:
     _both("bedrock-agentcore", "create_event", {"memoryId": "m", "actorId": "a", "eventTimestamp": when,
                                                 "payload": [{"conversational": {"content": {"text": "t"},
                                                                                  "role": "USER"}}]})
+
+
+@pytest.mark.parametrize("params", [
+    {"MaxItems": 5, "Marker": "m", "FunctionVersion": "ALL", "MasterRegion": "eu-west-1"},
+    {"MasterRegion": "eu-west-1", "MaxItems": 5, "FunctionVersion": "ALL"},
+])
+def test_query_in_callers_order(params: dict[str, Any]) -> None:
+    """botocore writes the query in the order of the caller's parameters (the comparisons
+    above take it as a multiset)."""
+    p = _pair("lambda")
+    p.wire.status, p.wire.headers, p.wire.body = 200, [("x-amzn-RequestId", "rid")], b"{}"
+    p.wire.sent.clear()
+    p.theirs.list_functions(**params)
+    p.ours.list_functions(**params)
+    assert p.wire.sent[1][2].partition("?")[2] == p.wire.sent[0][2].partition("?")[2]

@@ -113,6 +113,19 @@ def greedy_label(value: str, name: str) -> str:
 _HOST_PREFIX = re.compile(r"^[A-Za-z0-9\.\-]+$")
 
 
+def caller_order(items: list[str], static: int, params: dict[str, Any], names: dict[str, str]) -> list[str]:
+    """Query items (``name=value``, the static ones first) in the order of the caller's
+    parameters, as botocore writes them; ``names``: item name -> member ("*": a map's)."""
+    rank = {name: i for i, name in enumerate(params)}
+    other = rank.get(names.get("*", ""), len(rank))
+
+    def key(item: str) -> int:
+        member = names.get(item.partition("=")[0])
+        return other if member is None else rank.get(member, len(rank))
+
+    return items[:static] + sorted(items[static:], key=key)
+
+
 def check_host_labels(params: dict[str, Any], names: tuple[str, ...]) -> None:
     """Members bound to the host name: letters, digits, hyphens and periods (botocore's
     check after validation, every bad one named)."""
