@@ -127,7 +127,8 @@ def test_retries(aws_home: Path, config: str, env: dict[str, str]) -> None:
     retries = theirs.meta.config.retries
     assert ours._retry.max_attempts == retries.get("total_max_attempts", 3)
     mode = retries.get("mode", "legacy")
-    # botocore defaults to its legacy mode; ours has only the standard one (and adaptive).
+    # botocore defaults to its legacy mode, the typed client to standard (retry_mode="legacy" asks for
+    # botocore's legacy rules: tests/unit/test_legacy_retry.py; the boto3-compatible client defaults to them).
     assert ours._config.retry_mode == ("standard" if mode == "legacy" else mode)
     assert (ours._limiter is not None) == (mode == "adaptive")
 

@@ -22,6 +22,14 @@ REPO = Path(__file__).resolve().parents[2]
 KEYS = {"region_name": "us-east-1", "aws_access_key_id": "a", "aws_secret_access_key": "b"}
 
 
+@pytest.fixture(autouse=True)
+def _no_retry_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's defaults: no retry mode or attempts from the environment (the e2e
+    fixtures set them for the whole session once they run)."""
+    monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
+
+
 def test_config_mapping() -> None:
     args, region, unsigned = boto3_compat.client_config(botocore.config.Config(
         region_name="eu-west-1", connect_timeout=3, read_timeout=7, retries={"max_attempts": 2, "mode": "standard"},

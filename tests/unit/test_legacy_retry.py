@@ -40,6 +40,14 @@ STATUSES = (200, 400, 403, 404, 408, 409, 429, 500, 502, 503, 504, 509)
 KEYS = {"region_name": "us-east-1", "aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
 
 
+@pytest.fixture(autouse=True)
+def _no_retry_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's defaults: no retry mode or attempts from the environment (the e2e
+    fixtures set them for the whole session once they run)."""
+    monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
+
+
 class _Answer:
     def __init__(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"{}") -> None:
         self.status_code = status
