@@ -28,13 +28,14 @@ def ser_CancelParticipantAuthentication(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CancelParticipantAuthentication(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -53,13 +54,14 @@ def ser_CompleteAttachmentUpload(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CompleteAttachmentUpload(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -76,33 +78,34 @@ def ser_CreateParticipantConnection(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateParticipantConnection(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Websocket")
     if x is not None:
         o["Websocket"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_Websocket and None not in x.values()
-            else _cd_Websocket(x)
+            if x.__class__ is dict and _K_Websocket.issuperset(x) and not (n and None in x.values())
+            else _cd_Websocket(x, n)
         )
     x = d.get("ConnectionCredentials")
     if x is not None:
         o["ConnectionCredentials"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_ConnectionCredentials
-            and None not in x.values()
-            else _cd_ConnectionCredentials(x)
+            and _K_ConnectionCredentials.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ConnectionCredentials(x, n)
         )
     x = d.get("WebRTCConnection")
     if x is not None:
-        o["WebRTCConnection"] = _cd_WebRTCConnection(x)
+        o["WebRTCConnection"] = _cd_WebRTCConnection(x, n)
     return o
 
 
@@ -112,7 +115,7 @@ def ser_DescribeView(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_DescribeViewRequest(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/participant/views/" + _rt.label(v["ViewToken"], "view_token")
+    path = "/participant/views/" + _c.label(v["ViewToken"], "view_token")
     h: dict[str, str] = {}
     q: list[str] = []
     x = v.get("ConnectionToken")
@@ -125,13 +128,14 @@ def ser_DescribeView(v: dict[str, _t.Any]) -> _rt.Request:
 def de_DescribeView(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("View")
     if x is not None:
         o["View"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_View and None not in x.values()
-            else _cd_View(x)
+            if x.__class__ is dict and _K_View.issuperset(x) and not (n and None in x.values())
+            else _cd_View(x, n)
         )
     return o
 
@@ -151,13 +155,14 @@ def ser_DisconnectParticipant(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_DisconnectParticipant(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -174,13 +179,14 @@ def ser_GetAttachment(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetAttachment(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Url")
     if x is not None:
@@ -207,13 +213,14 @@ def ser_GetAuthenticationUrl(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetAuthenticationUrl(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("AuthenticationUrl")
     if x is not None:
@@ -234,20 +241,21 @@ def ser_GetTranscript(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_GetTranscript(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("InitialContactId")
     if x is not None:
         o["InitialContactId"] = x
     x = d.get("Transcript")
     if x is not None:
-        o["Transcript"] = _c.fix_list(x, _K_Item, _cd_Item)
+        o["Transcript"] = _c.fix_list(x, _K_Item, _cd_Item, n)
     x = d.get("NextToken")
     if x is not None:
         o["NextToken"] = x
@@ -269,13 +277,14 @@ def ser_SendEvent(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_SendEvent(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Id")
     if x is not None:
@@ -301,13 +310,14 @@ def ser_SendMessage(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_SendMessage(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Id")
     if x is not None:
@@ -320,9 +330,9 @@ def de_SendMessage(r: _Response) -> dict[str, _t.Any]:
         o["MessageMetadata"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_MessageProcessingMetadata
-            and None not in x.values()
-            else _cd_MessageProcessingMetadata(x)
+            and _K_MessageProcessingMetadata.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_MessageProcessingMetadata(x, n)
         )
     return o
 
@@ -342,13 +352,14 @@ def ser_StartAttachmentUpload(v: dict[str, _t.Any]) -> _rt.Request:
     if x is not None:
         h["X-Amz-Bearer"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_StartAttachmentUpload(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("AttachmentId")
     if x is not None:
@@ -357,8 +368,10 @@ def de_StartAttachmentUpload(r: _Response) -> dict[str, _t.Any]:
     if x is not None:
         o["UploadMetadata"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_UploadMetadata and None not in x.values()
-            else _cd_UploadMetadata(x)
+            if x.__class__ is dict
+            and _K_UploadMetadata.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_UploadMetadata(x, n)
         )
     return o
 
@@ -366,6 +379,7 @@ def de_StartAttachmentUpload(r: _Response) -> dict[str, _t.Any]:
 def _ce_AccessDeniedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -375,6 +389,7 @@ def _ce_AccessDeniedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _
 def _ce_ConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -384,6 +399,7 @@ def _ce_ConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.An
 def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -393,6 +409,7 @@ def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -408,6 +425,7 @@ def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[st
 def _ce_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -417,6 +435,7 @@ def _ce_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any]) -> dic
 def _ce_ThrottlingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -426,6 +445,7 @@ def _ce_ThrottlingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.
 def _ce_ValidationException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -443,6 +463,7 @@ def _ci_CancelParticipantAuthenticationRequest(v: dict[str, _t.Any], e: list[str
         e.append(_c.missing(p, "SessionId"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "SessionId":
             if isinstance(x, str):
@@ -459,7 +480,8 @@ def _ci_CancelParticipantAuthenticationRequest(v: dict[str, _t.Any], e: list[str
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "SessionId, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "SessionId, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -474,6 +496,7 @@ def _ci_CompleteAttachmentUploadRequest(v: dict[str, _t.Any], e: list[str]) -> _
         e.append(_c.missing(p, "AttachmentIds"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttachmentIds":
             d["AttachmentIds"] = _cs_AttachmentIdList(x, p + ".AttachmentIds", e)
@@ -492,7 +515,8 @@ def _ci_CompleteAttachmentUploadRequest(v: dict[str, _t.Any], e: list[str]) -> _
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttachmentIds, ClientToken, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "AttachmentIds, ClientToken, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -505,6 +529,7 @@ def _ci_CreateParticipantConnectionRequest(v: dict[str, _t.Any], e: list[str]) -
     d: dict[str, _t.Any] = {}
     if "ParticipantToken" not in v:
         e.append(_c.missing(p, "ParticipantToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Type":
             d["Type"] = _cs_ConnectionTypeList(x, p + ".Type", e)
@@ -521,7 +546,8 @@ def _ci_CreateParticipantConnectionRequest(v: dict[str, _t.Any], e: list[str]) -
             else:
                 e.append(_c.bad_type(p + ".ConnectParticipant", x, _c.BOOL))
         else:
-            e.append(_c.unknown(p, k, "Type, ParticipantToken, ConnectParticipant"))
+            e.insert(u, _c.unknown(p, k, "Type, ParticipantToken, ConnectParticipant"))
+            u += 1
     return d
 
 
@@ -536,6 +562,7 @@ def _ci_DescribeViewRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ViewToken"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ViewToken":
             if isinstance(x, str):
@@ -552,7 +579,8 @@ def _ci_DescribeViewRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ViewToken, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "ViewToken, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -565,6 +593,7 @@ def _ci_DisconnectParticipantRequest(v: dict[str, _t.Any], e: list[str]) -> _t.A
     d: dict[str, _t.Any] = {}
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ClientToken":
             if isinstance(x, str):
@@ -579,7 +608,8 @@ def _ci_DisconnectParticipantRequest(v: dict[str, _t.Any], e: list[str]) -> _t.A
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ClientToken, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "ClientToken, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -594,6 +624,7 @@ def _ci_GetAttachmentRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "AttachmentId"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttachmentId":
             if isinstance(x, str):
@@ -617,7 +648,8 @@ def _ci_GetAttachmentRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".UrlExpiryInSeconds", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "AttachmentId, ConnectionToken, UrlExpiryInSeconds"))
+            e.insert(u, _c.unknown(p, k, "AttachmentId, ConnectionToken, UrlExpiryInSeconds"))
+            u += 1
     return d
 
 
@@ -634,6 +666,7 @@ def _ci_GetAuthenticationUrlRequest(v: dict[str, _t.Any], e: list[str]) -> _t.An
         e.append(_c.missing(p, "RedirectUri"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "SessionId":
             if isinstance(x, str):
@@ -657,7 +690,8 @@ def _ci_GetAuthenticationUrlRequest(v: dict[str, _t.Any], e: list[str]) -> _t.An
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "SessionId, RedirectUri, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "SessionId, RedirectUri, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -670,6 +704,7 @@ def _ci_GetTranscriptRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ContactId":
             if isinstance(x, str):
@@ -712,13 +747,15 @@ def _ci_GetTranscriptRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "ContactId, MaxResults, NextToken, ScanDirection, SortOrder, StartPosition, ConnectionToken",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -733,6 +770,7 @@ def _ci_SendEventRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ContentType"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ContentType":
             if isinstance(x, str):
@@ -761,7 +799,8 @@ def _ci_SendEventRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ContentType, Content, ClientToken, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "ContentType, Content, ClientToken, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -778,6 +817,7 @@ def _ci_SendMessageRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Content"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ContentType":
             if isinstance(x, str):
@@ -806,7 +846,8 @@ def _ci_SendMessageRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ContentType, Content, ClientToken, ConnectionToken"))
+            e.insert(u, _c.unknown(p, k, "ContentType, Content, ClientToken, ConnectionToken"))
+            u += 1
     return d
 
 
@@ -825,6 +866,7 @@ def _ci_StartAttachmentUploadRequest(v: dict[str, _t.Any], e: list[str]) -> _t.A
         e.append(_c.missing(p, "AttachmentName"))
     if "ConnectionToken" not in v:
         e.append(_c.missing(p, "ConnectionToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ContentType":
             if isinstance(x, str):
@@ -862,13 +904,15 @@ def _ci_StartAttachmentUploadRequest(v: dict[str, _t.Any], e: list[str]) -> _t.A
             else:
                 e.append(_c.bad_type(p + ".ConnectionToken", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "ContentType, AttachmentSizeInBytes, AttachmentName, ClientToken, ConnectionToken",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -912,6 +956,7 @@ def _cs_StartPosition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Id":
             if isinstance(x, str):
@@ -935,27 +980,44 @@ def _cs_StartPosition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".MostRecent", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "Id, AbsoluteTime, MostRecent"))
+            e.insert(u, _c.unknown(p, k, "Id, AbsoluteTime, MostRecent"))
+            u += 1
     return d
 
 
+_A_ConnectionCredentials = frozenset(("ConnectionToken", "Expiry"))
 _K_ConnectionCredentials = frozenset(("ConnectionToken", "Expiry"))
 
 
-def _cd_ConnectionCredentials(d: _t.Any) -> _t.Any:
+def _cd_ConnectionCredentials(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ConnectionToken")
-    if x is not None:
-        o["ConnectionToken"] = x
-    x = d.get("Expiry")
-    if x is not None:
-        o["Expiry"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ConnectionCredentials.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ConnectionCredentials)
+    return d
 
 
+_A_Item = frozenset(
+    (
+        "AbsoluteTime",
+        "Content",
+        "ContentType",
+        "Id",
+        "Type",
+        "ParticipantId",
+        "DisplayName",
+        "ParticipantRole",
+        "Attachments",
+        "MessageMetadata",
+        "RelatedContactId",
+        "ContactId",
+    )
+)
 _K_Item = frozenset(
     (
         "AbsoluteTime",
@@ -972,324 +1034,299 @@ _K_Item = frozenset(
 )
 
 
-def _cd_Item(d: _t.Any) -> _t.Any:
+def _cd_Item(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "Attachments":
-            o["Attachments"] = _c.fix_list(x, _K_AttachmentItem, _cd_AttachmentItem)
-        elif k == "MessageMetadata":
-            o["MessageMetadata"] = (
-                x
-                if x.__class__ is dict and x.keys() <= _K_MessageMetadata and None not in x.values()
-                else _cd_MessageMetadata(x)
-            )
-        elif k == "AbsoluteTime":
-            o["AbsoluteTime"] = x
-        elif k == "Content":
-            o["Content"] = x
-        elif k == "ContentType":
-            o["ContentType"] = x
-        elif k == "Id":
-            o["Id"] = x
-        elif k == "Type":
-            o["Type"] = x
-        elif k == "ParticipantId":
-            o["ParticipantId"] = x
-        elif k == "DisplayName":
-            o["DisplayName"] = x
-        elif k == "ParticipantRole":
-            o["ParticipantRole"] = x
-        elif k == "RelatedContactId":
-            o["RelatedContactId"] = x
-        elif k == "ContactId":
-            o["ContactId"] = x
-    return o
+    if not (d.__class__ is dict and _A_Item.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Item)
+    x = d.get("Attachments")
+    if x is not None:
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_AttachmentItem.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttachmentItem(y1, n)
+    x = d.get("MessageMetadata")
+    if x is not None:
+        d["MessageMetadata"] = (
+            x
+            if x.__class__ is dict
+            and _K_MessageMetadata.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_MessageMetadata(x, n)
+        )
+    return d
 
 
+_A_AttachmentItem = frozenset(("ContentType", "AttachmentId", "AttachmentName", "Status"))
 _K_AttachmentItem = frozenset(("ContentType", "AttachmentId", "AttachmentName", "Status"))
 
 
-def _cd_AttachmentItem(d: _t.Any) -> _t.Any:
+def _cd_AttachmentItem(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ContentType")
-    if x is not None:
-        o["ContentType"] = x
-    x = d.get("AttachmentId")
-    if x is not None:
-        o["AttachmentId"] = x
-    x = d.get("AttachmentName")
-    if x is not None:
-        o["AttachmentName"] = x
-    x = d.get("Status")
-    if x is not None:
-        o["Status"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_AttachmentItem.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AttachmentItem)
+    return d
 
 
+_A_MessageMetadata = frozenset(("MessageId", "Receipts", "MessageProcessingStatus"))
 _K_MessageMetadata = frozenset(("MessageId", "MessageProcessingStatus"))
 
 
-def _cd_MessageMetadata(d: _t.Any) -> _t.Any:
+def _cd_MessageMetadata(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("MessageId")
-    if x is not None:
-        o["MessageId"] = x
+    if not (
+        d.__class__ is dict and _A_MessageMetadata.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_MessageMetadata)
     x = d.get("Receipts")
     if x is not None:
-        o["Receipts"] = _c.fix_list(x, _K_Receipt, _cd_Receipt)
-    x = d.get("MessageProcessingStatus")
-    if x is not None:
-        o["MessageProcessingStatus"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_Receipt.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_Receipt(y1, n)
+    return d
 
 
+_A_MessageProcessingMetadata = frozenset(("MessageProcessingStatus",))
 _K_MessageProcessingMetadata = frozenset(("MessageProcessingStatus",))
 
 
-def _cd_MessageProcessingMetadata(d: _t.Any) -> _t.Any:
+def _cd_MessageProcessingMetadata(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("MessageProcessingStatus")
-    if x is not None:
-        o["MessageProcessingStatus"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_MessageProcessingMetadata.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_MessageProcessingMetadata)
+    return d
 
 
+_A_Receipt = frozenset(("DeliveredTimestamp", "ReadTimestamp", "RecipientParticipantId"))
 _K_Receipt = frozenset(("DeliveredTimestamp", "ReadTimestamp", "RecipientParticipantId"))
 
 
-def _cd_Receipt(d: _t.Any) -> _t.Any:
+def _cd_Receipt(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("DeliveredTimestamp")
-    if x is not None:
-        o["DeliveredTimestamp"] = x
-    x = d.get("ReadTimestamp")
-    if x is not None:
-        o["ReadTimestamp"] = x
-    x = d.get("RecipientParticipantId")
-    if x is not None:
-        o["RecipientParticipantId"] = x
-    return o
+    if not (d.__class__ is dict and _A_Receipt.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Receipt)
+    return d
 
 
+_A_UploadMetadata = frozenset(("Url", "UrlExpiry", "HeadersToInclude"))
 _K_UploadMetadata = frozenset(("Url", "UrlExpiry", "HeadersToInclude"))
 
 
-def _cd_UploadMetadata(d: _t.Any) -> _t.Any:
+def _cd_UploadMetadata(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Url")
-    if x is not None:
-        o["Url"] = x
-    x = d.get("UrlExpiry")
-    if x is not None:
-        o["UrlExpiry"] = x
-    x = d.get("HeadersToInclude")
-    if x is not None:
-        o["HeadersToInclude"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_UploadMetadata.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UploadMetadata)
+    return d
 
 
+_A_View = frozenset(("Id", "Arn", "Name", "Version", "Content"))
 _K_View = frozenset(("Id", "Arn", "Name"))
 
 
-def _cd_View(d: _t.Any) -> _t.Any:
+def _cd_View(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "Version":
-            o["Version"] = int(x)
-        elif k == "Content":
-            o["Content"] = (
-                x
-                if x.__class__ is dict and x.keys() <= _K_ViewContent and None not in x.values()
-                else _cd_ViewContent(x)
-            )
-        elif k == "Id":
-            o["Id"] = x
-        elif k == "Arn":
-            o["Arn"] = x
-        elif k == "Name":
-            o["Name"] = x
-    return o
+    if not (d.__class__ is dict and _A_View.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_View)
+    x = d.get("Version")
+    if x is not None:
+        d["Version"] = int(x)
+    x = d.get("Content")
+    if x is not None:
+        d["Content"] = (
+            x
+            if x.__class__ is dict
+            and _K_ViewContent.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ViewContent(x, n)
+        )
+    return d
 
 
+_A_ViewContent = frozenset(("InputSchema", "Template", "Actions"))
 _K_ViewContent = frozenset(("InputSchema", "Template", "Actions"))
 
 
-def _cd_ViewContent(d: _t.Any) -> _t.Any:
+def _cd_ViewContent(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("InputSchema")
-    if x is not None:
-        o["InputSchema"] = x
-    x = d.get("Template")
-    if x is not None:
-        o["Template"] = x
-    x = d.get("Actions")
-    if x is not None:
-        o["Actions"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_ViewContent.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ViewContent)
+    return d
 
 
-def _cd_WebRTCConnection(d: _t.Any) -> _t.Any:
+_A_WebRTCConnection = frozenset(("Attendee", "Meeting"))
+
+
+def _cd_WebRTCConnection(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_WebRTCConnection.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_WebRTCConnection)
     x = d.get("Attendee")
     if x is not None:
-        o["Attendee"] = (
+        d["Attendee"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_Attendee and None not in x.values()
-            else _cd_Attendee(x)
+            if x.__class__ is dict and _K_Attendee.issuperset(x) and not (n and None in x.values())
+            else _cd_Attendee(x, n)
         )
     x = d.get("Meeting")
     if x is not None:
-        o["Meeting"] = (
+        d["Meeting"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_WebRTCMeeting and None not in x.values()
-            else _cd_WebRTCMeeting(x)
+            if x.__class__ is dict
+            and _K_WebRTCMeeting.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_WebRTCMeeting(x, n)
         )
-    return o
+    return d
 
 
+_A_Attendee = frozenset(("AttendeeId", "JoinToken"))
 _K_Attendee = frozenset(("AttendeeId", "JoinToken"))
 
 
-def _cd_Attendee(d: _t.Any) -> _t.Any:
+def _cd_Attendee(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AttendeeId")
-    if x is not None:
-        o["AttendeeId"] = x
-    x = d.get("JoinToken")
-    if x is not None:
-        o["JoinToken"] = x
-    return o
+    if not (d.__class__ is dict and _A_Attendee.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Attendee)
+    return d
 
 
+_A_WebRTCMeeting = frozenset(("MediaPlacement", "MeetingFeatures", "MeetingId"))
 _K_WebRTCMeeting = frozenset(("MeetingId",))
 
 
-def _cd_WebRTCMeeting(d: _t.Any) -> _t.Any:
+def _cd_WebRTCMeeting(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_WebRTCMeeting.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_WebRTCMeeting)
     x = d.get("MediaPlacement")
     if x is not None:
-        o["MediaPlacement"] = (
+        d["MediaPlacement"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_WebRTCMediaPlacement
-            and None not in x.values()
-            else _cd_WebRTCMediaPlacement(x)
+            and _K_WebRTCMediaPlacement.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_WebRTCMediaPlacement(x, n)
         )
     x = d.get("MeetingFeatures")
     if x is not None:
-        o["MeetingFeatures"] = _cd_MeetingFeaturesConfiguration(x)
-    x = d.get("MeetingId")
-    if x is not None:
-        o["MeetingId"] = x
-    return o
+        d["MeetingFeatures"] = _cd_MeetingFeaturesConfiguration(x, n)
+    return d
 
 
-def _cd_MeetingFeaturesConfiguration(d: _t.Any) -> _t.Any:
+_A_MeetingFeaturesConfiguration = frozenset(("Audio",))
+
+
+def _cd_MeetingFeaturesConfiguration(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_MeetingFeaturesConfiguration.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_MeetingFeaturesConfiguration)
     x = d.get("Audio")
     if x is not None:
-        o["Audio"] = (
+        d["Audio"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_AudioFeatures and None not in x.values()
-            else _cd_AudioFeatures(x)
+            if x.__class__ is dict
+            and _K_AudioFeatures.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AudioFeatures(x, n)
         )
-    return o
+    return d
 
 
+_A_AudioFeatures = frozenset(("EchoReduction",))
 _K_AudioFeatures = frozenset(("EchoReduction",))
 
 
-def _cd_AudioFeatures(d: _t.Any) -> _t.Any:
+def _cd_AudioFeatures(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("EchoReduction")
-    if x is not None:
-        o["EchoReduction"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_AudioFeatures.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AudioFeatures)
+    return d
 
 
+_A_WebRTCMediaPlacement = frozenset(
+    ("AudioHostUrl", "AudioFallbackUrl", "SignalingUrl", "EventIngestionUrl")
+)
 _K_WebRTCMediaPlacement = frozenset(
     ("AudioHostUrl", "AudioFallbackUrl", "SignalingUrl", "EventIngestionUrl")
 )
 
 
-def _cd_WebRTCMediaPlacement(d: _t.Any) -> _t.Any:
+def _cd_WebRTCMediaPlacement(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AudioHostUrl")
-    if x is not None:
-        o["AudioHostUrl"] = x
-    x = d.get("AudioFallbackUrl")
-    if x is not None:
-        o["AudioFallbackUrl"] = x
-    x = d.get("SignalingUrl")
-    if x is not None:
-        o["SignalingUrl"] = x
-    x = d.get("EventIngestionUrl")
-    if x is not None:
-        o["EventIngestionUrl"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_WebRTCMediaPlacement.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_WebRTCMediaPlacement)
+    return d
 
 
+_A_Websocket = frozenset(("Url", "ConnectionExpiry"))
 _K_Websocket = frozenset(("Url", "ConnectionExpiry"))
 
 
-def _cd_Websocket(d: _t.Any) -> _t.Any:
+def _cd_Websocket(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Url")
-    if x is not None:
-        o["Url"] = x
-    x = d.get("ConnectionExpiry")
-    if x is not None:
-        o["ConnectionExpiry"] = x
-    return o
+    if not (d.__class__ is dict and _A_Websocket.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Websocket)
+    return d
 
 
 # error code -> (exception name, parser of its modeled members), as botocore's shape_for_error_code

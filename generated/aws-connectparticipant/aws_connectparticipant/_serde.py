@@ -869,7 +869,7 @@ def ser_CancelParticipantAuthentication(
     if x is not None:
         d["SessionId"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -897,7 +897,7 @@ def ser_CompleteAttachmentUpload(v: _s.CompleteAttachmentUploadRequest) -> _rt.R
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -923,7 +923,7 @@ def ser_CreateParticipantConnection(v: _s.CreateParticipantConnectionRequest) ->
     if x is not None:
         d["ConnectParticipant"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -966,7 +966,7 @@ def ser_DisconnectParticipant(v: _s.DisconnectParticipantRequest) -> _rt.Request
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -992,7 +992,7 @@ def ser_GetAttachment(v: _s.GetAttachmentRequest) -> _rt.Request:
     if x is not None:
         d["UrlExpiryInSeconds"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1018,7 +1018,7 @@ def ser_GetAuthenticationUrl(v: _s.GetAuthenticationUrlRequest) -> _rt.Request:
     if x is not None:
         d["RedirectUri"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1056,7 +1056,7 @@ def ser_GetTranscript(v: _s.GetTranscriptRequest) -> _rt.Request:
     if x is not None:
         d["StartPosition"] = _ser_StartPosition(x)
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1087,7 +1087,7 @@ def ser_SendEvent(v: _s.SendEventRequest) -> _rt.Request:
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1118,7 +1118,7 @@ def ser_SendMessage(v: _s.SendMessageRequest) -> _rt.Request:
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1152,7 +1152,7 @@ def ser_StartAttachmentUpload(v: _s.StartAttachmentUploadRequest) -> _rt.Request
     if x is not None:
         d["ClientToken"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 

@@ -42,83 +42,65 @@ class Boto3Client(_cc.Boto3ClientBase):
     }
 
     def cancel_participant_authentication(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CancelParticipantAuthentication(kwargs)
         ctx = None
         return self._call(
-            _cs.ser_CancelParticipantAuthentication(kwargs),
+            req,
             _client._OP_CancelParticipantAuthentication,
             _cs.de_CancelParticipantAuthentication,
             ctx,
         )
 
     def complete_attachment_upload(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CompleteAttachmentUpload(kwargs)
         ctx = None
         return self._call(
-            _cs.ser_CompleteAttachmentUpload(kwargs),
-            _client._OP_CompleteAttachmentUpload,
-            _cs.de_CompleteAttachmentUpload,
-            ctx,
+            req, _client._OP_CompleteAttachmentUpload, _cs.de_CompleteAttachmentUpload, ctx
         )
 
     def create_participant_connection(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateParticipantConnection(kwargs)
         ctx = None
         return self._call(
-            _cs.ser_CreateParticipantConnection(kwargs),
-            _client._OP_CreateParticipantConnection,
-            _cs.de_CreateParticipantConnection,
-            ctx,
+            req, _client._OP_CreateParticipantConnection, _cs.de_CreateParticipantConnection, ctx
         )
 
     def describe_view(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeView(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_DescribeView(kwargs), _client._OP_DescribeView, _cs.de_DescribeView, ctx
-        )
+        return self._call(req, _client._OP_DescribeView, _cs.de_DescribeView, ctx)
 
     def disconnect_participant(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DisconnectParticipant(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_DisconnectParticipant(kwargs),
-            _client._OP_DisconnectParticipant,
-            _cs.de_DisconnectParticipant,
-            ctx,
-        )
+        return self._call(req, _client._OP_DisconnectParticipant, _cs.de_DisconnectParticipant, ctx)
 
     def get_attachment(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetAttachment(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetAttachment(kwargs), _client._OP_GetAttachment, _cs.de_GetAttachment, ctx
-        )
+        return self._call(req, _client._OP_GetAttachment, _cs.de_GetAttachment, ctx)
 
     def get_authentication_url(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetAuthenticationUrl(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetAuthenticationUrl(kwargs),
-            _client._OP_GetAuthenticationUrl,
-            _cs.de_GetAuthenticationUrl,
-            ctx,
-        )
+        return self._call(req, _client._OP_GetAuthenticationUrl, _cs.de_GetAuthenticationUrl, ctx)
 
     def get_transcript(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetTranscript(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetTranscript(kwargs), _client._OP_GetTranscript, _cs.de_GetTranscript, ctx
-        )
+        return self._call(req, _client._OP_GetTranscript, _cs.de_GetTranscript, ctx)
 
     def send_event(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_SendEvent(kwargs)
         ctx = None
-        return self._call(_cs.ser_SendEvent(kwargs), _client._OP_SendEvent, _cs.de_SendEvent, ctx)
+        return self._call(req, _client._OP_SendEvent, _cs.de_SendEvent, ctx)
 
     def send_message(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_SendMessage(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_SendMessage(kwargs), _client._OP_SendMessage, _cs.de_SendMessage, ctx
-        )
+        return self._call(req, _client._OP_SendMessage, _cs.de_SendMessage, ctx)
 
     def start_attachment_upload(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_StartAttachmentUpload(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_StartAttachmentUpload(kwargs),
-            _client._OP_StartAttachmentUpload,
-            _cs.de_StartAttachmentUpload,
-            ctx,
-        )
+        return self._call(req, _client._OP_StartAttachmentUpload, _cs.de_StartAttachmentUpload, ctx)

@@ -25,13 +25,14 @@ def ser_BatchExecuteStatement(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchExecuteStatement",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchExecuteStatement(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_BatchExecuteStatementOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_BatchExecuteStatementOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_BatchGetItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -44,13 +45,14 @@ def ser_BatchGetItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchGetItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchGetItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_BatchGetItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_BatchGetItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_BatchWriteItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -63,13 +65,14 @@ def ser_BatchWriteItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_BatchWriteItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_BatchWriteItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_BatchWriteItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_CreateBackup(v: dict[str, _t.Any]) -> _rt.Request:
@@ -82,13 +85,14 @@ def ser_CreateBackup(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateBackup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_CreateBackupOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_CreateBackupOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_CreateGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -101,13 +105,14 @@ def ser_CreateGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateGlobalTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_CreateGlobalTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_CreateGlobalTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_CreateTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -120,13 +125,14 @@ def ser_CreateTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_CreateTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_CreateTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_CreateTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DeleteBackup(v: dict[str, _t.Any]) -> _rt.Request:
@@ -139,13 +145,14 @@ def ser_DeleteBackup(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteBackup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DeleteBackupOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DeleteBackupOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DeleteItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -158,13 +165,14 @@ def ser_DeleteItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DeleteItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DeleteItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DeleteResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
@@ -177,13 +185,14 @@ def ser_DeleteResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteResourcePolicy(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DeleteResourcePolicyOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DeleteResourcePolicyOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DeleteTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -196,13 +205,14 @@ def ser_DeleteTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DeleteTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DeleteTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DeleteTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeBackup(v: dict[str, _t.Any]) -> _rt.Request:
@@ -215,13 +225,14 @@ def ser_DescribeBackup(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeBackup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeBackupOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeBackupOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeContinuousBackups(v: dict[str, _t.Any]) -> _rt.Request:
@@ -234,13 +245,14 @@ def ser_DescribeContinuousBackups(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeContinuousBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeContinuousBackups(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeContinuousBackupsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeContinuousBackupsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
@@ -253,13 +265,14 @@ def ser_DescribeContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeContributorInsights(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeContributorInsightsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeContributorInsightsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeEndpoints(v: dict[str, _t.Any]) -> _rt.Request:
@@ -272,13 +285,14 @@ def ser_DescribeEndpoints(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeEndpoints",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeEndpoints(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeEndpointsResponse(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeEndpointsResponse(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeExport(v: dict[str, _t.Any]) -> _rt.Request:
@@ -291,13 +305,14 @@ def ser_DescribeExport(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeExport",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeExport(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeExportOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeExportOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -310,13 +325,14 @@ def ser_DescribeGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeGlobalTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeGlobalTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeGlobalTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeGlobalTableSettings(v: dict[str, _t.Any]) -> _rt.Request:
@@ -329,13 +345,14 @@ def ser_DescribeGlobalTableSettings(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTableSettings",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeGlobalTableSettings(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeGlobalTableSettingsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeGlobalTableSettingsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeImport(v: dict[str, _t.Any]) -> _rt.Request:
@@ -348,13 +365,14 @@ def ser_DescribeImport(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeImport",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeImport(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeImportOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeImportOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
@@ -367,13 +385,14 @@ def ser_DescribeKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request
         "X-Amz-Target": "DynamoDB_20120810.DescribeKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeKinesisStreamingDestination(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeKinesisStreamingDestinationOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeKinesisStreamingDestinationOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeLimits(v: dict[str, _t.Any]) -> _rt.Request:
@@ -386,13 +405,14 @@ def ser_DescribeLimits(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeLimits",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeLimits(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeLimitsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeLimitsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -405,13 +425,14 @@ def ser_DescribeTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeTableReplicaAutoScaling(v: dict[str, _t.Any]) -> _rt.Request:
@@ -424,13 +445,14 @@ def ser_DescribeTableReplicaAutoScaling(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTableReplicaAutoScaling(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeTableReplicaAutoScalingOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeTableReplicaAutoScalingOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DescribeTimeToLive(v: dict[str, _t.Any]) -> _rt.Request:
@@ -443,13 +465,14 @@ def ser_DescribeTimeToLive(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeTimeToLive",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DescribeTimeToLive(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_DescribeTimeToLiveOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_DescribeTimeToLiveOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_DisableKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
@@ -462,13 +485,14 @@ def ser_DisableKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DisableKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_DisableKinesisStreamingDestination(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_KinesisStreamingDestinationOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_KinesisStreamingDestinationOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_EnableKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
@@ -481,13 +505,14 @@ def ser_EnableKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.EnableKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_EnableKinesisStreamingDestination(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_KinesisStreamingDestinationOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_KinesisStreamingDestinationOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ExecuteStatement(v: dict[str, _t.Any]) -> _rt.Request:
@@ -500,13 +525,14 @@ def ser_ExecuteStatement(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ExecuteStatement",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExecuteStatement(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ExecuteStatementOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ExecuteStatementOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ExecuteTransaction(v: dict[str, _t.Any]) -> _rt.Request:
@@ -521,13 +547,14 @@ def ser_ExecuteTransaction(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ExecuteTransaction",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExecuteTransaction(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ExecuteTransactionOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ExecuteTransactionOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ExportTableToPointInTime(v: dict[str, _t.Any]) -> _rt.Request:
@@ -542,13 +569,14 @@ def ser_ExportTableToPointInTime(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ExportTableToPointInTime",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ExportTableToPointInTime(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ExportTableToPointInTimeOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ExportTableToPointInTimeOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_GetItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -561,13 +589,14 @@ def ser_GetItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.GetItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_GetItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_GetItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_GetItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_GetResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
@@ -580,13 +609,14 @@ def ser_GetResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.GetResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_GetResourcePolicy(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_GetResourcePolicyOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_GetResourcePolicyOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ImportTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -601,13 +631,14 @@ def ser_ImportTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ImportTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ImportTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ImportTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ImportTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListBackups(v: dict[str, _t.Any]) -> _rt.Request:
@@ -620,13 +651,14 @@ def ser_ListBackups(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListBackups(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListBackupsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListBackupsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
@@ -639,13 +671,14 @@ def ser_ListContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListContributorInsights(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListContributorInsightsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListContributorInsightsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListExports(v: dict[str, _t.Any]) -> _rt.Request:
@@ -658,13 +691,14 @@ def ser_ListExports(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListExports",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListExports(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListExportsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListExportsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListGlobalTables(v: dict[str, _t.Any]) -> _rt.Request:
@@ -677,13 +711,14 @@ def ser_ListGlobalTables(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListGlobalTables",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListGlobalTables(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListGlobalTablesOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListGlobalTablesOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListImports(v: dict[str, _t.Any]) -> _rt.Request:
@@ -696,13 +731,14 @@ def ser_ListImports(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListImports",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListImports(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListImportsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListImportsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListTables(v: dict[str, _t.Any]) -> _rt.Request:
@@ -715,13 +751,14 @@ def ser_ListTables(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListTables",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListTables(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListTablesOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListTablesOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_ListTagsOfResource(v: dict[str, _t.Any]) -> _rt.Request:
@@ -734,13 +771,14 @@ def ser_ListTagsOfResource(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListTagsOfResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_ListTagsOfResource(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ListTagsOfResourceOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ListTagsOfResourceOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_PutItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -753,13 +791,14 @@ def ser_PutItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.PutItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_PutItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_PutItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_PutItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_PutResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
@@ -772,13 +811,14 @@ def ser_PutResourcePolicy(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.PutResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_PutResourcePolicy(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_PutResourcePolicyOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_PutResourcePolicyOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_Query(v: dict[str, _t.Any]) -> _rt.Request:
@@ -791,13 +831,14 @@ def ser_Query(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.Query",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_Query(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_QueryOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_QueryOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_RestoreTableFromBackup(v: dict[str, _t.Any]) -> _rt.Request:
@@ -810,13 +851,14 @@ def ser_RestoreTableFromBackup(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.RestoreTableFromBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_RestoreTableFromBackup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_RestoreTableFromBackupOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_RestoreTableFromBackupOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_RestoreTableToPointInTime(v: dict[str, _t.Any]) -> _rt.Request:
@@ -829,13 +871,14 @@ def ser_RestoreTableToPointInTime(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.RestoreTableToPointInTime",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_RestoreTableToPointInTime(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_RestoreTableToPointInTimeOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_RestoreTableToPointInTimeOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_Scan(v: dict[str, _t.Any]) -> _rt.Request:
@@ -848,13 +891,14 @@ def ser_Scan(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.Scan",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_Scan(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_ScanOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_ScanOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_SearchVectors(v: dict[str, _t.Any]) -> _rt.Request:
@@ -867,13 +911,14 @@ def ser_SearchVectors(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.SearchVectors",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_SearchVectors(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_SearchVectorsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_SearchVectorsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_TagResource(v: dict[str, _t.Any]) -> _rt.Request:
@@ -886,7 +931,7 @@ def ser_TagResource(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TagResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -900,13 +945,14 @@ def ser_TransactGetItems(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TransactGetItems",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_TransactGetItems(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_TransactGetItemsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_TransactGetItemsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_TransactWriteItems(v: dict[str, _t.Any]) -> _rt.Request:
@@ -921,13 +967,14 @@ def ser_TransactWriteItems(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TransactWriteItems",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_TransactWriteItems(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_TransactWriteItemsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_TransactWriteItemsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UntagResource(v: dict[str, _t.Any]) -> _rt.Request:
@@ -940,7 +987,7 @@ def ser_UntagResource(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UntagResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -954,13 +1001,14 @@ def ser_UpdateContinuousBackups(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateContinuousBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateContinuousBackups(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateContinuousBackupsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateContinuousBackupsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
@@ -973,13 +1021,14 @@ def ser_UpdateContributorInsights(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateContributorInsights(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateContributorInsightsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateContributorInsightsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -992,13 +1041,14 @@ def ser_UpdateGlobalTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateGlobalTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateGlobalTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateGlobalTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateGlobalTableSettings(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1011,13 +1061,14 @@ def ser_UpdateGlobalTableSettings(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTableSettings",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateGlobalTableSettings(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateGlobalTableSettingsOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateGlobalTableSettingsOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateItem(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1030,13 +1081,14 @@ def ser_UpdateItem(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateItem(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateItemOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateItemOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1049,13 +1101,14 @@ def ser_UpdateKinesisStreamingDestination(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateKinesisStreamingDestination(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateKinesisStreamingDestinationOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateKinesisStreamingDestinationOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateTable(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1068,13 +1121,14 @@ def ser_UpdateTable(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTable(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateTableOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateTableOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateTableReplicaAutoScaling(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1087,13 +1141,14 @@ def ser_UpdateTableReplicaAutoScaling(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTableReplicaAutoScaling(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateTableReplicaAutoScalingOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateTableReplicaAutoScalingOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def ser_UpdateTimeToLive(v: dict[str, _t.Any]) -> _rt.Request:
@@ -1106,18 +1161,20 @@ def ser_UpdateTimeToLive(v: dict[str, _t.Any]) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateTimeToLive",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", "/", "", h, body, "")
 
 
 def de_UpdateTimeToLive(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
-    return _cd_UpdateTimeToLiveOutput(_c.json_dict(r.body))  # type: ignore[no-any-return]
+    b = r.body
+    return _cd_UpdateTimeToLiveOutput(_c.json_dict(b), b"null" in b)  # type: ignore[no-any-return]
 
 
 def _ce_BackupInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1127,6 +1184,7 @@ def _ce_BackupInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t
 def _ce_BackupNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1136,12 +1194,13 @@ def _ce_BackupNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ConditionalCheckFailedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
+        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue, n)
     return o
 
 
@@ -1150,6 +1209,7 @@ def _ce_ContinuousBackupsUnavailableException(
 ) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1159,6 +1219,7 @@ def _ce_ContinuousBackupsUnavailableException(
 def _ce_DuplicateItemException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1168,6 +1229,7 @@ def _ce_DuplicateItemException(r: _Response, d: dict[str, _t.Any]) -> dict[str, 
 def _ce_ExportConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1177,6 +1239,7 @@ def _ce_ExportConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ExportNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1186,6 +1249,7 @@ def _ce_ExportNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_GlobalTableAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1195,6 +1259,7 @@ def _ce_GlobalTableAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) ->
 def _ce_GlobalTableNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1206,6 +1271,7 @@ def _ce_IdempotentParameterMismatchException(
 ) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -1215,6 +1281,7 @@ def _ce_IdempotentParameterMismatchException(
 def _ce_ImportConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1224,6 +1291,7 @@ def _ce_ImportConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ImportNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1233,6 +1301,7 @@ def _ce_ImportNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_IndexNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1242,6 +1311,7 @@ def _ce_IndexNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, 
 def _ce_InternalServerError(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1251,6 +1321,7 @@ def _ce_InternalServerError(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.
 def _ce_InvalidExportTimeException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1260,6 +1331,7 @@ def _ce_InvalidExportTimeException(r: _Response, d: dict[str, _t.Any]) -> dict[s
 def _ce_InvalidRestoreTimeException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1271,6 +1343,7 @@ def _ce_ItemCollectionSizeLimitExceededException(
 ) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1280,6 +1353,7 @@ def _ce_ItemCollectionSizeLimitExceededException(
 def _ce_LimitExceededException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1291,6 +1365,7 @@ def _ce_PointInTimeRecoveryUnavailableException(
 ) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1300,6 +1375,7 @@ def _ce_PointInTimeRecoveryUnavailableException(
 def _ce_PolicyNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1311,18 +1387,20 @@ def _ce_ProvisionedThroughputExceededException(
 ) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
     x = d.get("ThrottlingReasons")
     if x is not None:
-        o["ThrottlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason)
+        o["ThrottlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason, n)
     return o
 
 
 def _ce_ReplicaAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1332,6 +1410,7 @@ def _ce_ReplicaAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) -> dic
 def _ce_ReplicaNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1341,6 +1420,7 @@ def _ce_ReplicaNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str
 def _ce_ReplicatedWriteConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1350,18 +1430,20 @@ def _ce_ReplicatedWriteConflictException(r: _Response, d: dict[str, _t.Any]) -> 
 def _ce_RequestLimitExceeded(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
     x = d.get("ThrottlingReasons")
     if x is not None:
-        o["ThrottlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason)
+        o["ThrottlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason, n)
     return o
 
 
 def _ce_ResourceInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1371,6 +1453,7 @@ def _ce_ResourceInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, 
 def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1380,6 +1463,7 @@ def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[st
 def _ce_TableAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1389,6 +1473,7 @@ def _ce_TableAlreadyExistsException(r: _Response, d: dict[str, _t.Any]) -> dict[
 def _ce_TableInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1398,6 +1483,7 @@ def _ce_TableInUseException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.
 def _ce_TableNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1407,30 +1493,33 @@ def _ce_TableNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, 
 def _ce_ThrottlingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
     x = d.get("throttlingReasons")
     if x is not None:
-        o["throttlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason)
+        o["throttlingReasons"] = _c.fix_list(x, _K_ThrottlingReason, _cd_ThrottlingReason, n)
     return o
 
 
 def _ce_TransactionCanceledException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
     x = d.get("CancellationReasons")
     if x is not None:
-        o["CancellationReasons"] = _c.fix_list(x, _K_CancellationReason, _cd_CancellationReason)
+        o["CancellationReasons"] = _c.fix_list(x, _K_CancellationReason, _cd_CancellationReason, n)
     return o
 
 
 def _ce_TransactionConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -1440,6 +1529,7 @@ def _ce_TransactionConflictException(r: _Response, d: dict[str, _t.Any]) -> dict
 def _ce_TransactionInProgressException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -1455,6 +1545,7 @@ def _ci_BatchExecuteStatementInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any
     d: dict[str, _t.Any] = {}
     if "Statements" not in v:
         e.append(_c.missing(p, "Statements"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Statements":
             d["Statements"] = _cs_PartiQLBatchRequest(x, p + ".Statements", e)
@@ -1464,7 +1555,8 @@ def _ci_BatchExecuteStatementInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any
             else:
                 e.append(_c.bad_type(p + ".ReturnConsumedCapacity", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Statements, ReturnConsumedCapacity"))
+            e.insert(u, _c.unknown(p, k, "Statements, ReturnConsumedCapacity"))
+            u += 1
     return d
 
 
@@ -1477,6 +1569,7 @@ def _ci_BatchGetItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RequestItems" not in v:
         e.append(_c.missing(p, "RequestItems"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RequestItems":
             d["RequestItems"] = _cs_BatchGetRequestMap(x, p + ".RequestItems", e)
@@ -1486,7 +1579,8 @@ def _ci_BatchGetItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnConsumedCapacity", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RequestItems, ReturnConsumedCapacity"))
+            e.insert(u, _c.unknown(p, k, "RequestItems, ReturnConsumedCapacity"))
+            u += 1
     return d
 
 
@@ -1499,6 +1593,7 @@ def _ci_BatchWriteItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RequestItems" not in v:
         e.append(_c.missing(p, "RequestItems"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RequestItems":
             d["RequestItems"] = _cs_BatchWriteItemRequestMap(x, p + ".RequestItems", e)
@@ -1513,11 +1608,13 @@ def _ci_BatchWriteItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnItemCollectionMetrics", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p, k, "RequestItems, ReturnConsumedCapacity, ReturnItemCollectionMetrics"
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -1532,6 +1629,7 @@ def _ci_CreateBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "BackupName" not in v:
         e.append(_c.missing(p, "BackupName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -1548,7 +1646,8 @@ def _ci_CreateBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".BackupName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName, BackupName"))
+            e.insert(u, _c.unknown(p, k, "TableName, BackupName"))
+            u += 1
     return d
 
 
@@ -1563,6 +1662,7 @@ def _ci_CreateGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "GlobalTableName"))
     if "ReplicationGroup" not in v:
         e.append(_c.missing(p, "ReplicationGroup"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalTableName":
             if isinstance(x, str):
@@ -1574,7 +1674,8 @@ def _ci_CreateGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "ReplicationGroup":
             d["ReplicationGroup"] = _cs_ReplicaList(x, p + ".ReplicationGroup", e)
         else:
-            e.append(_c.unknown(p, k, "GlobalTableName, ReplicationGroup"))
+            e.insert(u, _c.unknown(p, k, "GlobalTableName, ReplicationGroup"))
+            u += 1
     return d
 
 
@@ -1587,6 +1688,7 @@ def _ci_CreateTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeDefinitions":
             d["AttributeDefinitions"] = _cs_AttributeDefinitions(x, p + ".AttributeDefinitions", e)
@@ -1656,13 +1758,15 @@ def _ci_CreateTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "VectorIndexes":
             d["VectorIndexes"] = _cs_VectorIndexList(x, p + ".VectorIndexes", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "AttributeDefinitions, TableName, KeySchema, LocalSecondaryIndexes, GlobalSecondaryIndexes, BillingMode, ProvisionedThroughput, StreamSpecification, SSESpecification, Tags, TableClass, DeletionProtectionEnabled, WarmThroughput, ResourcePolicy, OnDemandThroughput, GlobalTableSourceArn, GlobalTableSettingsReplicationMode, VectorIndexes",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -1675,6 +1779,7 @@ def _ci_DeleteBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "BackupArn" not in v:
         e.append(_c.missing(p, "BackupArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "BackupArn":
             if isinstance(x, str):
@@ -1684,7 +1789,8 @@ def _ci_DeleteBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".BackupArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "BackupArn"))
+            e.insert(u, _c.unknown(p, k, "BackupArn"))
+            u += 1
     return d
 
 
@@ -1699,6 +1805,7 @@ def _ci_DeleteItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "Key" not in v:
         e.append(_c.missing(p, "Key"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -1750,13 +1857,15 @@ def _ci_DeleteItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, Key, Expected, ConditionalOperator, ReturnValues, ReturnConsumedCapacity, ReturnItemCollectionMetrics, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -1769,6 +1878,7 @@ def _ci_DeleteResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ResourceArn" not in v:
         e.append(_c.missing(p, "ResourceArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -1785,7 +1895,8 @@ def _ci_DeleteResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ExpectedRevisionId", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, ExpectedRevisionId"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, ExpectedRevisionId"))
+            u += 1
     return d
 
 
@@ -1798,6 +1909,7 @@ def _ci_DeleteTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -1807,7 +1919,8 @@ def _ci_DeleteTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -1820,6 +1933,7 @@ def _ci_DescribeBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "BackupArn" not in v:
         e.append(_c.missing(p, "BackupArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "BackupArn":
             if isinstance(x, str):
@@ -1829,7 +1943,8 @@ def _ci_DescribeBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".BackupArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "BackupArn"))
+            e.insert(u, _c.unknown(p, k, "BackupArn"))
+            u += 1
     return d
 
 
@@ -1842,6 +1957,7 @@ def _ci_DescribeContinuousBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -1851,7 +1967,8 @@ def _ci_DescribeContinuousBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -1864,6 +1981,7 @@ def _ci_DescribeContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> 
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -1880,7 +1998,8 @@ def _ci_DescribeContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> 
             else:
                 e.append(_c.bad_type(p + ".IndexName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName, IndexName"))
+            e.insert(u, _c.unknown(p, k, "TableName, IndexName"))
+            u += 1
     return d
 
 
@@ -1891,9 +2010,11 @@ def _ci_DescribeEndpointsRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if True:
-            e.append(_c.unknown(p, k, ""))
+            e.insert(u, _c.unknown(p, k, ""))
+            u += 1
     return d
 
 
@@ -1906,6 +2027,7 @@ def _ci_DescribeExportInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ExportArn" not in v:
         e.append(_c.missing(p, "ExportArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ExportArn":
             if isinstance(x, str):
@@ -1915,7 +2037,8 @@ def _ci_DescribeExportInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ExportArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ExportArn"))
+            e.insert(u, _c.unknown(p, k, "ExportArn"))
+            u += 1
     return d
 
 
@@ -1928,6 +2051,7 @@ def _ci_DescribeGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "GlobalTableName" not in v:
         e.append(_c.missing(p, "GlobalTableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalTableName":
             if isinstance(x, str):
@@ -1937,7 +2061,8 @@ def _ci_DescribeGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".GlobalTableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "GlobalTableName"))
+            e.insert(u, _c.unknown(p, k, "GlobalTableName"))
+            u += 1
     return d
 
 
@@ -1950,6 +2075,7 @@ def _ci_DescribeGlobalTableSettingsInput(v: dict[str, _t.Any], e: list[str]) -> 
     d: dict[str, _t.Any] = {}
     if "GlobalTableName" not in v:
         e.append(_c.missing(p, "GlobalTableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalTableName":
             if isinstance(x, str):
@@ -1959,7 +2085,8 @@ def _ci_DescribeGlobalTableSettingsInput(v: dict[str, _t.Any], e: list[str]) -> 
             else:
                 e.append(_c.bad_type(p + ".GlobalTableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "GlobalTableName"))
+            e.insert(u, _c.unknown(p, k, "GlobalTableName"))
+            u += 1
     return d
 
 
@@ -1972,6 +2099,7 @@ def _ci_DescribeImportInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ImportArn" not in v:
         e.append(_c.missing(p, "ImportArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ImportArn":
             if isinstance(x, str):
@@ -1981,7 +2109,8 @@ def _ci_DescribeImportInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ImportArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ImportArn"))
+            e.insert(u, _c.unknown(p, k, "ImportArn"))
+            u += 1
     return d
 
 
@@ -1994,6 +2123,7 @@ def _ci_DescribeKinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[s
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2003,7 +2133,8 @@ def _ci_DescribeKinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[s
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -2014,9 +2145,11 @@ def _ci_DescribeLimitsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if True:
-            e.append(_c.unknown(p, k, ""))
+            e.insert(u, _c.unknown(p, k, ""))
+            u += 1
     return d
 
 
@@ -2029,6 +2162,7 @@ def _ci_DescribeTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2038,7 +2172,8 @@ def _ci_DescribeTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -2051,6 +2186,7 @@ def _ci_DescribeTableReplicaAutoScalingInput(v: dict[str, _t.Any], e: list[str])
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2060,7 +2196,8 @@ def _ci_DescribeTableReplicaAutoScalingInput(v: dict[str, _t.Any], e: list[str])
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -2073,6 +2210,7 @@ def _ci_DescribeTimeToLiveInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2082,7 +2220,8 @@ def _ci_DescribeTimeToLiveInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".TableName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableName"))
+            e.insert(u, _c.unknown(p, k, "TableName"))
+            u += 1
     return d
 
 
@@ -2097,6 +2236,7 @@ def _ci_KinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[str]) -> 
         e.append(_c.missing(p, "TableName"))
     if "StreamArn" not in v:
         e.append(_c.missing(p, "StreamArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2117,7 +2257,10 @@ def _ci_KinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[str]) -> 
                 x, p + ".EnableKinesisStreamingConfiguration", e
             )
         else:
-            e.append(_c.unknown(p, k, "TableName, StreamArn, EnableKinesisStreamingConfiguration"))
+            e.insert(
+                u, _c.unknown(p, k, "TableName, StreamArn, EnableKinesisStreamingConfiguration")
+            )
+            u += 1
     return d
 
 
@@ -2130,6 +2273,7 @@ def _ci_ExecuteStatementInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Statement" not in v:
         e.append(_c.missing(p, "Statement"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Statement":
             if isinstance(x, str):
@@ -2170,13 +2314,15 @@ def _ci_ExecuteStatementInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Statement, Parameters, ConsistentRead, NextToken, ReturnConsumedCapacity, Limit, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2189,6 +2335,7 @@ def _ci_ExecuteTransactionInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TransactStatements" not in v:
         e.append(_c.missing(p, "TransactStatements"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TransactStatements":
             d["TransactStatements"] = _cs_ParameterizedStatements(x, p + ".TransactStatements", e)
@@ -2205,9 +2352,11 @@ def _ci_ExecuteTransactionInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnConsumedCapacity", x, _c.STR))
         else:
-            e.append(
-                _c.unknown(p, k, "TransactStatements, ClientRequestToken, ReturnConsumedCapacity")
+            e.insert(
+                u,
+                _c.unknown(p, k, "TransactStatements, ClientRequestToken, ReturnConsumedCapacity"),
             )
+            u += 1
     return d
 
 
@@ -2222,6 +2371,7 @@ def _ci_ExportTableToPointInTimeInput(v: dict[str, _t.Any], e: list[str]) -> _t.
         e.append(_c.missing(p, "TableArn"))
     if "S3Bucket" not in v:
         e.append(_c.missing(p, "S3Bucket"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableArn":
             if isinstance(x, str):
@@ -2283,13 +2433,15 @@ def _ci_ExportTableToPointInTimeInput(v: dict[str, _t.Any], e: list[str]) -> _t.
                 x, p + ".IncrementalExportSpecification", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableArn, ExportTime, ClientToken, S3Bucket, S3BucketOwner, S3Prefix, S3SseAlgorithm, S3SseKmsKeyId, ExportFormat, ExportType, IncrementalExportSpecification",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2304,6 +2456,7 @@ def _ci_GetItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "Key" not in v:
         e.append(_c.missing(p, "Key"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2336,13 +2489,15 @@ def _ci_GetItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
                 x, p + ".ExpressionAttributeNames", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, Key, AttributesToGet, ConsistentRead, ReturnConsumedCapacity, ProjectionExpression, ExpressionAttributeNames",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2355,6 +2510,7 @@ def _ci_GetResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ResourceArn" not in v:
         e.append(_c.missing(p, "ResourceArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -2364,7 +2520,8 @@ def _ci_GetResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ResourceArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ResourceArn"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn"))
+            u += 1
     return d
 
 
@@ -2381,6 +2538,7 @@ def _ci_ImportTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "InputFormat"))
     if "TableCreationParameters" not in v:
         e.append(_c.missing(p, "TableCreationParameters"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ClientToken":
             if isinstance(x, str):
@@ -2406,13 +2564,15 @@ def _ci_ImportTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
                 x, p + ".TableCreationParameters", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "ClientToken, S3BucketSource, InputFormat, InputFormatOptions, InputCompressionType, TableCreationParameters",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2423,6 +2583,7 @@ def _ci_ListBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2463,13 +2624,15 @@ def _ci_ListBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".BackupType", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, Limit, TimeRangeLowerBound, TimeRangeUpperBound, ExclusiveStartBackupArn, BackupType",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2480,6 +2643,7 @@ def _ci_ListContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> _t.A
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2499,7 +2663,8 @@ def _ci_ListContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> _t.A
             else:
                 e.append(_c.bad_type(p + ".MaxResults", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "TableName, NextToken, MaxResults"))
+            e.insert(u, _c.unknown(p, k, "TableName, NextToken, MaxResults"))
+            u += 1
     return d
 
 
@@ -2510,6 +2675,7 @@ def _ci_ListExportsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableArn":
             if isinstance(x, str):
@@ -2531,7 +2697,8 @@ def _ci_ListExportsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".NextToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableArn, MaxResults, NextToken"))
+            e.insert(u, _c.unknown(p, k, "TableArn, MaxResults, NextToken"))
+            u += 1
     return d
 
 
@@ -2542,6 +2709,7 @@ def _ci_ListGlobalTablesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ExclusiveStartGlobalTableName":
             if isinstance(x, str):
@@ -2565,7 +2733,8 @@ def _ci_ListGlobalTablesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ExclusiveStartGlobalTableName, Limit, RegionName"))
+            e.insert(u, _c.unknown(p, k, "ExclusiveStartGlobalTableName, Limit, RegionName"))
+            u += 1
     return d
 
 
@@ -2576,6 +2745,7 @@ def _ci_ListImportsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableArn":
             if isinstance(x, str):
@@ -2599,7 +2769,8 @@ def _ci_ListImportsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".NextToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TableArn, PageSize, NextToken"))
+            e.insert(u, _c.unknown(p, k, "TableArn, PageSize, NextToken"))
+            u += 1
     return d
 
 
@@ -2610,6 +2781,7 @@ def _ci_ListTablesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ExclusiveStartTableName":
             if isinstance(x, str):
@@ -2626,7 +2798,8 @@ def _ci_ListTablesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Limit", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "ExclusiveStartTableName, Limit"))
+            e.insert(u, _c.unknown(p, k, "ExclusiveStartTableName, Limit"))
+            u += 1
     return d
 
 
@@ -2639,6 +2812,7 @@ def _ci_ListTagsOfResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ResourceArn" not in v:
         e.append(_c.missing(p, "ResourceArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -2653,7 +2827,8 @@ def _ci_ListTagsOfResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".NextToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, NextToken"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, NextToken"))
+            u += 1
     return d
 
 
@@ -2668,6 +2843,7 @@ def _ci_PutItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "Item" not in v:
         e.append(_c.missing(p, "Item"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2719,13 +2895,15 @@ def _ci_PutItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, Item, Expected, ReturnValues, ReturnConsumedCapacity, ReturnItemCollectionMetrics, ConditionalOperator, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2740,6 +2918,7 @@ def _ci_PutResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ResourceArn"))
     if "Policy" not in v:
         e.append(_c.missing(p, "Policy"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -2766,11 +2945,13 @@ def _ci_PutResourcePolicyInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConfirmRemoveSelfResourceAccess", x, _c.BOOL))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p, k, "ResourceArn, Policy, ExpectedRevisionId, ConfirmRemoveSelfResourceAccess"
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2783,6 +2964,7 @@ def _ci_QueryInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -2862,13 +3044,15 @@ def _ci_QueryInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
                 x, p + ".ExpressionAttributeValues", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, IndexName, Select, AttributesToGet, Limit, ConsistentRead, KeyConditions, QueryFilter, ConditionalOperator, ScanIndexForward, ExclusiveStartKey, ReturnConsumedCapacity, ProjectionExpression, FilterExpression, KeyConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2883,6 +3067,7 @@ def _ci_RestoreTableFromBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.An
         e.append(_c.missing(p, "TargetTableName"))
     if "BackupArn" not in v:
         e.append(_c.missing(p, "BackupArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TargetTableName":
             if isinstance(x, str):
@@ -2926,13 +3111,15 @@ def _ci_RestoreTableFromBackupInput(v: dict[str, _t.Any], e: list[str]) -> _t.An
         elif k == "VectorIndexOverride":
             d["VectorIndexOverride"] = _cs_VectorIndexList(x, p + ".VectorIndexOverride", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TargetTableName, BackupArn, BillingModeOverride, GlobalSecondaryIndexOverride, LocalSecondaryIndexOverride, ProvisionedThroughputOverride, OnDemandThroughputOverride, SSESpecificationOverride, VectorIndexOverride",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -2945,6 +3132,7 @@ def _ci_RestoreTableToPointInTimeInput(v: dict[str, _t.Any], e: list[str]) -> _t
     d: dict[str, _t.Any] = {}
     if "TargetTableName" not in v:
         e.append(_c.missing(p, "TargetTableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "SourceTableArn":
             if isinstance(x, str):
@@ -3006,13 +3194,15 @@ def _ci_RestoreTableToPointInTimeInput(v: dict[str, _t.Any], e: list[str]) -> _t
         elif k == "VectorIndexOverride":
             d["VectorIndexOverride"] = _cs_VectorIndexList(x, p + ".VectorIndexOverride", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "SourceTableArn, SourceTableName, TargetTableName, UseLatestRestorableTime, RestoreDateTime, BillingModeOverride, GlobalSecondaryIndexOverride, LocalSecondaryIndexOverride, ProvisionedThroughputOverride, OnDemandThroughputOverride, SSESpecificationOverride, VectorIndexOverride",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3025,6 +3215,7 @@ def _ci_ScanInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3106,13 +3297,15 @@ def _ci_ScanInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ConsistentRead", x, _c.BOOL))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, IndexName, AttributesToGet, Limit, Select, ScanFilter, ConditionalOperator, ExclusiveStartKey, ReturnConsumedCapacity, TotalSegments, Segment, ProjectionExpression, FilterExpression, ExpressionAttributeNames, ExpressionAttributeValues, ConsistentRead",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3131,6 +3324,7 @@ def _ci_SearchVectorsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "SearchVector"))
     if "TopK" not in v:
         e.append(_c.missing(p, "TopK"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3179,13 +3373,15 @@ def _ci_SearchVectorsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".TopK", x, _c.INT))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, IndexName, ReturnConsumedCapacity, ExpressionAttributeNames, ExpressionAttributeValues, ProjectionExpression, SearchVector, SearchConditionExpression, TopK",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3200,6 +3396,7 @@ def _ci_TagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ResourceArn"))
     if "Tags" not in v:
         e.append(_c.missing(p, "Tags"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -3211,7 +3408,8 @@ def _ci_TagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "Tags":
             d["Tags"] = _cs_TagList(x, p + ".Tags", e)
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, Tags"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, Tags"))
+            u += 1
     return d
 
 
@@ -3224,6 +3422,7 @@ def _ci_TransactGetItemsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TransactItems" not in v:
         e.append(_c.missing(p, "TransactItems"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TransactItems":
             d["TransactItems"] = _cs_TransactGetItemList(x, p + ".TransactItems", e)
@@ -3233,7 +3432,8 @@ def _ci_TransactGetItemsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnConsumedCapacity", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "TransactItems, ReturnConsumedCapacity"))
+            e.insert(u, _c.unknown(p, k, "TransactItems, ReturnConsumedCapacity"))
+            u += 1
     return d
 
 
@@ -3246,6 +3446,7 @@ def _ci_TransactWriteItemsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TransactItems" not in v:
         e.append(_c.missing(p, "TransactItems"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TransactItems":
             d["TransactItems"] = _cs_TransactWriteItemList(x, p + ".TransactItems", e)
@@ -3267,13 +3468,15 @@ def _ci_TransactWriteItemsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ClientRequestToken", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TransactItems, ReturnConsumedCapacity, ReturnItemCollectionMetrics, ClientRequestToken",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3288,6 +3491,7 @@ def _ci_UntagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ResourceArn"))
     if "TagKeys" not in v:
         e.append(_c.missing(p, "TagKeys"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -3299,7 +3503,8 @@ def _ci_UntagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "TagKeys":
             d["TagKeys"] = _cs_TagKeyList(x, p + ".TagKeys", e)
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, TagKeys"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, TagKeys"))
+            u += 1
     return d
 
 
@@ -3314,6 +3519,7 @@ def _ci_UpdateContinuousBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.A
         e.append(_c.missing(p, "TableName"))
     if "PointInTimeRecoverySpecification" not in v:
         e.append(_c.missing(p, "PointInTimeRecoverySpecification"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3327,7 +3533,8 @@ def _ci_UpdateContinuousBackupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.A
                 x, p + ".PointInTimeRecoverySpecification", e
             )
         else:
-            e.append(_c.unknown(p, k, "TableName, PointInTimeRecoverySpecification"))
+            e.insert(u, _c.unknown(p, k, "TableName, PointInTimeRecoverySpecification"))
+            u += 1
     return d
 
 
@@ -3342,6 +3549,7 @@ def _ci_UpdateContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> _t
         e.append(_c.missing(p, "TableName"))
     if "ContributorInsightsAction" not in v:
         e.append(_c.missing(p, "ContributorInsightsAction"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3368,11 +3576,13 @@ def _ci_UpdateContributorInsightsInput(v: dict[str, _t.Any], e: list[str]) -> _t
             else:
                 e.append(_c.bad_type(p + ".ContributorInsightsMode", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p, k, "TableName, IndexName, ContributorInsightsAction, ContributorInsightsMode"
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3387,6 +3597,7 @@ def _ci_UpdateGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "GlobalTableName"))
     if "ReplicaUpdates" not in v:
         e.append(_c.missing(p, "ReplicaUpdates"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalTableName":
             if isinstance(x, str):
@@ -3398,7 +3609,8 @@ def _ci_UpdateGlobalTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "ReplicaUpdates":
             d["ReplicaUpdates"] = _cs_ReplicaUpdateList(x, p + ".ReplicaUpdates", e)
         else:
-            e.append(_c.unknown(p, k, "GlobalTableName, ReplicaUpdates"))
+            e.insert(u, _c.unknown(p, k, "GlobalTableName, ReplicaUpdates"))
+            u += 1
     return d
 
 
@@ -3411,6 +3623,7 @@ def _ci_UpdateGlobalTableSettingsInput(v: dict[str, _t.Any], e: list[str]) -> _t
     d: dict[str, _t.Any] = {}
     if "GlobalTableName" not in v:
         e.append(_c.missing(p, "GlobalTableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalTableName":
             if isinstance(x, str):
@@ -3450,13 +3663,15 @@ def _ci_UpdateGlobalTableSettingsInput(v: dict[str, _t.Any], e: list[str]) -> _t
                 x, p + ".ReplicaSettingsUpdate", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "GlobalTableName, GlobalTableBillingMode, GlobalTableProvisionedWriteCapacityUnits, GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate, GlobalTableGlobalSecondaryIndexSettingsUpdate, ReplicaSettingsUpdate",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3471,6 +3686,7 @@ def _ci_UpdateItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "Key" not in v:
         e.append(_c.missing(p, "Key"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3529,13 +3745,15 @@ def _ci_UpdateItemInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, Key, AttributeUpdates, Expected, ConditionalOperator, ReturnValues, ReturnConsumedCapacity, ReturnItemCollectionMetrics, UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3550,6 +3768,7 @@ def _ci_UpdateKinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[str
         e.append(_c.missing(p, "TableName"))
     if "StreamArn" not in v:
         e.append(_c.missing(p, "StreamArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3570,7 +3789,10 @@ def _ci_UpdateKinesisStreamingDestinationInput(v: dict[str, _t.Any], e: list[str
                 x, p + ".UpdateKinesisStreamingConfiguration", e
             )
         else:
-            e.append(_c.unknown(p, k, "TableName, StreamArn, UpdateKinesisStreamingConfiguration"))
+            e.insert(
+                u, _c.unknown(p, k, "TableName, StreamArn, UpdateKinesisStreamingConfiguration")
+            )
+            u += 1
     return d
 
 
@@ -3583,6 +3805,7 @@ def _ci_UpdateTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeDefinitions":
             d["AttributeDefinitions"] = _cs_AttributeDefinitions(x, p + ".AttributeDefinitions", e)
@@ -3643,13 +3866,15 @@ def _ci_UpdateTableInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "VectorIndexUpdates":
             d["VectorIndexUpdates"] = _cs_VectorIndexUpdateList(x, p + ".VectorIndexUpdates", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "AttributeDefinitions, TableName, BillingMode, ProvisionedThroughput, GlobalSecondaryIndexUpdates, StreamSpecification, SSESpecification, ReplicaUpdates, TableClass, DeletionProtectionEnabled, MultiRegionConsistency, GlobalTableWitnessUpdates, OnDemandThroughput, WarmThroughput, GlobalTableSettingsReplicationMode, VectorIndexUpdates",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3662,6 +3887,7 @@ def _ci_UpdateTableReplicaAutoScalingInput(v: dict[str, _t.Any], e: list[str]) -
     d: dict[str, _t.Any] = {}
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GlobalSecondaryIndexUpdates":
             d["GlobalSecondaryIndexUpdates"] = _cs_GlobalSecondaryIndexAutoScalingUpdateList(
@@ -3681,13 +3907,15 @@ def _ci_UpdateTableReplicaAutoScalingInput(v: dict[str, _t.Any], e: list[str]) -
         elif k == "ReplicaUpdates":
             d["ReplicaUpdates"] = _cs_ReplicaAutoScalingUpdateList(x, p + ".ReplicaUpdates", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "GlobalSecondaryIndexUpdates, TableName, ProvisionedWriteCapacityAutoScalingUpdate, ReplicaUpdates",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3702,6 +3930,7 @@ def _ci_UpdateTimeToLiveInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "TimeToLiveSpecification" not in v:
         e.append(_c.missing(p, "TimeToLiveSpecification"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -3715,7 +3944,8 @@ def _ci_UpdateTimeToLiveInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
                 x, p + ".TimeToLiveSpecification", e
             )
         else:
-            e.append(_c.unknown(p, k, "TableName, TimeToLiveSpecification"))
+            e.insert(u, _c.unknown(p, k, "TableName, TimeToLiveSpecification"))
+            u += 1
     return d
 
 
@@ -3740,6 +3970,7 @@ def _cs_AttributeDefinition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "AttributeName"))
     if "AttributeType" not in v:
         e.append(_c.missing(p, "AttributeType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeName":
             if isinstance(x, str):
@@ -3754,7 +3985,8 @@ def _cs_AttributeDefinition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".AttributeType", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttributeName, AttributeType"))
+            e.insert(u, _c.unknown(p, k, "AttributeName, AttributeType"))
+            u += 1
     return d
 
 
@@ -3795,6 +4027,7 @@ def _cs_AttributeValueUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Value":
             d["Value"] = _cs_AttributeValue(x, p + ".Value", e)
@@ -3804,7 +4037,8 @@ def _cs_AttributeValueUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Action", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Value, Action"))
+            e.insert(u, _c.unknown(p, k, "Value, Action"))
+            u += 1
     return d
 
 
@@ -3814,6 +4048,7 @@ def _cs_AttributeValue(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "S":
             if isinstance(x, str):
@@ -3851,7 +4086,8 @@ def _cs_AttributeValue(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".BOOL", x, _c.BOOL))
         else:
-            e.append(_c.unknown(p, k, "S, N, B, SS, NS, BS, M, L, NULL, BOOL"))
+            e.insert(u, _c.unknown(p, k, "S, N, B, SS, NS, BS, M, L, NULL, BOOL"))
+            u += 1
     return d
 
 
@@ -3861,6 +4097,7 @@ def _cs_AutoScalingSettingsUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MinimumUnits":
             if isinstance(x, int):
@@ -3891,13 +4128,15 @@ def _cs_AutoScalingSettingsUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "ScalingPolicyUpdate":
             d["ScalingPolicyUpdate"] = _cs_AutoScalingPolicyUpdate(x, p + ".ScalingPolicyUpdate", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "MinimumUnits, MaximumUnits, AutoScalingDisabled, AutoScalingRoleArn, ScalingPolicyUpdate",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -3909,6 +4148,7 @@ def _cs_AutoScalingPolicyUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TargetTrackingScalingPolicyConfiguration" not in v:
         e.append(_c.missing(p, "TargetTrackingScalingPolicyConfiguration"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "PolicyName":
             if isinstance(x, str):
@@ -3924,7 +4164,8 @@ def _cs_AutoScalingPolicyUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
                 )
             )
         else:
-            e.append(_c.unknown(p, k, "PolicyName, TargetTrackingScalingPolicyConfiguration"))
+            e.insert(u, _c.unknown(p, k, "PolicyName, TargetTrackingScalingPolicyConfiguration"))
+            u += 1
     return d
 
 
@@ -3938,6 +4179,7 @@ def _cs_AutoScalingTargetTrackingScalingPolicyConfigurationUpdate(
     d: dict[str, _t.Any] = {}
     if "TargetValue" not in v:
         e.append(_c.missing(p, "TargetValue"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "DisableScaleIn":
             if isinstance(x, bool):
@@ -3960,9 +4202,11 @@ def _cs_AutoScalingTargetTrackingScalingPolicyConfigurationUpdate(
             else:
                 e.append(_c.bad_type(p + ".TargetValue", x, _c.FLOAT))
         else:
-            e.append(
-                _c.unknown(p, k, "DisableScaleIn, ScaleInCooldown, ScaleOutCooldown, TargetValue")
+            e.insert(
+                u,
+                _c.unknown(p, k, "DisableScaleIn, ScaleInCooldown, ScaleOutCooldown, TargetValue"),
             )
+            u += 1
     return d
 
 
@@ -4020,6 +4264,7 @@ def _cs_EnableKinesisStreamingConfiguration(v: _t.Any, p: str, e: list[str]) -> 
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ApproximateCreationDateTimePrecision":
             if isinstance(x, str):
@@ -4027,7 +4272,8 @@ def _cs_EnableKinesisStreamingConfiguration(v: _t.Any, p: str, e: list[str]) -> 
             else:
                 e.append(_c.bad_type(p + ".ApproximateCreationDateTimePrecision", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ApproximateCreationDateTimePrecision"))
+            e.insert(u, _c.unknown(p, k, "ApproximateCreationDateTimePrecision"))
+            u += 1
     return d
 
 
@@ -4052,6 +4298,7 @@ def _cs_ExpectedAttributeValue(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Value":
             d["Value"] = _cs_AttributeValue(x, p + ".Value", e)
@@ -4068,7 +4315,8 @@ def _cs_ExpectedAttributeValue(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "AttributeValueList":
             d["AttributeValueList"] = _cs_AttributeValueList(x, p + ".AttributeValueList", e)
         else:
-            e.append(_c.unknown(p, k, "Value, Exists, ComparisonOperator, AttributeValueList"))
+            e.insert(u, _c.unknown(p, k, "Value, Exists, ComparisonOperator, AttributeValueList"))
+            u += 1
     return d
 
 
@@ -4139,6 +4387,7 @@ def _cs_Condition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ComparisonOperator" not in v:
         e.append(_c.missing(p, "ComparisonOperator"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeValueList":
             d["AttributeValueList"] = _cs_AttributeValueList(x, p + ".AttributeValueList", e)
@@ -4148,7 +4397,8 @@ def _cs_Condition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ComparisonOperator", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttributeValueList, ComparisonOperator"))
+            e.insert(u, _c.unknown(p, k, "AttributeValueList, ComparisonOperator"))
+            u += 1
     return d
 
 
@@ -4171,6 +4421,7 @@ def _cs_GlobalSecondaryIndexAutoScalingUpdate(v: _t.Any, p: str, e: list[str]) -
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4184,7 +4435,8 @@ def _cs_GlobalSecondaryIndexAutoScalingUpdate(v: _t.Any, p: str, e: list[str]) -
                 x, p + ".ProvisionedWriteCapacityAutoScalingUpdate", e
             )
         else:
-            e.append(_c.unknown(p, k, "IndexName, ProvisionedWriteCapacityAutoScalingUpdate"))
+            e.insert(u, _c.unknown(p, k, "IndexName, ProvisionedWriteCapacityAutoScalingUpdate"))
+            u += 1
     return d
 
 
@@ -4211,6 +4463,7 @@ def _cs_GlobalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "KeySchema"))
     if "Projection" not in v:
         e.append(_c.missing(p, "Projection"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4232,13 +4485,15 @@ def _cs_GlobalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "WarmThroughput":
             d["WarmThroughput"] = _cs_WarmThroughput(x, p + ".WarmThroughput", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, KeySchema, Projection, ProvisionedThroughput, OnDemandThroughput, WarmThroughput",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -4259,6 +4514,7 @@ def _cs_GlobalSecondaryIndexUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Update":
             d["Update"] = _cs_UpdateGlobalSecondaryIndexAction(x, p + ".Update", e)
@@ -4267,7 +4523,8 @@ def _cs_GlobalSecondaryIndexUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "Delete":
             d["Delete"] = _cs_DeleteGlobalSecondaryIndexAction(x, p + ".Delete", e)
         else:
-            e.append(_c.unknown(p, k, "Update, Create, Delete"))
+            e.insert(u, _c.unknown(p, k, "Update, Create, Delete"))
+            u += 1
     return d
 
 
@@ -4283,6 +4540,7 @@ def _cs_CreateGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
         e.append(_c.missing(p, "KeySchema"))
     if "Projection" not in v:
         e.append(_c.missing(p, "Projection"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4304,13 +4562,15 @@ def _cs_CreateGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
         elif k == "WarmThroughput":
             d["WarmThroughput"] = _cs_WarmThroughput(x, p + ".WarmThroughput", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, KeySchema, Projection, ProvisionedThroughput, OnDemandThroughput, WarmThroughput",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -4322,6 +4582,7 @@ def _cs_DeleteGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4331,7 +4592,8 @@ def _cs_DeleteGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
             else:
                 e.append(_c.bad_type(p + ".IndexName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "IndexName"))
+            e.insert(u, _c.unknown(p, k, "IndexName"))
+            u += 1
     return d
 
 
@@ -4358,6 +4620,7 @@ def _cs_GlobalTableGlobalSecondaryIndexSettingsUpdate(v: _t.Any, p: str, e: list
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4378,13 +4641,15 @@ def _cs_GlobalTableGlobalSecondaryIndexSettingsUpdate(v: _t.Any, p: str, e: list
                 x, p + ".ProvisionedWriteCapacityAutoScalingSettingsUpdate", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, ProvisionedWriteCapacityUnits, ProvisionedWriteCapacityAutoScalingSettingsUpdate",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -4407,13 +4672,15 @@ def _cs_GlobalTableWitnessGroupUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Create":
             d["Create"] = _cs_CreateGlobalTableWitnessGroupMemberAction(x, p + ".Create", e)
         elif k == "Delete":
             d["Delete"] = _cs_DeleteGlobalTableWitnessGroupMemberAction(x, p + ".Delete", e)
         else:
-            e.append(_c.unknown(p, k, "Create, Delete"))
+            e.insert(u, _c.unknown(p, k, "Create, Delete"))
+            u += 1
     return d
 
 
@@ -4425,6 +4692,7 @@ def _cs_CreateGlobalTableWitnessGroupMemberAction(v: _t.Any, p: str, e: list[str
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -4432,7 +4700,8 @@ def _cs_CreateGlobalTableWitnessGroupMemberAction(v: _t.Any, p: str, e: list[str
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -4444,6 +4713,7 @@ def _cs_DeleteGlobalTableWitnessGroupMemberAction(v: _t.Any, p: str, e: list[str
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -4451,7 +4721,8 @@ def _cs_DeleteGlobalTableWitnessGroupMemberAction(v: _t.Any, p: str, e: list[str
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -4461,6 +4732,7 @@ def _cs_IncrementalExportSpecification(v: _t.Any, p: str, e: list[str]) -> _t.An
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ExportFromTime":
             y = _c.to_datetime(x)
@@ -4480,7 +4752,8 @@ def _cs_IncrementalExportSpecification(v: _t.Any, p: str, e: list[str]) -> _t.An
             else:
                 e.append(_c.bad_type(p + ".ExportViewType", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ExportFromTime, ExportToTime, ExportViewType"))
+            e.insert(u, _c.unknown(p, k, "ExportFromTime, ExportToTime, ExportViewType"))
+            u += 1
     return d
 
 
@@ -4490,11 +4763,13 @@ def _cs_InputFormatOptions(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Csv":
             d["Csv"] = _cs_CsvOptions(x, p + ".Csv", e)
         else:
-            e.append(_c.unknown(p, k, "Csv"))
+            e.insert(u, _c.unknown(p, k, "Csv"))
+            u += 1
     return d
 
 
@@ -4504,6 +4779,7 @@ def _cs_CsvOptions(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Delimiter":
             if isinstance(x, str):
@@ -4515,7 +4791,8 @@ def _cs_CsvOptions(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "HeaderList":
             d["HeaderList"] = _cs_CsvHeaderList(x, p + ".HeaderList", e)
         else:
-            e.append(_c.unknown(p, k, "Delimiter, HeaderList"))
+            e.insert(u, _c.unknown(p, k, "Delimiter, HeaderList"))
+            u += 1
     return d
 
 
@@ -4590,6 +4867,7 @@ def _cs_KeySchemaElement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "AttributeName"))
     if "KeyType" not in v:
         e.append(_c.missing(p, "KeyType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeName":
             if isinstance(x, str):
@@ -4604,7 +4882,8 @@ def _cs_KeySchemaElement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".KeyType", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttributeName, KeyType"))
+            e.insert(u, _c.unknown(p, k, "AttributeName, KeyType"))
+            u += 1
     return d
 
 
@@ -4616,6 +4895,7 @@ def _cs_KeysAndAttributes(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Keys" not in v:
         e.append(_c.missing(p, "Keys"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Keys":
             d["Keys"] = _cs_KeyList(x, p + ".Keys", e)
@@ -4636,13 +4916,15 @@ def _cs_KeysAndAttributes(v: _t.Any, p: str, e: list[str]) -> _t.Any:
                 x, p + ".ExpressionAttributeNames", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Keys, AttributesToGet, ConsistentRead, ProjectionExpression, ExpressionAttributeNames",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -4693,6 +4975,7 @@ def _cs_LocalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "KeySchema"))
     if "Projection" not in v:
         e.append(_c.missing(p, "Projection"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -4706,7 +4989,8 @@ def _cs_LocalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "Projection":
             d["Projection"] = _cs_Projection(x, p + ".Projection", e)
         else:
-            e.append(_c.unknown(p, k, "IndexName, KeySchema, Projection"))
+            e.insert(u, _c.unknown(p, k, "IndexName, KeySchema, Projection"))
+            u += 1
     return d
 
 
@@ -4745,6 +5029,7 @@ def _cs_OnDemandThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MaxReadRequestUnits":
             if isinstance(x, int):
@@ -4757,7 +5042,8 @@ def _cs_OnDemandThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".MaxWriteRequestUnits", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "MaxReadRequestUnits, MaxWriteRequestUnits"))
+            e.insert(u, _c.unknown(p, k, "MaxReadRequestUnits, MaxWriteRequestUnits"))
+            u += 1
     return d
 
 
@@ -4782,6 +5068,7 @@ def _cs_ParameterizedStatement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Statement" not in v:
         e.append(_c.missing(p, "Statement"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Statement":
             if isinstance(x, str):
@@ -4798,7 +5085,10 @@ def _cs_ParameterizedStatement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Statement, Parameters, ReturnValuesOnConditionCheckFailure"))
+            e.insert(
+                u, _c.unknown(p, k, "Statement, Parameters, ReturnValuesOnConditionCheckFailure")
+            )
+            u += 1
     return d
 
 
@@ -4823,6 +5113,7 @@ def _cs_BatchStatementRequest(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Statement" not in v:
         e.append(_c.missing(p, "Statement"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Statement":
             if isinstance(x, str):
@@ -4844,13 +5135,15 @@ def _cs_BatchStatementRequest(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Statement, Parameters, ConsistentRead, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -4862,6 +5155,7 @@ def _cs_PointInTimeRecoverySpecification(v: _t.Any, p: str, e: list[str]) -> _t.
     d: dict[str, _t.Any] = {}
     if "PointInTimeRecoveryEnabled" not in v:
         e.append(_c.missing(p, "PointInTimeRecoveryEnabled"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "PointInTimeRecoveryEnabled":
             if isinstance(x, bool):
@@ -4876,7 +5170,8 @@ def _cs_PointInTimeRecoverySpecification(v: _t.Any, p: str, e: list[str]) -> _t.
             else:
                 e.append(_c.bad_type(p + ".RecoveryPeriodInDays", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "PointInTimeRecoveryEnabled, RecoveryPeriodInDays"))
+            e.insert(u, _c.unknown(p, k, "PointInTimeRecoveryEnabled, RecoveryPeriodInDays"))
+            u += 1
     return d
 
 
@@ -4899,6 +5194,7 @@ def _cs_Projection(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ProjectionType":
             if isinstance(x, str):
@@ -4908,7 +5204,8 @@ def _cs_Projection(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "NonKeyAttributes":
             d["NonKeyAttributes"] = _cs_NonKeyAttributeNameList(x, p + ".NonKeyAttributes", e)
         else:
-            e.append(_c.unknown(p, k, "ProjectionType, NonKeyAttributes"))
+            e.insert(u, _c.unknown(p, k, "ProjectionType, NonKeyAttributes"))
+            u += 1
     return d
 
 
@@ -4940,6 +5237,7 @@ def _cs_ProvisionedThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ReadCapacityUnits"))
     if "WriteCapacityUnits" not in v:
         e.append(_c.missing(p, "WriteCapacityUnits"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ReadCapacityUnits":
             if isinstance(x, int):
@@ -4956,7 +5254,8 @@ def _cs_ProvisionedThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".WriteCapacityUnits", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "ReadCapacityUnits, WriteCapacityUnits"))
+            e.insert(u, _c.unknown(p, k, "ReadCapacityUnits, WriteCapacityUnits"))
+            u += 1
     return d
 
 
@@ -4996,6 +5295,7 @@ def _cs_ReplicaAutoScalingUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5013,13 +5313,15 @@ def _cs_ReplicaAutoScalingUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
                 x, p + ".ReplicaProvisionedReadCapacityAutoScalingUpdate", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "RegionName, ReplicaGlobalSecondaryIndexUpdates, ReplicaProvisionedReadCapacityAutoScalingUpdate",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5040,6 +5342,7 @@ def _cs_ReplicaGlobalSecondaryIndexAutoScalingUpdate(v: _t.Any, p: str, e: list[
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -5053,7 +5356,8 @@ def _cs_ReplicaGlobalSecondaryIndexAutoScalingUpdate(v: _t.Any, p: str, e: list[
                 x, p + ".ProvisionedReadCapacityAutoScalingUpdate", e
             )
         else:
-            e.append(_c.unknown(p, k, "IndexName, ProvisionedReadCapacityAutoScalingUpdate"))
+            e.insert(u, _c.unknown(p, k, "IndexName, ProvisionedReadCapacityAutoScalingUpdate"))
+            u += 1
     return d
 
 
@@ -5074,6 +5378,7 @@ def _cs_Replica(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5081,7 +5386,8 @@ def _cs_Replica(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -5106,6 +5412,7 @@ def _cs_ReplicaSettingsUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5139,13 +5446,15 @@ def _cs_ReplicaSettingsUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReplicaTableClass", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "RegionName, ReplicaProvisionedReadCapacityUnits, ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate, ReplicaGlobalSecondaryIndexSettingsUpdate, ReplicaTableClass",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5170,6 +5479,7 @@ def _cs_ReplicaGlobalSecondaryIndexSettingsUpdate(v: _t.Any, p: str, e: list[str
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -5190,13 +5500,15 @@ def _cs_ReplicaGlobalSecondaryIndexSettingsUpdate(v: _t.Any, p: str, e: list[str
                 x, p + ".ProvisionedReadCapacityAutoScalingSettingsUpdate", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, ProvisionedReadCapacityUnits, ProvisionedReadCapacityAutoScalingSettingsUpdate",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5217,13 +5529,15 @@ def _cs_ReplicaUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Create":
             d["Create"] = _cs_CreateReplicaAction(x, p + ".Create", e)
         elif k == "Delete":
             d["Delete"] = _cs_DeleteReplicaAction(x, p + ".Delete", e)
         else:
-            e.append(_c.unknown(p, k, "Create, Delete"))
+            e.insert(u, _c.unknown(p, k, "Create, Delete"))
+            u += 1
     return d
 
 
@@ -5235,6 +5549,7 @@ def _cs_CreateReplicaAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5242,7 +5557,8 @@ def _cs_CreateReplicaAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -5254,6 +5570,7 @@ def _cs_DeleteReplicaAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5261,7 +5578,8 @@ def _cs_DeleteReplicaAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -5284,6 +5602,7 @@ def _cs_ReplicationGroupUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Create":
             d["Create"] = _cs_CreateReplicationGroupMemberAction(x, p + ".Create", e)
@@ -5292,7 +5611,8 @@ def _cs_ReplicationGroupUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "Delete":
             d["Delete"] = _cs_DeleteReplicationGroupMemberAction(x, p + ".Delete", e)
         else:
-            e.append(_c.unknown(p, k, "Create, Update, Delete"))
+            e.insert(u, _c.unknown(p, k, "Create, Update, Delete"))
+            u += 1
     return d
 
 
@@ -5304,6 +5624,7 @@ def _cs_CreateReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5333,13 +5654,15 @@ def _cs_CreateReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
             else:
                 e.append(_c.bad_type(p + ".TableClassOverride", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "RegionName, KMSMasterKeyId, ProvisionedThroughputOverride, OnDemandThroughputOverride, GlobalSecondaryIndexes, TableClassOverride",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5351,6 +5674,7 @@ def _cs_DeleteReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -5358,7 +5682,8 @@ def _cs_DeleteReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
             else:
                 e.append(_c.bad_type(p + ".RegionName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "RegionName"))
+            e.insert(u, _c.unknown(p, k, "RegionName"))
+            u += 1
     return d
 
 
@@ -5368,6 +5693,7 @@ def _cs_OnDemandThroughputOverride(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MaxReadRequestUnits":
             if isinstance(x, int):
@@ -5375,7 +5701,8 @@ def _cs_OnDemandThroughputOverride(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".MaxReadRequestUnits", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "MaxReadRequestUnits"))
+            e.insert(u, _c.unknown(p, k, "MaxReadRequestUnits"))
+            u += 1
     return d
 
 
@@ -5385,6 +5712,7 @@ def _cs_ProvisionedThroughputOverride(v: _t.Any, p: str, e: list[str]) -> _t.Any
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ReadCapacityUnits":
             if isinstance(x, int):
@@ -5394,7 +5722,8 @@ def _cs_ProvisionedThroughputOverride(v: _t.Any, p: str, e: list[str]) -> _t.Any
             else:
                 e.append(_c.bad_type(p + ".ReadCapacityUnits", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "ReadCapacityUnits"))
+            e.insert(u, _c.unknown(p, k, "ReadCapacityUnits"))
+            u += 1
     return d
 
 
@@ -5419,6 +5748,7 @@ def _cs_ReplicaGlobalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -5436,11 +5766,13 @@ def _cs_ReplicaGlobalSecondaryIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
                 x, p + ".OnDemandThroughputOverride", e
             )
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p, k, "IndexName, ProvisionedThroughputOverride, OnDemandThroughputOverride"
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5452,6 +5784,7 @@ def _cs_S3BucketSource(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "S3Bucket" not in v:
         e.append(_c.missing(p, "S3Bucket"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "S3BucketOwner":
             if isinstance(x, str):
@@ -5469,7 +5802,8 @@ def _cs_S3BucketSource(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".S3KeyPrefix", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "S3BucketOwner, S3Bucket, S3KeyPrefix"))
+            e.insert(u, _c.unknown(p, k, "S3BucketOwner, S3Bucket, S3KeyPrefix"))
+            u += 1
     return d
 
 
@@ -5479,6 +5813,7 @@ def _cs_SSESpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Enabled":
             if isinstance(x, bool):
@@ -5496,7 +5831,8 @@ def _cs_SSESpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".KMSMasterKeyId", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Enabled, SSEType, KMSMasterKeyId"))
+            e.insert(u, _c.unknown(p, k, "Enabled, SSEType, KMSMasterKeyId"))
+            u += 1
     return d
 
 
@@ -5521,6 +5857,7 @@ def _cs_StreamSpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "StreamEnabled" not in v:
         e.append(_c.missing(p, "StreamEnabled"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "StreamEnabled":
             if isinstance(x, bool):
@@ -5533,7 +5870,8 @@ def _cs_StreamSpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".StreamViewType", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "StreamEnabled, StreamViewType"))
+            e.insert(u, _c.unknown(p, k, "StreamEnabled, StreamViewType"))
+            u += 1
     return d
 
 
@@ -5563,6 +5901,7 @@ def _cs_TableCreationParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "AttributeDefinitions"))
     if "KeySchema" not in v:
         e.append(_c.missing(p, "KeySchema"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "TableName":
             if isinstance(x, str):
@@ -5595,13 +5934,15 @@ def _cs_TableCreationParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "VectorIndexes":
             d["VectorIndexes"] = _cs_VectorIndexList(x, p + ".VectorIndexes", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "TableName, AttributeDefinitions, KeySchema, BillingMode, ProvisionedThroughput, OnDemandThroughput, SSESpecification, GlobalSecondaryIndexes, VectorIndexes",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5642,6 +5983,7 @@ def _cs_Tag(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Key"))
     if "Value" not in v:
         e.append(_c.missing(p, "Value"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             if isinstance(x, str):
@@ -5658,7 +6000,8 @@ def _cs_Tag(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Value", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Key, Value"))
+            e.insert(u, _c.unknown(p, k, "Key, Value"))
+            u += 1
     return d
 
 
@@ -5672,6 +6015,7 @@ def _cs_TimeToLiveSpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Enabled"))
     if "AttributeName" not in v:
         e.append(_c.missing(p, "AttributeName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Enabled":
             if isinstance(x, bool):
@@ -5686,7 +6030,8 @@ def _cs_TimeToLiveSpecification(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".AttributeName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Enabled, AttributeName"))
+            e.insert(u, _c.unknown(p, k, "Enabled, AttributeName"))
+            u += 1
     return d
 
 
@@ -5711,11 +6056,13 @@ def _cs_TransactGetItem(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Get" not in v:
         e.append(_c.missing(p, "Get"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Get":
             d["Get"] = _cs_Get(x, p + ".Get", e)
         else:
-            e.append(_c.unknown(p, k, "Get"))
+            e.insert(u, _c.unknown(p, k, "Get"))
+            u += 1
     return d
 
 
@@ -5729,6 +6076,7 @@ def _cs_Get(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Key"))
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             d["Key"] = _cs_Key(x, p + ".Key", e)
@@ -5749,9 +6097,11 @@ def _cs_Get(v: _t.Any, p: str, e: list[str]) -> _t.Any:
                 x, p + ".ExpressionAttributeNames", e
             )
         else:
-            e.append(
-                _c.unknown(p, k, "Key, TableName, ProjectionExpression, ExpressionAttributeNames")
+            e.insert(
+                u,
+                _c.unknown(p, k, "Key, TableName, ProjectionExpression, ExpressionAttributeNames"),
             )
+            u += 1
     return d
 
 
@@ -5774,6 +6124,7 @@ def _cs_TransactWriteItem(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ConditionCheck":
             d["ConditionCheck"] = _cs_ConditionCheck(x, p + ".ConditionCheck", e)
@@ -5784,7 +6135,8 @@ def _cs_TransactWriteItem(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "Update":
             d["Update"] = _cs_Update(x, p + ".Update", e)
         else:
-            e.append(_c.unknown(p, k, "ConditionCheck, Put, Delete, Update"))
+            e.insert(u, _c.unknown(p, k, "ConditionCheck, Put, Delete, Update"))
+            u += 1
     return d
 
 
@@ -5800,6 +6152,7 @@ def _cs_ConditionCheck(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "TableName"))
     if "ConditionExpression" not in v:
         e.append(_c.missing(p, "ConditionExpression"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             d["Key"] = _cs_Key(x, p + ".Key", e)
@@ -5829,13 +6182,15 @@ def _cs_ConditionCheck(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Key, TableName, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5849,6 +6204,7 @@ def _cs_Delete(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Key"))
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             d["Key"] = _cs_Key(x, p + ".Key", e)
@@ -5878,13 +6234,15 @@ def _cs_Delete(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Key, TableName, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5898,6 +6256,7 @@ def _cs_Put(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Item"))
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Item":
             d["Item"] = _cs_PutItemInputAttributeMap(x, p + ".Item", e)
@@ -5927,13 +6286,15 @@ def _cs_Put(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Item, TableName, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -5949,6 +6310,7 @@ def _cs_Update(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "UpdateExpression"))
     if "TableName" not in v:
         e.append(_c.missing(p, "TableName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             d["Key"] = _cs_Key(x, p + ".Key", e)
@@ -5983,13 +6345,15 @@ def _cs_Update(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ReturnValuesOnConditionCheckFailure", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Key, UpdateExpression, TableName, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -6001,6 +6365,7 @@ def _cs_UpdateGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -6018,11 +6383,13 @@ def _cs_UpdateGlobalSecondaryIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.
         elif k == "WarmThroughput":
             d["WarmThroughput"] = _cs_WarmThroughput(x, p + ".WarmThroughput", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p, k, "IndexName, ProvisionedThroughput, OnDemandThroughput, WarmThroughput"
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -6032,6 +6399,7 @@ def _cs_UpdateKinesisStreamingConfiguration(v: _t.Any, p: str, e: list[str]) -> 
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ApproximateCreationDateTimePrecision":
             if isinstance(x, str):
@@ -6039,7 +6407,8 @@ def _cs_UpdateKinesisStreamingConfiguration(v: _t.Any, p: str, e: list[str]) -> 
             else:
                 e.append(_c.bad_type(p + ".ApproximateCreationDateTimePrecision", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ApproximateCreationDateTimePrecision"))
+            e.insert(u, _c.unknown(p, k, "ApproximateCreationDateTimePrecision"))
+            u += 1
     return d
 
 
@@ -6051,6 +6420,7 @@ def _cs_UpdateReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
     d: dict[str, _t.Any] = {}
     if "RegionName" not in v:
         e.append(_c.missing(p, "RegionName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "RegionName":
             if isinstance(x, str):
@@ -6080,13 +6450,15 @@ def _cs_UpdateReplicationGroupMemberAction(v: _t.Any, p: str, e: list[str]) -> _
             else:
                 e.append(_c.bad_type(p + ".TableClassOverride", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "RegionName, KMSMasterKeyId, ProvisionedThroughputOverride, OnDemandThroughputOverride, GlobalSecondaryIndexes, TableClassOverride",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -6117,6 +6489,7 @@ def _cs_VectorIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Dimensions"))
     if "DistanceFunction" not in v:
         e.append(_c.missing(p, "DistanceFunction"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -6144,13 +6517,15 @@ def _cs_VectorIndex(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".DistanceFunction", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, VectorAttribute, SearchSchema, Projection, Dimensions, DistanceFunction",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -6177,6 +6552,7 @@ def _cs_SearchSchemaElement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "AttributeName"))
     if "SearchSchemaElementType" not in v:
         e.append(_c.missing(p, "SearchSchemaElementType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeName":
             if isinstance(x, str):
@@ -6189,7 +6565,8 @@ def _cs_SearchSchemaElement(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".SearchSchemaElementType", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttributeName, SearchSchemaElementType"))
+            e.insert(u, _c.unknown(p, k, "AttributeName, SearchSchemaElementType"))
+            u += 1
     return d
 
 
@@ -6201,6 +6578,7 @@ def _cs_VectorAttributeDefinition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "AttributeName" not in v:
         e.append(_c.missing(p, "AttributeName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AttributeName":
             if isinstance(x, str):
@@ -6210,7 +6588,8 @@ def _cs_VectorAttributeDefinition(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".AttributeName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "AttributeName"))
+            e.insert(u, _c.unknown(p, k, "AttributeName"))
+            u += 1
     return d
 
 
@@ -6231,13 +6610,15 @@ def _cs_VectorIndexUpdate(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Create":
             d["Create"] = _cs_CreateVectorIndexAction(x, p + ".Create", e)
         elif k == "Delete":
             d["Delete"] = _cs_DeleteVectorIndexAction(x, p + ".Delete", e)
         else:
-            e.append(_c.unknown(p, k, "Create, Delete"))
+            e.insert(u, _c.unknown(p, k, "Create, Delete"))
+            u += 1
     return d
 
 
@@ -6257,6 +6638,7 @@ def _cs_CreateVectorIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Dimensions"))
     if "DistanceFunction" not in v:
         e.append(_c.missing(p, "DistanceFunction"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -6284,13 +6666,15 @@ def _cs_CreateVectorIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".DistanceFunction", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "IndexName, VectorAttribute, SearchSchema, Projection, Dimensions, DistanceFunction",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -6302,6 +6686,7 @@ def _cs_DeleteVectorIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "IndexName" not in v:
         e.append(_c.missing(p, "IndexName"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "IndexName":
             if isinstance(x, str):
@@ -6311,7 +6696,8 @@ def _cs_DeleteVectorIndexAction(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".IndexName", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "IndexName"))
+            e.insert(u, _c.unknown(p, k, "IndexName"))
+            u += 1
     return d
 
 
@@ -6321,6 +6707,7 @@ def _cs_WarmThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ReadUnitsPerSecond":
             if isinstance(x, int):
@@ -6333,7 +6720,8 @@ def _cs_WarmThroughput(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".WriteUnitsPerSecond", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "ReadUnitsPerSecond, WriteUnitsPerSecond"))
+            e.insert(u, _c.unknown(p, k, "ReadUnitsPerSecond, WriteUnitsPerSecond"))
+            u += 1
     return d
 
 
@@ -6356,13 +6744,15 @@ def _cs_WriteRequest(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "PutRequest":
             d["PutRequest"] = _cs_PutRequest(x, p + ".PutRequest", e)
         elif k == "DeleteRequest":
             d["DeleteRequest"] = _cs_DeleteRequest(x, p + ".DeleteRequest", e)
         else:
-            e.append(_c.unknown(p, k, "PutRequest, DeleteRequest"))
+            e.insert(u, _c.unknown(p, k, "PutRequest, DeleteRequest"))
+            u += 1
     return d
 
 
@@ -6374,11 +6764,13 @@ def _cs_DeleteRequest(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Key" not in v:
         e.append(_c.missing(p, "Key"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             d["Key"] = _cs_Key(x, p + ".Key", e)
         else:
-            e.append(_c.unknown(p, k, "Key"))
+            e.insert(u, _c.unknown(p, k, "Key"))
+            u += 1
     return d
 
 
@@ -6390,447 +6782,649 @@ def _cs_PutRequest(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Item" not in v:
         e.append(_c.missing(p, "Item"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Item":
             d["Item"] = _cs_PutItemInputAttributeMap(x, p + ".Item", e)
         else:
-            e.append(_c.unknown(p, k, "Item"))
+            e.insert(u, _c.unknown(p, k, "Item"))
+            u += 1
     return d
 
 
+_A_AttributeValue = frozenset(("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"))
 _K_AttributeValue = frozenset(("S", "N", "SS", "NS", "NULL", "BOOL"))
 
 
-def _cd_AttributeValue(d: _t.Any) -> _t.Any:
+def _cd_AttributeValue(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_AttributeValue.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AttributeValue)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "B":
-            o["B"] = _c.b64d(x)
-        elif k == "BS":
-            o["BS"] = [None if y0 is None else _c.b64d(y0) for y0 in x]
-        elif k == "M":
-            o["M"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
+        if k == "M":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
         elif k == "L":
-            o["L"] = _c.fix_list(x, _K_AttributeValue, _cd_AttributeValue)
-        elif k == "S":
-            o["S"] = x
-        elif k == "N":
-            o["N"] = x
-        elif k == "SS":
-            o["SS"] = x
-        elif k == "NS":
-            o["NS"] = x
-        elif k == "NULL":
-            o["NULL"] = x
-        elif k == "BOOL":
-            o["BOOL"] = x
-    return o
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "B":
+            d[k] = _c.b64d(x)
+        elif k == "BS":
+            d[k] = [None if y0 is None else _c.b64d(y0) for y0 in x]
+    return d
 
 
-def _cd_BatchExecuteStatementOutput(d: _t.Any) -> _t.Any:
+_A_BatchExecuteStatementOutput = frozenset(("Responses", "ConsumedCapacity"))
+
+
+def _cd_BatchExecuteStatementOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_BatchExecuteStatementOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BatchExecuteStatementOutput)
     x = d.get("Responses")
     if x is not None:
-        o["Responses"] = _c.fix_list(x, _K_BatchStatementResponse, _cd_BatchStatementResponse)
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_BatchStatementResponse.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_BatchStatementResponse(y1, n)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ConsumedCapacity.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
+    return d
 
 
-def _cd_BatchGetItemOutput(d: _t.Any) -> _t.Any:
+_A_BatchGetItemOutput = frozenset(("Responses", "UnprocessedKeys", "ConsumedCapacity"))
+
+
+def _cd_BatchGetItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Responses")
-    if x is not None:
-        o["Responses"] = {
-            k0: (
-                None
-                if y0 is None
-                else [
-                    None if y1 is None else _c.fix_map(y1, _K_AttributeValue, _cd_AttributeValue)
-                    for y1 in y0
-                ]
-            )
-            for k0, y0 in x.items()
-        }
-    x = d.get("UnprocessedKeys")
-    if x is not None:
-        o["UnprocessedKeys"] = _c.fix_map(x, _K_KeysAndAttributes, _cd_KeysAndAttributes)
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_BatchGetItemOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BatchGetItemOutput)
+    for k, x in d.items():
+        if k == "UnprocessedKeys":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeysAndAttributes.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeysAndAttributes(y1, n)
+        elif k == "ConsumedCapacity":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ConsumedCapacity.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
+        elif k == "Responses":
+            d[k] = {
+                k0: (
+                    None
+                    if y0 is None
+                    else [
+                        (
+                            None
+                            if y1 is None
+                            else _c.fix_map(y1, _K_AttributeValue, _cd_AttributeValue, n)
+                        )
+                        for y1 in y0
+                    ]
+                )
+                for k0, y0 in x.items()
+            }
+    return d
 
 
+_A_BatchStatementResponse = frozenset(("Error", "TableName", "Item"))
 _K_BatchStatementResponse = frozenset(("TableName",))
 
 
-def _cd_BatchStatementResponse(d: _t.Any) -> _t.Any:
+def _cd_BatchStatementResponse(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Error")
-    if x is not None:
-        o["Error"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_BatchStatementError and None not in x.values()
-            else _cd_BatchStatementError(x)
-        )
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_BatchStatementResponse.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BatchStatementResponse)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    x = d.get("Error")
+    if x is not None:
+        d["Error"] = (
+            x
+            if x.__class__ is dict
+            and _K_BatchStatementError.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_BatchStatementError(x, n)
+        )
+    return d
 
 
+_A_BatchStatementError = frozenset(("Code", "Message", "Item"))
 _K_BatchStatementError = frozenset(("Code", "Message"))
 
 
-def _cd_BatchStatementError(d: _t.Any) -> _t.Any:
+def _cd_BatchStatementError(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Code")
-    if x is not None:
-        o["Code"] = x
-    x = d.get("Message")
-    if x is not None:
-        o["Message"] = x
+    if not (
+        d.__class__ is dict
+        and _A_BatchStatementError.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BatchStatementError)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    return d
 
 
-def _cd_BatchWriteItemOutput(d: _t.Any) -> _t.Any:
+_A_BatchWriteItemOutput = frozenset(
+    ("UnprocessedItems", "ItemCollectionMetrics", "ConsumedCapacity")
+)
+
+
+def _cd_BatchWriteItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("UnprocessedItems")
-    if x is not None:
-        o["UnprocessedItems"] = {
-            k0: None if y0 is None else [None if y1 is None else _cd_WriteRequest(y1) for y1 in y0]
-            for k0, y0 in x.items()
-        }
-    x = d.get("ItemCollectionMetrics")
-    if x is not None:
-        o["ItemCollectionMetrics"] = {
-            k0: (
-                None
-                if y0 is None
-                else [None if y1 is None else _cd_ItemCollectionMetrics(y1) for y1 in y0]
-            )
-            for k0, y0 in x.items()
-        }
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_BatchWriteItemOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BatchWriteItemOutput)
+    for k, x in d.items():
+        if k == "ConsumedCapacity":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ConsumedCapacity.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
+        elif k == "UnprocessedItems":
+            d[k] = {
+                k0: (
+                    None
+                    if y0 is None
+                    else [None if y1 is None else _cd_WriteRequest(y1, n) for y1 in y0]
+                )
+                for k0, y0 in x.items()
+            }
+        elif k == "ItemCollectionMetrics":
+            d[k] = {
+                k0: (
+                    None
+                    if y0 is None
+                    else [None if y1 is None else _cd_ItemCollectionMetrics(y1, n) for y1 in y0]
+                )
+                for k0, y0 in x.items()
+            }
+    return d
 
 
+_A_CancellationReason = frozenset(("Item", "Code", "Message"))
 _K_CancellationReason = frozenset(("Code", "Message"))
 
 
-def _cd_CancellationReason(d: _t.Any) -> _t.Any:
+def _cd_CancellationReason(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_CancellationReason.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_CancellationReason)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    x = d.get("Code")
-    if x is not None:
-        o["Code"] = x
-    x = d.get("Message")
-    if x is not None:
-        o["Message"] = x
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    return d
 
 
+_A_ConsumedCapacity = frozenset(
+    (
+        "TableName",
+        "CapacityUnits",
+        "ReadCapacityUnits",
+        "WriteCapacityUnits",
+        "Table",
+        "LocalSecondaryIndexes",
+        "GlobalSecondaryIndexes",
+        "VectorIndexes",
+    )
+)
 _K_ConsumedCapacity = frozenset(("TableName",))
 
 
-def _cd_ConsumedCapacity(d: _t.Any) -> _t.Any:
+def _cd_ConsumedCapacity(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_ConsumedCapacity.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ConsumedCapacity)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "CapacityUnits":
-            o["CapacityUnits"] = x
+            d[k] = x
         elif k == "ReadCapacityUnits":
-            o["ReadCapacityUnits"] = x
+            d[k] = x
         elif k == "WriteCapacityUnits":
-            o["WriteCapacityUnits"] = x
+            d[k] = x
         elif k == "Table":
-            o["Table"] = _cd_Capacity(x)
+            d[k] = _cd_Capacity(x, n)
         elif k == "LocalSecondaryIndexes":
-            o["LocalSecondaryIndexes"] = {
-                k0: None if y0 is None else _cd_Capacity(y0) for k0, y0 in x.items()
-            }
+            d[k] = {k0: None if y0 is None else _cd_Capacity(y0, n) for k0, y0 in x.items()}
         elif k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = {
-                k0: None if y0 is None else _cd_Capacity(y0) for k0, y0 in x.items()
-            }
+            d[k] = {k0: None if y0 is None else _cd_Capacity(y0, n) for k0, y0 in x.items()}
         elif k == "VectorIndexes":
-            o["VectorIndexes"] = {
-                k0: None if y0 is None else _cd_VectorCapacity(y0) for k0, y0 in x.items()
-            }
-        elif k == "TableName":
-            o["TableName"] = x
-    return o
+            d[k] = {k0: None if y0 is None else _cd_VectorCapacity(y0, n) for k0, y0 in x.items()}
+    return d
 
 
-def _cd_Capacity(d: _t.Any) -> _t.Any:
+_A_Capacity = frozenset(("ReadCapacityUnits", "WriteCapacityUnits", "CapacityUnits"))
+
+
+def _cd_Capacity(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadCapacityUnits")
-    if x is not None:
-        o["ReadCapacityUnits"] = x
-    x = d.get("WriteCapacityUnits")
-    if x is not None:
-        o["WriteCapacityUnits"] = x
-    x = d.get("CapacityUnits")
-    if x is not None:
-        o["CapacityUnits"] = x
-    return o
+    if not (d.__class__ is dict and _A_Capacity.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Capacity)
+    for k, x in d.items():
+        if k == "ReadCapacityUnits":
+            d[k] = x
+        elif k == "WriteCapacityUnits":
+            d[k] = x
+        elif k == "CapacityUnits":
+            d[k] = x
+    return d
 
 
-def _cd_CreateBackupOutput(d: _t.Any) -> _t.Any:
+_A_CreateBackupOutput = frozenset(("BackupDetails",))
+
+
+def _cd_CreateBackupOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_CreateBackupOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_CreateBackupOutput)
     x = d.get("BackupDetails")
     if x is not None:
-        o["BackupDetails"] = (
+        d["BackupDetails"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_BackupDetails and None not in x.values()
-            else _cd_BackupDetails(x)
+            if x.__class__ is dict
+            and _K_BackupDetails.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_BackupDetails(x, n)
         )
-    return o
+    return d
 
 
+_A_BackupDetails = frozenset(
+    (
+        "BackupArn",
+        "BackupName",
+        "BackupSizeBytes",
+        "BackupStatus",
+        "BackupType",
+        "BackupCreationDateTime",
+        "BackupExpiryDateTime",
+    )
+)
 _K_BackupDetails = frozenset(
     ("BackupArn", "BackupName", "BackupSizeBytes", "BackupStatus", "BackupType")
 )
 
 
-def _cd_BackupDetails(d: _t.Any) -> _t.Any:
+def _cd_BackupDetails(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "BackupCreationDateTime":
-            o["BackupCreationDateTime"] = _rt.p_ts(x)
-        elif k == "BackupExpiryDateTime":
-            o["BackupExpiryDateTime"] = _rt.p_ts(x)
-        elif k == "BackupArn":
-            o["BackupArn"] = x
-        elif k == "BackupName":
-            o["BackupName"] = x
-        elif k == "BackupSizeBytes":
-            o["BackupSizeBytes"] = x
-        elif k == "BackupStatus":
-            o["BackupStatus"] = x
-        elif k == "BackupType":
-            o["BackupType"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_BackupDetails.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BackupDetails)
+    x = d.get("BackupCreationDateTime")
+    if x is not None:
+        d["BackupCreationDateTime"] = _rt.p_ts(x)
+    x = d.get("BackupExpiryDateTime")
+    if x is not None:
+        d["BackupExpiryDateTime"] = _rt.p_ts(x)
+    return d
 
 
-def _cd_CreateGlobalTableOutput(d: _t.Any) -> _t.Any:
+_A_CreateGlobalTableOutput = frozenset(("GlobalTableDescription",))
+
+
+def _cd_CreateGlobalTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_CreateGlobalTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_CreateGlobalTableOutput)
     x = d.get("GlobalTableDescription")
     if x is not None:
-        o["GlobalTableDescription"] = (
+        d["GlobalTableDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_GlobalTableDescription
-            and None not in x.values()
-            else _cd_GlobalTableDescription(x)
+            and _K_GlobalTableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_GlobalTableDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_CreateTableOutput(d: _t.Any) -> _t.Any:
+_A_CreateTableOutput = frozenset(("TableDescription",))
+
+
+def _cd_CreateTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_CreateTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_CreateTableOutput)
     x = d.get("TableDescription")
     if x is not None:
-        o["TableDescription"] = (
+        d["TableDescription"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
+            if x.__class__ is dict
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_DeleteBackupOutput(d: _t.Any) -> _t.Any:
+_A_DeleteBackupOutput = frozenset(("BackupDescription",))
+
+
+def _cd_DeleteBackupOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DeleteBackupOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeleteBackupOutput)
     x = d.get("BackupDescription")
     if x is not None:
-        o["BackupDescription"] = _cd_BackupDescription(x)
-    return o
+        d["BackupDescription"] = _cd_BackupDescription(x, n)
+    return d
 
 
-def _cd_BackupDescription(d: _t.Any) -> _t.Any:
+_A_BackupDescription = frozenset(
+    ("BackupDetails", "SourceTableDetails", "SourceTableFeatureDetails")
+)
+
+
+def _cd_BackupDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("BackupDetails")
-    if x is not None:
-        o["BackupDetails"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_BackupDetails and None not in x.values()
-            else _cd_BackupDetails(x)
-        )
-    x = d.get("SourceTableDetails")
-    if x is not None:
-        o["SourceTableDetails"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_SourceTableDetails and None not in x.values()
-            else _cd_SourceTableDetails(x)
-        )
-    x = d.get("SourceTableFeatureDetails")
-    if x is not None:
-        o["SourceTableFeatureDetails"] = _cd_SourceTableFeatureDetails(x)
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_BackupDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BackupDescription)
+    for k, x in d.items():
+        if k == "BackupDetails":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_BackupDetails.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_BackupDetails(x, n)
+            )
+        elif k == "SourceTableDetails":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_SourceTableDetails.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_SourceTableDetails(x, n)
+            )
+        elif k == "SourceTableFeatureDetails":
+            d[k] = _cd_SourceTableFeatureDetails(x, n)
+    return d
 
 
-def _cd_DeleteItemOutput(d: _t.Any) -> _t.Any:
+_A_DeleteItemOutput = frozenset(("Attributes", "ConsumedCapacity", "ItemCollectionMetrics"))
+
+
+def _cd_DeleteItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Attributes")
-    if x is not None:
-        o["Attributes"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_ConsumedCapacity and None not in x.values()
-            else _cd_ConsumedCapacity(x)
-        )
-    x = d.get("ItemCollectionMetrics")
-    if x is not None:
-        o["ItemCollectionMetrics"] = _cd_ItemCollectionMetrics(x)
-    return o
+    if not (
+        d.__class__ is dict and _A_DeleteItemOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeleteItemOutput)
+    for k, x in d.items():
+        if k == "Attributes":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "ConsumedCapacity":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
+            )
+        elif k == "ItemCollectionMetrics":
+            d[k] = _cd_ItemCollectionMetrics(x, n)
+    return d
 
 
+_A_DeleteResourcePolicyOutput = frozenset(("RevisionId",))
 _K_DeleteResourcePolicyOutput = frozenset(("RevisionId",))
 
 
-def _cd_DeleteResourcePolicyOutput(d: _t.Any) -> _t.Any:
+def _cd_DeleteResourcePolicyOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("RevisionId")
-    if x is not None:
-        o["RevisionId"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_DeleteResourcePolicyOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeleteResourcePolicyOutput)
+    return d
 
 
-def _cd_DeleteTableOutput(d: _t.Any) -> _t.Any:
+_A_DeleteTableOutput = frozenset(("TableDescription",))
+
+
+def _cd_DeleteTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DeleteTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeleteTableOutput)
     x = d.get("TableDescription")
     if x is not None:
-        o["TableDescription"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
-        )
-    return o
-
-
-def _cd_DescribeBackupOutput(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("BackupDescription")
-    if x is not None:
-        o["BackupDescription"] = _cd_BackupDescription(x)
-    return o
-
-
-def _cd_DescribeContinuousBackupsOutput(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ContinuousBackupsDescription")
-    if x is not None:
-        o["ContinuousBackupsDescription"] = (
+        d["TableDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_ContinuousBackupsDescription
-            and None not in x.values()
-            else _cd_ContinuousBackupsDescription(x)
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_DescribeBackupOutput = frozenset(("BackupDescription",))
+
+
+def _cd_DescribeBackupOutput(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_DescribeBackupOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeBackupOutput)
+    x = d.get("BackupDescription")
+    if x is not None:
+        d["BackupDescription"] = _cd_BackupDescription(x, n)
+    return d
+
+
+_A_DescribeContinuousBackupsOutput = frozenset(("ContinuousBackupsDescription",))
+
+
+def _cd_DescribeContinuousBackupsOutput(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_DescribeContinuousBackupsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeContinuousBackupsOutput)
+    x = d.get("ContinuousBackupsDescription")
+    if x is not None:
+        d["ContinuousBackupsDescription"] = (
+            x
+            if x.__class__ is dict
+            and _K_ContinuousBackupsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ContinuousBackupsDescription(x, n)
+        )
+    return d
+
+
+_A_ContinuousBackupsDescription = frozenset(
+    ("ContinuousBackupsStatus", "PointInTimeRecoveryDescription")
+)
 _K_ContinuousBackupsDescription = frozenset(("ContinuousBackupsStatus",))
 
 
-def _cd_ContinuousBackupsDescription(d: _t.Any) -> _t.Any:
+def _cd_ContinuousBackupsDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ContinuousBackupsStatus")
-    if x is not None:
-        o["ContinuousBackupsStatus"] = x
+    if not (
+        d.__class__ is dict
+        and _A_ContinuousBackupsDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ContinuousBackupsDescription)
     x = d.get("PointInTimeRecoveryDescription")
     if x is not None:
-        o["PointInTimeRecoveryDescription"] = (
+        d["PointInTimeRecoveryDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_PointInTimeRecoveryDescription
-            and None not in x.values()
-            else _cd_PointInTimeRecoveryDescription(x)
+            and _K_PointInTimeRecoveryDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_PointInTimeRecoveryDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_DescribeContributorInsightsOutput = frozenset(
+    (
+        "TableName",
+        "IndexName",
+        "ContributorInsightsRuleList",
+        "ContributorInsightsStatus",
+        "LastUpdateDateTime",
+        "FailureException",
+        "ContributorInsightsMode",
+    )
+)
 _K_DescribeContributorInsightsOutput = frozenset(
     (
         "TableName",
@@ -6842,135 +7436,193 @@ _K_DescribeContributorInsightsOutput = frozenset(
 )
 
 
-def _cd_DescribeContributorInsightsOutput(d: _t.Any) -> _t.Any:
+def _cd_DescribeContributorInsightsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "LastUpdateDateTime":
-            o["LastUpdateDateTime"] = _rt.p_ts(x)
-        elif k == "FailureException":
-            o["FailureException"] = (
-                x
-                if x.__class__ is dict
-                and x.keys() <= _K_FailureException
-                and None not in x.values()
-                else _cd_FailureException(x)
-            )
-        elif k == "TableName":
-            o["TableName"] = x
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "ContributorInsightsRuleList":
-            o["ContributorInsightsRuleList"] = x
-        elif k == "ContributorInsightsStatus":
-            o["ContributorInsightsStatus"] = x
-        elif k == "ContributorInsightsMode":
-            o["ContributorInsightsMode"] = x
-    return o
-
-
-def _cd_DescribeEndpointsResponse(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Endpoints")
+    if not (
+        d.__class__ is dict
+        and _A_DescribeContributorInsightsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeContributorInsightsOutput)
+    x = d.get("LastUpdateDateTime")
     if x is not None:
-        o["Endpoints"] = _c.fix_list(x, _K_Endpoint, _cd_Endpoint)
-    return o
-
-
-def _cd_DescribeExportOutput(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ExportDescription")
+        d["LastUpdateDateTime"] = _rt.p_ts(x)
+    x = d.get("FailureException")
     if x is not None:
-        o["ExportDescription"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_ExportDescription and None not in x.values()
-            else _cd_ExportDescription(x)
-        )
-    return o
-
-
-def _cd_DescribeGlobalTableOutput(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("GlobalTableDescription")
-    if x is not None:
-        o["GlobalTableDescription"] = (
+        d["FailureException"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_GlobalTableDescription
-            and None not in x.values()
-            else _cd_GlobalTableDescription(x)
+            and _K_FailureException.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_FailureException(x, n)
         )
-    return o
+    return d
 
 
+_A_DescribeEndpointsResponse = frozenset(("Endpoints",))
+
+
+def _cd_DescribeEndpointsResponse(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_DescribeEndpointsResponse.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeEndpointsResponse)
+    x = d.get("Endpoints")
+    if x is not None:
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_Endpoint.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_Endpoint(y1, n)
+    return d
+
+
+_A_DescribeExportOutput = frozenset(("ExportDescription",))
+
+
+def _cd_DescribeExportOutput(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_DescribeExportOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeExportOutput)
+    x = d.get("ExportDescription")
+    if x is not None:
+        d["ExportDescription"] = (
+            x
+            if x.__class__ is dict
+            and _K_ExportDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ExportDescription(x, n)
+        )
+    return d
+
+
+_A_DescribeGlobalTableOutput = frozenset(("GlobalTableDescription",))
+
+
+def _cd_DescribeGlobalTableOutput(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_DescribeGlobalTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeGlobalTableOutput)
+    x = d.get("GlobalTableDescription")
+    if x is not None:
+        d["GlobalTableDescription"] = (
+            x
+            if x.__class__ is dict
+            and _K_GlobalTableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_GlobalTableDescription(x, n)
+        )
+    return d
+
+
+_A_DescribeGlobalTableSettingsOutput = frozenset(("GlobalTableName", "ReplicaSettings"))
 _K_DescribeGlobalTableSettingsOutput = frozenset(("GlobalTableName",))
 
 
-def _cd_DescribeGlobalTableSettingsOutput(d: _t.Any) -> _t.Any:
+def _cd_DescribeGlobalTableSettingsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("GlobalTableName")
-    if x is not None:
-        o["GlobalTableName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_DescribeGlobalTableSettingsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeGlobalTableSettingsOutput)
     x = d.get("ReplicaSettings")
     if x is not None:
-        o["ReplicaSettings"] = _c.fix_list(
-            x, _K_ReplicaSettingsDescription, _cd_ReplicaSettingsDescription
-        )
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ReplicaSettingsDescription.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ReplicaSettingsDescription(y1, n)
+    return d
 
 
-def _cd_DescribeImportOutput(d: _t.Any) -> _t.Any:
+_A_DescribeImportOutput = frozenset(("ImportTableDescription",))
+
+
+def _cd_DescribeImportOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DescribeImportOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeImportOutput)
     x = d.get("ImportTableDescription")
     if x is not None:
-        o["ImportTableDescription"] = (
+        d["ImportTableDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_ImportTableDescription
-            and None not in x.values()
-            else _cd_ImportTableDescription(x)
+            and _K_ImportTableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ImportTableDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_DescribeKinesisStreamingDestinationOutput = frozenset(
+    ("TableName", "KinesisDataStreamDestinations")
+)
 _K_DescribeKinesisStreamingDestinationOutput = frozenset(("TableName",))
 
 
-def _cd_DescribeKinesisStreamingDestinationOutput(d: _t.Any) -> _t.Any:
+def _cd_DescribeKinesisStreamingDestinationOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_DescribeKinesisStreamingDestinationOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeKinesisStreamingDestinationOutput)
     x = d.get("KinesisDataStreamDestinations")
     if x is not None:
-        o["KinesisDataStreamDestinations"] = _c.fix_list(
-            x, _K_KinesisDataStreamDestination, _cd_KinesisDataStreamDestination
-        )
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_KinesisDataStreamDestination.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_KinesisDataStreamDestination(y1, n)
+    return d
 
 
+_A_DescribeLimitsOutput = frozenset(
+    (
+        "AccountMaxReadCapacityUnits",
+        "AccountMaxWriteCapacityUnits",
+        "TableMaxReadCapacityUnits",
+        "TableMaxWriteCapacityUnits",
+    )
+)
 _K_DescribeLimitsOutput = frozenset(
     (
         "AccountMaxReadCapacityUnits",
@@ -6981,136 +7633,201 @@ _K_DescribeLimitsOutput = frozenset(
 )
 
 
-def _cd_DescribeLimitsOutput(d: _t.Any) -> _t.Any:
+def _cd_DescribeLimitsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AccountMaxReadCapacityUnits")
-    if x is not None:
-        o["AccountMaxReadCapacityUnits"] = x
-    x = d.get("AccountMaxWriteCapacityUnits")
-    if x is not None:
-        o["AccountMaxWriteCapacityUnits"] = x
-    x = d.get("TableMaxReadCapacityUnits")
-    if x is not None:
-        o["TableMaxReadCapacityUnits"] = x
-    x = d.get("TableMaxWriteCapacityUnits")
-    if x is not None:
-        o["TableMaxWriteCapacityUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_DescribeLimitsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeLimitsOutput)
+    return d
 
 
-def _cd_DescribeTableOutput(d: _t.Any) -> _t.Any:
+_A_DescribeTableOutput = frozenset(("Table",))
+
+
+def _cd_DescribeTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DescribeTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeTableOutput)
     x = d.get("Table")
     if x is not None:
-        o["Table"] = (
+        d["Table"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
+            if x.__class__ is dict
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_DescribeTableReplicaAutoScalingOutput(d: _t.Any) -> _t.Any:
+_A_DescribeTableReplicaAutoScalingOutput = frozenset(("TableAutoScalingDescription",))
+
+
+def _cd_DescribeTableReplicaAutoScalingOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DescribeTableReplicaAutoScalingOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeTableReplicaAutoScalingOutput)
     x = d.get("TableAutoScalingDescription")
     if x is not None:
-        o["TableAutoScalingDescription"] = (
+        d["TableAutoScalingDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_TableAutoScalingDescription
-            and None not in x.values()
-            else _cd_TableAutoScalingDescription(x)
+            and _K_TableAutoScalingDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableAutoScalingDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_DescribeTimeToLiveOutput(d: _t.Any) -> _t.Any:
+_A_DescribeTimeToLiveOutput = frozenset(("TimeToLiveDescription",))
+
+
+def _cd_DescribeTimeToLiveOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_DescribeTimeToLiveOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DescribeTimeToLiveOutput)
     x = d.get("TimeToLiveDescription")
     if x is not None:
-        o["TimeToLiveDescription"] = (
+        d["TimeToLiveDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_TimeToLiveDescription
-            and None not in x.values()
-            else _cd_TimeToLiveDescription(x)
+            and _K_TimeToLiveDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TimeToLiveDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_Endpoint = frozenset(("Address", "CachePeriodInMinutes"))
 _K_Endpoint = frozenset(("Address", "CachePeriodInMinutes"))
 
 
-def _cd_Endpoint(d: _t.Any) -> _t.Any:
+def _cd_Endpoint(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Address")
-    if x is not None:
-        o["Address"] = x
-    x = d.get("CachePeriodInMinutes")
-    if x is not None:
-        o["CachePeriodInMinutes"] = x
-    return o
+    if not (d.__class__ is dict and _A_Endpoint.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Endpoint)
+    return d
 
 
+_A_ExecuteStatementOutput = frozenset(
+    ("Items", "NextToken", "ConsumedCapacity", "LastEvaluatedKey")
+)
 _K_ExecuteStatementOutput = frozenset(("NextToken",))
 
 
-def _cd_ExecuteStatementOutput(d: _t.Any) -> _t.Any:
+def _cd_ExecuteStatementOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Items")
-    if x is not None:
-        o["Items"] = [
-            None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue)
-            for y0 in x
-        ]
-    x = d.get("NextToken")
-    if x is not None:
-        o["NextToken"] = x
+    if not (
+        d.__class__ is dict
+        and _A_ExecuteStatementOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ExecuteStatementOutput)
+    for k, x in d.items():
+        if k == "LastEvaluatedKey":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "Items":
+            d[k] = [
+                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue, n)
+                for y0 in x
+            ]
+        elif k == "ConsumedCapacity":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
+            )
+    return d
+
+
+_A_ExecuteTransactionOutput = frozenset(("Responses", "ConsumedCapacity"))
+
+
+def _cd_ExecuteTransactionOutput(d: _t.Any, n: bool) -> _t.Any:
+    x: _t.Any
+    if d is None:
+        return None
+    if not (
+        d.__class__ is dict
+        and _A_ExecuteTransactionOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ExecuteTransactionOutput)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_ConsumedCapacity and None not in x.values()
-            else _cd_ConsumedCapacity(x)
-        )
-    x = d.get("LastEvaluatedKey")
-    if x is not None:
-        o["LastEvaluatedKey"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
-
-
-def _cd_ExecuteTransactionOutput(d: _t.Any) -> _t.Any:
-    x: _t.Any
-    if d is None:
-        return None
-    o: dict[str, _t.Any] = {}
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ConsumedCapacity.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
     x = d.get("Responses")
     if x is not None:
-        o["Responses"] = [None if y0 is None else _cd_ItemResponse(y0) for y0 in x]
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
-    return o
+        d["Responses"] = [None if y0 is None else _cd_ItemResponse(y0, n) for y0 in x]
+    return d
 
 
+_A_ExportDescription = frozenset(
+    (
+        "ExportArn",
+        "ExportStatus",
+        "StartTime",
+        "EndTime",
+        "ExportManifest",
+        "TableArn",
+        "TableId",
+        "ExportTime",
+        "ClientToken",
+        "S3Bucket",
+        "S3BucketOwner",
+        "S3Prefix",
+        "S3SseAlgorithm",
+        "S3SseKmsKeyId",
+        "FailureCode",
+        "FailureMessage",
+        "ExportFormat",
+        "BilledSizeBytes",
+        "ItemCount",
+        "ExportType",
+        "IncrementalExportSpecification",
+    )
+)
 _K_ExportDescription = frozenset(
     (
         "ExportArn",
@@ -7134,156 +7851,183 @@ _K_ExportDescription = frozenset(
 )
 
 
-def _cd_ExportDescription(d: _t.Any) -> _t.Any:
+def _cd_ExportDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ExportDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ExportDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "StartTime":
-            o["StartTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "EndTime":
-            o["EndTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "ExportTime":
-            o["ExportTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "IncrementalExportSpecification":
-            o["IncrementalExportSpecification"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_IncrementalExportSpecification
-                and None not in x.values()
-                else _cd_IncrementalExportSpecification(x)
+                and _K_IncrementalExportSpecification.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_IncrementalExportSpecification(x, n)
             )
-        elif k == "ExportArn":
-            o["ExportArn"] = x
-        elif k == "ExportStatus":
-            o["ExportStatus"] = x
-        elif k == "ExportManifest":
-            o["ExportManifest"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "TableId":
-            o["TableId"] = x
-        elif k == "ClientToken":
-            o["ClientToken"] = x
-        elif k == "S3Bucket":
-            o["S3Bucket"] = x
-        elif k == "S3BucketOwner":
-            o["S3BucketOwner"] = x
-        elif k == "S3Prefix":
-            o["S3Prefix"] = x
-        elif k == "S3SseAlgorithm":
-            o["S3SseAlgorithm"] = x
-        elif k == "S3SseKmsKeyId":
-            o["S3SseKmsKeyId"] = x
-        elif k == "FailureCode":
-            o["FailureCode"] = x
-        elif k == "FailureMessage":
-            o["FailureMessage"] = x
-        elif k == "ExportFormat":
-            o["ExportFormat"] = x
-        elif k == "BilledSizeBytes":
-            o["BilledSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "ExportType":
-            o["ExportType"] = x
-    return o
+    return d
 
 
-def _cd_ExportTableToPointInTimeOutput(d: _t.Any) -> _t.Any:
+_A_ExportTableToPointInTimeOutput = frozenset(("ExportDescription",))
+
+
+def _cd_ExportTableToPointInTimeOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ExportTableToPointInTimeOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ExportTableToPointInTimeOutput)
     x = d.get("ExportDescription")
     if x is not None:
-        o["ExportDescription"] = (
+        d["ExportDescription"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_ExportDescription and None not in x.values()
-            else _cd_ExportDescription(x)
+            if x.__class__ is dict
+            and _K_ExportDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ExportDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_FailureException = frozenset(("ExceptionName", "ExceptionDescription"))
 _K_FailureException = frozenset(("ExceptionName", "ExceptionDescription"))
 
 
-def _cd_FailureException(d: _t.Any) -> _t.Any:
+def _cd_FailureException(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ExceptionName")
-    if x is not None:
-        o["ExceptionName"] = x
-    x = d.get("ExceptionDescription")
-    if x is not None:
-        o["ExceptionDescription"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_FailureException.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_FailureException)
+    return d
 
 
-def _cd_GetItemOutput(d: _t.Any) -> _t.Any:
+_A_GetItemOutput = frozenset(("Item", "ConsumedCapacity"))
+
+
+def _cd_GetItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_GetItemOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GetItemOutput)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = (
+        d["ConsumedCapacity"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_ConsumedCapacity and None not in x.values()
-            else _cd_ConsumedCapacity(x)
+            if x.__class__ is dict
+            and _K_ConsumedCapacity.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ConsumedCapacity(x, n)
         )
-    return o
+    return d
 
 
+_A_GetResourcePolicyOutput = frozenset(("Policy", "RevisionId"))
 _K_GetResourcePolicyOutput = frozenset(("Policy", "RevisionId"))
 
 
-def _cd_GetResourcePolicyOutput(d: _t.Any) -> _t.Any:
+def _cd_GetResourcePolicyOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Policy")
-    if x is not None:
-        o["Policy"] = x
-    x = d.get("RevisionId")
-    if x is not None:
-        o["RevisionId"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_GetResourcePolicyOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GetResourcePolicyOutput)
+    return d
 
 
+_A_GlobalTableDescription = frozenset(
+    (
+        "ReplicationGroup",
+        "GlobalTableArn",
+        "CreationDateTime",
+        "GlobalTableStatus",
+        "GlobalTableName",
+    )
+)
 _K_GlobalTableDescription = frozenset(("GlobalTableArn", "GlobalTableStatus", "GlobalTableName"))
 
 
-def _cd_GlobalTableDescription(d: _t.Any) -> _t.Any:
+def _cd_GlobalTableDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "ReplicationGroup":
-            o["ReplicationGroup"] = _c.fix_list(x, _K_ReplicaDescription, _cd_ReplicaDescription)
-        elif k == "CreationDateTime":
-            o["CreationDateTime"] = _rt.p_ts(x)
-        elif k == "GlobalTableArn":
-            o["GlobalTableArn"] = x
-        elif k == "GlobalTableStatus":
-            o["GlobalTableStatus"] = x
-        elif k == "GlobalTableName":
-            o["GlobalTableName"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_GlobalTableDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalTableDescription)
+    x = d.get("ReplicationGroup")
+    if x is not None:
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ReplicaDescription.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ReplicaDescription(y1, n)
+    x = d.get("CreationDateTime")
+    if x is not None:
+        d["CreationDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_ImportTableDescription = frozenset(
+    (
+        "ImportArn",
+        "ImportStatus",
+        "TableArn",
+        "TableId",
+        "ClientToken",
+        "S3BucketSource",
+        "ErrorCount",
+        "CloudWatchLogGroupArn",
+        "InputFormat",
+        "InputFormatOptions",
+        "InputCompressionType",
+        "TableCreationParameters",
+        "StartTime",
+        "EndTime",
+        "ProcessedSizeBytes",
+        "ProcessedItemCount",
+        "ImportedItemCount",
+        "FailureCode",
+        "FailureMessage",
+    )
+)
 _K_ImportTableDescription = frozenset(
     (
         "ImportArn",
@@ -7304,188 +8048,220 @@ _K_ImportTableDescription = frozenset(
 )
 
 
-def _cd_ImportTableDescription(d: _t.Any) -> _t.Any:
+def _cd_ImportTableDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ImportTableDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ImportTableDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "S3BucketSource":
-            o["S3BucketSource"] = (
-                x
-                if x.__class__ is dict and x.keys() <= _K_S3BucketSource and None not in x.values()
-                else _cd_S3BucketSource(x)
-            )
-        elif k == "InputFormatOptions":
-            o["InputFormatOptions"] = _cd_InputFormatOptions(x)
-        elif k == "TableCreationParameters":
-            o["TableCreationParameters"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableCreationParameters
-                and None not in x.values()
-                else _cd_TableCreationParameters(x)
+                and _K_S3BucketSource.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_S3BucketSource(x, n)
+            )
+        elif k == "InputFormatOptions":
+            d[k] = _cd_InputFormatOptions(x, n)
+        elif k == "TableCreationParameters":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_TableCreationParameters.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableCreationParameters(x, n)
             )
         elif k == "StartTime":
-            o["StartTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "EndTime":
-            o["EndTime"] = _rt.p_ts(x)
-        elif k == "ImportArn":
-            o["ImportArn"] = x
-        elif k == "ImportStatus":
-            o["ImportStatus"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "TableId":
-            o["TableId"] = x
-        elif k == "ClientToken":
-            o["ClientToken"] = x
-        elif k == "ErrorCount":
-            o["ErrorCount"] = x
-        elif k == "CloudWatchLogGroupArn":
-            o["CloudWatchLogGroupArn"] = x
-        elif k == "InputFormat":
-            o["InputFormat"] = x
-        elif k == "InputCompressionType":
-            o["InputCompressionType"] = x
-        elif k == "ProcessedSizeBytes":
-            o["ProcessedSizeBytes"] = x
-        elif k == "ProcessedItemCount":
-            o["ProcessedItemCount"] = x
-        elif k == "ImportedItemCount":
-            o["ImportedItemCount"] = x
-        elif k == "FailureCode":
-            o["FailureCode"] = x
-        elif k == "FailureMessage":
-            o["FailureMessage"] = x
-    return o
+            d[k] = _rt.p_ts(x)
+    return d
 
 
-def _cd_ImportTableOutput(d: _t.Any) -> _t.Any:
+_A_ImportTableOutput = frozenset(("ImportTableDescription",))
+
+
+def _cd_ImportTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ImportTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ImportTableOutput)
     x = d.get("ImportTableDescription")
     if x is not None:
-        o["ImportTableDescription"] = (
+        d["ImportTableDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_ImportTableDescription
-            and None not in x.values()
-            else _cd_ImportTableDescription(x)
+            and _K_ImportTableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ImportTableDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_IncrementalExportSpecification = frozenset(("ExportFromTime", "ExportToTime", "ExportViewType"))
 _K_IncrementalExportSpecification = frozenset(("ExportViewType",))
 
 
-def _cd_IncrementalExportSpecification(d: _t.Any) -> _t.Any:
+def _cd_IncrementalExportSpecification(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_IncrementalExportSpecification.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_IncrementalExportSpecification)
     x = d.get("ExportFromTime")
     if x is not None:
-        o["ExportFromTime"] = _rt.p_ts(x)
+        d["ExportFromTime"] = _rt.p_ts(x)
     x = d.get("ExportToTime")
     if x is not None:
-        o["ExportToTime"] = _rt.p_ts(x)
-    x = d.get("ExportViewType")
-    if x is not None:
-        o["ExportViewType"] = x
-    return o
+        d["ExportToTime"] = _rt.p_ts(x)
+    return d
 
 
-def _cd_InputFormatOptions(d: _t.Any) -> _t.Any:
+_A_InputFormatOptions = frozenset(("Csv",))
+
+
+def _cd_InputFormatOptions(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_InputFormatOptions.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_InputFormatOptions)
     x = d.get("Csv")
     if x is not None:
-        o["Csv"] = (
+        d["Csv"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_CsvOptions and None not in x.values()
-            else _cd_CsvOptions(x)
+            if x.__class__ is dict
+            and _K_CsvOptions.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_CsvOptions(x, n)
         )
-    return o
+    return d
 
 
+_A_CsvOptions = frozenset(("Delimiter", "HeaderList"))
 _K_CsvOptions = frozenset(("Delimiter", "HeaderList"))
 
 
-def _cd_CsvOptions(d: _t.Any) -> _t.Any:
+def _cd_CsvOptions(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Delimiter")
-    if x is not None:
-        o["Delimiter"] = x
-    x = d.get("HeaderList")
-    if x is not None:
-        o["HeaderList"] = x
-    return o
+    if not (d.__class__ is dict and _A_CsvOptions.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_CsvOptions)
+    return d
 
 
-def _cd_ItemCollectionMetrics(d: _t.Any) -> _t.Any:
+_A_ItemCollectionMetrics = frozenset(("ItemCollectionKey", "SizeEstimateRangeGB"))
+
+
+def _cd_ItemCollectionMetrics(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ItemCollectionMetrics.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ItemCollectionMetrics)
     x = d.get("ItemCollectionKey")
     if x is not None:
-        o["ItemCollectionKey"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
     x = d.get("SizeEstimateRangeGB")
     if x is not None:
-        o["SizeEstimateRangeGB"] = [None if y0 is None else y0 for y0 in x]
-    return o
+        d["SizeEstimateRangeGB"] = [None if y0 is None else y0 for y0 in x]
+    return d
 
 
-def _cd_ItemResponse(d: _t.Any) -> _t.Any:
+_A_ItemResponse = frozenset(("Item",))
+
+
+def _cd_ItemResponse(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_ItemResponse.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ItemResponse)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    return d
 
 
+_A_KeysAndAttributes = frozenset(
+    (
+        "Keys",
+        "AttributesToGet",
+        "ConsistentRead",
+        "ProjectionExpression",
+        "ExpressionAttributeNames",
+    )
+)
 _K_KeysAndAttributes = frozenset(
     ("AttributesToGet", "ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames")
 )
 
 
-def _cd_KeysAndAttributes(d: _t.Any) -> _t.Any:
+def _cd_KeysAndAttributes(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "Keys":
-            o["Keys"] = [
-                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue)
-                for y0 in x
-            ]
-        elif k == "AttributesToGet":
-            o["AttributesToGet"] = x
-        elif k == "ConsistentRead":
-            o["ConsistentRead"] = x
-        elif k == "ProjectionExpression":
-            o["ProjectionExpression"] = x
-        elif k == "ExpressionAttributeNames":
-            o["ExpressionAttributeNames"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_KeysAndAttributes.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_KeysAndAttributes)
+    x = d.get("Keys")
+    if x is not None:
+        d["Keys"] = [
+            None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue, n)
+            for y0 in x
+        ]
+    return d
 
 
+_A_KinesisDataStreamDestination = frozenset(
+    (
+        "StreamArn",
+        "DestinationStatus",
+        "DestinationStatusDescription",
+        "ApproximateCreationDateTimePrecision",
+    )
+)
 _K_KinesisDataStreamDestination = frozenset(
     (
         "StreamArn",
@@ -7496,86 +8272,104 @@ _K_KinesisDataStreamDestination = frozenset(
 )
 
 
-def _cd_KinesisDataStreamDestination(d: _t.Any) -> _t.Any:
+def _cd_KinesisDataStreamDestination(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("StreamArn")
-    if x is not None:
-        o["StreamArn"] = x
-    x = d.get("DestinationStatus")
-    if x is not None:
-        o["DestinationStatus"] = x
-    x = d.get("DestinationStatusDescription")
-    if x is not None:
-        o["DestinationStatusDescription"] = x
-    x = d.get("ApproximateCreationDateTimePrecision")
-    if x is not None:
-        o["ApproximateCreationDateTimePrecision"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_KinesisDataStreamDestination.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_KinesisDataStreamDestination)
+    return d
 
 
+_A_KinesisStreamingDestinationOutput = frozenset(
+    ("TableName", "StreamArn", "DestinationStatus", "EnableKinesisStreamingConfiguration")
+)
 _K_KinesisStreamingDestinationOutput = frozenset(("TableName", "StreamArn", "DestinationStatus"))
 
 
-def _cd_KinesisStreamingDestinationOutput(d: _t.Any) -> _t.Any:
+def _cd_KinesisStreamingDestinationOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
-    x = d.get("StreamArn")
-    if x is not None:
-        o["StreamArn"] = x
-    x = d.get("DestinationStatus")
-    if x is not None:
-        o["DestinationStatus"] = x
+    if not (
+        d.__class__ is dict
+        and _A_KinesisStreamingDestinationOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_KinesisStreamingDestinationOutput)
     x = d.get("EnableKinesisStreamingConfiguration")
     if x is not None:
-        o["EnableKinesisStreamingConfiguration"] = (
+        d["EnableKinesisStreamingConfiguration"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_EnableKinesisStreamingConfiguration
-            and None not in x.values()
-            else _cd_EnableKinesisStreamingConfiguration(x)
+            and _K_EnableKinesisStreamingConfiguration.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_EnableKinesisStreamingConfiguration(x, n)
         )
-    return o
+    return d
 
 
+_A_EnableKinesisStreamingConfiguration = frozenset(("ApproximateCreationDateTimePrecision",))
 _K_EnableKinesisStreamingConfiguration = frozenset(("ApproximateCreationDateTimePrecision",))
 
 
-def _cd_EnableKinesisStreamingConfiguration(d: _t.Any) -> _t.Any:
+def _cd_EnableKinesisStreamingConfiguration(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ApproximateCreationDateTimePrecision")
-    if x is not None:
-        o["ApproximateCreationDateTimePrecision"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_EnableKinesisStreamingConfiguration.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_EnableKinesisStreamingConfiguration)
+    return d
 
 
+_A_ListBackupsOutput = frozenset(("BackupSummaries", "LastEvaluatedBackupArn"))
 _K_ListBackupsOutput = frozenset(("LastEvaluatedBackupArn",))
 
 
-def _cd_ListBackupsOutput(d: _t.Any) -> _t.Any:
+def _cd_ListBackupsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListBackupsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListBackupsOutput)
     x = d.get("BackupSummaries")
     if x is not None:
-        o["BackupSummaries"] = _c.fix_list(x, _K_BackupSummary, _cd_BackupSummary)
-    x = d.get("LastEvaluatedBackupArn")
-    if x is not None:
-        o["LastEvaluatedBackupArn"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_BackupSummary.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_BackupSummary(y1, n)
+    return d
 
 
+_A_BackupSummary = frozenset(
+    (
+        "TableName",
+        "TableId",
+        "TableArn",
+        "BackupArn",
+        "BackupName",
+        "BackupCreationDateTime",
+        "BackupExpiryDateTime",
+        "BackupStatus",
+        "BackupType",
+        "BackupSizeBytes",
+    )
+)
 _K_BackupSummary = frozenset(
     (
         "TableName",
@@ -7590,344 +8384,414 @@ _K_BackupSummary = frozenset(
 )
 
 
-def _cd_BackupSummary(d: _t.Any) -> _t.Any:
+def _cd_BackupSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "BackupCreationDateTime":
-            o["BackupCreationDateTime"] = _rt.p_ts(x)
-        elif k == "BackupExpiryDateTime":
-            o["BackupExpiryDateTime"] = _rt.p_ts(x)
-        elif k == "TableName":
-            o["TableName"] = x
-        elif k == "TableId":
-            o["TableId"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "BackupArn":
-            o["BackupArn"] = x
-        elif k == "BackupName":
-            o["BackupName"] = x
-        elif k == "BackupStatus":
-            o["BackupStatus"] = x
-        elif k == "BackupType":
-            o["BackupType"] = x
-        elif k == "BackupSizeBytes":
-            o["BackupSizeBytes"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_BackupSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BackupSummary)
+    x = d.get("BackupCreationDateTime")
+    if x is not None:
+        d["BackupCreationDateTime"] = _rt.p_ts(x)
+    x = d.get("BackupExpiryDateTime")
+    if x is not None:
+        d["BackupExpiryDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_ListContributorInsightsOutput = frozenset(("ContributorInsightsSummaries", "NextToken"))
 _K_ListContributorInsightsOutput = frozenset(("NextToken",))
 
 
-def _cd_ListContributorInsightsOutput(d: _t.Any) -> _t.Any:
+def _cd_ListContributorInsightsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListContributorInsightsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListContributorInsightsOutput)
     x = d.get("ContributorInsightsSummaries")
     if x is not None:
-        o["ContributorInsightsSummaries"] = _c.fix_list(
-            x, _K_ContributorInsightsSummary, _cd_ContributorInsightsSummary
-        )
-    x = d.get("NextToken")
-    if x is not None:
-        o["NextToken"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ContributorInsightsSummary.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ContributorInsightsSummary(y1, n)
+    return d
 
 
+_A_ContributorInsightsSummary = frozenset(
+    ("TableName", "IndexName", "ContributorInsightsStatus", "ContributorInsightsMode")
+)
 _K_ContributorInsightsSummary = frozenset(
     ("TableName", "IndexName", "ContributorInsightsStatus", "ContributorInsightsMode")
 )
 
 
-def _cd_ContributorInsightsSummary(d: _t.Any) -> _t.Any:
+def _cd_ContributorInsightsSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
-    x = d.get("IndexName")
-    if x is not None:
-        o["IndexName"] = x
-    x = d.get("ContributorInsightsStatus")
-    if x is not None:
-        o["ContributorInsightsStatus"] = x
-    x = d.get("ContributorInsightsMode")
-    if x is not None:
-        o["ContributorInsightsMode"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ContributorInsightsSummary.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ContributorInsightsSummary)
+    return d
 
 
+_A_ListExportsOutput = frozenset(("ExportSummaries", "NextToken"))
 _K_ListExportsOutput = frozenset(("NextToken",))
 
 
-def _cd_ListExportsOutput(d: _t.Any) -> _t.Any:
+def _cd_ListExportsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListExportsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListExportsOutput)
     x = d.get("ExportSummaries")
     if x is not None:
-        o["ExportSummaries"] = _c.fix_list(x, _K_ExportSummary, _cd_ExportSummary)
-    x = d.get("NextToken")
-    if x is not None:
-        o["NextToken"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ExportSummary.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ExportSummary(y1, n)
+    return d
 
 
+_A_ExportSummary = frozenset(("ExportArn", "ExportStatus", "ExportType"))
 _K_ExportSummary = frozenset(("ExportArn", "ExportStatus", "ExportType"))
 
 
-def _cd_ExportSummary(d: _t.Any) -> _t.Any:
+def _cd_ExportSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ExportArn")
-    if x is not None:
-        o["ExportArn"] = x
-    x = d.get("ExportStatus")
-    if x is not None:
-        o["ExportStatus"] = x
-    x = d.get("ExportType")
-    if x is not None:
-        o["ExportType"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_ExportSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ExportSummary)
+    return d
 
 
+_A_ListGlobalTablesOutput = frozenset(("GlobalTables", "LastEvaluatedGlobalTableName"))
 _K_ListGlobalTablesOutput = frozenset(("LastEvaluatedGlobalTableName",))
 
 
-def _cd_ListGlobalTablesOutput(d: _t.Any) -> _t.Any:
+def _cd_ListGlobalTablesOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListGlobalTablesOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListGlobalTablesOutput)
     x = d.get("GlobalTables")
     if x is not None:
-        o["GlobalTables"] = _c.fix_list(x, _K_GlobalTable, _cd_GlobalTable)
-    x = d.get("LastEvaluatedGlobalTableName")
-    if x is not None:
-        o["LastEvaluatedGlobalTableName"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_GlobalTable.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_GlobalTable(y1, n)
+    return d
 
 
+_A_GlobalTable = frozenset(("GlobalTableName", "ReplicationGroup"))
 _K_GlobalTable = frozenset(("GlobalTableName",))
 
 
-def _cd_GlobalTable(d: _t.Any) -> _t.Any:
+def _cd_GlobalTable(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("GlobalTableName")
-    if x is not None:
-        o["GlobalTableName"] = x
+    if not (
+        d.__class__ is dict and _A_GlobalTable.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalTable)
     x = d.get("ReplicationGroup")
     if x is not None:
-        o["ReplicationGroup"] = _c.fix_list(x, _K_Replica, _cd_Replica)
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_Replica.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_Replica(y1, n)
+    return d
 
 
+_A_ListImportsOutput = frozenset(("ImportSummaryList", "NextToken"))
 _K_ListImportsOutput = frozenset(("NextToken",))
 
 
-def _cd_ListImportsOutput(d: _t.Any) -> _t.Any:
+def _cd_ListImportsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListImportsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListImportsOutput)
     x = d.get("ImportSummaryList")
     if x is not None:
-        o["ImportSummaryList"] = _c.fix_list(x, _K_ImportSummary, _cd_ImportSummary)
-    x = d.get("NextToken")
-    if x is not None:
-        o["NextToken"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ImportSummary.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ImportSummary(y1, n)
+    return d
 
 
+_A_ImportSummary = frozenset(
+    (
+        "ImportArn",
+        "ImportStatus",
+        "TableArn",
+        "S3BucketSource",
+        "CloudWatchLogGroupArn",
+        "InputFormat",
+        "StartTime",
+        "EndTime",
+    )
+)
 _K_ImportSummary = frozenset(
     ("ImportArn", "ImportStatus", "TableArn", "CloudWatchLogGroupArn", "InputFormat")
 )
 
 
-def _cd_ImportSummary(d: _t.Any) -> _t.Any:
+def _cd_ImportSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_ImportSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ImportSummary)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "S3BucketSource":
-            o["S3BucketSource"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_S3BucketSource and None not in x.values()
-                else _cd_S3BucketSource(x)
+                if x.__class__ is dict
+                and _K_S3BucketSource.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_S3BucketSource(x, n)
             )
         elif k == "StartTime":
-            o["StartTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "EndTime":
-            o["EndTime"] = _rt.p_ts(x)
-        elif k == "ImportArn":
-            o["ImportArn"] = x
-        elif k == "ImportStatus":
-            o["ImportStatus"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "CloudWatchLogGroupArn":
-            o["CloudWatchLogGroupArn"] = x
-        elif k == "InputFormat":
-            o["InputFormat"] = x
-    return o
+            d[k] = _rt.p_ts(x)
+    return d
 
 
+_A_ListTablesOutput = frozenset(("TableNames", "LastEvaluatedTableName"))
 _K_ListTablesOutput = frozenset(("TableNames", "LastEvaluatedTableName"))
 
 
-def _cd_ListTablesOutput(d: _t.Any) -> _t.Any:
+def _cd_ListTablesOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableNames")
-    if x is not None:
-        o["TableNames"] = x
-    x = d.get("LastEvaluatedTableName")
-    if x is not None:
-        o["LastEvaluatedTableName"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_ListTablesOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListTablesOutput)
+    return d
 
 
+_A_ListTagsOfResourceOutput = frozenset(("Tags", "NextToken"))
 _K_ListTagsOfResourceOutput = frozenset(("NextToken",))
 
 
-def _cd_ListTagsOfResourceOutput(d: _t.Any) -> _t.Any:
+def _cd_ListTagsOfResourceOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ListTagsOfResourceOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ListTagsOfResourceOutput)
     x = d.get("Tags")
     if x is not None:
-        o["Tags"] = _c.fix_list(x, _K_Tag, _cd_Tag)
-    x = d.get("NextToken")
-    if x is not None:
-        o["NextToken"] = x
-    return o
+        for i1, y1 in enumerate(x):
+            if y1.__class__ is not dict or not _K_Tag.issuperset(y1) or (n and None in y1.values()):
+                x[i1] = None if y1 is None else _cd_Tag(y1, n)
+    return d
 
 
+_A_PointInTimeRecoveryDescription = frozenset(
+    (
+        "PointInTimeRecoveryStatus",
+        "RecoveryPeriodInDays",
+        "EarliestRestorableDateTime",
+        "LatestRestorableDateTime",
+    )
+)
 _K_PointInTimeRecoveryDescription = frozenset(("PointInTimeRecoveryStatus", "RecoveryPeriodInDays"))
 
 
-def _cd_PointInTimeRecoveryDescription(d: _t.Any) -> _t.Any:
+def _cd_PointInTimeRecoveryDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("PointInTimeRecoveryStatus")
-    if x is not None:
-        o["PointInTimeRecoveryStatus"] = x
-    x = d.get("RecoveryPeriodInDays")
-    if x is not None:
-        o["RecoveryPeriodInDays"] = x
+    if not (
+        d.__class__ is dict
+        and _A_PointInTimeRecoveryDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_PointInTimeRecoveryDescription)
     x = d.get("EarliestRestorableDateTime")
     if x is not None:
-        o["EarliestRestorableDateTime"] = _rt.p_ts(x)
+        d["EarliestRestorableDateTime"] = _rt.p_ts(x)
     x = d.get("LatestRestorableDateTime")
     if x is not None:
-        o["LatestRestorableDateTime"] = _rt.p_ts(x)
-    return o
+        d["LatestRestorableDateTime"] = _rt.p_ts(x)
+    return d
 
 
-def _cd_PutItemOutput(d: _t.Any) -> _t.Any:
+_A_PutItemOutput = frozenset(("Attributes", "ConsumedCapacity", "ItemCollectionMetrics"))
+
+
+def _cd_PutItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Attributes")
-    if x is not None:
-        o["Attributes"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_ConsumedCapacity and None not in x.values()
-            else _cd_ConsumedCapacity(x)
-        )
-    x = d.get("ItemCollectionMetrics")
-    if x is not None:
-        o["ItemCollectionMetrics"] = _cd_ItemCollectionMetrics(x)
-    return o
+    if not (
+        d.__class__ is dict and _A_PutItemOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_PutItemOutput)
+    for k, x in d.items():
+        if k == "Attributes":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "ConsumedCapacity":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
+            )
+        elif k == "ItemCollectionMetrics":
+            d[k] = _cd_ItemCollectionMetrics(x, n)
+    return d
 
 
+_A_PutResourcePolicyOutput = frozenset(("RevisionId",))
 _K_PutResourcePolicyOutput = frozenset(("RevisionId",))
 
 
-def _cd_PutResourcePolicyOutput(d: _t.Any) -> _t.Any:
+def _cd_PutResourcePolicyOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("RevisionId")
-    if x is not None:
-        o["RevisionId"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_PutResourcePolicyOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_PutResourcePolicyOutput)
+    return d
 
 
+_A_QueryOutput = frozenset(
+    ("Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity")
+)
 _K_QueryOutput = frozenset(("Count", "ScannedCount"))
 
 
-def _cd_QueryOutput(d: _t.Any) -> _t.Any:
+def _cd_QueryOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_QueryOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_QueryOutput)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "Items":
-            o["Items"] = [
-                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue)
+        if k == "LastEvaluatedKey":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "Items":
+            d[k] = [
+                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue, n)
                 for y0 in x
             ]
-        elif k == "LastEvaluatedKey":
-            o["LastEvaluatedKey"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
         elif k == "ConsumedCapacity":
-            o["ConsumedCapacity"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ConsumedCapacity
-                and None not in x.values()
-                else _cd_ConsumedCapacity(x)
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
             )
-        elif k == "Count":
-            o["Count"] = x
-        elif k == "ScannedCount":
-            o["ScannedCount"] = x
-    return o
+    return d
 
 
+_A_Replica = frozenset(("RegionName",))
 _K_Replica = frozenset(("RegionName",))
 
 
-def _cd_Replica(d: _t.Any) -> _t.Any:
+def _cd_Replica(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("RegionName")
-    if x is not None:
-        o["RegionName"] = x
-    return o
+    if not (d.__class__ is dict and _A_Replica.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Replica)
+    return d
 
 
+_A_ReplicaDescription = frozenset(
+    (
+        "RegionName",
+        "ReplicaStatus",
+        "ReplicaArn",
+        "ReplicaStatusDescription",
+        "ReplicaStatusPercentProgress",
+        "KMSMasterKeyId",
+        "ProvisionedThroughputOverride",
+        "OnDemandThroughputOverride",
+        "WarmThroughput",
+        "GlobalSecondaryIndexes",
+        "ReplicaInaccessibleDateTime",
+        "ReplicaTableClassSummary",
+        "GlobalTableSettingsReplicationMode",
+    )
+)
 _K_ReplicaDescription = frozenset(
     (
         "RegionName",
@@ -7941,162 +8805,176 @@ _K_ReplicaDescription = frozenset(
 )
 
 
-def _cd_ReplicaDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaDescription)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "ProvisionedThroughputOverride":
-            o["ProvisionedThroughputOverride"] = (
+        if k == "GlobalSecondaryIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ReplicaGlobalSecondaryIndexDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = (
+                        None if y1 is None else _cd_ReplicaGlobalSecondaryIndexDescription(y1, n)
+                    )
+        elif k == "ProvisionedThroughputOverride":
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughputOverride
-                and None not in x.values()
-                else _cd_ProvisionedThroughputOverride(x)
+                and _K_ProvisionedThroughputOverride.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughputOverride(x, n)
             )
         elif k == "OnDemandThroughputOverride":
-            o["OnDemandThroughputOverride"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughputOverride
-                and None not in x.values()
-                else _cd_OnDemandThroughputOverride(x)
+                and _K_OnDemandThroughputOverride.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughputOverride(x, n)
             )
         elif k == "WarmThroughput":
-            o["WarmThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableWarmThroughputDescription
-                and None not in x.values()
-                else _cd_TableWarmThroughputDescription(x)
-            )
-        elif k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = _c.fix_list(
-                x,
-                _K_ReplicaGlobalSecondaryIndexDescription,
-                _cd_ReplicaGlobalSecondaryIndexDescription,
+                and _K_TableWarmThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableWarmThroughputDescription(x, n)
             )
         elif k == "ReplicaInaccessibleDateTime":
-            o["ReplicaInaccessibleDateTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "ReplicaTableClassSummary":
-            o["ReplicaTableClassSummary"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableClassSummary
-                and None not in x.values()
-                else _cd_TableClassSummary(x)
+                and _K_TableClassSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableClassSummary(x, n)
             )
-        elif k == "RegionName":
-            o["RegionName"] = x
-        elif k == "ReplicaStatus":
-            o["ReplicaStatus"] = x
-        elif k == "ReplicaArn":
-            o["ReplicaArn"] = x
-        elif k == "ReplicaStatusDescription":
-            o["ReplicaStatusDescription"] = x
-        elif k == "ReplicaStatusPercentProgress":
-            o["ReplicaStatusPercentProgress"] = x
-        elif k == "KMSMasterKeyId":
-            o["KMSMasterKeyId"] = x
-        elif k == "GlobalTableSettingsReplicationMode":
-            o["GlobalTableSettingsReplicationMode"] = x
-    return o
+    return d
 
 
+_A_OnDemandThroughputOverride = frozenset(("MaxReadRequestUnits",))
 _K_OnDemandThroughputOverride = frozenset(("MaxReadRequestUnits",))
 
 
-def _cd_OnDemandThroughputOverride(d: _t.Any) -> _t.Any:
+def _cd_OnDemandThroughputOverride(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("MaxReadRequestUnits")
-    if x is not None:
-        o["MaxReadRequestUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_OnDemandThroughputOverride.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_OnDemandThroughputOverride)
+    return d
 
 
+_A_ProvisionedThroughputOverride = frozenset(("ReadCapacityUnits",))
 _K_ProvisionedThroughputOverride = frozenset(("ReadCapacityUnits",))
 
 
-def _cd_ProvisionedThroughputOverride(d: _t.Any) -> _t.Any:
+def _cd_ProvisionedThroughputOverride(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadCapacityUnits")
-    if x is not None:
-        o["ReadCapacityUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ProvisionedThroughputOverride.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ProvisionedThroughputOverride)
+    return d
 
 
+_A_ReplicaGlobalSecondaryIndexDescription = frozenset(
+    ("IndexName", "ProvisionedThroughputOverride", "OnDemandThroughputOverride", "WarmThroughput")
+)
 _K_ReplicaGlobalSecondaryIndexDescription = frozenset(("IndexName",))
 
 
-def _cd_ReplicaGlobalSecondaryIndexDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaGlobalSecondaryIndexDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("IndexName")
-    if x is not None:
-        o["IndexName"] = x
-    x = d.get("ProvisionedThroughputOverride")
-    if x is not None:
-        o["ProvisionedThroughputOverride"] = (
-            x
-            if x.__class__ is dict
-            and x.keys() <= _K_ProvisionedThroughputOverride
-            and None not in x.values()
-            else _cd_ProvisionedThroughputOverride(x)
-        )
-    x = d.get("OnDemandThroughputOverride")
-    if x is not None:
-        o["OnDemandThroughputOverride"] = (
-            x
-            if x.__class__ is dict
-            and x.keys() <= _K_OnDemandThroughputOverride
-            and None not in x.values()
-            else _cd_OnDemandThroughputOverride(x)
-        )
-    x = d.get("WarmThroughput")
-    if x is not None:
-        o["WarmThroughput"] = (
-            x
-            if x.__class__ is dict
-            and x.keys() <= _K_GlobalSecondaryIndexWarmThroughputDescription
-            and None not in x.values()
-            else _cd_GlobalSecondaryIndexWarmThroughputDescription(x)
-        )
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaGlobalSecondaryIndexDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaGlobalSecondaryIndexDescription)
+    for k, x in d.items():
+        if k == "ProvisionedThroughputOverride":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_ProvisionedThroughputOverride.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughputOverride(x, n)
+            )
+        elif k == "OnDemandThroughputOverride":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_OnDemandThroughputOverride.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughputOverride(x, n)
+            )
+        elif k == "WarmThroughput":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_GlobalSecondaryIndexWarmThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_GlobalSecondaryIndexWarmThroughputDescription(x, n)
+            )
+    return d
 
 
+_A_GlobalSecondaryIndexWarmThroughputDescription = frozenset(
+    ("ReadUnitsPerSecond", "WriteUnitsPerSecond", "Status")
+)
 _K_GlobalSecondaryIndexWarmThroughputDescription = frozenset(
     ("ReadUnitsPerSecond", "WriteUnitsPerSecond", "Status")
 )
 
 
-def _cd_GlobalSecondaryIndexWarmThroughputDescription(d: _t.Any) -> _t.Any:
+def _cd_GlobalSecondaryIndexWarmThroughputDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadUnitsPerSecond")
-    if x is not None:
-        o["ReadUnitsPerSecond"] = x
-    x = d.get("WriteUnitsPerSecond")
-    if x is not None:
-        o["WriteUnitsPerSecond"] = x
-    x = d.get("Status")
-    if x is not None:
-        o["Status"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_GlobalSecondaryIndexWarmThroughputDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalSecondaryIndexWarmThroughputDescription)
+    return d
 
 
+_A_ReplicaSettingsDescription = frozenset(
+    (
+        "RegionName",
+        "ReplicaStatus",
+        "ReplicaBillingModeSummary",
+        "ReplicaProvisionedReadCapacityUnits",
+        "ReplicaProvisionedReadCapacityAutoScalingSettings",
+        "ReplicaProvisionedWriteCapacityUnits",
+        "ReplicaProvisionedWriteCapacityAutoScalingSettings",
+        "ReplicaGlobalSecondaryIndexSettings",
+        "ReplicaTableClassSummary",
+    )
+)
 _K_ReplicaSettingsDescription = frozenset(
     (
         "RegionName",
@@ -8107,821 +8985,1043 @@ _K_ReplicaSettingsDescription = frozenset(
 )
 
 
-def _cd_ReplicaSettingsDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaSettingsDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaSettingsDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaSettingsDescription)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "ReplicaBillingModeSummary":
-            o["ReplicaBillingModeSummary"] = (
+        if k == "ReplicaGlobalSecondaryIndexSettings":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ReplicaGlobalSecondaryIndexSettingsDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = (
+                        None
+                        if y1 is None
+                        else _cd_ReplicaGlobalSecondaryIndexSettingsDescription(y1, n)
+                    )
+        elif k == "ReplicaBillingModeSummary":
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_BillingModeSummary
-                and None not in x.values()
-                else _cd_BillingModeSummary(x)
+                and _K_BillingModeSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_BillingModeSummary(x, n)
             )
         elif k == "ReplicaProvisionedReadCapacityAutoScalingSettings":
-            o["ReplicaProvisionedReadCapacityAutoScalingSettings"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
+                and _K_AutoScalingSettingsDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_AutoScalingSettingsDescription(x, n)
             )
         elif k == "ReplicaProvisionedWriteCapacityAutoScalingSettings":
-            o["ReplicaProvisionedWriteCapacityAutoScalingSettings"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
-            )
-        elif k == "ReplicaGlobalSecondaryIndexSettings":
-            o["ReplicaGlobalSecondaryIndexSettings"] = _c.fix_list(
-                x,
-                _K_ReplicaGlobalSecondaryIndexSettingsDescription,
-                _cd_ReplicaGlobalSecondaryIndexSettingsDescription,
+                and _K_AutoScalingSettingsDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_AutoScalingSettingsDescription(x, n)
             )
         elif k == "ReplicaTableClassSummary":
-            o["ReplicaTableClassSummary"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableClassSummary
-                and None not in x.values()
-                else _cd_TableClassSummary(x)
+                and _K_TableClassSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableClassSummary(x, n)
             )
-        elif k == "RegionName":
-            o["RegionName"] = x
-        elif k == "ReplicaStatus":
-            o["ReplicaStatus"] = x
-        elif k == "ReplicaProvisionedReadCapacityUnits":
-            o["ReplicaProvisionedReadCapacityUnits"] = x
-        elif k == "ReplicaProvisionedWriteCapacityUnits":
-            o["ReplicaProvisionedWriteCapacityUnits"] = x
-    return o
+    return d
 
 
+_A_AutoScalingSettingsDescription = frozenset(
+    ("MinimumUnits", "MaximumUnits", "AutoScalingDisabled", "AutoScalingRoleArn", "ScalingPolicies")
+)
 _K_AutoScalingSettingsDescription = frozenset(
     ("MinimumUnits", "MaximumUnits", "AutoScalingDisabled", "AutoScalingRoleArn")
 )
 
 
-def _cd_AutoScalingSettingsDescription(d: _t.Any) -> _t.Any:
+def _cd_AutoScalingSettingsDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "ScalingPolicies":
-            o["ScalingPolicies"] = _c.fix_list(
-                x, _K_AutoScalingPolicyDescription, _cd_AutoScalingPolicyDescription
-            )
-        elif k == "MinimumUnits":
-            o["MinimumUnits"] = x
-        elif k == "MaximumUnits":
-            o["MaximumUnits"] = x
-        elif k == "AutoScalingDisabled":
-            o["AutoScalingDisabled"] = x
-        elif k == "AutoScalingRoleArn":
-            o["AutoScalingRoleArn"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_AutoScalingSettingsDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AutoScalingSettingsDescription)
+    x = d.get("ScalingPolicies")
+    if x is not None:
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_AutoScalingPolicyDescription.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AutoScalingPolicyDescription(y1, n)
+    return d
 
 
+_A_AutoScalingPolicyDescription = frozenset(
+    ("PolicyName", "TargetTrackingScalingPolicyConfiguration")
+)
 _K_AutoScalingPolicyDescription = frozenset(("PolicyName",))
 
 
-def _cd_AutoScalingPolicyDescription(d: _t.Any) -> _t.Any:
+def _cd_AutoScalingPolicyDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("PolicyName")
-    if x is not None:
-        o["PolicyName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_AutoScalingPolicyDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AutoScalingPolicyDescription)
     x = d.get("TargetTrackingScalingPolicyConfiguration")
     if x is not None:
-        o["TargetTrackingScalingPolicyConfiguration"] = (
+        d["TargetTrackingScalingPolicyConfiguration"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_AutoScalingTargetTrackingScalingPolicyConfigurationDescription
-            and None not in x.values()
-            else _cd_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(x)
+            and _K_AutoScalingTargetTrackingScalingPolicyConfigurationDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_AutoScalingTargetTrackingScalingPolicyConfigurationDescription = frozenset(
+    ("DisableScaleIn", "ScaleInCooldown", "ScaleOutCooldown", "TargetValue")
+)
 _K_AutoScalingTargetTrackingScalingPolicyConfigurationDescription = frozenset(
     ("DisableScaleIn", "ScaleInCooldown", "ScaleOutCooldown")
 )
 
 
-def _cd_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(d: _t.Any) -> _t.Any:
+def _cd_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(
+    d: _t.Any, n: bool
+) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("DisableScaleIn")
-    if x is not None:
-        o["DisableScaleIn"] = x
-    x = d.get("ScaleInCooldown")
-    if x is not None:
-        o["ScaleInCooldown"] = x
-    x = d.get("ScaleOutCooldown")
-    if x is not None:
-        o["ScaleOutCooldown"] = x
+    if not (
+        d.__class__ is dict
+        and _A_AutoScalingTargetTrackingScalingPolicyConfigurationDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AutoScalingTargetTrackingScalingPolicyConfigurationDescription)
     x = d.get("TargetValue")
     if x is not None:
-        o["TargetValue"] = x
-    return o
+        d["TargetValue"] = x
+    return d
 
 
+_A_BillingModeSummary = frozenset(("BillingMode", "LastUpdateToPayPerRequestDateTime"))
 _K_BillingModeSummary = frozenset(("BillingMode",))
 
 
-def _cd_BillingModeSummary(d: _t.Any) -> _t.Any:
+def _cd_BillingModeSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("BillingMode")
-    if x is not None:
-        o["BillingMode"] = x
+    if not (
+        d.__class__ is dict
+        and _A_BillingModeSummary.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_BillingModeSummary)
     x = d.get("LastUpdateToPayPerRequestDateTime")
     if x is not None:
-        o["LastUpdateToPayPerRequestDateTime"] = _rt.p_ts(x)
-    return o
+        d["LastUpdateToPayPerRequestDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_ReplicaGlobalSecondaryIndexSettingsDescription = frozenset(
+    (
+        "IndexName",
+        "IndexStatus",
+        "ProvisionedReadCapacityUnits",
+        "ProvisionedReadCapacityAutoScalingSettings",
+        "ProvisionedWriteCapacityUnits",
+        "ProvisionedWriteCapacityAutoScalingSettings",
+    )
+)
 _K_ReplicaGlobalSecondaryIndexSettingsDescription = frozenset(
     ("IndexName", "IndexStatus", "ProvisionedReadCapacityUnits", "ProvisionedWriteCapacityUnits")
 )
 
 
-def _cd_ReplicaGlobalSecondaryIndexSettingsDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaGlobalSecondaryIndexSettingsDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "ProvisionedReadCapacityAutoScalingSettings":
-            o["ProvisionedReadCapacityAutoScalingSettings"] = (
-                x
-                if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
-            )
-        elif k == "ProvisionedWriteCapacityAutoScalingSettings":
-            o["ProvisionedWriteCapacityAutoScalingSettings"] = (
-                x
-                if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
-            )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "IndexStatus":
-            o["IndexStatus"] = x
-        elif k == "ProvisionedReadCapacityUnits":
-            o["ProvisionedReadCapacityUnits"] = x
-        elif k == "ProvisionedWriteCapacityUnits":
-            o["ProvisionedWriteCapacityUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaGlobalSecondaryIndexSettingsDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaGlobalSecondaryIndexSettingsDescription)
+    x = d.get("ProvisionedReadCapacityAutoScalingSettings")
+    if x is not None:
+        d["ProvisionedReadCapacityAutoScalingSettings"] = (
+            x
+            if x.__class__ is dict
+            and _K_AutoScalingSettingsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AutoScalingSettingsDescription(x, n)
+        )
+    x = d.get("ProvisionedWriteCapacityAutoScalingSettings")
+    if x is not None:
+        d["ProvisionedWriteCapacityAutoScalingSettings"] = (
+            x
+            if x.__class__ is dict
+            and _K_AutoScalingSettingsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AutoScalingSettingsDescription(x, n)
+        )
+    return d
 
 
-def _cd_RestoreTableFromBackupOutput(d: _t.Any) -> _t.Any:
+_A_RestoreTableFromBackupOutput = frozenset(("TableDescription",))
+
+
+def _cd_RestoreTableFromBackupOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_RestoreTableFromBackupOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_RestoreTableFromBackupOutput)
     x = d.get("TableDescription")
     if x is not None:
-        o["TableDescription"] = (
+        d["TableDescription"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
+            if x.__class__ is dict
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_RestoreTableToPointInTimeOutput(d: _t.Any) -> _t.Any:
+_A_RestoreTableToPointInTimeOutput = frozenset(("TableDescription",))
+
+
+def _cd_RestoreTableToPointInTimeOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_RestoreTableToPointInTimeOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_RestoreTableToPointInTimeOutput)
     x = d.get("TableDescription")
     if x is not None:
-        o["TableDescription"] = (
+        d["TableDescription"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
+            if x.__class__ is dict
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_S3BucketSource = frozenset(("S3BucketOwner", "S3Bucket", "S3KeyPrefix"))
 _K_S3BucketSource = frozenset(("S3BucketOwner", "S3Bucket", "S3KeyPrefix"))
 
 
-def _cd_S3BucketSource(d: _t.Any) -> _t.Any:
+def _cd_S3BucketSource(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("S3BucketOwner")
-    if x is not None:
-        o["S3BucketOwner"] = x
-    x = d.get("S3Bucket")
-    if x is not None:
-        o["S3Bucket"] = x
-    x = d.get("S3KeyPrefix")
-    if x is not None:
-        o["S3KeyPrefix"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_S3BucketSource.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_S3BucketSource)
+    return d
 
 
+_A_ScanOutput = frozenset(
+    ("Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity")
+)
 _K_ScanOutput = frozenset(("Count", "ScannedCount"))
 
 
-def _cd_ScanOutput(d: _t.Any) -> _t.Any:
+def _cd_ScanOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (d.__class__ is dict and _A_ScanOutput.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_ScanOutput)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "Items":
-            o["Items"] = [
-                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue)
+        if k == "LastEvaluatedKey":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "Items":
+            d[k] = [
+                None if y0 is None else _c.fix_map(y0, _K_AttributeValue, _cd_AttributeValue, n)
                 for y0 in x
             ]
-        elif k == "LastEvaluatedKey":
-            o["LastEvaluatedKey"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
         elif k == "ConsumedCapacity":
-            o["ConsumedCapacity"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ConsumedCapacity
-                and None not in x.values()
-                else _cd_ConsumedCapacity(x)
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
             )
-        elif k == "Count":
-            o["Count"] = x
-        elif k == "ScannedCount":
-            o["ScannedCount"] = x
-    return o
+    return d
 
 
-def _cd_SearchVectorsOutput(d: _t.Any) -> _t.Any:
+_A_SearchVectorsOutput = frozenset(("ConsumedCapacity", "SearchResults"))
+
+
+def _cd_SearchVectorsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_SearchVectorsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SearchVectorsOutput)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = _cd_VectorCapacity(x)
+        d["ConsumedCapacity"] = _cd_VectorCapacity(x, n)
     x = d.get("SearchResults")
     if x is not None:
-        o["SearchResults"] = [None if y0 is None else _cd_SearchResultItem(y0) for y0 in x]
-    return o
+        d["SearchResults"] = [None if y0 is None else _cd_SearchResultItem(y0, n) for y0 in x]
+    return d
 
 
-def _cd_SearchResultItem(d: _t.Any) -> _t.Any:
+_A_SearchResultItem = frozenset(("Item", "Score"))
+
+
+def _cd_SearchResultItem(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_SearchResultItem.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SearchResultItem)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
     x = d.get("Score")
     if x is not None:
-        o["Score"] = x
-    return o
+        d["Score"] = x
+    return d
 
 
+_A_SourceTableDetails = frozenset(
+    (
+        "TableName",
+        "TableId",
+        "TableArn",
+        "TableSizeBytes",
+        "KeySchema",
+        "TableCreationDateTime",
+        "ProvisionedThroughput",
+        "OnDemandThroughput",
+        "ItemCount",
+        "BillingMode",
+    )
+)
 _K_SourceTableDetails = frozenset(
     ("TableName", "TableId", "TableArn", "TableSizeBytes", "ItemCount", "BillingMode")
 )
 
 
-def _cd_SourceTableDetails(d: _t.Any) -> _t.Any:
+def _cd_SourceTableDetails(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_SourceTableDetails.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SourceTableDetails)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
         elif k == "TableCreationDateTime":
-            o["TableCreationDateTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughput
-                and None not in x.values()
-                else _cd_ProvisionedThroughput(x)
+                and _K_ProvisionedThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughput(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
-        elif k == "TableName":
-            o["TableName"] = x
-        elif k == "TableId":
-            o["TableId"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "TableSizeBytes":
-            o["TableSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "BillingMode":
-            o["BillingMode"] = x
-    return o
+    return d
 
 
+_A_KeySchemaElement = frozenset(("AttributeName", "KeyType"))
 _K_KeySchemaElement = frozenset(("AttributeName", "KeyType"))
 
 
-def _cd_KeySchemaElement(d: _t.Any) -> _t.Any:
+def _cd_KeySchemaElement(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    x = d.get("KeyType")
-    if x is not None:
-        o["KeyType"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_KeySchemaElement.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_KeySchemaElement)
+    return d
 
 
+_A_OnDemandThroughput = frozenset(("MaxReadRequestUnits", "MaxWriteRequestUnits"))
 _K_OnDemandThroughput = frozenset(("MaxReadRequestUnits", "MaxWriteRequestUnits"))
 
 
-def _cd_OnDemandThroughput(d: _t.Any) -> _t.Any:
+def _cd_OnDemandThroughput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("MaxReadRequestUnits")
-    if x is not None:
-        o["MaxReadRequestUnits"] = x
-    x = d.get("MaxWriteRequestUnits")
-    if x is not None:
-        o["MaxWriteRequestUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_OnDemandThroughput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_OnDemandThroughput)
+    return d
 
 
+_A_ProvisionedThroughput = frozenset(("ReadCapacityUnits", "WriteCapacityUnits"))
 _K_ProvisionedThroughput = frozenset(("ReadCapacityUnits", "WriteCapacityUnits"))
 
 
-def _cd_ProvisionedThroughput(d: _t.Any) -> _t.Any:
+def _cd_ProvisionedThroughput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadCapacityUnits")
-    if x is not None:
-        o["ReadCapacityUnits"] = x
-    x = d.get("WriteCapacityUnits")
-    if x is not None:
-        o["WriteCapacityUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ProvisionedThroughput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ProvisionedThroughput)
+    return d
 
 
-def _cd_SourceTableFeatureDetails(d: _t.Any) -> _t.Any:
+_A_SourceTableFeatureDetails = frozenset(
+    (
+        "LocalSecondaryIndexes",
+        "GlobalSecondaryIndexes",
+        "StreamDescription",
+        "TimeToLiveDescription",
+        "SSEDescription",
+        "VectorIndexes",
+    )
+)
+
+
+def _cd_SourceTableFeatureDetails(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_SourceTableFeatureDetails.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SourceTableFeatureDetails)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "LocalSecondaryIndexes":
-            o["LocalSecondaryIndexes"] = _c.fix_list(
-                x, _K_LocalSecondaryIndexInfo, _cd_LocalSecondaryIndexInfo
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_LocalSecondaryIndexInfo.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_LocalSecondaryIndexInfo(y1, n)
         elif k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = _c.fix_list(
-                x, _K_GlobalSecondaryIndexInfo, _cd_GlobalSecondaryIndexInfo
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_GlobalSecondaryIndexInfo.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_GlobalSecondaryIndexInfo(y1, n)
+        elif k == "VectorIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_VectorIndexInfo.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_VectorIndexInfo(y1, n)
         elif k == "StreamDescription":
-            o["StreamDescription"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_StreamSpecification
-                and None not in x.values()
-                else _cd_StreamSpecification(x)
+                and _K_StreamSpecification.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_StreamSpecification(x, n)
             )
         elif k == "TimeToLiveDescription":
-            o["TimeToLiveDescription"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TimeToLiveDescription
-                and None not in x.values()
-                else _cd_TimeToLiveDescription(x)
+                and _K_TimeToLiveDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TimeToLiveDescription(x, n)
             )
         elif k == "SSEDescription":
-            o["SSEDescription"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_SSEDescription and None not in x.values()
-                else _cd_SSEDescription(x)
+                if x.__class__ is dict
+                and _K_SSEDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_SSEDescription(x, n)
             )
-        elif k == "VectorIndexes":
-            o["VectorIndexes"] = _c.fix_list(x, _K_VectorIndexInfo, _cd_VectorIndexInfo)
-    return o
+    return d
 
 
+_A_GlobalSecondaryIndexInfo = frozenset(
+    ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput", "OnDemandThroughput")
+)
 _K_GlobalSecondaryIndexInfo = frozenset(("IndexName",))
 
 
-def _cd_GlobalSecondaryIndexInfo(d: _t.Any) -> _t.Any:
+def _cd_GlobalSecondaryIndexInfo(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_GlobalSecondaryIndexInfo.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalSecondaryIndexInfo)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
         elif k == "Projection":
-            o["Projection"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
+                if x.__class__ is dict
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughput
-                and None not in x.values()
-                else _cd_ProvisionedThroughput(x)
+                and _K_ProvisionedThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughput(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-    return o
+    return d
 
 
+_A_LocalSecondaryIndexInfo = frozenset(("IndexName", "KeySchema", "Projection"))
 _K_LocalSecondaryIndexInfo = frozenset(("IndexName",))
 
 
-def _cd_LocalSecondaryIndexInfo(d: _t.Any) -> _t.Any:
+def _cd_LocalSecondaryIndexInfo(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("IndexName")
-    if x is not None:
-        o["IndexName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_LocalSecondaryIndexInfo.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_LocalSecondaryIndexInfo)
     x = d.get("KeySchema")
     if x is not None:
-        o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_KeySchemaElement.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
     x = d.get("Projection")
     if x is not None:
-        o["Projection"] = (
+        d["Projection"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-            else _cd_Projection(x)
+            if x.__class__ is dict
+            and _K_Projection.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_Projection(x, n)
         )
-    return o
+    return d
 
 
+_A_Projection = frozenset(("ProjectionType", "NonKeyAttributes"))
 _K_Projection = frozenset(("ProjectionType", "NonKeyAttributes"))
 
 
-def _cd_Projection(d: _t.Any) -> _t.Any:
+def _cd_Projection(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ProjectionType")
-    if x is not None:
-        o["ProjectionType"] = x
-    x = d.get("NonKeyAttributes")
-    if x is not None:
-        o["NonKeyAttributes"] = x
-    return o
+    if not (d.__class__ is dict and _A_Projection.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Projection)
+    return d
 
 
+_A_SSEDescription = frozenset(
+    ("Status", "SSEType", "KMSMasterKeyArn", "InaccessibleEncryptionDateTime")
+)
 _K_SSEDescription = frozenset(("Status", "SSEType", "KMSMasterKeyArn"))
 
 
-def _cd_SSEDescription(d: _t.Any) -> _t.Any:
+def _cd_SSEDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Status")
-    if x is not None:
-        o["Status"] = x
-    x = d.get("SSEType")
-    if x is not None:
-        o["SSEType"] = x
-    x = d.get("KMSMasterKeyArn")
-    if x is not None:
-        o["KMSMasterKeyArn"] = x
+    if not (
+        d.__class__ is dict and _A_SSEDescription.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SSEDescription)
     x = d.get("InaccessibleEncryptionDateTime")
     if x is not None:
-        o["InaccessibleEncryptionDateTime"] = _rt.p_ts(x)
-    return o
+        d["InaccessibleEncryptionDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_StreamSpecification = frozenset(("StreamEnabled", "StreamViewType"))
 _K_StreamSpecification = frozenset(("StreamEnabled", "StreamViewType"))
 
 
-def _cd_StreamSpecification(d: _t.Any) -> _t.Any:
+def _cd_StreamSpecification(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("StreamEnabled")
-    if x is not None:
-        o["StreamEnabled"] = x
-    x = d.get("StreamViewType")
-    if x is not None:
-        o["StreamViewType"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_StreamSpecification.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_StreamSpecification)
+    return d
 
 
+_A_TableAutoScalingDescription = frozenset(("TableName", "TableStatus", "Replicas"))
 _K_TableAutoScalingDescription = frozenset(("TableName", "TableStatus"))
 
 
-def _cd_TableAutoScalingDescription(d: _t.Any) -> _t.Any:
+def _cd_TableAutoScalingDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
-    x = d.get("TableStatus")
-    if x is not None:
-        o["TableStatus"] = x
+    if not (
+        d.__class__ is dict
+        and _A_TableAutoScalingDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TableAutoScalingDescription)
     x = d.get("Replicas")
     if x is not None:
-        o["Replicas"] = _c.fix_list(
-            x, _K_ReplicaAutoScalingDescription, _cd_ReplicaAutoScalingDescription
-        )
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ReplicaAutoScalingDescription.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ReplicaAutoScalingDescription(y1, n)
+    return d
 
 
+_A_ReplicaAutoScalingDescription = frozenset(
+    (
+        "RegionName",
+        "GlobalSecondaryIndexes",
+        "ReplicaProvisionedReadCapacityAutoScalingSettings",
+        "ReplicaProvisionedWriteCapacityAutoScalingSettings",
+        "ReplicaStatus",
+    )
+)
 _K_ReplicaAutoScalingDescription = frozenset(("RegionName", "ReplicaStatus"))
 
 
-def _cd_ReplicaAutoScalingDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaAutoScalingDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaAutoScalingDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaAutoScalingDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = _c.fix_list(
-                x,
-                _K_ReplicaGlobalSecondaryIndexAutoScalingDescription,
-                _cd_ReplicaGlobalSecondaryIndexAutoScalingDescription,
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ReplicaGlobalSecondaryIndexAutoScalingDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = (
+                        None
+                        if y1 is None
+                        else _cd_ReplicaGlobalSecondaryIndexAutoScalingDescription(y1, n)
+                    )
         elif k == "ReplicaProvisionedReadCapacityAutoScalingSettings":
-            o["ReplicaProvisionedReadCapacityAutoScalingSettings"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
+                and _K_AutoScalingSettingsDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_AutoScalingSettingsDescription(x, n)
             )
         elif k == "ReplicaProvisionedWriteCapacityAutoScalingSettings":
-            o["ReplicaProvisionedWriteCapacityAutoScalingSettings"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_AutoScalingSettingsDescription
-                and None not in x.values()
-                else _cd_AutoScalingSettingsDescription(x)
+                and _K_AutoScalingSettingsDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_AutoScalingSettingsDescription(x, n)
             )
-        elif k == "RegionName":
-            o["RegionName"] = x
-        elif k == "ReplicaStatus":
-            o["ReplicaStatus"] = x
-    return o
+    return d
 
 
+_A_ReplicaGlobalSecondaryIndexAutoScalingDescription = frozenset(
+    (
+        "IndexName",
+        "IndexStatus",
+        "ProvisionedReadCapacityAutoScalingSettings",
+        "ProvisionedWriteCapacityAutoScalingSettings",
+    )
+)
 _K_ReplicaGlobalSecondaryIndexAutoScalingDescription = frozenset(("IndexName", "IndexStatus"))
 
 
-def _cd_ReplicaGlobalSecondaryIndexAutoScalingDescription(d: _t.Any) -> _t.Any:
+def _cd_ReplicaGlobalSecondaryIndexAutoScalingDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("IndexName")
-    if x is not None:
-        o["IndexName"] = x
-    x = d.get("IndexStatus")
-    if x is not None:
-        o["IndexStatus"] = x
+    if not (
+        d.__class__ is dict
+        and _A_ReplicaGlobalSecondaryIndexAutoScalingDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ReplicaGlobalSecondaryIndexAutoScalingDescription)
     x = d.get("ProvisionedReadCapacityAutoScalingSettings")
     if x is not None:
-        o["ProvisionedReadCapacityAutoScalingSettings"] = (
+        d["ProvisionedReadCapacityAutoScalingSettings"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_AutoScalingSettingsDescription
-            and None not in x.values()
-            else _cd_AutoScalingSettingsDescription(x)
+            and _K_AutoScalingSettingsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AutoScalingSettingsDescription(x, n)
         )
     x = d.get("ProvisionedWriteCapacityAutoScalingSettings")
     if x is not None:
-        o["ProvisionedWriteCapacityAutoScalingSettings"] = (
+        d["ProvisionedWriteCapacityAutoScalingSettings"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_AutoScalingSettingsDescription
-            and None not in x.values()
-            else _cd_AutoScalingSettingsDescription(x)
+            and _K_AutoScalingSettingsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AutoScalingSettingsDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_TableClassSummary = frozenset(("TableClass", "LastUpdateDateTime"))
 _K_TableClassSummary = frozenset(("TableClass",))
 
 
-def _cd_TableClassSummary(d: _t.Any) -> _t.Any:
+def _cd_TableClassSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableClass")
-    if x is not None:
-        o["TableClass"] = x
+    if not (
+        d.__class__ is dict
+        and _A_TableClassSummary.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TableClassSummary)
     x = d.get("LastUpdateDateTime")
     if x is not None:
-        o["LastUpdateDateTime"] = _rt.p_ts(x)
-    return o
+        d["LastUpdateDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_TableCreationParameters = frozenset(
+    (
+        "TableName",
+        "AttributeDefinitions",
+        "KeySchema",
+        "BillingMode",
+        "ProvisionedThroughput",
+        "OnDemandThroughput",
+        "SSESpecification",
+        "GlobalSecondaryIndexes",
+        "VectorIndexes",
+    )
+)
 _K_TableCreationParameters = frozenset(("TableName", "BillingMode"))
 
 
-def _cd_TableCreationParameters(d: _t.Any) -> _t.Any:
+def _cd_TableCreationParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_TableCreationParameters.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TableCreationParameters)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "AttributeDefinitions":
-            o["AttributeDefinitions"] = _c.fix_list(
-                x, _K_AttributeDefinition, _cd_AttributeDefinition
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeDefinition.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeDefinition(y1, n)
         elif k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
+        elif k == "GlobalSecondaryIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_GlobalSecondaryIndex.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_GlobalSecondaryIndex(y1, n)
+        elif k == "VectorIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_VectorIndex.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_VectorIndex(y1, n)
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughput
-                and None not in x.values()
-                else _cd_ProvisionedThroughput(x)
+                and _K_ProvisionedThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughput(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
         elif k == "SSESpecification":
-            o["SSESpecification"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_SSESpecification
-                and None not in x.values()
-                else _cd_SSESpecification(x)
+                and _K_SSESpecification.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_SSESpecification(x, n)
             )
-        elif k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = _c.fix_list(
-                x, _K_GlobalSecondaryIndex, _cd_GlobalSecondaryIndex
-            )
-        elif k == "VectorIndexes":
-            o["VectorIndexes"] = _c.fix_list(x, _K_VectorIndex, _cd_VectorIndex)
-        elif k == "TableName":
-            o["TableName"] = x
-        elif k == "BillingMode":
-            o["BillingMode"] = x
-    return o
+    return d
 
 
+_A_AttributeDefinition = frozenset(("AttributeName", "AttributeType"))
 _K_AttributeDefinition = frozenset(("AttributeName", "AttributeType"))
 
 
-def _cd_AttributeDefinition(d: _t.Any) -> _t.Any:
+def _cd_AttributeDefinition(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    x = d.get("AttributeType")
-    if x is not None:
-        o["AttributeType"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_AttributeDefinition.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AttributeDefinition)
+    return d
 
 
+_A_GlobalSecondaryIndex = frozenset(
+    (
+        "IndexName",
+        "KeySchema",
+        "Projection",
+        "ProvisionedThroughput",
+        "OnDemandThroughput",
+        "WarmThroughput",
+    )
+)
 _K_GlobalSecondaryIndex = frozenset(("IndexName",))
 
 
-def _cd_GlobalSecondaryIndex(d: _t.Any) -> _t.Any:
+def _cd_GlobalSecondaryIndex(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_GlobalSecondaryIndex.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalSecondaryIndex)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
         elif k == "Projection":
-            o["Projection"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
+                if x.__class__ is dict
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughput
-                and None not in x.values()
-                else _cd_ProvisionedThroughput(x)
+                and _K_ProvisionedThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughput(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
         elif k == "WarmThroughput":
-            o["WarmThroughput"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_WarmThroughput and None not in x.values()
-                else _cd_WarmThroughput(x)
+                if x.__class__ is dict
+                and _K_WarmThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_WarmThroughput(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-    return o
+    return d
 
 
+_A_SSESpecification = frozenset(("Enabled", "SSEType", "KMSMasterKeyId"))
 _K_SSESpecification = frozenset(("Enabled", "SSEType", "KMSMasterKeyId"))
 
 
-def _cd_SSESpecification(d: _t.Any) -> _t.Any:
+def _cd_SSESpecification(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Enabled")
-    if x is not None:
-        o["Enabled"] = x
-    x = d.get("SSEType")
-    if x is not None:
-        o["SSEType"] = x
-    x = d.get("KMSMasterKeyId")
-    if x is not None:
-        o["KMSMasterKeyId"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_SSESpecification.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SSESpecification)
+    return d
 
 
+_A_TableDescription = frozenset(
+    (
+        "AttributeDefinitions",
+        "TableName",
+        "KeySchema",
+        "TableStatus",
+        "CreationDateTime",
+        "ProvisionedThroughput",
+        "TableSizeBytes",
+        "ItemCount",
+        "TableArn",
+        "TableId",
+        "BillingModeSummary",
+        "LocalSecondaryIndexes",
+        "GlobalSecondaryIndexes",
+        "StreamSpecification",
+        "LatestStreamLabel",
+        "LatestStreamArn",
+        "GlobalTableVersion",
+        "Replicas",
+        "GlobalTableWitnesses",
+        "GlobalTableSettingsReplicationMode",
+        "RestoreSummary",
+        "SSEDescription",
+        "ArchivalSummary",
+        "TableClassSummary",
+        "DeletionProtectionEnabled",
+        "OnDemandThroughput",
+        "WarmThroughput",
+        "MultiRegionConsistency",
+        "VectorIndexes",
+    )
+)
 _K_TableDescription = frozenset(
     (
         "TableName",
@@ -8940,710 +10040,858 @@ _K_TableDescription = frozenset(
 )
 
 
-def _cd_TableDescription(d: _t.Any) -> _t.Any:
+def _cd_TableDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_TableDescription.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TableDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "AttributeDefinitions":
-            o["AttributeDefinitions"] = _c.fix_list(
-                x, _K_AttributeDefinition, _cd_AttributeDefinition
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeDefinition.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeDefinition(y1, n)
         elif k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
+        elif k == "LocalSecondaryIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_LocalSecondaryIndexDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_LocalSecondaryIndexDescription(y1, n)
+        elif k == "GlobalSecondaryIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_GlobalSecondaryIndexDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_GlobalSecondaryIndexDescription(y1, n)
+        elif k == "Replicas":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_ReplicaDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_ReplicaDescription(y1, n)
+        elif k == "GlobalTableWitnesses":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_GlobalTableWitnessDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_GlobalTableWitnessDescription(y1, n)
+        elif k == "VectorIndexes":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_VectorIndexDescription.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_VectorIndexDescription(y1, n)
         elif k == "CreationDateTime":
-            o["CreationDateTime"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughputDescription
-                and None not in x.values()
-                else _cd_ProvisionedThroughputDescription(x)
+                and _K_ProvisionedThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughputDescription(x, n)
             )
         elif k == "BillingModeSummary":
-            o["BillingModeSummary"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_BillingModeSummary
-                and None not in x.values()
-                else _cd_BillingModeSummary(x)
-            )
-        elif k == "LocalSecondaryIndexes":
-            o["LocalSecondaryIndexes"] = _c.fix_list(
-                x, _K_LocalSecondaryIndexDescription, _cd_LocalSecondaryIndexDescription
-            )
-        elif k == "GlobalSecondaryIndexes":
-            o["GlobalSecondaryIndexes"] = _c.fix_list(
-                x, _K_GlobalSecondaryIndexDescription, _cd_GlobalSecondaryIndexDescription
+                and _K_BillingModeSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_BillingModeSummary(x, n)
             )
         elif k == "StreamSpecification":
-            o["StreamSpecification"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_StreamSpecification
-                and None not in x.values()
-                else _cd_StreamSpecification(x)
-            )
-        elif k == "Replicas":
-            o["Replicas"] = _c.fix_list(x, _K_ReplicaDescription, _cd_ReplicaDescription)
-        elif k == "GlobalTableWitnesses":
-            o["GlobalTableWitnesses"] = _c.fix_list(
-                x, _K_GlobalTableWitnessDescription, _cd_GlobalTableWitnessDescription
+                and _K_StreamSpecification.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_StreamSpecification(x, n)
             )
         elif k == "RestoreSummary":
-            o["RestoreSummary"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_RestoreSummary and None not in x.values()
-                else _cd_RestoreSummary(x)
+                if x.__class__ is dict
+                and _K_RestoreSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_RestoreSummary(x, n)
             )
         elif k == "SSEDescription":
-            o["SSEDescription"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_SSEDescription and None not in x.values()
-                else _cd_SSEDescription(x)
+                if x.__class__ is dict
+                and _K_SSEDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_SSEDescription(x, n)
             )
         elif k == "ArchivalSummary":
-            o["ArchivalSummary"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_ArchivalSummary and None not in x.values()
-                else _cd_ArchivalSummary(x)
+                if x.__class__ is dict
+                and _K_ArchivalSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ArchivalSummary(x, n)
             )
         elif k == "TableClassSummary":
-            o["TableClassSummary"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableClassSummary
-                and None not in x.values()
-                else _cd_TableClassSummary(x)
+                and _K_TableClassSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableClassSummary(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
         elif k == "WarmThroughput":
-            o["WarmThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_TableWarmThroughputDescription
-                and None not in x.values()
-                else _cd_TableWarmThroughputDescription(x)
+                and _K_TableWarmThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TableWarmThroughputDescription(x, n)
             )
-        elif k == "VectorIndexes":
-            o["VectorIndexes"] = _c.fix_list(
-                x, _K_VectorIndexDescription, _cd_VectorIndexDescription
-            )
-        elif k == "TableName":
-            o["TableName"] = x
-        elif k == "TableStatus":
-            o["TableStatus"] = x
-        elif k == "TableSizeBytes":
-            o["TableSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "TableArn":
-            o["TableArn"] = x
-        elif k == "TableId":
-            o["TableId"] = x
-        elif k == "LatestStreamLabel":
-            o["LatestStreamLabel"] = x
-        elif k == "LatestStreamArn":
-            o["LatestStreamArn"] = x
-        elif k == "GlobalTableVersion":
-            o["GlobalTableVersion"] = x
-        elif k == "GlobalTableSettingsReplicationMode":
-            o["GlobalTableSettingsReplicationMode"] = x
-        elif k == "DeletionProtectionEnabled":
-            o["DeletionProtectionEnabled"] = x
-        elif k == "MultiRegionConsistency":
-            o["MultiRegionConsistency"] = x
-    return o
+    return d
 
 
+_A_ArchivalSummary = frozenset(("ArchivalDateTime", "ArchivalReason", "ArchivalBackupArn"))
 _K_ArchivalSummary = frozenset(("ArchivalReason", "ArchivalBackupArn"))
 
 
-def _cd_ArchivalSummary(d: _t.Any) -> _t.Any:
+def _cd_ArchivalSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_ArchivalSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ArchivalSummary)
     x = d.get("ArchivalDateTime")
     if x is not None:
-        o["ArchivalDateTime"] = _rt.p_ts(x)
-    x = d.get("ArchivalReason")
-    if x is not None:
-        o["ArchivalReason"] = x
-    x = d.get("ArchivalBackupArn")
-    if x is not None:
-        o["ArchivalBackupArn"] = x
-    return o
+        d["ArchivalDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_GlobalSecondaryIndexDescription = frozenset(
+    (
+        "IndexName",
+        "KeySchema",
+        "Projection",
+        "IndexStatus",
+        "Backfilling",
+        "ProvisionedThroughput",
+        "IndexSizeBytes",
+        "ItemCount",
+        "IndexArn",
+        "OnDemandThroughput",
+        "WarmThroughput",
+    )
+)
 _K_GlobalSecondaryIndexDescription = frozenset(
     ("IndexName", "IndexStatus", "Backfilling", "IndexSizeBytes", "ItemCount", "IndexArn")
 )
 
 
-def _cd_GlobalSecondaryIndexDescription(d: _t.Any) -> _t.Any:
+def _cd_GlobalSecondaryIndexDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_GlobalSecondaryIndexDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalSecondaryIndexDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_KeySchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
         elif k == "Projection":
-            o["Projection"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
+                if x.__class__ is dict
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
         elif k == "ProvisionedThroughput":
-            o["ProvisionedThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_ProvisionedThroughputDescription
-                and None not in x.values()
-                else _cd_ProvisionedThroughputDescription(x)
+                and _K_ProvisionedThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ProvisionedThroughputDescription(x, n)
             )
         elif k == "OnDemandThroughput":
-            o["OnDemandThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_OnDemandThroughput
-                and None not in x.values()
-                else _cd_OnDemandThroughput(x)
+                and _K_OnDemandThroughput.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_OnDemandThroughput(x, n)
             )
         elif k == "WarmThroughput":
-            o["WarmThroughput"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_GlobalSecondaryIndexWarmThroughputDescription
-                and None not in x.values()
-                else _cd_GlobalSecondaryIndexWarmThroughputDescription(x)
+                and _K_GlobalSecondaryIndexWarmThroughputDescription.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_GlobalSecondaryIndexWarmThroughputDescription(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "IndexStatus":
-            o["IndexStatus"] = x
-        elif k == "Backfilling":
-            o["Backfilling"] = x
-        elif k == "IndexSizeBytes":
-            o["IndexSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "IndexArn":
-            o["IndexArn"] = x
-    return o
+    return d
 
 
+_A_GlobalTableWitnessDescription = frozenset(("RegionName", "WitnessStatus"))
 _K_GlobalTableWitnessDescription = frozenset(("RegionName", "WitnessStatus"))
 
 
-def _cd_GlobalTableWitnessDescription(d: _t.Any) -> _t.Any:
+def _cd_GlobalTableWitnessDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("RegionName")
-    if x is not None:
-        o["RegionName"] = x
-    x = d.get("WitnessStatus")
-    if x is not None:
-        o["WitnessStatus"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_GlobalTableWitnessDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_GlobalTableWitnessDescription)
+    return d
 
 
+_A_LocalSecondaryIndexDescription = frozenset(
+    ("IndexName", "KeySchema", "Projection", "IndexSizeBytes", "ItemCount", "IndexArn")
+)
 _K_LocalSecondaryIndexDescription = frozenset(
     ("IndexName", "IndexSizeBytes", "ItemCount", "IndexArn")
 )
 
 
-def _cd_LocalSecondaryIndexDescription(d: _t.Any) -> _t.Any:
+def _cd_LocalSecondaryIndexDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "KeySchema":
-            o["KeySchema"] = _c.fix_list(x, _K_KeySchemaElement, _cd_KeySchemaElement)
-        elif k == "Projection":
-            o["Projection"] = (
-                x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
-            )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "IndexSizeBytes":
-            o["IndexSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "IndexArn":
-            o["IndexArn"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_LocalSecondaryIndexDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_LocalSecondaryIndexDescription)
+    x = d.get("KeySchema")
+    if x is not None:
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_KeySchemaElement.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_KeySchemaElement(y1, n)
+    x = d.get("Projection")
+    if x is not None:
+        d["Projection"] = (
+            x
+            if x.__class__ is dict
+            and _K_Projection.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_Projection(x, n)
+        )
+    return d
 
 
+_A_ProvisionedThroughputDescription = frozenset(
+    (
+        "LastIncreaseDateTime",
+        "LastDecreaseDateTime",
+        "NumberOfDecreasesToday",
+        "ReadCapacityUnits",
+        "WriteCapacityUnits",
+    )
+)
 _K_ProvisionedThroughputDescription = frozenset(
     ("NumberOfDecreasesToday", "ReadCapacityUnits", "WriteCapacityUnits")
 )
 
 
-def _cd_ProvisionedThroughputDescription(d: _t.Any) -> _t.Any:
+def _cd_ProvisionedThroughputDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "LastIncreaseDateTime":
-            o["LastIncreaseDateTime"] = _rt.p_ts(x)
-        elif k == "LastDecreaseDateTime":
-            o["LastDecreaseDateTime"] = _rt.p_ts(x)
-        elif k == "NumberOfDecreasesToday":
-            o["NumberOfDecreasesToday"] = x
-        elif k == "ReadCapacityUnits":
-            o["ReadCapacityUnits"] = x
-        elif k == "WriteCapacityUnits":
-            o["WriteCapacityUnits"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ProvisionedThroughputDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ProvisionedThroughputDescription)
+    x = d.get("LastIncreaseDateTime")
+    if x is not None:
+        d["LastIncreaseDateTime"] = _rt.p_ts(x)
+    x = d.get("LastDecreaseDateTime")
+    if x is not None:
+        d["LastDecreaseDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_RestoreSummary = frozenset(
+    ("SourceBackupArn", "SourceTableArn", "RestoreDateTime", "RestoreInProgress")
+)
 _K_RestoreSummary = frozenset(("SourceBackupArn", "SourceTableArn", "RestoreInProgress"))
 
 
-def _cd_RestoreSummary(d: _t.Any) -> _t.Any:
+def _cd_RestoreSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("SourceBackupArn")
-    if x is not None:
-        o["SourceBackupArn"] = x
-    x = d.get("SourceTableArn")
-    if x is not None:
-        o["SourceTableArn"] = x
+    if not (
+        d.__class__ is dict and _A_RestoreSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_RestoreSummary)
     x = d.get("RestoreDateTime")
     if x is not None:
-        o["RestoreDateTime"] = _rt.p_ts(x)
-    x = d.get("RestoreInProgress")
-    if x is not None:
-        o["RestoreInProgress"] = x
-    return o
+        d["RestoreDateTime"] = _rt.p_ts(x)
+    return d
 
 
+_A_TableWarmThroughputDescription = frozenset(
+    ("ReadUnitsPerSecond", "WriteUnitsPerSecond", "Status")
+)
 _K_TableWarmThroughputDescription = frozenset(
     ("ReadUnitsPerSecond", "WriteUnitsPerSecond", "Status")
 )
 
 
-def _cd_TableWarmThroughputDescription(d: _t.Any) -> _t.Any:
+def _cd_TableWarmThroughputDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadUnitsPerSecond")
-    if x is not None:
-        o["ReadUnitsPerSecond"] = x
-    x = d.get("WriteUnitsPerSecond")
-    if x is not None:
-        o["WriteUnitsPerSecond"] = x
-    x = d.get("Status")
-    if x is not None:
-        o["Status"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_TableWarmThroughputDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TableWarmThroughputDescription)
+    return d
 
 
+_A_Tag = frozenset(("Key", "Value"))
 _K_Tag = frozenset(("Key", "Value"))
 
 
-def _cd_Tag(d: _t.Any) -> _t.Any:
+def _cd_Tag(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Key")
-    if x is not None:
-        o["Key"] = x
-    x = d.get("Value")
-    if x is not None:
-        o["Value"] = x
-    return o
+    if not (d.__class__ is dict and _A_Tag.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Tag)
+    return d
 
 
+_A_ThrottlingReason = frozenset(("reason", "resource"))
 _K_ThrottlingReason = frozenset(("reason", "resource"))
 
 
-def _cd_ThrottlingReason(d: _t.Any) -> _t.Any:
+def _cd_ThrottlingReason(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("reason")
-    if x is not None:
-        o["reason"] = x
-    x = d.get("resource")
-    if x is not None:
-        o["resource"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_ThrottlingReason.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ThrottlingReason)
+    return d
 
 
+_A_TimeToLiveDescription = frozenset(("TimeToLiveStatus", "AttributeName"))
 _K_TimeToLiveDescription = frozenset(("TimeToLiveStatus", "AttributeName"))
 
 
-def _cd_TimeToLiveDescription(d: _t.Any) -> _t.Any:
+def _cd_TimeToLiveDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TimeToLiveStatus")
-    if x is not None:
-        o["TimeToLiveStatus"] = x
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_TimeToLiveDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TimeToLiveDescription)
+    return d
 
 
-def _cd_TransactGetItemsOutput(d: _t.Any) -> _t.Any:
+_A_TransactGetItemsOutput = frozenset(("ConsumedCapacity", "Responses"))
+
+
+def _cd_TransactGetItemsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_TransactGetItemsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TransactGetItemsOutput)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ConsumedCapacity.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
     x = d.get("Responses")
     if x is not None:
-        o["Responses"] = [None if y0 is None else _cd_ItemResponse(y0) for y0 in x]
-    return o
+        d["Responses"] = [None if y0 is None else _cd_ItemResponse(y0, n) for y0 in x]
+    return d
 
 
-def _cd_TransactWriteItemsOutput(d: _t.Any) -> _t.Any:
+_A_TransactWriteItemsOutput = frozenset(("ConsumedCapacity", "ItemCollectionMetrics"))
+
+
+def _cd_TransactWriteItemsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_TransactWriteItemsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TransactWriteItemsOutput)
     x = d.get("ConsumedCapacity")
     if x is not None:
-        o["ConsumedCapacity"] = _c.fix_list(x, _K_ConsumedCapacity, _cd_ConsumedCapacity)
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ConsumedCapacity.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ConsumedCapacity(y1, n)
     x = d.get("ItemCollectionMetrics")
     if x is not None:
-        o["ItemCollectionMetrics"] = {
+        d["ItemCollectionMetrics"] = {
             k0: (
                 None
                 if y0 is None
-                else [None if y1 is None else _cd_ItemCollectionMetrics(y1) for y1 in y0]
+                else [None if y1 is None else _cd_ItemCollectionMetrics(y1, n) for y1 in y0]
             )
             for k0, y0 in x.items()
         }
-    return o
+    return d
 
 
-def _cd_UpdateContinuousBackupsOutput(d: _t.Any) -> _t.Any:
+_A_UpdateContinuousBackupsOutput = frozenset(("ContinuousBackupsDescription",))
+
+
+def _cd_UpdateContinuousBackupsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_UpdateContinuousBackupsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateContinuousBackupsOutput)
     x = d.get("ContinuousBackupsDescription")
     if x is not None:
-        o["ContinuousBackupsDescription"] = (
+        d["ContinuousBackupsDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_ContinuousBackupsDescription
-            and None not in x.values()
-            else _cd_ContinuousBackupsDescription(x)
+            and _K_ContinuousBackupsDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_ContinuousBackupsDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_UpdateContributorInsightsOutput = frozenset(
+    ("TableName", "IndexName", "ContributorInsightsStatus", "ContributorInsightsMode")
+)
 _K_UpdateContributorInsightsOutput = frozenset(
     ("TableName", "IndexName", "ContributorInsightsStatus", "ContributorInsightsMode")
 )
 
 
-def _cd_UpdateContributorInsightsOutput(d: _t.Any) -> _t.Any:
+def _cd_UpdateContributorInsightsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
-    x = d.get("IndexName")
-    if x is not None:
-        o["IndexName"] = x
-    x = d.get("ContributorInsightsStatus")
-    if x is not None:
-        o["ContributorInsightsStatus"] = x
-    x = d.get("ContributorInsightsMode")
-    if x is not None:
-        o["ContributorInsightsMode"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_UpdateContributorInsightsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateContributorInsightsOutput)
+    return d
 
 
-def _cd_UpdateGlobalTableOutput(d: _t.Any) -> _t.Any:
+_A_UpdateGlobalTableOutput = frozenset(("GlobalTableDescription",))
+
+
+def _cd_UpdateGlobalTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_UpdateGlobalTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateGlobalTableOutput)
     x = d.get("GlobalTableDescription")
     if x is not None:
-        o["GlobalTableDescription"] = (
+        d["GlobalTableDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_GlobalTableDescription
-            and None not in x.values()
-            else _cd_GlobalTableDescription(x)
+            and _K_GlobalTableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_GlobalTableDescription(x, n)
         )
-    return o
+    return d
 
 
+_A_UpdateGlobalTableSettingsOutput = frozenset(("GlobalTableName", "ReplicaSettings"))
 _K_UpdateGlobalTableSettingsOutput = frozenset(("GlobalTableName",))
 
 
-def _cd_UpdateGlobalTableSettingsOutput(d: _t.Any) -> _t.Any:
+def _cd_UpdateGlobalTableSettingsOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("GlobalTableName")
-    if x is not None:
-        o["GlobalTableName"] = x
+    if not (
+        d.__class__ is dict
+        and _A_UpdateGlobalTableSettingsOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateGlobalTableSettingsOutput)
     x = d.get("ReplicaSettings")
     if x is not None:
-        o["ReplicaSettings"] = _c.fix_list(
-            x, _K_ReplicaSettingsDescription, _cd_ReplicaSettingsDescription
-        )
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_ReplicaSettingsDescription.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_ReplicaSettingsDescription(y1, n)
+    return d
 
 
-def _cd_UpdateItemOutput(d: _t.Any) -> _t.Any:
+_A_UpdateItemOutput = frozenset(("Attributes", "ConsumedCapacity", "ItemCollectionMetrics"))
+
+
+def _cd_UpdateItemOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Attributes")
-    if x is not None:
-        o["Attributes"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    x = d.get("ConsumedCapacity")
-    if x is not None:
-        o["ConsumedCapacity"] = (
-            x
-            if x.__class__ is dict and x.keys() <= _K_ConsumedCapacity and None not in x.values()
-            else _cd_ConsumedCapacity(x)
-        )
-    x = d.get("ItemCollectionMetrics")
-    if x is not None:
-        o["ItemCollectionMetrics"] = _cd_ItemCollectionMetrics(x)
-    return o
+    if not (
+        d.__class__ is dict and _A_UpdateItemOutput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateItemOutput)
+    for k, x in d.items():
+        if k == "Attributes":
+            for i1, y1 in x.items():
+                if (
+                    y1.__class__ is not dict
+                    or not _K_AttributeValue.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+        elif k == "ConsumedCapacity":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_ConsumedCapacity.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_ConsumedCapacity(x, n)
+            )
+        elif k == "ItemCollectionMetrics":
+            d[k] = _cd_ItemCollectionMetrics(x, n)
+    return d
 
 
+_A_UpdateKinesisStreamingDestinationOutput = frozenset(
+    ("TableName", "StreamArn", "DestinationStatus", "UpdateKinesisStreamingConfiguration")
+)
 _K_UpdateKinesisStreamingDestinationOutput = frozenset(
     ("TableName", "StreamArn", "DestinationStatus")
 )
 
 
-def _cd_UpdateKinesisStreamingDestinationOutput(d: _t.Any) -> _t.Any:
+def _cd_UpdateKinesisStreamingDestinationOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("TableName")
-    if x is not None:
-        o["TableName"] = x
-    x = d.get("StreamArn")
-    if x is not None:
-        o["StreamArn"] = x
-    x = d.get("DestinationStatus")
-    if x is not None:
-        o["DestinationStatus"] = x
+    if not (
+        d.__class__ is dict
+        and _A_UpdateKinesisStreamingDestinationOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateKinesisStreamingDestinationOutput)
     x = d.get("UpdateKinesisStreamingConfiguration")
     if x is not None:
-        o["UpdateKinesisStreamingConfiguration"] = (
+        d["UpdateKinesisStreamingConfiguration"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_UpdateKinesisStreamingConfiguration
-            and None not in x.values()
-            else _cd_UpdateKinesisStreamingConfiguration(x)
+            and _K_UpdateKinesisStreamingConfiguration.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_UpdateKinesisStreamingConfiguration(x, n)
         )
-    return o
+    return d
 
 
+_A_UpdateKinesisStreamingConfiguration = frozenset(("ApproximateCreationDateTimePrecision",))
 _K_UpdateKinesisStreamingConfiguration = frozenset(("ApproximateCreationDateTimePrecision",))
 
 
-def _cd_UpdateKinesisStreamingConfiguration(d: _t.Any) -> _t.Any:
+def _cd_UpdateKinesisStreamingConfiguration(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ApproximateCreationDateTimePrecision")
-    if x is not None:
-        o["ApproximateCreationDateTimePrecision"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_UpdateKinesisStreamingConfiguration.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateKinesisStreamingConfiguration)
+    return d
 
 
-def _cd_UpdateTableOutput(d: _t.Any) -> _t.Any:
+_A_UpdateTableOutput = frozenset(("TableDescription",))
+
+
+def _cd_UpdateTableOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_UpdateTableOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateTableOutput)
     x = d.get("TableDescription")
     if x is not None:
-        o["TableDescription"] = (
+        d["TableDescription"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_TableDescription and None not in x.values()
-            else _cd_TableDescription(x)
+            if x.__class__ is dict
+            and _K_TableDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_UpdateTableReplicaAutoScalingOutput(d: _t.Any) -> _t.Any:
+_A_UpdateTableReplicaAutoScalingOutput = frozenset(("TableAutoScalingDescription",))
+
+
+def _cd_UpdateTableReplicaAutoScalingOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_UpdateTableReplicaAutoScalingOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateTableReplicaAutoScalingOutput)
     x = d.get("TableAutoScalingDescription")
     if x is not None:
-        o["TableAutoScalingDescription"] = (
+        d["TableAutoScalingDescription"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_TableAutoScalingDescription
-            and None not in x.values()
-            else _cd_TableAutoScalingDescription(x)
+            and _K_TableAutoScalingDescription.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TableAutoScalingDescription(x, n)
         )
-    return o
+    return d
 
 
-def _cd_UpdateTimeToLiveOutput(d: _t.Any) -> _t.Any:
+_A_UpdateTimeToLiveOutput = frozenset(("TimeToLiveSpecification",))
+
+
+def _cd_UpdateTimeToLiveOutput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_UpdateTimeToLiveOutput.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_UpdateTimeToLiveOutput)
     x = d.get("TimeToLiveSpecification")
     if x is not None:
-        o["TimeToLiveSpecification"] = (
+        d["TimeToLiveSpecification"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_TimeToLiveSpecification
-            and None not in x.values()
-            else _cd_TimeToLiveSpecification(x)
+            and _K_TimeToLiveSpecification.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_TimeToLiveSpecification(x, n)
         )
-    return o
+    return d
 
 
+_A_TimeToLiveSpecification = frozenset(("Enabled", "AttributeName"))
 _K_TimeToLiveSpecification = frozenset(("Enabled", "AttributeName"))
 
 
-def _cd_TimeToLiveSpecification(d: _t.Any) -> _t.Any:
+def _cd_TimeToLiveSpecification(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Enabled")
-    if x is not None:
-        o["Enabled"] = x
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_TimeToLiveSpecification.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TimeToLiveSpecification)
+    return d
 
 
-def _cd_VectorCapacity(d: _t.Any) -> _t.Any:
+_A_VectorCapacity = frozenset(("VectorSearchRequestBytes", "VectorWriteRequestBytes"))
+
+
+def _cd_VectorCapacity(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_VectorCapacity.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_VectorCapacity)
     x = d.get("VectorSearchRequestBytes")
     if x is not None:
-        o["VectorSearchRequestBytes"] = x
+        d["VectorSearchRequestBytes"] = x
     x = d.get("VectorWriteRequestBytes")
     if x is not None:
-        o["VectorWriteRequestBytes"] = x
-    return o
+        d["VectorWriteRequestBytes"] = x
+    return d
 
 
+_A_VectorIndex = frozenset(
+    ("IndexName", "VectorAttribute", "SearchSchema", "Projection", "Dimensions", "DistanceFunction")
+)
 _K_VectorIndex = frozenset(("IndexName", "Dimensions", "DistanceFunction"))
 
 
-def _cd_VectorIndex(d: _t.Any) -> _t.Any:
+def _cd_VectorIndex(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_VectorIndex.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_VectorIndex)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "VectorAttribute":
-            o["VectorAttribute"] = (
+        if k == "SearchSchema":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_SearchSchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_SearchSchemaElement(y1, n)
+        elif k == "VectorAttribute":
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_VectorAttributeDefinition
-                and None not in x.values()
-                else _cd_VectorAttributeDefinition(x)
+                and _K_VectorAttributeDefinition.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_VectorAttributeDefinition(x, n)
             )
-        elif k == "SearchSchema":
-            o["SearchSchema"] = _c.fix_list(x, _K_SearchSchemaElement, _cd_SearchSchemaElement)
         elif k == "Projection":
-            o["Projection"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
+                if x.__class__ is dict
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "Dimensions":
-            o["Dimensions"] = x
-        elif k == "DistanceFunction":
-            o["DistanceFunction"] = x
-    return o
+    return d
 
 
+_A_SearchSchemaElement = frozenset(("AttributeName", "SearchSchemaElementType"))
 _K_SearchSchemaElement = frozenset(("AttributeName", "SearchSchemaElementType"))
 
 
-def _cd_SearchSchemaElement(d: _t.Any) -> _t.Any:
+def _cd_SearchSchemaElement(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    x = d.get("SearchSchemaElementType")
-    if x is not None:
-        o["SearchSchemaElementType"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_SearchSchemaElement.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SearchSchemaElement)
+    return d
 
 
+_A_VectorAttributeDefinition = frozenset(("AttributeName",))
 _K_VectorAttributeDefinition = frozenset(("AttributeName",))
 
 
-def _cd_VectorAttributeDefinition(d: _t.Any) -> _t.Any:
+def _cd_VectorAttributeDefinition(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AttributeName")
-    if x is not None:
-        o["AttributeName"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_VectorAttributeDefinition.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_VectorAttributeDefinition)
+    return d
 
 
+_A_VectorIndexDescription = frozenset(
+    (
+        "IndexName",
+        "SearchSchema",
+        "Projection",
+        "VectorAttribute",
+        "Dimensions",
+        "DistanceFunction",
+        "IndexStatus",
+        "Backfilling",
+        "IndexSizeBytes",
+        "ItemCount",
+        "IndexArn",
+    )
+)
 _K_VectorIndexDescription = frozenset(
     (
         "IndexName",
@@ -9658,136 +10906,163 @@ _K_VectorIndexDescription = frozenset(
 )
 
 
-def _cd_VectorIndexDescription(d: _t.Any) -> _t.Any:
+def _cd_VectorIndexDescription(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_VectorIndexDescription.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_VectorIndexDescription)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "SearchSchema":
-            o["SearchSchema"] = _c.fix_list(x, _K_SearchSchemaElement, _cd_SearchSchemaElement)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_SearchSchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_SearchSchemaElement(y1, n)
         elif k == "Projection":
-            o["Projection"] = (
-                x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
-            )
-        elif k == "VectorAttribute":
-            o["VectorAttribute"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_VectorAttributeDefinition
-                and None not in x.values()
-                else _cd_VectorAttributeDefinition(x)
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "Dimensions":
-            o["Dimensions"] = x
-        elif k == "DistanceFunction":
-            o["DistanceFunction"] = x
-        elif k == "IndexStatus":
-            o["IndexStatus"] = x
-        elif k == "Backfilling":
-            o["Backfilling"] = x
-        elif k == "IndexSizeBytes":
-            o["IndexSizeBytes"] = x
-        elif k == "ItemCount":
-            o["ItemCount"] = x
-        elif k == "IndexArn":
-            o["IndexArn"] = x
-    return o
+        elif k == "VectorAttribute":
+            d[k] = (
+                x
+                if x.__class__ is dict
+                and _K_VectorAttributeDefinition.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_VectorAttributeDefinition(x, n)
+            )
+    return d
 
 
+_A_VectorIndexInfo = frozenset(
+    ("IndexName", "VectorAttribute", "SearchSchema", "Projection", "Dimensions", "DistanceFunction")
+)
 _K_VectorIndexInfo = frozenset(("IndexName", "Dimensions", "DistanceFunction"))
 
 
-def _cd_VectorIndexInfo(d: _t.Any) -> _t.Any:
+def _cd_VectorIndexInfo(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_VectorIndexInfo.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_VectorIndexInfo)
     for k, x in d.items():
-        if x is None:
-            continue
-        if k == "VectorAttribute":
-            o["VectorAttribute"] = (
+        if k == "SearchSchema":
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_SearchSchemaElement.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_SearchSchemaElement(y1, n)
+        elif k == "VectorAttribute":
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_VectorAttributeDefinition
-                and None not in x.values()
-                else _cd_VectorAttributeDefinition(x)
+                and _K_VectorAttributeDefinition.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_VectorAttributeDefinition(x, n)
             )
-        elif k == "SearchSchema":
-            o["SearchSchema"] = _c.fix_list(x, _K_SearchSchemaElement, _cd_SearchSchemaElement)
         elif k == "Projection":
-            o["Projection"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_Projection and None not in x.values()
-                else _cd_Projection(x)
+                if x.__class__ is dict
+                and _K_Projection.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_Projection(x, n)
             )
-        elif k == "IndexName":
-            o["IndexName"] = x
-        elif k == "Dimensions":
-            o["Dimensions"] = x
-        elif k == "DistanceFunction":
-            o["DistanceFunction"] = x
-    return o
+    return d
 
 
+_A_WarmThroughput = frozenset(("ReadUnitsPerSecond", "WriteUnitsPerSecond"))
 _K_WarmThroughput = frozenset(("ReadUnitsPerSecond", "WriteUnitsPerSecond"))
 
 
-def _cd_WarmThroughput(d: _t.Any) -> _t.Any:
+def _cd_WarmThroughput(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("ReadUnitsPerSecond")
-    if x is not None:
-        o["ReadUnitsPerSecond"] = x
-    x = d.get("WriteUnitsPerSecond")
-    if x is not None:
-        o["WriteUnitsPerSecond"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_WarmThroughput.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_WarmThroughput)
+    return d
 
 
-def _cd_WriteRequest(d: _t.Any) -> _t.Any:
+_A_WriteRequest = frozenset(("PutRequest", "DeleteRequest"))
+
+
+def _cd_WriteRequest(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_WriteRequest.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_WriteRequest)
     x = d.get("PutRequest")
     if x is not None:
-        o["PutRequest"] = _cd_PutRequest(x)
+        d["PutRequest"] = _cd_PutRequest(x, n)
     x = d.get("DeleteRequest")
     if x is not None:
-        o["DeleteRequest"] = _cd_DeleteRequest(x)
-    return o
+        d["DeleteRequest"] = _cd_DeleteRequest(x, n)
+    return d
 
 
-def _cd_DeleteRequest(d: _t.Any) -> _t.Any:
+_A_DeleteRequest = frozenset(("Key",))
+
+
+def _cd_DeleteRequest(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_DeleteRequest.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeleteRequest)
     x = d.get("Key")
     if x is not None:
-        o["Key"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    return d
 
 
-def _cd_PutRequest(d: _t.Any) -> _t.Any:
+_A_PutRequest = frozenset(("Item",))
+
+
+def _cd_PutRequest(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (d.__class__ is dict and _A_PutRequest.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_PutRequest)
     x = d.get("Item")
     if x is not None:
-        o["Item"] = _c.fix_map(x, _K_AttributeValue, _cd_AttributeValue)
-    return o
+        for i1, y1 in x.items():
+            if (
+                y1.__class__ is not dict
+                or not _K_AttributeValue.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_AttributeValue(y1, n)
+    return d
 
 
 # error code -> (exception name, parser of its modeled members), as botocore's shape_for_error_code

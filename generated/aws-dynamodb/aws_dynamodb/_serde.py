@@ -11606,7 +11606,7 @@ def ser_BatchExecuteStatement(v: _s.BatchExecuteStatementInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchExecuteStatement",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_BatchExecuteStatementInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_BatchExecuteStatementInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11622,7 +11622,7 @@ def ser_BatchGetItem(v: _s.BatchGetItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchGetItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_BatchGetItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_BatchGetItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11638,7 +11638,7 @@ def ser_BatchWriteItem(v: _s.BatchWriteItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_BatchWriteItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_BatchWriteItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11654,7 +11654,7 @@ def ser_CreateBackup(v: _s.CreateBackupInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_CreateBackupInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_CreateBackupInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11670,7 +11670,7 @@ def ser_CreateGlobalTable(v: _s.CreateGlobalTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_CreateGlobalTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_CreateGlobalTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11686,7 +11686,7 @@ def ser_CreateTable(v: _s.CreateTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.CreateTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_CreateTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_CreateTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11702,7 +11702,7 @@ def ser_DeleteBackup(v: _s.DeleteBackupInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DeleteBackupInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DeleteBackupInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11718,7 +11718,7 @@ def ser_DeleteItem(v: _s.DeleteItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DeleteItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DeleteItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11734,7 +11734,7 @@ def ser_DeleteResourcePolicy(v: _s.DeleteResourcePolicyInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DeleteResourcePolicyInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DeleteResourcePolicyInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11750,7 +11750,7 @@ def ser_DeleteTable(v: _s.DeleteTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DeleteTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DeleteTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11766,7 +11766,7 @@ def ser_DescribeBackup(v: _s.DescribeBackupInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeBackupInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeBackupInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11782,7 +11782,7 @@ def ser_DescribeContinuousBackups(v: _s.DescribeContinuousBackupsInput) -> _rt.R
         "X-Amz-Target": "DynamoDB_20120810.DescribeContinuousBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeContinuousBackupsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeContinuousBackupsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11798,7 +11798,7 @@ def ser_DescribeContributorInsights(v: _s.DescribeContributorInsightsInput) -> _
         "X-Amz-Target": "DynamoDB_20120810.DescribeContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeContributorInsightsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeContributorInsightsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11814,7 +11814,7 @@ def ser_DescribeEndpoints(v: _s.DescribeEndpointsRequest) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeEndpoints",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeEndpointsRequest(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeEndpointsRequest(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11830,7 +11830,7 @@ def ser_DescribeExport(v: _s.DescribeExportInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeExport",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeExportInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeExportInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11846,7 +11846,7 @@ def ser_DescribeGlobalTable(v: _s.DescribeGlobalTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeGlobalTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeGlobalTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11862,7 +11862,7 @@ def ser_DescribeGlobalTableSettings(v: _s.DescribeGlobalTableSettingsInput) -> _
         "X-Amz-Target": "DynamoDB_20120810.DescribeGlobalTableSettings",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeGlobalTableSettingsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeGlobalTableSettingsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11878,7 +11878,7 @@ def ser_DescribeImport(v: _s.DescribeImportInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeImport",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeImportInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeImportInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11896,7 +11896,7 @@ def ser_DescribeKinesisStreamingDestination(
         "X-Amz-Target": "DynamoDB_20120810.DescribeKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeKinesisStreamingDestinationInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeKinesisStreamingDestinationInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11914,7 +11914,7 @@ def ser_DescribeLimits(v: _s.DescribeLimitsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeLimits",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeLimitsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeLimitsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11930,7 +11930,7 @@ def ser_DescribeTable(v: _s.DescribeTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11946,7 +11946,7 @@ def ser_DescribeTableReplicaAutoScaling(v: _s.DescribeTableReplicaAutoScalingInp
         "X-Amz-Target": "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeTableReplicaAutoScalingInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeTableReplicaAutoScalingInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11962,7 +11962,7 @@ def ser_DescribeTimeToLive(v: _s.DescribeTimeToLiveInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.DescribeTimeToLive",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_DescribeTimeToLiveInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_DescribeTimeToLiveInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11978,7 +11978,7 @@ def ser_DisableKinesisStreamingDestination(v: _s.KinesisStreamingDestinationInpu
         "X-Amz-Target": "DynamoDB_20120810.DisableKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_KinesisStreamingDestinationInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -11994,7 +11994,7 @@ def ser_EnableKinesisStreamingDestination(v: _s.KinesisStreamingDestinationInput
         "X-Amz-Target": "DynamoDB_20120810.EnableKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_KinesisStreamingDestinationInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_KinesisStreamingDestinationInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12010,7 +12010,7 @@ def ser_ExecuteStatement(v: _s.ExecuteStatementInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ExecuteStatement",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ExecuteStatementInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ExecuteStatementInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12026,7 +12026,7 @@ def ser_ExecuteTransaction(v: _s.ExecuteTransactionInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ExecuteTransaction",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ExecuteTransactionInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ExecuteTransactionInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12042,7 +12042,7 @@ def ser_ExportTableToPointInTime(v: _s.ExportTableToPointInTimeInput) -> _rt.Req
         "X-Amz-Target": "DynamoDB_20120810.ExportTableToPointInTime",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ExportTableToPointInTimeInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ExportTableToPointInTimeInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12058,7 +12058,7 @@ def ser_GetItem(v: _s.GetItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.GetItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_GetItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_GetItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12074,7 +12074,7 @@ def ser_GetResourcePolicy(v: _s.GetResourcePolicyInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.GetResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_GetResourcePolicyInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_GetResourcePolicyInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12090,7 +12090,7 @@ def ser_ImportTable(v: _s.ImportTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ImportTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ImportTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ImportTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12106,7 +12106,7 @@ def ser_ListBackups(v: _s.ListBackupsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListBackupsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListBackupsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12122,7 +12122,7 @@ def ser_ListContributorInsights(v: _s.ListContributorInsightsInput) -> _rt.Reque
         "X-Amz-Target": "DynamoDB_20120810.ListContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListContributorInsightsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListContributorInsightsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12138,7 +12138,7 @@ def ser_ListExports(v: _s.ListExportsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListExports",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListExportsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListExportsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12154,7 +12154,7 @@ def ser_ListGlobalTables(v: _s.ListGlobalTablesInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListGlobalTables",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListGlobalTablesInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListGlobalTablesInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12170,7 +12170,7 @@ def ser_ListImports(v: _s.ListImportsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListImports",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListImportsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListImportsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12186,7 +12186,7 @@ def ser_ListTables(v: _s.ListTablesInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListTables",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListTablesInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListTablesInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12202,7 +12202,7 @@ def ser_ListTagsOfResource(v: _s.ListTagsOfResourceInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.ListTagsOfResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ListTagsOfResourceInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ListTagsOfResourceInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12218,7 +12218,7 @@ def ser_PutItem(v: _s.PutItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.PutItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_PutItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_PutItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12234,7 +12234,7 @@ def ser_PutResourcePolicy(v: _s.PutResourcePolicyInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.PutResourcePolicy",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_PutResourcePolicyInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_PutResourcePolicyInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12250,7 +12250,7 @@ def ser_Query(v: _s.QueryInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.Query",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_QueryInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_QueryInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12266,7 +12266,7 @@ def ser_RestoreTableFromBackup(v: _s.RestoreTableFromBackupInput) -> _rt.Request
         "X-Amz-Target": "DynamoDB_20120810.RestoreTableFromBackup",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_RestoreTableFromBackupInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_RestoreTableFromBackupInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12282,7 +12282,7 @@ def ser_RestoreTableToPointInTime(v: _s.RestoreTableToPointInTimeInput) -> _rt.R
         "X-Amz-Target": "DynamoDB_20120810.RestoreTableToPointInTime",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_RestoreTableToPointInTimeInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_RestoreTableToPointInTimeInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12298,7 +12298,7 @@ def ser_Scan(v: _s.ScanInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.Scan",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_ScanInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_ScanInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12314,7 +12314,7 @@ def ser_SearchVectors(v: _s.SearchVectorsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.SearchVectors",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_SearchVectorsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_SearchVectorsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12330,7 +12330,7 @@ def ser_TagResource(v: _s.TagResourceInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TagResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_TagResourceInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_TagResourceInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12341,7 +12341,7 @@ def ser_TransactGetItems(v: _s.TransactGetItemsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TransactGetItems",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_TransactGetItemsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_TransactGetItemsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12357,7 +12357,7 @@ def ser_TransactWriteItems(v: _s.TransactWriteItemsInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.TransactWriteItems",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_TransactWriteItemsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_TransactWriteItemsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12373,7 +12373,7 @@ def ser_UntagResource(v: _s.UntagResourceInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UntagResource",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UntagResourceInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UntagResourceInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12384,7 +12384,7 @@ def ser_UpdateContinuousBackups(v: _s.UpdateContinuousBackupsInput) -> _rt.Reque
         "X-Amz-Target": "DynamoDB_20120810.UpdateContinuousBackups",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateContinuousBackupsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateContinuousBackupsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12400,7 +12400,7 @@ def ser_UpdateContributorInsights(v: _s.UpdateContributorInsightsInput) -> _rt.R
         "X-Amz-Target": "DynamoDB_20120810.UpdateContributorInsights",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateContributorInsightsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateContributorInsightsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12416,7 +12416,7 @@ def ser_UpdateGlobalTable(v: _s.UpdateGlobalTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateGlobalTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateGlobalTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12432,7 +12432,7 @@ def ser_UpdateGlobalTableSettings(v: _s.UpdateGlobalTableSettingsInput) -> _rt.R
         "X-Amz-Target": "DynamoDB_20120810.UpdateGlobalTableSettings",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateGlobalTableSettingsInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateGlobalTableSettingsInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12448,7 +12448,7 @@ def ser_UpdateItem(v: _s.UpdateItemInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateItem",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateItemInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateItemInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12466,7 +12466,7 @@ def ser_UpdateKinesisStreamingDestination(
         "X-Amz-Target": "DynamoDB_20120810.UpdateKinesisStreamingDestination",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateKinesisStreamingDestinationInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateKinesisStreamingDestinationInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12484,7 +12484,7 @@ def ser_UpdateTable(v: _s.UpdateTableInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateTable",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateTableInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateTableInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12500,7 +12500,7 @@ def ser_UpdateTableReplicaAutoScaling(v: _s.UpdateTableReplicaAutoScalingInput) 
         "X-Amz-Target": "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateTableReplicaAutoScalingInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateTableReplicaAutoScalingInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 
@@ -12516,7 +12516,7 @@ def ser_UpdateTimeToLive(v: _s.UpdateTimeToLiveInput) -> _rt.Request:
         "X-Amz-Target": "DynamoDB_20120810.UpdateTimeToLive",
         "Content-Type": "application/x-amz-json-1.0",
     }
-    body: _t.Any = _rt.json_dumps(_ser_UpdateTimeToLiveInput(v))
+    body: _t.Any = _rt.json_bytes(_ser_UpdateTimeToLiveInput(v))
     return _rt.Request("POST", "/", "", h, body, "")
 
 

@@ -476,6 +476,22 @@ class _DynamoDBClientBase(_ClientCore):
     _PROTOCOL = "json"
     _QUERY_COMPATIBLE = False
     _SIGNING_NAME = "dynamodb"
+    _LEGACY_RETRY = (
+        10,
+        0.05,
+        2.0,
+        (429, 500, 502, 503, 504, 509),
+        (
+            (400, "ProvisionedThroughputExceededException"),
+            (400, "RequestThrottledException"),
+            (400, "ThrottledException"),
+            (400, "Throttling"),
+            (400, "ThrottlingException"),
+            (400, "TransactionInProgressException"),
+            (409, "ReplicatedWriteConflictException"),
+        ),
+        "x-amz-crc32",
+    )
     _DEFAULT_ANONYMOUS = False
     _ERROR_BASE = _errors.DynamoDBError
     _ERRORS = _serde.ERRORS

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _t
 
 from awsgen_runtime.boto3_compat import _client as _cc
+from awsgen_runtime.paginate import PaginatorSpec as _PaginatorSpec
 from awsgen_runtime import handlers as _h
 
 from . import _compat_serde as _cs
@@ -88,540 +89,621 @@ class Boto3Client(_cc.Boto3ClientBase):
         "update_table_replica_auto_scaling": "UpdateTableReplicaAutoScaling",
         "update_time_to_live": "UpdateTimeToLive",
     }
+    _PAGINATORS = {
+        "list_backups": _PaginatorSpec(
+            "ListBackups",
+            ("ExclusiveStartBackupArn",),
+            ("ExclusiveStartBackupArn",),
+            ((("LastEvaluatedBackupArn",),),),
+            None,
+            "Limit",
+            (("BackupSummaries",),),
+            (),
+        ),
+        "list_tables": _PaginatorSpec(
+            "ListTables",
+            ("ExclusiveStartTableName",),
+            ("ExclusiveStartTableName",),
+            ((("LastEvaluatedTableName",),),),
+            None,
+            "Limit",
+            (("TableNames",),),
+            (),
+        ),
+        "list_tags_of_resource": _PaginatorSpec(
+            "ListTagsOfResource",
+            ("NextToken",),
+            ("NextToken",),
+            ((("NextToken",),),),
+            None,
+            None,
+            (("Tags",),),
+            (),
+        ),
+        "query": _PaginatorSpec(
+            "Query",
+            ("ExclusiveStartKey",),
+            ("ExclusiveStartKey",),
+            ((("LastEvaluatedKey",),),),
+            None,
+            "Limit",
+            (("Items",), ("Count",), ("ScannedCount",)),
+            (("ConsumedCapacity",),),
+        ),
+        "scan": _PaginatorSpec(
+            "Scan",
+            ("ExclusiveStartKey",),
+            ("ExclusiveStartKey",),
+            ((("LastEvaluatedKey",),),),
+            None,
+            "Limit",
+            (("Items",), ("Count",), ("ScannedCount",)),
+            (("ConsumedCapacity",),),
+        ),
+    }
+    _WAITERS = {
+        "contributor_insights_enabled": (
+            "ContributorInsightsEnabled",
+            "describe_contributor_insights",
+            20,
+            30,
+            (
+                ("success", "path", "ContributorInsightsStatus", "ENABLED"),
+                ("failure", "path", "ContributorInsightsStatus", "FAILED"),
+            ),
+        ),
+        "export_completed": (
+            "ExportCompleted",
+            "describe_export",
+            20,
+            60,
+            (
+                ("success", "path", "ExportDescription.ExportStatus", "COMPLETED"),
+                ("failure", "path", "ExportDescription.ExportStatus", "FAILED"),
+            ),
+        ),
+        "import_completed": (
+            "ImportCompleted",
+            "describe_import",
+            20,
+            60,
+            (
+                ("success", "path", "ImportTableDescription.ImportStatus", "COMPLETED"),
+                ("failure", "path", "ImportTableDescription.ImportStatus", "FAILED"),
+                ("failure", "path", "ImportTableDescription.ImportStatus", "CANCELLED"),
+            ),
+        ),
+        "kinesis_streaming_destination_active": (
+            "KinesisStreamingDestinationActive",
+            "describe_kinesis_streaming_destination",
+            20,
+            30,
+            (
+                (
+                    "success",
+                    "pathAny",
+                    "KinesisDataStreamDestinations[].DestinationStatus",
+                    "ACTIVE",
+                ),
+                (
+                    "failure",
+                    "path",
+                    "length(KinesisDataStreamDestinations) > `0`  && length(KinesisDataStreamDestinations[?DestinationStatus == 'DISABLED' || DestinationStatus == 'ENABLE_FAILED']) ==  length(KinesisDataStreamDestinations)",
+                    True,
+                ),
+            ),
+        ),
+        "table_exists": (
+            "TableExists",
+            "describe_table",
+            20,
+            25,
+            (
+                ("success", "path", "Table.TableStatus", "ACTIVE"),
+                ("retry", "error", None, "ResourceNotFoundException"),
+            ),
+        ),
+        "table_not_exists": (
+            "TableNotExists",
+            "describe_table",
+            20,
+            25,
+            (("success", "error", None, "ResourceNotFoundException"),),
+        ),
+    }
 
     def batch_execute_statement(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_BatchExecuteStatement(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_BatchExecuteStatement(kwargs),
-            _client._OP_BatchExecuteStatement,
-            _cs.de_BatchExecuteStatement,
-            ctx,
-        )
+        return self._call(req, _client._OP_BatchExecuteStatement, _cs.de_BatchExecuteStatement, ctx)
 
     def batch_get_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_BatchGetItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArnList": _cc.jmespath_search("keys(RequestItems)", kwargs),
         }
-        return self._call(
-            _cs.ser_BatchGetItem(kwargs), _client._OP_BatchGetItem, _cs.de_BatchGetItem, ctx
-        )
+        return self._call(req, _client._OP_BatchGetItem, _cs.de_BatchGetItem, ctx)
 
     def batch_write_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_BatchWriteItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArnList": _cc.jmespath_search("keys(RequestItems)", kwargs),
         }
-        return self._call(
-            _cs.ser_BatchWriteItem(kwargs), _client._OP_BatchWriteItem, _cs.de_BatchWriteItem, ctx
-        )
+        return self._call(req, _client._OP_BatchWriteItem, _cs.de_BatchWriteItem, ctx)
 
     def create_backup(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateBackup(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_CreateBackup(kwargs), _client._OP_CreateBackup, _cs.de_CreateBackup, ctx
-        )
+        return self._call(req, _client._OP_CreateBackup, _cs.de_CreateBackup, ctx)
 
     def create_global_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateGlobalTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("GlobalTableName"),
         }
-        return self._call(
-            _cs.ser_CreateGlobalTable(kwargs),
-            _client._OP_CreateGlobalTable,
-            _cs.de_CreateGlobalTable,
-            ctx,
-        )
+        return self._call(req, _client._OP_CreateGlobalTable, _cs.de_CreateGlobalTable, ctx)
 
     def create_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_CreateTable(kwargs), _client._OP_CreateTable, _cs.de_CreateTable, ctx
-        )
+        return self._call(req, _client._OP_CreateTable, _cs.de_CreateTable, ctx)
 
     def delete_backup(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteBackup(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("BackupArn"),
         }
-        return self._call(
-            _cs.ser_DeleteBackup(kwargs), _client._OP_DeleteBackup, _cs.de_DeleteBackup, ctx
-        )
+        return self._call(req, _client._OP_DeleteBackup, _cs.de_DeleteBackup, ctx)
 
     def delete_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_DeleteItem(kwargs), _client._OP_DeleteItem, _cs.de_DeleteItem, ctx
-        )
+        return self._call(req, _client._OP_DeleteItem, _cs.de_DeleteItem, ctx)
 
     def delete_resource_policy(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteResourcePolicy(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(
-            _cs.ser_DeleteResourcePolicy(kwargs),
-            _client._OP_DeleteResourcePolicy,
-            _cs.de_DeleteResourcePolicy,
-            ctx,
-        )
+        return self._call(req, _client._OP_DeleteResourcePolicy, _cs.de_DeleteResourcePolicy, ctx)
 
     def delete_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_DeleteTable(kwargs), _client._OP_DeleteTable, _cs.de_DeleteTable, ctx
-        )
+        return self._call(req, _client._OP_DeleteTable, _cs.de_DeleteTable, ctx)
 
     def describe_backup(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeBackup(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("BackupArn"),
         }
-        return self._call(
-            _cs.ser_DescribeBackup(kwargs), _client._OP_DescribeBackup, _cs.de_DescribeBackup, ctx
-        )
+        return self._call(req, _client._OP_DescribeBackup, _cs.de_DescribeBackup, ctx)
 
     def describe_continuous_backups(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeContinuousBackups(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_DescribeContinuousBackups(kwargs),
-            _client._OP_DescribeContinuousBackups,
-            _cs.de_DescribeContinuousBackups,
-            ctx,
+            req, _client._OP_DescribeContinuousBackups, _cs.de_DescribeContinuousBackups, ctx
         )
 
     def describe_contributor_insights(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeContributorInsights(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_DescribeContributorInsights(kwargs),
-            _client._OP_DescribeContributorInsights,
-            _cs.de_DescribeContributorInsights,
-            ctx,
+            req, _client._OP_DescribeContributorInsights, _cs.de_DescribeContributorInsights, ctx
         )
 
     def describe_endpoints(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _h.with_header(_cs.ser_DescribeEndpoints(kwargs), "x-amz-api-version", "2012-08-10")
         ctx = None
-        return self._call(
-            _h.with_header(_cs.ser_DescribeEndpoints(kwargs), "x-amz-api-version", "2012-08-10"),
-            _client._OP_DescribeEndpoints,
-            _cs.de_DescribeEndpoints,
-            ctx,
-        )
+        return self._call(req, _client._OP_DescribeEndpoints, _cs.de_DescribeEndpoints, ctx)
 
     def describe_export(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeExport(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ExportArn"),
         }
-        return self._call(
-            _cs.ser_DescribeExport(kwargs), _client._OP_DescribeExport, _cs.de_DescribeExport, ctx
-        )
+        return self._call(req, _client._OP_DescribeExport, _cs.de_DescribeExport, ctx)
 
     def describe_global_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeGlobalTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("GlobalTableName"),
         }
-        return self._call(
-            _cs.ser_DescribeGlobalTable(kwargs),
-            _client._OP_DescribeGlobalTable,
-            _cs.de_DescribeGlobalTable,
-            ctx,
-        )
+        return self._call(req, _client._OP_DescribeGlobalTable, _cs.de_DescribeGlobalTable, ctx)
 
     def describe_global_table_settings(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeGlobalTableSettings(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("GlobalTableName"),
         }
         return self._call(
-            _cs.ser_DescribeGlobalTableSettings(kwargs),
-            _client._OP_DescribeGlobalTableSettings,
-            _cs.de_DescribeGlobalTableSettings,
-            ctx,
+            req, _client._OP_DescribeGlobalTableSettings, _cs.de_DescribeGlobalTableSettings, ctx
         )
 
     def describe_import(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeImport(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ImportArn"),
         }
-        return self._call(
-            _cs.ser_DescribeImport(kwargs), _client._OP_DescribeImport, _cs.de_DescribeImport, ctx
-        )
+        return self._call(req, _client._OP_DescribeImport, _cs.de_DescribeImport, ctx)
 
     def describe_kinesis_streaming_destination(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeKinesisStreamingDestination(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_DescribeKinesisStreamingDestination(kwargs),
+            req,
             _client._OP_DescribeKinesisStreamingDestination,
             _cs.de_DescribeKinesisStreamingDestination,
             ctx,
         )
 
     def describe_limits(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeLimits(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_DescribeLimits(kwargs), _client._OP_DescribeLimits, _cs.de_DescribeLimits, ctx
-        )
+        return self._call(req, _client._OP_DescribeLimits, _cs.de_DescribeLimits, ctx)
 
     def describe_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_DescribeTable(kwargs), _client._OP_DescribeTable, _cs.de_DescribeTable, ctx
-        )
+        return self._call(req, _client._OP_DescribeTable, _cs.de_DescribeTable, ctx)
 
     def describe_table_replica_auto_scaling(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeTableReplicaAutoScaling(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_DescribeTableReplicaAutoScaling(kwargs),
+            req,
             _client._OP_DescribeTableReplicaAutoScaling,
             _cs.de_DescribeTableReplicaAutoScaling,
             ctx,
         )
 
     def describe_time_to_live(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DescribeTimeToLive(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_DescribeTimeToLive(kwargs),
-            _client._OP_DescribeTimeToLive,
-            _cs.de_DescribeTimeToLive,
-            ctx,
-        )
+        return self._call(req, _client._OP_DescribeTimeToLive, _cs.de_DescribeTimeToLive, ctx)
 
     def disable_kinesis_streaming_destination(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DisableKinesisStreamingDestination(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_DisableKinesisStreamingDestination(kwargs),
+            req,
             _client._OP_DisableKinesisStreamingDestination,
             _cs.de_DisableKinesisStreamingDestination,
             ctx,
         )
 
     def enable_kinesis_streaming_destination(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_EnableKinesisStreamingDestination(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_EnableKinesisStreamingDestination(kwargs),
+            req,
             _client._OP_EnableKinesisStreamingDestination,
             _cs.de_EnableKinesisStreamingDestination,
             ctx,
         )
 
     def execute_statement(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ExecuteStatement(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ExecuteStatement(kwargs),
-            _client._OP_ExecuteStatement,
-            _cs.de_ExecuteStatement,
-            ctx,
-        )
+        return self._call(req, _client._OP_ExecuteStatement, _cs.de_ExecuteStatement, ctx)
 
     def execute_transaction(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ExecuteTransaction(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ExecuteTransaction(kwargs),
-            _client._OP_ExecuteTransaction,
-            _cs.de_ExecuteTransaction,
-            ctx,
-        )
+        return self._call(req, _client._OP_ExecuteTransaction, _cs.de_ExecuteTransaction, ctx)
 
     def export_table_to_point_in_time(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ExportTableToPointInTime(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableArn"),
         }
         return self._call(
-            _cs.ser_ExportTableToPointInTime(kwargs),
-            _client._OP_ExportTableToPointInTime,
-            _cs.de_ExportTableToPointInTime,
-            ctx,
+            req, _client._OP_ExportTableToPointInTime, _cs.de_ExportTableToPointInTime, ctx
         )
 
     def get_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(_cs.ser_GetItem(kwargs), _client._OP_GetItem, _cs.de_GetItem, ctx)
+        return self._call(req, _client._OP_GetItem, _cs.de_GetItem, ctx)
 
     def get_resource_policy(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetResourcePolicy(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(
-            _cs.ser_GetResourcePolicy(kwargs),
-            _client._OP_GetResourcePolicy,
-            _cs.de_GetResourcePolicy,
-            ctx,
-        )
+        return self._call(req, _client._OP_GetResourcePolicy, _cs.de_GetResourcePolicy, ctx)
 
     def import_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ImportTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": _cc.jmespath_search("TableCreationParameters.TableName", kwargs),
         }
-        return self._call(
-            _cs.ser_ImportTable(kwargs), _client._OP_ImportTable, _cs.de_ImportTable, ctx
-        )
+        return self._call(req, _client._OP_ImportTable, _cs.de_ImportTable, ctx)
 
     def list_backups(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListBackups(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_ListBackups(kwargs), _client._OP_ListBackups, _cs.de_ListBackups, ctx
-        )
+        return self._call(req, _client._OP_ListBackups, _cs.de_ListBackups, ctx)
 
     def list_contributor_insights(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListContributorInsights(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_ListContributorInsights(kwargs),
-            _client._OP_ListContributorInsights,
-            _cs.de_ListContributorInsights,
-            ctx,
+            req, _client._OP_ListContributorInsights, _cs.de_ListContributorInsights, ctx
         )
 
     def list_exports(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListExports(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableArn"),
         }
-        return self._call(
-            _cs.ser_ListExports(kwargs), _client._OP_ListExports, _cs.de_ListExports, ctx
-        )
+        return self._call(req, _client._OP_ListExports, _cs.de_ListExports, ctx)
 
     def list_global_tables(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListGlobalTables(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListGlobalTables(kwargs),
-            _client._OP_ListGlobalTables,
-            _cs.de_ListGlobalTables,
-            ctx,
-        )
+        return self._call(req, _client._OP_ListGlobalTables, _cs.de_ListGlobalTables, ctx)
 
     def list_imports(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListImports(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableArn"),
         }
-        return self._call(
-            _cs.ser_ListImports(kwargs), _client._OP_ListImports, _cs.de_ListImports, ctx
-        )
+        return self._call(req, _client._OP_ListImports, _cs.de_ListImports, ctx)
 
     def list_tables(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListTables(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListTables(kwargs), _client._OP_ListTables, _cs.de_ListTables, ctx
-        )
+        return self._call(req, _client._OP_ListTables, _cs.de_ListTables, ctx)
 
     def list_tags_of_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListTagsOfResource(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(
-            _cs.ser_ListTagsOfResource(kwargs),
-            _client._OP_ListTagsOfResource,
-            _cs.de_ListTagsOfResource,
-            ctx,
-        )
+        return self._call(req, _client._OP_ListTagsOfResource, _cs.de_ListTagsOfResource, ctx)
 
     def put_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_PutItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(_cs.ser_PutItem(kwargs), _client._OP_PutItem, _cs.de_PutItem, ctx)
+        return self._call(req, _client._OP_PutItem, _cs.de_PutItem, ctx)
 
     def put_resource_policy(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_PutResourcePolicy(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(
-            _cs.ser_PutResourcePolicy(kwargs),
-            _client._OP_PutResourcePolicy,
-            _cs.de_PutResourcePolicy,
-            ctx,
-        )
+        return self._call(req, _client._OP_PutResourcePolicy, _cs.de_PutResourcePolicy, ctx)
 
     def query(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_Query(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(_cs.ser_Query(kwargs), _client._OP_Query, _cs.de_Query, ctx)
+        return self._call(req, _client._OP_Query, _cs.de_Query, ctx)
 
     def restore_table_from_backup(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_RestoreTableFromBackup(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TargetTableName"),
         }
         return self._call(
-            _cs.ser_RestoreTableFromBackup(kwargs),
-            _client._OP_RestoreTableFromBackup,
-            _cs.de_RestoreTableFromBackup,
-            ctx,
+            req, _client._OP_RestoreTableFromBackup, _cs.de_RestoreTableFromBackup, ctx
         )
 
     def restore_table_to_point_in_time(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_RestoreTableToPointInTime(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TargetTableName"),
         }
         return self._call(
-            _cs.ser_RestoreTableToPointInTime(kwargs),
-            _client._OP_RestoreTableToPointInTime,
-            _cs.de_RestoreTableToPointInTime,
-            ctx,
+            req, _client._OP_RestoreTableToPointInTime, _cs.de_RestoreTableToPointInTime, ctx
         )
 
     def scan(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_Scan(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(_cs.ser_Scan(kwargs), _client._OP_Scan, _cs.de_Scan, ctx)
+        return self._call(req, _client._OP_Scan, _cs.de_Scan, ctx)
 
     def search_vectors(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_SearchVectors(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_SearchVectors(kwargs), _client._OP_SearchVectors, _cs.de_SearchVectors, ctx
-        )
+        return self._call(req, _client._OP_SearchVectors, _cs.de_SearchVectors, ctx)
 
     def tag_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_TagResource(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(_cs.ser_TagResource(kwargs), _client._OP_TagResource, None, ctx)
+        return self._call(req, _client._OP_TagResource, None, ctx)
 
     def transact_get_items(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_TransactGetItems(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArnList": _cc.jmespath_search("TransactItems[*].Get.TableName", kwargs),
         }
-        return self._call(
-            _cs.ser_TransactGetItems(kwargs),
-            _client._OP_TransactGetItems,
-            _cs.de_TransactGetItems,
-            ctx,
-        )
+        return self._call(req, _client._OP_TransactGetItems, _cs.de_TransactGetItems, ctx)
 
     def transact_write_items(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_TransactWriteItems(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArnList": _cc.jmespath_search(
                 "TransactItems[*].[ConditionCheck.TableName, Put.TableName, Delete.TableName, Update.TableName][]",
                 kwargs,
             ),
         }
-        return self._call(
-            _cs.ser_TransactWriteItems(kwargs),
-            _client._OP_TransactWriteItems,
-            _cs.de_TransactWriteItems,
-            ctx,
-        )
+        return self._call(req, _client._OP_TransactWriteItems, _cs.de_TransactWriteItems, ctx)
 
     def untag_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UntagResource(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("ResourceArn"),
         }
-        return self._call(_cs.ser_UntagResource(kwargs), _client._OP_UntagResource, None, ctx)
+        return self._call(req, _client._OP_UntagResource, None, ctx)
 
     def update_continuous_backups(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateContinuousBackups(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_UpdateContinuousBackups(kwargs),
-            _client._OP_UpdateContinuousBackups,
-            _cs.de_UpdateContinuousBackups,
-            ctx,
+            req, _client._OP_UpdateContinuousBackups, _cs.de_UpdateContinuousBackups, ctx
         )
 
     def update_contributor_insights(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateContributorInsights(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_UpdateContributorInsights(kwargs),
-            _client._OP_UpdateContributorInsights,
-            _cs.de_UpdateContributorInsights,
-            ctx,
+            req, _client._OP_UpdateContributorInsights, _cs.de_UpdateContributorInsights, ctx
         )
 
     def update_global_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateGlobalTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("GlobalTableName"),
         }
-        return self._call(
-            _cs.ser_UpdateGlobalTable(kwargs),
-            _client._OP_UpdateGlobalTable,
-            _cs.de_UpdateGlobalTable,
-            ctx,
-        )
+        return self._call(req, _client._OP_UpdateGlobalTable, _cs.de_UpdateGlobalTable, ctx)
 
     def update_global_table_settings(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateGlobalTableSettings(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("GlobalTableName"),
         }
         return self._call(
-            _cs.ser_UpdateGlobalTableSettings(kwargs),
-            _client._OP_UpdateGlobalTableSettings,
-            _cs.de_UpdateGlobalTableSettings,
-            ctx,
+            req, _client._OP_UpdateGlobalTableSettings, _cs.de_UpdateGlobalTableSettings, ctx
         )
 
     def update_item(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateItem(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_UpdateItem(kwargs), _client._OP_UpdateItem, _cs.de_UpdateItem, ctx
-        )
+        return self._call(req, _client._OP_UpdateItem, _cs.de_UpdateItem, ctx)
 
     def update_kinesis_streaming_destination(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateKinesisStreamingDestination(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_UpdateKinesisStreamingDestination(kwargs),
+            req,
             _client._OP_UpdateKinesisStreamingDestination,
             _cs.de_UpdateKinesisStreamingDestination,
             ctx,
         )
 
     def update_table(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateTable(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_UpdateTable(kwargs), _client._OP_UpdateTable, _cs.de_UpdateTable, ctx
-        )
+        return self._call(req, _client._OP_UpdateTable, _cs.de_UpdateTable, ctx)
 
     def update_table_replica_auto_scaling(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateTableReplicaAutoScaling(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
         return self._call(
-            _cs.ser_UpdateTableReplicaAutoScaling(kwargs),
+            req,
             _client._OP_UpdateTableReplicaAutoScaling,
             _cs.de_UpdateTableReplicaAutoScaling,
             ctx,
         )
 
     def update_time_to_live(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateTimeToLive(kwargs)
+        # read after serializing: botocore resolves the endpoint once its handlers changed the input
         ctx = {
             "ResourceArn": kwargs.get("TableName"),
         }
-        return self._call(
-            _cs.ser_UpdateTimeToLive(kwargs),
-            _client._OP_UpdateTimeToLive,
-            _cs.de_UpdateTimeToLive,
-            ctx,
-        )
+        return self._call(req, _client._OP_UpdateTimeToLive, _cs.de_UpdateTimeToLive, ctx)

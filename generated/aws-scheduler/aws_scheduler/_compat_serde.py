@@ -23,17 +23,18 @@ def ser_CreateSchedule(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_CreateScheduleInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedules/" + _rt.label(v["Name"], "name")
+    path = "/schedules/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateSchedule(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("ScheduleArn")
     if x is not None:
@@ -49,17 +50,18 @@ def ser_CreateScheduleGroup(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_CreateScheduleGroupInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedule-groups/" + _rt.label(v["Name"], "name")
+    path = "/schedule-groups/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateScheduleGroup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("ScheduleGroupArn")
     if x is not None:
@@ -75,7 +77,7 @@ def ser_DeleteSchedule(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_DeleteScheduleInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedules/" + _rt.label(v["Name"], "name")
+    path = "/schedules/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     x = v.get("ClientToken")
@@ -86,6 +88,7 @@ def ser_DeleteSchedule(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("GroupName")
     if x is not None:
         q.append("groupName=" + _rt.q(x))
+    q = _c.caller_order(q, 0, v, {"clientToken": "ClientToken", "groupName": "GroupName"})
     body: _t.Any = b""
     return _rt.Request("DELETE", path, "&".join(q), h, body, "")
 
@@ -93,6 +96,7 @@ def ser_DeleteSchedule(v: dict[str, _t.Any]) -> _rt.Request:
 def de_DeleteSchedule(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -104,7 +108,7 @@ def ser_DeleteScheduleGroup(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_DeleteScheduleGroupInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedule-groups/" + _rt.label(v["Name"], "name")
+    path = "/schedule-groups/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     x = v.get("ClientToken")
@@ -119,6 +123,7 @@ def ser_DeleteScheduleGroup(v: dict[str, _t.Any]) -> _rt.Request:
 def de_DeleteScheduleGroup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -128,7 +133,7 @@ def ser_GetSchedule(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_GetScheduleInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedules/" + _rt.label(v["Name"], "name")
+    path = "/schedules/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     x = v.get("GroupName")
@@ -141,6 +146,7 @@ def ser_GetSchedule(v: dict[str, _t.Any]) -> _rt.Request:
 def de_GetSchedule(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("ActionAfterCompletion")
     if x is not None:
@@ -161,8 +167,10 @@ def de_GetSchedule(r: _Response) -> dict[str, _t.Any]:
     if x is not None:
         o["FlexibleTimeWindow"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_FlexibleTimeWindow and None not in x.values()
-            else _cd_FlexibleTimeWindow(x)
+            if x.__class__ is dict
+            and _K_FlexibleTimeWindow.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_FlexibleTimeWindow(x, n)
         )
     x = d.get("GroupName")
     if x is not None:
@@ -192,8 +200,8 @@ def de_GetSchedule(r: _Response) -> dict[str, _t.Any]:
     if x is not None:
         o["Target"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_Target and None not in x.values()
-            else _cd_Target(x)
+            if x.__class__ is dict and _K_Target.issuperset(x) and not (n and None in x.values())
+            else _cd_Target(x, n)
         )
     return o
 
@@ -204,7 +212,7 @@ def ser_GetScheduleGroup(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_GetScheduleGroupInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedule-groups/" + _rt.label(v["Name"], "name")
+    path = "/schedule-groups/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     body: _t.Any = b""
@@ -214,6 +222,7 @@ def ser_GetScheduleGroup(v: dict[str, _t.Any]) -> _rt.Request:
 def de_GetScheduleGroup(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Arn")
     if x is not None:
@@ -251,6 +260,9 @@ def ser_ListScheduleGroups(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("NextToken")
     if x is not None:
         q.append("NextToken=" + _rt.q(x))
+    q = _c.caller_order(
+        q, 0, v, {"MaxResults": "MaxResults", "NamePrefix": "NamePrefix", "NextToken": "NextToken"}
+    )
     body: _t.Any = b""
     return _rt.Request("GET", path, "&".join(q), h, body, "")
 
@@ -258,13 +270,14 @@ def ser_ListScheduleGroups(v: dict[str, _t.Any]) -> _rt.Request:
 def de_ListScheduleGroups(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("NextToken")
     if x is not None:
         o["NextToken"] = x
     x = d.get("ScheduleGroups")
     if x is not None:
-        o["ScheduleGroups"] = _c.fix_list(x, _K_ScheduleGroupSummary, _cd_ScheduleGroupSummary)
+        o["ScheduleGroups"] = _c.fix_list(x, _K_ScheduleGroupSummary, _cd_ScheduleGroupSummary, n)
     return o
 
 
@@ -292,6 +305,18 @@ def ser_ListSchedules(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("State")
     if x is not None:
         q.append("State=" + _rt.q(x))
+    q = _c.caller_order(
+        q,
+        0,
+        v,
+        {
+            "ScheduleGroup": "GroupName",
+            "MaxResults": "MaxResults",
+            "NamePrefix": "NamePrefix",
+            "NextToken": "NextToken",
+            "State": "State",
+        },
+    )
     body: _t.Any = b""
     return _rt.Request("GET", path, "&".join(q), h, body, "")
 
@@ -299,13 +324,14 @@ def ser_ListSchedules(v: dict[str, _t.Any]) -> _rt.Request:
 def de_ListSchedules(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("NextToken")
     if x is not None:
         o["NextToken"] = x
     x = d.get("Schedules")
     if x is not None:
-        o["Schedules"] = _c.fix_list(x, _K_ScheduleSummary, _cd_ScheduleSummary)
+        o["Schedules"] = _c.fix_list(x, _K_ScheduleSummary, _cd_ScheduleSummary, n)
     return o
 
 
@@ -315,7 +341,7 @@ def ser_ListTagsForResource(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_ListTagsForResourceInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/tags/" + _rt.label(v["ResourceArn"], "resource_arn")
+    path = "/tags/" + _c.label(v["ResourceArn"], "resource_arn")
     h: dict[str, str] = {}
     q: list[str] = []
     body: _t.Any = b""
@@ -325,10 +351,11 @@ def ser_ListTagsForResource(v: dict[str, _t.Any]) -> _rt.Request:
 def de_ListTagsForResource(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("Tags")
     if x is not None:
-        o["Tags"] = _c.fix_list(x, _K_Tag, _cd_Tag)
+        o["Tags"] = _c.fix_list(x, _K_Tag, _cd_Tag, n)
     return o
 
 
@@ -338,17 +365,18 @@ def ser_TagResource(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_TagResourceInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/tags/" + _rt.label(v["ResourceArn"], "resource_arn")
+    path = "/tags/" + _c.label(v["ResourceArn"], "resource_arn")
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_TagResource(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -358,7 +386,7 @@ def ser_UntagResource(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_UntagResourceInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/tags/" + _rt.label(v["ResourceArn"], "resource_arn")
+    path = "/tags/" + _c.label(v["ResourceArn"], "resource_arn")
     h: dict[str, str] = {}
     q: list[str] = []
     x = v.get("TagKeys")
@@ -372,6 +400,7 @@ def ser_UntagResource(v: dict[str, _t.Any]) -> _rt.Request:
 def de_UntagResource(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     return o
 
 
@@ -383,17 +412,18 @@ def ser_UpdateSchedule(v: dict[str, _t.Any]) -> _rt.Request:
     d = _ci_UpdateScheduleInput(v, e)
     if e:
         raise _c.invalid(e)
-    path = "/schedules/" + _rt.label(v["Name"], "name")
+    path = "/schedules/" + _c.label(v["Name"], "name")
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("PUT", path, "&".join(q), h, body, "")
 
 
 def de_UpdateSchedule(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("ScheduleArn")
     if x is not None:
@@ -404,6 +434,7 @@ def de_UpdateSchedule(r: _Response) -> dict[str, _t.Any]:
 def _ce_ConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -413,6 +444,7 @@ def _ce_ConflictException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.An
 def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -422,6 +454,7 @@ def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -431,6 +464,7 @@ def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[st
 def _ce_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -440,6 +474,7 @@ def _ce_ServiceQuotaExceededException(r: _Response, d: dict[str, _t.Any]) -> dic
 def _ce_ThrottlingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -449,6 +484,7 @@ def _ce_ThrottlingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.
 def _ce_ValidationException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("Message")
     if x is not None:
         o["Message"] = x
@@ -470,6 +506,7 @@ def _ci_CreateScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ScheduleExpression"))
     if "Target" not in v:
         e.append(_c.missing(p, "Target"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ActionAfterCompletion":
             if isinstance(x, str):
@@ -547,13 +584,15 @@ def _ci_CreateScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "Target":
             d["Target"] = _cs_Target(x, p + ".Target", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "ActionAfterCompletion, ClientToken, Description, EndDate, FlexibleTimeWindow, GroupName, KmsKeyArn, Name, ScheduleExpression, ScheduleExpressionTimezone, StartDate, State, Target",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -566,6 +605,7 @@ def _ci_CreateScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Name" not in v:
         e.append(_c.missing(p, "Name"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ClientToken":
             if isinstance(x, str):
@@ -584,7 +624,8 @@ def _ci_CreateScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "Tags":
             d["Tags"] = _cs_TagList(x, p + ".Tags", e)
         else:
-            e.append(_c.unknown(p, k, "ClientToken, Name, Tags"))
+            e.insert(u, _c.unknown(p, k, "ClientToken, Name, Tags"))
+            u += 1
     return d
 
 
@@ -597,6 +638,7 @@ def _ci_DeleteScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Name" not in v:
         e.append(_c.missing(p, "Name"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ClientToken":
             if isinstance(x, str):
@@ -620,7 +662,8 @@ def _ci_DeleteScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Name", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ClientToken, GroupName, Name"))
+            e.insert(u, _c.unknown(p, k, "ClientToken, GroupName, Name"))
+            u += 1
     return d
 
 
@@ -633,6 +676,7 @@ def _ci_DeleteScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Name" not in v:
         e.append(_c.missing(p, "Name"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ClientToken":
             if isinstance(x, str):
@@ -649,7 +693,8 @@ def _ci_DeleteScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Name", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ClientToken, Name"))
+            e.insert(u, _c.unknown(p, k, "ClientToken, Name"))
+            u += 1
     return d
 
 
@@ -662,6 +707,7 @@ def _ci_GetScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Name" not in v:
         e.append(_c.missing(p, "Name"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GroupName":
             if isinstance(x, str):
@@ -678,7 +724,8 @@ def _ci_GetScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Name", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "GroupName, Name"))
+            e.insert(u, _c.unknown(p, k, "GroupName, Name"))
+            u += 1
     return d
 
 
@@ -691,6 +738,7 @@ def _ci_GetScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Name" not in v:
         e.append(_c.missing(p, "Name"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Name":
             if isinstance(x, str):
@@ -700,7 +748,8 @@ def _ci_GetScheduleGroupInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Name", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Name"))
+            e.insert(u, _c.unknown(p, k, "Name"))
+            u += 1
     return d
 
 
@@ -711,6 +760,7 @@ def _ci_ListScheduleGroupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MaxResults":
             if isinstance(x, int):
@@ -734,7 +784,8 @@ def _ci_ListScheduleGroupsInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".NextToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "MaxResults, NamePrefix, NextToken"))
+            e.insert(u, _c.unknown(p, k, "MaxResults, NamePrefix, NextToken"))
+            u += 1
     return d
 
 
@@ -745,6 +796,7 @@ def _ci_ListSchedulesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "GroupName":
             if isinstance(x, str):
@@ -780,7 +832,8 @@ def _ci_ListSchedulesInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".State", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "GroupName, MaxResults, NamePrefix, NextToken, State"))
+            e.insert(u, _c.unknown(p, k, "GroupName, MaxResults, NamePrefix, NextToken, State"))
+            u += 1
     return d
 
 
@@ -793,6 +846,7 @@ def _ci_ListTagsForResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "ResourceArn" not in v:
         e.append(_c.missing(p, "ResourceArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -802,7 +856,8 @@ def _ci_ListTagsForResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".ResourceArn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "ResourceArn"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn"))
+            u += 1
     return d
 
 
@@ -817,6 +872,7 @@ def _ci_TagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ResourceArn"))
     if "Tags" not in v:
         e.append(_c.missing(p, "Tags"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -828,7 +884,8 @@ def _ci_TagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "Tags":
             d["Tags"] = _cs_TagList(x, p + ".Tags", e)
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, Tags"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, Tags"))
+            u += 1
     return d
 
 
@@ -843,6 +900,7 @@ def _ci_UntagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ResourceArn"))
     if "TagKeys" not in v:
         e.append(_c.missing(p, "TagKeys"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ResourceArn":
             if isinstance(x, str):
@@ -854,7 +912,8 @@ def _ci_UntagResourceInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "TagKeys":
             pass
         else:
-            e.append(_c.unknown(p, k, "ResourceArn, TagKeys"))
+            e.insert(u, _c.unknown(p, k, "ResourceArn, TagKeys"))
+            u += 1
     return d
 
 
@@ -873,6 +932,7 @@ def _ci_UpdateScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "ScheduleExpression"))
     if "Target" not in v:
         e.append(_c.missing(p, "Target"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "ActionAfterCompletion":
             if isinstance(x, str):
@@ -950,13 +1010,15 @@ def _ci_UpdateScheduleInput(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         elif k == "Target":
             d["Target"] = _cs_Target(x, p + ".Target", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "ActionAfterCompletion, ClientToken, Description, EndDate, FlexibleTimeWindow, GroupName, KmsKeyArn, Name, ScheduleExpression, ScheduleExpressionTimezone, StartDate, State, Target",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -968,6 +1030,7 @@ def _cs_FlexibleTimeWindow(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Mode" not in v:
         e.append(_c.missing(p, "Mode"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MaximumWindowInMinutes":
             if isinstance(x, int):
@@ -982,7 +1045,8 @@ def _cs_FlexibleTimeWindow(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Mode", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "MaximumWindowInMinutes, Mode"))
+            e.insert(u, _c.unknown(p, k, "MaximumWindowInMinutes, Mode"))
+            u += 1
     return d
 
 
@@ -1009,6 +1073,7 @@ def _cs_Tag(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Key"))
     if "Value" not in v:
         e.append(_c.missing(p, "Value"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Key":
             if isinstance(x, str):
@@ -1025,7 +1090,8 @@ def _cs_Tag(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Value", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Key, Value"))
+            e.insert(u, _c.unknown(p, k, "Key, Value"))
+            u += 1
     return d
 
 
@@ -1039,6 +1105,7 @@ def _cs_Target(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Arn"))
     if "RoleArn" not in v:
         e.append(_c.missing(p, "RoleArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Arn":
             if isinstance(x, str):
@@ -1080,13 +1147,15 @@ def _cs_Target(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "SqsParameters":
             d["SqsParameters"] = _cs_SqsParameters(x, p + ".SqsParameters", e)
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "Arn, DeadLetterConfig, EcsParameters, EventBridgeParameters, Input, KinesisParameters, RetryPolicy, RoleArn, SageMakerPipelineParameters, SqsParameters",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -1096,6 +1165,7 @@ def _cs_DeadLetterConfig(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Arn":
             if isinstance(x, str):
@@ -1105,7 +1175,8 @@ def _cs_DeadLetterConfig(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Arn", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Arn"))
+            e.insert(u, _c.unknown(p, k, "Arn"))
+            u += 1
     return d
 
 
@@ -1117,6 +1188,7 @@ def _cs_EcsParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "TaskDefinitionArn" not in v:
         e.append(_c.missing(p, "TaskDefinitionArn"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "CapacityProviderStrategy":
             d["CapacityProviderStrategy"] = _cs_CapacityProviderStrategy(
@@ -1186,13 +1258,15 @@ def _cs_EcsParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".TaskDefinitionArn", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "CapacityProviderStrategy, EnableECSManagedTags, EnableExecuteCommand, Group, LaunchType, NetworkConfiguration, PlacementConstraints, PlacementStrategy, PlatformVersion, PropagateTags, ReferenceId, Tags, TaskCount, TaskDefinitionArn",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -1217,6 +1291,7 @@ def _cs_CapacityProviderStrategyItem(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "capacityProvider" not in v:
         e.append(_c.missing(p, "capacityProvider"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "base":
             if isinstance(x, int):
@@ -1240,7 +1315,8 @@ def _cs_CapacityProviderStrategyItem(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".weight", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "base, capacityProvider, weight"))
+            e.insert(u, _c.unknown(p, k, "base, capacityProvider, weight"))
+            u += 1
     return d
 
 
@@ -1254,6 +1330,7 @@ def _cs_EventBridgeParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "DetailType"))
     if "Source" not in v:
         e.append(_c.missing(p, "Source"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "DetailType":
             if isinstance(x, str):
@@ -1270,7 +1347,8 @@ def _cs_EventBridgeParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Source", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "DetailType, Source"))
+            e.insert(u, _c.unknown(p, k, "DetailType, Source"))
+            u += 1
     return d
 
 
@@ -1282,6 +1360,7 @@ def _cs_KinesisParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "PartitionKey" not in v:
         e.append(_c.missing(p, "PartitionKey"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "PartitionKey":
             if isinstance(x, str):
@@ -1291,7 +1370,8 @@ def _cs_KinesisParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".PartitionKey", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "PartitionKey"))
+            e.insert(u, _c.unknown(p, k, "PartitionKey"))
+            u += 1
     return d
 
 
@@ -1301,11 +1381,13 @@ def _cs_NetworkConfiguration(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "awsvpcConfiguration":
             d["awsvpcConfiguration"] = _cs_AwsVpcConfiguration(x, p + ".awsvpcConfiguration", e)
         else:
-            e.append(_c.unknown(p, k, "awsvpcConfiguration"))
+            e.insert(u, _c.unknown(p, k, "awsvpcConfiguration"))
+            u += 1
     return d
 
 
@@ -1317,6 +1399,7 @@ def _cs_AwsVpcConfiguration(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "Subnets" not in v:
         e.append(_c.missing(p, "Subnets"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "AssignPublicIp":
             if isinstance(x, str):
@@ -1328,7 +1411,8 @@ def _cs_AwsVpcConfiguration(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         elif k == "Subnets":
             d["Subnets"] = _cs_Subnets(x, p + ".Subnets", e)
         else:
-            e.append(_c.unknown(p, k, "AssignPublicIp, SecurityGroups, Subnets"))
+            e.insert(u, _c.unknown(p, k, "AssignPublicIp, SecurityGroups, Subnets"))
+            u += 1
     return d
 
 
@@ -1351,6 +1435,7 @@ def _cs_PlacementConstraint(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "expression":
             if isinstance(x, str):
@@ -1365,7 +1450,8 @@ def _cs_PlacementConstraint(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".type", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "expression, type"))
+            e.insert(u, _c.unknown(p, k, "expression, type"))
+            u += 1
     return d
 
 
@@ -1388,6 +1474,7 @@ def _cs_PlacementStrategy(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "field":
             if isinstance(x, str):
@@ -1402,7 +1489,8 @@ def _cs_PlacementStrategy(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".type", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "field, type"))
+            e.insert(u, _c.unknown(p, k, "field, type"))
+            u += 1
     return d
 
 
@@ -1412,6 +1500,7 @@ def _cs_RetryPolicy(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MaximumEventAgeInSeconds":
             if isinstance(x, int):
@@ -1428,7 +1517,8 @@ def _cs_RetryPolicy(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".MaximumRetryAttempts", x, _c.INT))
         else:
-            e.append(_c.unknown(p, k, "MaximumEventAgeInSeconds, MaximumRetryAttempts"))
+            e.insert(u, _c.unknown(p, k, "MaximumEventAgeInSeconds, MaximumRetryAttempts"))
+            u += 1
     return d
 
 
@@ -1438,13 +1528,15 @@ def _cs_SageMakerPipelineParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "PipelineParameterList":
             d["PipelineParameterList"] = _cs_SageMakerPipelineParameterList(
                 x, p + ".PipelineParameterList", e
             )
         else:
-            e.append(_c.unknown(p, k, "PipelineParameterList"))
+            e.insert(u, _c.unknown(p, k, "PipelineParameterList"))
+            u += 1
     return d
 
 
@@ -1471,6 +1563,7 @@ def _cs_SageMakerPipelineParameter(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "Name"))
     if "Value" not in v:
         e.append(_c.missing(p, "Value"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "Name":
             if isinstance(x, str):
@@ -1487,7 +1580,8 @@ def _cs_SageMakerPipelineParameter(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".Value", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "Name, Value"))
+            e.insert(u, _c.unknown(p, k, "Name, Value"))
+            u += 1
     return d
 
 
@@ -1515,6 +1609,7 @@ def _cs_SqsParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
         e.append(_c.bad_type(p, v, _c.DICT))
         return None
     d: dict[str, _t.Any] = {}
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "MessageGroupId":
             if isinstance(x, str):
@@ -1524,7 +1619,8 @@ def _cs_SqsParameters(v: _t.Any, p: str, e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".MessageGroupId", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "MessageGroupId"))
+            e.insert(u, _c.unknown(p, k, "MessageGroupId"))
+            u += 1
     return d
 
 
@@ -1581,170 +1677,198 @@ def _cs_TagMap(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     return o
 
 
+_A_FlexibleTimeWindow = frozenset(("MaximumWindowInMinutes", "Mode"))
 _K_FlexibleTimeWindow = frozenset(("Mode",))
 
 
-def _cd_FlexibleTimeWindow(d: _t.Any) -> _t.Any:
+def _cd_FlexibleTimeWindow(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_FlexibleTimeWindow.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_FlexibleTimeWindow)
     x = d.get("MaximumWindowInMinutes")
     if x is not None:
-        o["MaximumWindowInMinutes"] = int(x)
-    x = d.get("Mode")
-    if x is not None:
-        o["Mode"] = x
-    return o
+        d["MaximumWindowInMinutes"] = int(x)
+    return d
 
 
+_A_ScheduleGroupSummary = frozenset(
+    ("Arn", "CreationDate", "LastModificationDate", "Name", "State")
+)
 _K_ScheduleGroupSummary = frozenset(("Arn", "Name", "State"))
 
 
-def _cd_ScheduleGroupSummary(d: _t.Any) -> _t.Any:
+def _cd_ScheduleGroupSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    for k, x in d.items():
-        if x is None:
-            continue
-        if k == "CreationDate":
-            o["CreationDate"] = _rt.p_ts(x)
-        elif k == "LastModificationDate":
-            o["LastModificationDate"] = _rt.p_ts(x)
-        elif k == "Arn":
-            o["Arn"] = x
-        elif k == "Name":
-            o["Name"] = x
-        elif k == "State":
-            o["State"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_ScheduleGroupSummary.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ScheduleGroupSummary)
+    x = d.get("CreationDate")
+    if x is not None:
+        d["CreationDate"] = _rt.p_ts(x)
+    x = d.get("LastModificationDate")
+    if x is not None:
+        d["LastModificationDate"] = _rt.p_ts(x)
+    return d
 
 
+_A_ScheduleSummary = frozenset(
+    ("Arn", "CreationDate", "GroupName", "LastModificationDate", "Name", "State", "Target")
+)
 _K_ScheduleSummary = frozenset(("Arn", "GroupName", "Name", "State"))
 
 
-def _cd_ScheduleSummary(d: _t.Any) -> _t.Any:
+def _cd_ScheduleSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_ScheduleSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_ScheduleSummary)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "CreationDate":
-            o["CreationDate"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "LastModificationDate":
-            o["LastModificationDate"] = _rt.p_ts(x)
+            d[k] = _rt.p_ts(x)
         elif k == "Target":
-            o["Target"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_TargetSummary and None not in x.values()
-                else _cd_TargetSummary(x)
+                if x.__class__ is dict
+                and _K_TargetSummary.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_TargetSummary(x, n)
             )
-        elif k == "Arn":
-            o["Arn"] = x
-        elif k == "GroupName":
-            o["GroupName"] = x
-        elif k == "Name":
-            o["Name"] = x
-        elif k == "State":
-            o["State"] = x
-    return o
+    return d
 
 
+_A_Tag = frozenset(("Key", "Value"))
 _K_Tag = frozenset(("Key", "Value"))
 
 
-def _cd_Tag(d: _t.Any) -> _t.Any:
+def _cd_Tag(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Key")
-    if x is not None:
-        o["Key"] = x
-    x = d.get("Value")
-    if x is not None:
-        o["Value"] = x
-    return o
+    if not (d.__class__ is dict and _A_Tag.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Tag)
+    return d
 
 
+_A_Target = frozenset(
+    (
+        "Arn",
+        "DeadLetterConfig",
+        "EcsParameters",
+        "EventBridgeParameters",
+        "Input",
+        "KinesisParameters",
+        "RetryPolicy",
+        "RoleArn",
+        "SageMakerPipelineParameters",
+        "SqsParameters",
+    )
+)
 _K_Target = frozenset(("Arn", "Input", "RoleArn"))
 
 
-def _cd_Target(d: _t.Any) -> _t.Any:
+def _cd_Target(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (d.__class__ is dict and _A_Target.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_Target)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "DeadLetterConfig":
-            o["DeadLetterConfig"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_DeadLetterConfig
-                and None not in x.values()
-                else _cd_DeadLetterConfig(x)
+                and _K_DeadLetterConfig.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_DeadLetterConfig(x, n)
             )
         elif k == "EcsParameters":
-            o["EcsParameters"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_EcsParameters and None not in x.values()
-                else _cd_EcsParameters(x)
+                if x.__class__ is dict
+                and _K_EcsParameters.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_EcsParameters(x, n)
             )
         elif k == "EventBridgeParameters":
-            o["EventBridgeParameters"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_EventBridgeParameters
-                and None not in x.values()
-                else _cd_EventBridgeParameters(x)
+                and _K_EventBridgeParameters.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_EventBridgeParameters(x, n)
             )
         elif k == "KinesisParameters":
-            o["KinesisParameters"] = (
+            d[k] = (
                 x
                 if x.__class__ is dict
-                and x.keys() <= _K_KinesisParameters
-                and None not in x.values()
-                else _cd_KinesisParameters(x)
+                and _K_KinesisParameters.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_KinesisParameters(x, n)
             )
         elif k == "RetryPolicy":
-            o["RetryPolicy"] = _cd_RetryPolicy(x)
+            d[k] = _cd_RetryPolicy(x, n)
         elif k == "SageMakerPipelineParameters":
-            o["SageMakerPipelineParameters"] = _cd_SageMakerPipelineParameters(x)
+            d[k] = _cd_SageMakerPipelineParameters(x, n)
         elif k == "SqsParameters":
-            o["SqsParameters"] = (
+            d[k] = (
                 x
-                if x.__class__ is dict and x.keys() <= _K_SqsParameters and None not in x.values()
-                else _cd_SqsParameters(x)
+                if x.__class__ is dict
+                and _K_SqsParameters.issuperset(x)
+                and not (n and None in x.values())
+                else _cd_SqsParameters(x, n)
             )
-        elif k == "Arn":
-            o["Arn"] = x
-        elif k == "Input":
-            o["Input"] = x
-        elif k == "RoleArn":
-            o["RoleArn"] = x
-    return o
+    return d
 
 
+_A_DeadLetterConfig = frozenset(("Arn",))
 _K_DeadLetterConfig = frozenset(("Arn",))
 
 
-def _cd_DeadLetterConfig(d: _t.Any) -> _t.Any:
+def _cd_DeadLetterConfig(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Arn")
-    if x is not None:
-        o["Arn"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_DeadLetterConfig.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_DeadLetterConfig)
+    return d
 
 
+_A_EcsParameters = frozenset(
+    (
+        "CapacityProviderStrategy",
+        "EnableECSManagedTags",
+        "EnableExecuteCommand",
+        "Group",
+        "LaunchType",
+        "NetworkConfiguration",
+        "PlacementConstraints",
+        "PlacementStrategy",
+        "PlatformVersion",
+        "PropagateTags",
+        "ReferenceId",
+        "Tags",
+        "TaskCount",
+        "TaskDefinitionArn",
+    )
+)
 _K_EcsParameters = frozenset(
     (
         "EnableECSManagedTags",
@@ -1760,239 +1884,269 @@ _K_EcsParameters = frozenset(
 )
 
 
-def _cd_EcsParameters(d: _t.Any) -> _t.Any:
+def _cd_EcsParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_EcsParameters.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_EcsParameters)
     for k, x in d.items():
-        if x is None:
-            continue
         if k == "CapacityProviderStrategy":
-            o["CapacityProviderStrategy"] = _c.fix_list(
-                x, _K_CapacityProviderStrategyItem, _cd_CapacityProviderStrategyItem
-            )
-        elif k == "NetworkConfiguration":
-            o["NetworkConfiguration"] = _cd_NetworkConfiguration(x)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_CapacityProviderStrategyItem.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_CapacityProviderStrategyItem(y1, n)
         elif k == "PlacementConstraints":
-            o["PlacementConstraints"] = _c.fix_list(
-                x, _K_PlacementConstraint, _cd_PlacementConstraint
-            )
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_PlacementConstraint.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_PlacementConstraint(y1, n)
         elif k == "PlacementStrategy":
-            o["PlacementStrategy"] = _c.fix_list(x, _K_PlacementStrategy, _cd_PlacementStrategy)
+            for i1, y1 in enumerate(x):
+                if (
+                    y1.__class__ is not dict
+                    or not _K_PlacementStrategy.issuperset(y1)
+                    or (n and None in y1.values())
+                ):
+                    x[i1] = None if y1 is None else _cd_PlacementStrategy(y1, n)
+        elif k == "NetworkConfiguration":
+            d[k] = _cd_NetworkConfiguration(x, n)
         elif k == "TaskCount":
-            o["TaskCount"] = int(x)
-        elif k == "EnableECSManagedTags":
-            o["EnableECSManagedTags"] = x
-        elif k == "EnableExecuteCommand":
-            o["EnableExecuteCommand"] = x
-        elif k == "Group":
-            o["Group"] = x
-        elif k == "LaunchType":
-            o["LaunchType"] = x
-        elif k == "PlatformVersion":
-            o["PlatformVersion"] = x
-        elif k == "PropagateTags":
-            o["PropagateTags"] = x
-        elif k == "ReferenceId":
-            o["ReferenceId"] = x
-        elif k == "Tags":
-            o["Tags"] = x
-        elif k == "TaskDefinitionArn":
-            o["TaskDefinitionArn"] = x
-    return o
+            d[k] = int(x)
+    return d
 
 
+_A_CapacityProviderStrategyItem = frozenset(("base", "capacityProvider", "weight"))
 _K_CapacityProviderStrategyItem = frozenset(("capacityProvider",))
 
 
-def _cd_CapacityProviderStrategyItem(d: _t.Any) -> _t.Any:
+def _cd_CapacityProviderStrategyItem(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_CapacityProviderStrategyItem.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_CapacityProviderStrategyItem)
     x = d.get("base")
     if x is not None:
-        o["base"] = int(x)
-    x = d.get("capacityProvider")
-    if x is not None:
-        o["capacityProvider"] = x
+        d["base"] = int(x)
     x = d.get("weight")
     if x is not None:
-        o["weight"] = int(x)
-    return o
+        d["weight"] = int(x)
+    return d
 
 
+_A_EventBridgeParameters = frozenset(("DetailType", "Source"))
 _K_EventBridgeParameters = frozenset(("DetailType", "Source"))
 
 
-def _cd_EventBridgeParameters(d: _t.Any) -> _t.Any:
+def _cd_EventBridgeParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("DetailType")
-    if x is not None:
-        o["DetailType"] = x
-    x = d.get("Source")
-    if x is not None:
-        o["Source"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_EventBridgeParameters.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_EventBridgeParameters)
+    return d
 
 
+_A_KinesisParameters = frozenset(("PartitionKey",))
 _K_KinesisParameters = frozenset(("PartitionKey",))
 
 
-def _cd_KinesisParameters(d: _t.Any) -> _t.Any:
+def _cd_KinesisParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("PartitionKey")
-    if x is not None:
-        o["PartitionKey"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_KinesisParameters.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_KinesisParameters)
+    return d
 
 
-def _cd_NetworkConfiguration(d: _t.Any) -> _t.Any:
+_A_NetworkConfiguration = frozenset(("awsvpcConfiguration",))
+
+
+def _cd_NetworkConfiguration(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_NetworkConfiguration.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_NetworkConfiguration)
     x = d.get("awsvpcConfiguration")
     if x is not None:
-        o["awsvpcConfiguration"] = (
+        d["awsvpcConfiguration"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_AwsVpcConfiguration and None not in x.values()
-            else _cd_AwsVpcConfiguration(x)
+            if x.__class__ is dict
+            and _K_AwsVpcConfiguration.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AwsVpcConfiguration(x, n)
         )
-    return o
+    return d
 
 
+_A_AwsVpcConfiguration = frozenset(("AssignPublicIp", "SecurityGroups", "Subnets"))
 _K_AwsVpcConfiguration = frozenset(("AssignPublicIp", "SecurityGroups", "Subnets"))
 
 
-def _cd_AwsVpcConfiguration(d: _t.Any) -> _t.Any:
+def _cd_AwsVpcConfiguration(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("AssignPublicIp")
-    if x is not None:
-        o["AssignPublicIp"] = x
-    x = d.get("SecurityGroups")
-    if x is not None:
-        o["SecurityGroups"] = x
-    x = d.get("Subnets")
-    if x is not None:
-        o["Subnets"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_AwsVpcConfiguration.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AwsVpcConfiguration)
+    return d
 
 
+_A_PlacementConstraint = frozenset(("expression", "type"))
 _K_PlacementConstraint = frozenset(("expression", "type"))
 
 
-def _cd_PlacementConstraint(d: _t.Any) -> _t.Any:
+def _cd_PlacementConstraint(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("expression")
-    if x is not None:
-        o["expression"] = x
-    x = d.get("type")
-    if x is not None:
-        o["type"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_PlacementConstraint.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_PlacementConstraint)
+    return d
 
 
+_A_PlacementStrategy = frozenset(("field", "type"))
 _K_PlacementStrategy = frozenset(("field", "type"))
 
 
-def _cd_PlacementStrategy(d: _t.Any) -> _t.Any:
+def _cd_PlacementStrategy(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("field")
-    if x is not None:
-        o["field"] = x
-    x = d.get("type")
-    if x is not None:
-        o["type"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_PlacementStrategy.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_PlacementStrategy)
+    return d
 
 
-def _cd_RetryPolicy(d: _t.Any) -> _t.Any:
+_A_RetryPolicy = frozenset(("MaximumEventAgeInSeconds", "MaximumRetryAttempts"))
+
+
+def _cd_RetryPolicy(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict and _A_RetryPolicy.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_RetryPolicy)
     x = d.get("MaximumEventAgeInSeconds")
     if x is not None:
-        o["MaximumEventAgeInSeconds"] = int(x)
+        d["MaximumEventAgeInSeconds"] = int(x)
     x = d.get("MaximumRetryAttempts")
     if x is not None:
-        o["MaximumRetryAttempts"] = int(x)
-    return o
+        d["MaximumRetryAttempts"] = int(x)
+    return d
 
 
-def _cd_SageMakerPipelineParameters(d: _t.Any) -> _t.Any:
+_A_SageMakerPipelineParameters = frozenset(("PipelineParameterList",))
+
+
+def _cd_SageMakerPipelineParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
+    if not (
+        d.__class__ is dict
+        and _A_SageMakerPipelineParameters.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SageMakerPipelineParameters)
     x = d.get("PipelineParameterList")
     if x is not None:
-        o["PipelineParameterList"] = _c.fix_list(
-            x, _K_SageMakerPipelineParameter, _cd_SageMakerPipelineParameter
-        )
-    return o
+        for i1, y1 in enumerate(x):
+            if (
+                y1.__class__ is not dict
+                or not _K_SageMakerPipelineParameter.issuperset(y1)
+                or (n and None in y1.values())
+            ):
+                x[i1] = None if y1 is None else _cd_SageMakerPipelineParameter(y1, n)
+    return d
 
 
+_A_SageMakerPipelineParameter = frozenset(("Name", "Value"))
 _K_SageMakerPipelineParameter = frozenset(("Name", "Value"))
 
 
-def _cd_SageMakerPipelineParameter(d: _t.Any) -> _t.Any:
+def _cd_SageMakerPipelineParameter(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Name")
-    if x is not None:
-        o["Name"] = x
-    x = d.get("Value")
-    if x is not None:
-        o["Value"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_SageMakerPipelineParameter.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SageMakerPipelineParameter)
+    return d
 
 
+_A_SqsParameters = frozenset(("MessageGroupId",))
 _K_SqsParameters = frozenset(("MessageGroupId",))
 
 
-def _cd_SqsParameters(d: _t.Any) -> _t.Any:
+def _cd_SqsParameters(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("MessageGroupId")
-    if x is not None:
-        o["MessageGroupId"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_SqsParameters.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_SqsParameters)
+    return d
 
 
+_A_TargetSummary = frozenset(("Arn",))
 _K_TargetSummary = frozenset(("Arn",))
 
 
-def _cd_TargetSummary(d: _t.Any) -> _t.Any:
+def _cd_TargetSummary(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("Arn")
-    if x is not None:
-        o["Arn"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_TargetSummary.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_TargetSummary)
+    return d
 
 
 # error code -> (exception name, parser of its modeled members), as botocore's shape_for_error_code

@@ -1865,7 +1865,7 @@ def ser_CreateSchedule(v: _s.CreateScheduleInput) -> _rt.Request:
     if x is not None:
         d["Target"] = _ser_Target(x)
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -1890,7 +1890,7 @@ def ser_CreateScheduleGroup(v: _s.CreateScheduleGroupInput) -> _rt.Request:
     if x is not None:
         d["Tags"] = [_ser_Tag(x0) for x0 in x]
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -2055,7 +2055,7 @@ def ser_TagResource(v: _s.TagResourceInput) -> _rt.Request:
     if x is not None:
         d["Tags"] = [_ser_Tag(x0) for x0 in x]
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -2129,7 +2129,7 @@ def ser_UpdateSchedule(v: _s.UpdateScheduleInput) -> _rt.Request:
     if x is not None:
         d["Target"] = _ser_Target(x)
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("PUT", path, "&".join(q), h, body, "")
 
 

@@ -126,6 +126,20 @@ class _SchedulerClientBase(_ClientCore):
     _PROTOCOL = "rest-json"
     _QUERY_COMPATIBLE = False
     _SIGNING_NAME = "scheduler"
+    _LEGACY_RETRY = (
+        5,
+        None,
+        2.0,
+        (429, 500, 502, 503, 504, 509),
+        (
+            (400, "ProvisionedThroughputExceededException"),
+            (400, "RequestThrottledException"),
+            (400, "ThrottledException"),
+            (400, "Throttling"),
+            (400, "ThrottlingException"),
+        ),
+        None,
+    )
     _DEFAULT_ANONYMOUS = False
     _ERROR_BASE = _errors.SchedulerError
     _ERRORS = _serde.ERRORS

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _t
 
 from awsgen_runtime.boto3_compat import _client as _cc
+from awsgen_runtime.paginate import PaginatorSpec as _PaginatorSpec
 
 from . import _compat_serde as _cs
 from . import client as _client
@@ -41,90 +42,85 @@ class Boto3Client(_cc.Boto3ClientBase):
         "untag_resource": "UntagResource",
         "update_schedule": "UpdateSchedule",
     }
+    _PAGINATORS = {
+        "list_schedule_groups": _PaginatorSpec(
+            "ListScheduleGroups",
+            ("NextToken",),
+            ("NextToken",),
+            ((("NextToken",),),),
+            None,
+            "MaxResults",
+            (("ScheduleGroups",),),
+            (),
+        ),
+        "list_schedules": _PaginatorSpec(
+            "ListSchedules",
+            ("NextToken",),
+            ("NextToken",),
+            ((("NextToken",),),),
+            None,
+            "MaxResults",
+            (("Schedules",),),
+            (),
+        ),
+    }
 
     def create_schedule(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateSchedule(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_CreateSchedule(kwargs), _client._OP_CreateSchedule, _cs.de_CreateSchedule, ctx
-        )
+        return self._call(req, _client._OP_CreateSchedule, _cs.de_CreateSchedule, ctx)
 
     def create_schedule_group(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateScheduleGroup(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_CreateScheduleGroup(kwargs),
-            _client._OP_CreateScheduleGroup,
-            _cs.de_CreateScheduleGroup,
-            ctx,
-        )
+        return self._call(req, _client._OP_CreateScheduleGroup, _cs.de_CreateScheduleGroup, ctx)
 
     def delete_schedule(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteSchedule(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_DeleteSchedule(kwargs), _client._OP_DeleteSchedule, _cs.de_DeleteSchedule, ctx
-        )
+        return self._call(req, _client._OP_DeleteSchedule, _cs.de_DeleteSchedule, ctx)
 
     def delete_schedule_group(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_DeleteScheduleGroup(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_DeleteScheduleGroup(kwargs),
-            _client._OP_DeleteScheduleGroup,
-            _cs.de_DeleteScheduleGroup,
-            ctx,
-        )
+        return self._call(req, _client._OP_DeleteScheduleGroup, _cs.de_DeleteScheduleGroup, ctx)
 
     def get_schedule(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetSchedule(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetSchedule(kwargs), _client._OP_GetSchedule, _cs.de_GetSchedule, ctx
-        )
+        return self._call(req, _client._OP_GetSchedule, _cs.de_GetSchedule, ctx)
 
     def get_schedule_group(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetScheduleGroup(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetScheduleGroup(kwargs),
-            _client._OP_GetScheduleGroup,
-            _cs.de_GetScheduleGroup,
-            ctx,
-        )
+        return self._call(req, _client._OP_GetScheduleGroup, _cs.de_GetScheduleGroup, ctx)
 
     def list_schedule_groups(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListScheduleGroups(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListScheduleGroups(kwargs),
-            _client._OP_ListScheduleGroups,
-            _cs.de_ListScheduleGroups,
-            ctx,
-        )
+        return self._call(req, _client._OP_ListScheduleGroups, _cs.de_ListScheduleGroups, ctx)
 
     def list_schedules(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListSchedules(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListSchedules(kwargs), _client._OP_ListSchedules, _cs.de_ListSchedules, ctx
-        )
+        return self._call(req, _client._OP_ListSchedules, _cs.de_ListSchedules, ctx)
 
     def list_tags_for_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListTagsForResource(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListTagsForResource(kwargs),
-            _client._OP_ListTagsForResource,
-            _cs.de_ListTagsForResource,
-            ctx,
-        )
+        return self._call(req, _client._OP_ListTagsForResource, _cs.de_ListTagsForResource, ctx)
 
     def tag_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_TagResource(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_TagResource(kwargs), _client._OP_TagResource, _cs.de_TagResource, ctx
-        )
+        return self._call(req, _client._OP_TagResource, _cs.de_TagResource, ctx)
 
     def untag_resource(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UntagResource(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_UntagResource(kwargs), _client._OP_UntagResource, _cs.de_UntagResource, ctx
-        )
+        return self._call(req, _client._OP_UntagResource, _cs.de_UntagResource, ctx)
 
     def update_schedule(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_UpdateSchedule(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_UpdateSchedule(kwargs), _client._OP_UpdateSchedule, _cs.de_UpdateSchedule, ctx
-        )
+        return self._call(req, _client._OP_UpdateSchedule, _cs.de_UpdateSchedule, ctx)

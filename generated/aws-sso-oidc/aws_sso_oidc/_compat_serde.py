@@ -25,13 +25,14 @@ def ser_CreateToken(v: dict[str, _t.Any]) -> _rt.Request:
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateToken(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("accessToken")
     if x is not None:
@@ -61,13 +62,14 @@ def ser_CreateTokenWithIAM(v: dict[str, _t.Any]) -> _rt.Request:
     h: dict[str, str] = {}
     q: list[str] = ["aws_iam=t"]
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_CreateTokenWithIAM(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("accessToken")
     if x is not None:
@@ -95,9 +97,9 @@ def de_CreateTokenWithIAM(r: _Response) -> dict[str, _t.Any]:
         o["awsAdditionalDetails"] = (
             x
             if x.__class__ is dict
-            and x.keys() <= _K_AwsAdditionalDetails
-            and None not in x.values()
-            else _cd_AwsAdditionalDetails(x)
+            and _K_AwsAdditionalDetails.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_AwsAdditionalDetails(x, n)
         )
     return o
 
@@ -112,13 +114,14 @@ def ser_RegisterClient(v: dict[str, _t.Any]) -> _rt.Request:
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_RegisterClient(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("clientId")
     if x is not None:
@@ -151,13 +154,14 @@ def ser_StartDeviceAuthorization(v: dict[str, _t.Any]) -> _rt.Request:
     h: dict[str, str] = {}
     q: list[str] = []
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
 def de_StartDeviceAuthorization(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("deviceCode")
     if x is not None:
@@ -183,6 +187,7 @@ def de_StartDeviceAuthorization(r: _Response) -> dict[str, _t.Any]:
 def _ce_AccessDeniedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -198,6 +203,7 @@ def _ce_AccessDeniedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _
 def _ce_AuthorizationPendingException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -210,6 +216,7 @@ def _ce_AuthorizationPendingException(r: _Response, d: dict[str, _t.Any]) -> dic
 def _ce_ExpiredTokenException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -222,6 +229,7 @@ def _ce_ExpiredTokenException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _
 def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -234,6 +242,7 @@ def _ce_InternalServerException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_InvalidClientException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -246,6 +255,7 @@ def _ce_InvalidClientException(r: _Response, d: dict[str, _t.Any]) -> dict[str, 
 def _ce_InvalidClientMetadataException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -258,6 +268,7 @@ def _ce_InvalidClientMetadataException(r: _Response, d: dict[str, _t.Any]) -> di
 def _ce_InvalidGrantException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -270,6 +281,7 @@ def _ce_InvalidGrantException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _
 def _ce_InvalidRedirectUriException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -282,6 +294,7 @@ def _ce_InvalidRedirectUriException(r: _Response, d: dict[str, _t.Any]) -> dict[
 def _ce_InvalidRequestException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -297,6 +310,7 @@ def _ce_InvalidRequestException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_InvalidRequestRegionException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -315,6 +329,7 @@ def _ce_InvalidRequestRegionException(r: _Response, d: dict[str, _t.Any]) -> dic
 def _ce_InvalidScopeException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -327,6 +342,7 @@ def _ce_InvalidScopeException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _
 def _ce_SlowDownException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -339,6 +355,7 @@ def _ce_SlowDownException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.An
 def _ce_UnauthorizedClientException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -351,6 +368,7 @@ def _ce_UnauthorizedClientException(r: _Response, d: dict[str, _t.Any]) -> dict[
 def _ce_UnsupportedGrantTypeException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("error")
     if x is not None:
         o["error"] = x
@@ -373,6 +391,7 @@ def _ci_CreateTokenRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "clientSecret"))
     if "grantType" not in v:
         e.append(_c.missing(p, "grantType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "clientId":
             if isinstance(x, str):
@@ -417,13 +436,15 @@ def _ci_CreateTokenRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".codeVerifier", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "clientId, clientSecret, grantType, deviceCode, code, refreshToken, scope, redirectUri, codeVerifier",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -438,6 +459,7 @@ def _ci_CreateTokenWithIAMRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "clientId"))
     if "grantType" not in v:
         e.append(_c.missing(p, "grantType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "clientId":
             if isinstance(x, str):
@@ -492,13 +514,15 @@ def _ci_CreateTokenWithIAMRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".codeVerifier", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "clientId, grantType, code, refreshToken, assertion, scope, redirectUri, subjectToken, subjectTokenType, requestedTokenType, codeVerifier",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -513,6 +537,7 @@ def _ci_RegisterClientRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "clientName"))
     if "clientType" not in v:
         e.append(_c.missing(p, "clientType"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "clientName":
             if isinstance(x, str):
@@ -541,13 +566,15 @@ def _ci_RegisterClientRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".entitledApplicationArn", x, _c.STR))
         else:
-            e.append(
+            e.insert(
+                u,
                 _c.unknown(
                     p,
                     k,
                     "clientName, clientType, scopes, redirectUris, grantTypes, issuerUrl, entitledApplicationArn",
-                )
+                ),
             )
+            u += 1
     return d
 
 
@@ -564,6 +591,7 @@ def _ci_StartDeviceAuthorizationRequest(v: dict[str, _t.Any], e: list[str]) -> _
         e.append(_c.missing(p, "clientSecret"))
     if "startUrl" not in v:
         e.append(_c.missing(p, "startUrl"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "clientId":
             if isinstance(x, str):
@@ -581,7 +609,8 @@ def _ci_StartDeviceAuthorizationRequest(v: dict[str, _t.Any], e: list[str]) -> _
             else:
                 e.append(_c.bad_type(p + ".startUrl", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "clientId, clientSecret, startUrl"))
+            e.insert(u, _c.unknown(p, k, "clientId, clientSecret, startUrl"))
+            u += 1
     return d
 
 
@@ -627,18 +656,21 @@ def _cs_Scopes(v: _t.Any, p: str, e: list[str]) -> _t.Any:
     return o
 
 
+_A_AwsAdditionalDetails = frozenset(("identityContext",))
 _K_AwsAdditionalDetails = frozenset(("identityContext",))
 
 
-def _cd_AwsAdditionalDetails(d: _t.Any) -> _t.Any:
+def _cd_AwsAdditionalDetails(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("identityContext")
-    if x is not None:
-        o["identityContext"] = x
-    return o
+    if not (
+        d.__class__ is dict
+        and _A_AwsAdditionalDetails.issuperset(d)
+        and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AwsAdditionalDetails)
+    return d
 
 
 # error code -> (exception name, parser of its modeled members), as botocore's shape_for_error_code

@@ -355,7 +355,7 @@ def ser_CreateToken(v: _s.CreateTokenRequest) -> _rt.Request:
     if x is not None:
         d["codeVerifier"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -405,7 +405,7 @@ def ser_CreateTokenWithIAM(v: _s.CreateTokenWithIAMRequest) -> _rt.Request:
     if x is not None:
         d["codeVerifier"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -443,7 +443,7 @@ def ser_RegisterClient(v: _s.RegisterClientRequest) -> _rt.Request:
     if x is not None:
         d["entitledApplicationArn"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 
@@ -469,7 +469,7 @@ def ser_StartDeviceAuthorization(v: _s.StartDeviceAuthorizationRequest) -> _rt.R
     if x is not None:
         d["startUrl"] = x
     h["Content-Type"] = "application/json"
-    body: _t.Any = _rt.json_dumps(d)
+    body: _t.Any = _rt.json_bytes(d)
     return _rt.Request("POST", path, "&".join(q), h, body, "")
 
 

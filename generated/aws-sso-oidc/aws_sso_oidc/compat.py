@@ -35,31 +35,23 @@ class Boto3Client(_cc.Boto3ClientBase):
     }
 
     def create_token(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateToken(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_CreateToken(kwargs), _client._OP_CreateToken, _cs.de_CreateToken, ctx
-        )
+        return self._call(req, _client._OP_CreateToken, _cs.de_CreateToken, ctx)
 
     def create_token_with_iam(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_CreateTokenWithIAM(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_CreateTokenWithIAM(kwargs),
-            _client._OP_CreateTokenWithIAM,
-            _cs.de_CreateTokenWithIAM,
-            ctx,
-        )
+        return self._call(req, _client._OP_CreateTokenWithIAM, _cs.de_CreateTokenWithIAM, ctx)
 
     def register_client(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_RegisterClient(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_RegisterClient(kwargs), _client._OP_RegisterClient, _cs.de_RegisterClient, ctx
-        )
+        return self._call(req, _client._OP_RegisterClient, _cs.de_RegisterClient, ctx)
 
     def start_device_authorization(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_StartDeviceAuthorization(kwargs)
         ctx = None
         return self._call(
-            _cs.ser_StartDeviceAuthorization(kwargs),
-            _client._OP_StartDeviceAuthorization,
-            _cs.de_StartDeviceAuthorization,
-            ctx,
+            req, _client._OP_StartDeviceAuthorization, _cs.de_StartDeviceAuthorization, ctx
         )

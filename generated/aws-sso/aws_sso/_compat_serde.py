@@ -33,6 +33,7 @@ def ser_GetRoleCredentials(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("accessToken")
     if x is not None:
         h["x-amz-sso_bearer_token"] = x
+    q = _c.caller_order(q, 0, v, {"role_name": "roleName", "account_id": "accountId"})
     body: _t.Any = b""
     return _rt.Request("GET", path, "&".join(q), h, body, "")
 
@@ -40,13 +41,16 @@ def ser_GetRoleCredentials(v: dict[str, _t.Any]) -> _rt.Request:
 def de_GetRoleCredentials(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("roleCredentials")
     if x is not None:
         o["roleCredentials"] = (
             x
-            if x.__class__ is dict and x.keys() <= _K_RoleCredentials and None not in x.values()
-            else _cd_RoleCredentials(x)
+            if x.__class__ is dict
+            and _K_RoleCredentials.issuperset(x)
+            and not (n and None in x.values())
+            else _cd_RoleCredentials(x, n)
         )
     return o
 
@@ -72,6 +76,9 @@ def ser_ListAccountRoles(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("accountId")
     if x is not None:
         q.append("account_id=" + _rt.q(x))
+    q = _c.caller_order(
+        q, 0, v, {"next_token": "nextToken", "max_result": "maxResults", "account_id": "accountId"}
+    )
     body: _t.Any = b""
     return _rt.Request("GET", path, "&".join(q), h, body, "")
 
@@ -79,13 +86,14 @@ def ser_ListAccountRoles(v: dict[str, _t.Any]) -> _rt.Request:
 def de_ListAccountRoles(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("nextToken")
     if x is not None:
         o["nextToken"] = x
     x = d.get("roleList")
     if x is not None:
-        o["roleList"] = _c.fix_list(x, _K_RoleInfo, _cd_RoleInfo)
+        o["roleList"] = _c.fix_list(x, _K_RoleInfo, _cd_RoleInfo, n)
     return o
 
 
@@ -107,6 +115,7 @@ def ser_ListAccounts(v: dict[str, _t.Any]) -> _rt.Request:
     x = v.get("accessToken")
     if x is not None:
         h["x-amz-sso_bearer_token"] = x
+    q = _c.caller_order(q, 0, v, {"next_token": "nextToken", "max_result": "maxResults"})
     body: _t.Any = b""
     return _rt.Request("GET", path, "&".join(q), h, body, "")
 
@@ -114,13 +123,14 @@ def ser_ListAccounts(v: dict[str, _t.Any]) -> _rt.Request:
 def de_ListAccounts(r: _Response) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = b"null" in r.body  # see _json_dicts: no null, no None checks
     d = _c.json_dict(r.body)
     x = d.get("nextToken")
     if x is not None:
         o["nextToken"] = x
     x = d.get("accountList")
     if x is not None:
-        o["accountList"] = _c.fix_list(x, _K_AccountInfo, _cd_AccountInfo)
+        o["accountList"] = _c.fix_list(x, _K_AccountInfo, _cd_AccountInfo, n)
     return o
 
 
@@ -143,6 +153,7 @@ def ser_Logout(v: dict[str, _t.Any]) -> _rt.Request:
 def _ce_InvalidRequestException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -152,6 +163,7 @@ def _ce_InvalidRequestException(r: _Response, d: dict[str, _t.Any]) -> dict[str,
 def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -161,6 +173,7 @@ def _ce_ResourceNotFoundException(r: _Response, d: dict[str, _t.Any]) -> dict[st
 def _ce_TooManyRequestsException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -170,6 +183,7 @@ def _ce_TooManyRequestsException(r: _Response, d: dict[str, _t.Any]) -> dict[str
 def _ce_UnauthorizedException(r: _Response, d: dict[str, _t.Any]) -> dict[str, _t.Any]:
     x: _t.Any
     o: dict[str, _t.Any] = {}
+    n = True  # an error's body may hold null: the exact path
     x = d.get("message")
     if x is not None:
         o["message"] = x
@@ -189,6 +203,7 @@ def _ci_GetRoleCredentialsRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "accountId"))
     if "accessToken" not in v:
         e.append(_c.missing(p, "accessToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "roleName":
             if isinstance(x, str):
@@ -206,7 +221,8 @@ def _ci_GetRoleCredentialsRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".accessToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "roleName, accountId, accessToken"))
+            e.insert(u, _c.unknown(p, k, "roleName, accountId, accessToken"))
+            u += 1
     return d
 
 
@@ -221,6 +237,7 @@ def _ci_ListAccountRolesRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
         e.append(_c.missing(p, "accessToken"))
     if "accountId" not in v:
         e.append(_c.missing(p, "accountId"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "nextToken":
             if isinstance(x, str):
@@ -245,7 +262,8 @@ def _ci_ListAccountRolesRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".accountId", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "nextToken, maxResults, accessToken, accountId"))
+            e.insert(u, _c.unknown(p, k, "nextToken, maxResults, accessToken, accountId"))
+            u += 1
     return d
 
 
@@ -258,6 +276,7 @@ def _ci_ListAccountsRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "accessToken" not in v:
         e.append(_c.missing(p, "accessToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "nextToken":
             if isinstance(x, str):
@@ -277,7 +296,8 @@ def _ci_ListAccountsRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".accessToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "nextToken, maxResults, accessToken"))
+            e.insert(u, _c.unknown(p, k, "nextToken, maxResults, accessToken"))
+            u += 1
     return d
 
 
@@ -290,6 +310,7 @@ def _ci_LogoutRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
     d: dict[str, _t.Any] = {}
     if "accessToken" not in v:
         e.append(_c.missing(p, "accessToken"))
+    u = len(e)  # botocore reports unknown members before the known members' problems
     for k, x in v.items():
         if k == "accessToken":
             if isinstance(x, str):
@@ -297,68 +318,55 @@ def _ci_LogoutRequest(v: dict[str, _t.Any], e: list[str]) -> _t.Any:
             else:
                 e.append(_c.bad_type(p + ".accessToken", x, _c.STR))
         else:
-            e.append(_c.unknown(p, k, "accessToken"))
+            e.insert(u, _c.unknown(p, k, "accessToken"))
+            u += 1
     return d
 
 
+_A_AccountInfo = frozenset(("accountId", "accountName", "emailAddress"))
 _K_AccountInfo = frozenset(("accountId", "accountName", "emailAddress"))
 
 
-def _cd_AccountInfo(d: _t.Any) -> _t.Any:
+def _cd_AccountInfo(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("accountId")
-    if x is not None:
-        o["accountId"] = x
-    x = d.get("accountName")
-    if x is not None:
-        o["accountName"] = x
-    x = d.get("emailAddress")
-    if x is not None:
-        o["emailAddress"] = x
-    return o
+    if not (
+        d.__class__ is dict and _A_AccountInfo.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_AccountInfo)
+    return d
 
 
+_A_RoleCredentials = frozenset(("accessKeyId", "secretAccessKey", "sessionToken", "expiration"))
 _K_RoleCredentials = frozenset(("accessKeyId", "secretAccessKey", "sessionToken"))
 
 
-def _cd_RoleCredentials(d: _t.Any) -> _t.Any:
+def _cd_RoleCredentials(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("accessKeyId")
-    if x is not None:
-        o["accessKeyId"] = x
-    x = d.get("secretAccessKey")
-    if x is not None:
-        o["secretAccessKey"] = x
-    x = d.get("sessionToken")
-    if x is not None:
-        o["sessionToken"] = x
+    if not (
+        d.__class__ is dict and _A_RoleCredentials.issuperset(d) and not (n and None in d.values())
+    ):
+        d = _c.known(d, _A_RoleCredentials)
     x = d.get("expiration")
     if x is not None:
-        o["expiration"] = int(x)
-    return o
+        d["expiration"] = int(x)
+    return d
 
 
+_A_RoleInfo = frozenset(("roleName", "accountId"))
 _K_RoleInfo = frozenset(("roleName", "accountId"))
 
 
-def _cd_RoleInfo(d: _t.Any) -> _t.Any:
+def _cd_RoleInfo(d: _t.Any, n: bool) -> _t.Any:
     x: _t.Any
     if d is None:
         return None
-    o: dict[str, _t.Any] = {}
-    x = d.get("roleName")
-    if x is not None:
-        o["roleName"] = x
-    x = d.get("accountId")
-    if x is not None:
-        o["accountId"] = x
-    return o
+    if not (d.__class__ is dict and _A_RoleInfo.issuperset(d) and not (n and None in d.values())):
+        d = _c.known(d, _A_RoleInfo)
+    return d
 
 
 # error code -> (exception name, parser of its modeled members), as botocore's shape_for_error_code

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _t
 
 from awsgen_runtime.boto3_compat import _client as _cc
+from awsgen_runtime.paginate import PaginatorSpec as _PaginatorSpec
 
 from . import _compat_serde as _cs
 from . import client as _client
@@ -33,31 +34,45 @@ class Boto3Client(_cc.Boto3ClientBase):
         "list_accounts": "ListAccounts",
         "logout": "Logout",
     }
+    _PAGINATORS = {
+        "list_account_roles": _PaginatorSpec(
+            "ListAccountRoles",
+            ("nextToken",),
+            ("nextToken",),
+            ((("nextToken",),),),
+            None,
+            "maxResults",
+            (("roleList",),),
+            (),
+        ),
+        "list_accounts": _PaginatorSpec(
+            "ListAccounts",
+            ("nextToken",),
+            ("nextToken",),
+            ((("nextToken",),),),
+            None,
+            "maxResults",
+            (("accountList",),),
+            (),
+        ),
+    }
 
     def get_role_credentials(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_GetRoleCredentials(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_GetRoleCredentials(kwargs),
-            _client._OP_GetRoleCredentials,
-            _cs.de_GetRoleCredentials,
-            ctx,
-        )
+        return self._call(req, _client._OP_GetRoleCredentials, _cs.de_GetRoleCredentials, ctx)
 
     def list_account_roles(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListAccountRoles(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListAccountRoles(kwargs),
-            _client._OP_ListAccountRoles,
-            _cs.de_ListAccountRoles,
-            ctx,
-        )
+        return self._call(req, _client._OP_ListAccountRoles, _cs.de_ListAccountRoles, ctx)
 
     def list_accounts(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_ListAccounts(kwargs)
         ctx = None
-        return self._call(
-            _cs.ser_ListAccounts(kwargs), _client._OP_ListAccounts, _cs.de_ListAccounts, ctx
-        )
+        return self._call(req, _client._OP_ListAccounts, _cs.de_ListAccounts, ctx)
 
     def logout(self, **kwargs: _t.Any) -> dict[str, _t.Any]:
+        req = _cs.ser_Logout(kwargs)
         ctx = None
-        return self._call(_cs.ser_Logout(kwargs), _client._OP_Logout, None, ctx)
+        return self._call(req, _client._OP_Logout, None, ctx)

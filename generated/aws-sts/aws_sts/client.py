@@ -99,6 +99,21 @@ class _STSClientBase(_ClientCore):
     _PROTOCOL = "query"
     _QUERY_COMPATIBLE = False
     _SIGNING_NAME = "sts"
+    _LEGACY_RETRY = (
+        5,
+        None,
+        2.0,
+        (429, 500, 502, 503, 504, 509),
+        (
+            (400, "IDPCommunicationError"),
+            (400, "ProvisionedThroughputExceededException"),
+            (400, "RequestThrottledException"),
+            (400, "ThrottledException"),
+            (400, "Throttling"),
+            (400, "ThrottlingException"),
+        ),
+        None,
+    )
     _DEFAULT_ANONYMOUS = False
     _ERROR_BASE = _errors.STSError
     _ERRORS = _serde.ERRORS
