@@ -22,7 +22,7 @@ from .compat_check import Pair, _call, _plain, _request, assert_same, make_pair
 from .harness import ensure_packages
 
 SERVICES = ("neptune-graph", "apigateway", "lex-runtime", "bedrock-agent", "glacier", "scheduler", "lambda",
-            "bedrock-runtime", "bedrock-agentcore", "cloudwatch")
+            "bedrock-runtime", "bedrock-agentcore", "cloudwatch", "events")
 _PAIRS: dict[str, Pair] = {}
 _PLUS5 = dt.timezone(dt.timedelta(hours=5))
 _MINUS7 = dt.timezone(dt.timedelta(hours=-7, minutes=-30))
@@ -159,3 +159,8 @@ def test_query_in_callers_order(params: dict[str, Any]) -> None:
     p.theirs.list_functions(**params)
     p.ours.list_functions(**params)
     assert p.wire.sent[1][2].partition("?")[2] == p.wire.sent[0][2].partition("?")[2]
+
+
+def test_endpoint_rule_errors_as_botocore_translates_them() -> None:
+    """EventBridge's EndpointId that is no host label: botocore's InvalidEndpointConfigurationError."""
+    _both("events", "put_events", {"Entries": [{"Source": "s"}], "EndpointId": "not a label"})

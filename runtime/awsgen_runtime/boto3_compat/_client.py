@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..client import ClientCore, OperationInfo, _reason
-from ..errors import ServiceError
+from ..errors import EndpointResolutionError, ServiceError
 from ..retries import is_retryable
 from ..transport import HttpResponse
 from ..wire import Request, header_map
-from .errors import ClientExceptions
+from .errors import ClientExceptions, endpoint_error
 
 
 class RawServiceError(ServiceError):
@@ -138,6 +138,11 @@ class Boto3ClientBase:
             resp = core._send(req, op, ctx)
         except RawServiceError as exc:
             raise self._client_error(exc, op.name) from None
+        except EndpointResolutionError as exc:  # a few become botocore's own classes
+            mapped = endpoint_error(self._SERVICE_NAME, str(exc))
+            if mapped is None:
+                raise
+            raise mapped from None
         if parse is None:  # query, ec2: an answer without output still gives ResponseMetadata
             parse = self._document_meta
         out: dict[str, Any] = core._parse(parse, resp, op) if parse is not None else {}

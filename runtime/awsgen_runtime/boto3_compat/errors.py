@@ -85,6 +85,53 @@ def client_error_class() -> type[Exception]:
     return _bases()["ClientError"]
 
 
+# botocore's own words for the rule-set errors it translates (its
+# EndpointRulesetResolver.ruleset_error_to_botocore_exception): class name -> message format
+_ENDPOINT_FORMATS = {
+    "InvalidHostLabelError": 'Invalid host label to be bound to the hostname of the endpoint: "{}".',
+    "UnsupportedS3ConfigurationError": "Unsupported configuration when using S3: {}",
+    "UnsupportedS3AccesspointConfigurationError": "Unsupported configuration when using S3 access-points: {}",
+    "UnsupportedS3ControlConfigurationError": "Unsupported configuration when using S3 Control: {}",
+    "InvalidEndpointConfigurationError": "Invalid endpoint configuration: {}",
+}
+_S3_ACCESS_POINT = ("S3 Outposts does not support", "S3 MRAP does not support", "S3 Object Lambda does not support",
+                    "Access Points do not support", "Invalid configuration:", "Client was configured for partition")
+
+
+def endpoint_error(service: str, message: str) -> Exception | None:
+    """The exception botocore raises for a rule-set error with this message, when it
+    translates it into one of its own (else None: botocore's EndpointResolutionError)."""
+    name, value = None, message
+    if message.startswith("Invalid region in ARN: "):
+        name, value = "InvalidHostLabelError", (message.split("`")[1] if "`" in message else message)
+    elif service == "s3":
+        if message in ("S3 Object Lambda does not support S3 Accelerate", "Accelerate cannot be used with FIPS"):
+            name = "UnsupportedS3ConfigurationError"
+        elif message.startswith(_S3_ACCESS_POINT):
+            name = "UnsupportedS3AccesspointConfigurationError"
+        elif message.lower().startswith("invalid arn:"):
+            return param_validation_error(message)
+    elif service == "s3control":
+        if message.startswith(("Invalid configuration:", "Client was configured for partition")):
+            name = "UnsupportedS3ControlConfigurationError"
+        elif message == "AccountId is required but not set":
+            return param_validation_error(message)
+    elif service == "events" and (message == "EndpointId must be a valid host label." or message.startswith(
+            "Invalid Configuration: FIPS is not supported with EventBridge multi-region endpoints.")):
+        name = "InvalidEndpointConfigurationError"
+    if name is None:
+        return None
+    import importlib.util
+
+    if importlib.util.find_spec("botocore") is not None:
+        import botocore.exceptions as bx  # type: ignore[import-untyped, unused-ignore]
+
+        kwargs = {"label": value} if name == "InvalidHostLabelError" else {"msg": value}
+        return getattr(bx, name)(**kwargs)  # type: ignore[no-any-return]
+    own: type[Exception] = type(name, (ValueError,), {"__module__": __name__})
+    return own(_ENDPOINT_FORMATS[name].format(value))
+
+
 def param_validation_error(report: str) -> Exception:
     cls: Any = _bases()["ParamValidationError"]
     return cls(report=report)  # type: ignore[no-any-return]
