@@ -71,6 +71,9 @@ SCHEMA: dict[str, Any] = {
         # botocore's enable_millisecond_timestamp_precision (Bedrock AgentCore): request
         # timestamps with their milliseconds (epoch seconds as a float, ISO 8601 ".mmmZ").
         "timestamp_milliseconds": {"type": "boolean"},
+        # botocore's _map_oauth2_errors (SSO OIDC): an error answer's OAuth2
+        # "error_description" is its message when it has no "Message"/"message".
+        "oauth2_errors": {"type": "boolean"},
         # Per operation, by the model's operation name.
         "operations": {
             "type": "object",

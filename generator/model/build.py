@@ -59,6 +59,7 @@ def build_service(
         strip_id_prefix_shapes=tuple(custom.get("strip_id_prefix_shapes") or ()),
         bucket_name_members=tuple(custom.get("bucket_name_members") or ()),
         timestamp_milliseconds=bool(custom.get("timestamp_milliseconds")),
+        oauth2_errors=bool(custom.get("oauth2_errors")),
     )
 
 

@@ -174,6 +174,7 @@ class Service:
     strip_id_prefix_shapes: tuple[str, ...] = ()  # a customization
     bucket_name_members: tuple[str, ...] = ()  # a customization: checked as bucket names
     timestamp_milliseconds: bool = False  # a customization: the compat client's timestamps in milliseconds
+    oauth2_errors: bool = False  # a customization: OAuth2 error messages (error_description)
     # botocore's legacy retry policy from _retry.json (generator/legacy_retry.py), or None
     legacy_retry: tuple[Any, ...] | None = None
 

@@ -241,6 +241,8 @@ class ClientCore:
     _REGION_REDIRECT: ClassVar[bool] = False
     # Headers every request carries unless it sets them (a customization: default_headers).
     _DEFAULT_HEADERS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # OAuth2 error bodies (SSO OIDC): "error_description" is the message (a customization)
+    _OAUTH2_ERRORS: ClassVar[bool] = False
     # Settings' defaults that differ from the runtime's (the compat client's retry mode)
     _DEFAULTS: ClassVar[dict[str, Any] | None] = None
     # botocore's legacy retry policy of the service (retry_mode="legacy"), from _retry.json
@@ -710,6 +712,8 @@ class ClientCore:
         code, message, body = type(self)._ERROR_INFO(resp, self._QUERY_COMPATIBLE)
         if request_id is None:  # XML errors give it in the body (query's <RequestId>)
             request_id = getattr(body, "request_id", None)
+        if self._OAUTH2_ERRORS and not message and isinstance(body, dict):
+            message = oauth2_message(body) or message
         if not code:  # as botocore: the status code is the error code ("404" for a HEAD)
             code = str(resp.status)
             if body is None and resp.body.strip():  # not the protocol's format: show its start
@@ -943,6 +947,15 @@ def _aws_chunked(body: Any, start: int, algorithm: str, headers: dict[str, str])
     headers["X-Amz-Trailer"] = "x-amz-checksum-" + algorithm
     headers["X-Amz-Decoded-Content-Length"] = str(length)
     return checksums.AwsChunked(body, algorithm)
+
+
+def oauth2_message(body: dict[str, Any]) -> str | None:
+    """An OAuth2 error body's message (botocore's _map_oauth2_errors): its
+    ``error_description`` when it has no ``Message``/``message`` of its own."""
+    description = body.get("error_description")
+    if description and not body.get("Message", body.get("message")):
+        return str(description)
+    return None
 
 
 def _crc32_differs(resp: HttpResponse, header: str) -> bool:

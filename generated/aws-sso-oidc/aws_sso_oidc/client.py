@@ -96,6 +96,7 @@ class _SSOOIDCClientBase(_ClientCore):
     _PROTOCOL = "rest-json"
     _QUERY_COMPATIBLE = False
     _SIGNING_NAME = "sso-oauth"
+    _OAUTH2_ERRORS = True
     _LEGACY_RETRY = (
         5,
         None,

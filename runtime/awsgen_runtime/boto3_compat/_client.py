@@ -8,7 +8,7 @@ import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ..client import ClientCore, OperationInfo, _reason
+from ..client import ClientCore, OperationInfo, _reason, oauth2_message
 from ..errors import EndpointResolutionError, ServiceError
 from ..retries import is_retryable
 from ..transport import HttpResponse
@@ -62,11 +62,6 @@ def response_metadata(resp: HttpResponse, attempts: int, rest: bool,
 
 # Protocols whose error answers are XML, read by awsgen_runtime.boto3_compat._xml's layouts
 XML_ERRORS = frozenset({"query", "ec2", "rest-xml"})
-
-# Services whose errors follow OAuth2 (the message in "error_description"); botocore maps
-# it in a handler. TODO(part 2): a models/customizations/ key instead of this table.
-_OAUTH2_SERVICES = frozenset({"sso-oidc"})
-
 
 def _json_error(resp: HttpResponse, body: Any, protocol: str) -> dict[str, Any]:
     """The ``Error`` of a JSON error answer, as botocore's JSON parsers read it."""
@@ -165,9 +160,9 @@ class Boto3ClientBase:
             base = parsed.get("ResponseMetadata", {})
         else:
             body = exc.body if isinstance(exc.body, dict) else {}
-            if body and self._SERVICE_NAME in _OAUTH2_SERVICES and body.get("error_description") and not body.get(
-                    "Message", body.get("message")):
-                body = {**body, "Message": body["error_description"]}  # botocore's _map_oauth2_errors handler
+            message = oauth2_message(body) if body and self._core._OAUTH2_ERRORS else None
+            if message is not None:  # botocore's _map_oauth2_errors handler (customization oauth2_errors)
+                body = {**body, "Message": message}
             error = _json_error(resp, body if exc.body is not None else None, self._core._PROTOCOL)
             parsed = {"Error": error}
         meta = response_metadata(resp, exc.attempts, self._rest, base)
