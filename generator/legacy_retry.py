@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .load import ModelError, load_document
+from .load import ModelError, find_beside, load_document
 
 PINNED = Path(__file__).resolve().parent.parent / "models" / "_retry.json"
 
@@ -30,11 +30,8 @@ LegacyRetry = tuple[int, "float | None", float, tuple[int, ...], tuple[tuple[int
 def find(model_path: Path) -> Path | None:
     """``_retry.json`` in a folder above the model (``models/``, ``botocore/data``), else
     the pinned release's copy; None when neither exists (no legacy policy then)."""
-    for folder in model_path.parents:
-        for name in ("_retry.json", "_retry.json.gz"):
-            if (folder / name).exists():
-                return folder / name
-    return PINNED if PINNED.exists() else None
+    found = find_beside(model_path.parents, "_retry.json")
+    return found if found is not None else PINNED if PINNED.exists() else None
 
 
 def compile_policy(path: Path, endpoint_prefix: str) -> LegacyRetry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,17 @@ class ModelError(Exception):
     def __reduce__(self) -> tuple[type[ModelError], tuple[list[str]]]:
         # Keeps ``problems`` a list when the error crosses a worker-process boundary.
         return (ModelError, (self.problems,))
+
+
+def find_beside(folders: Iterable[Path], name: str) -> Path | None:
+    """The first ``name`` (or ``name.gz``, as botocore's wheels ship its data) in
+    ``folders``, looked for in order: a model's companion files (rule set, paginators,
+    waiters) and the tables above it (partitions, retry policies)."""
+    for folder in folders:
+        for candidate in (folder / name, folder / (name + ".gz")):
+            if candidate.exists():
+                return candidate
+    return None
 
 
 def load_document(path: Path) -> Any:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import load_document
+from .load import find_beside, load_document
 from .model.ir import Service, Shape
 
 PAGINATORS_FILE = "paginators-1.json"
@@ -49,11 +49,7 @@ class Paginator:
 
 def paginators_path(model_path: Path) -> Path | None:
     """``paginators-1.json`` (or ``.json.gz``) beside the model, or None."""
-    for name in (PAGINATORS_FILE, PAGINATORS_FILE + ".gz"):
-        for folder in (model_path.parent, model_path.parent.parent):
-            if (folder / name).exists():
-                return folder / name
-    return None
+    return find_beside([model_path.parent, model_path.parent.parent], PAGINATORS_FILE)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -10,7 +10,7 @@ from . import legacy_retry
 from .context_params import check_operation_context_params
 from .format import format_files
 from .customizations import check_against_model, customization_file, load_customizations
-from .load import ModelError, load_document
+from .load import ModelError, find_beside, load_document
 from .model.build import build_service
 from .model.naming import service_name_for_model
 from .paginators import Paginator, load_paginators, paginators_path
@@ -27,10 +27,6 @@ class UnsupportedProtocol(Exception):
 PINNED_PARTITIONS = Path(__file__).resolve().parent.parent / "models" / "partitions.json"
 
 
-def _first(folders: list[Path], names: tuple[str, ...]) -> Path | None:
-    return next((f / n for f in folders for n in names if (f / n).exists()), None)
-
-
 def _endpoints_source(model_path: Path, label: str) -> tuple[str, list[Any]] | None:
     """The compiled endpoint resolver, when the model has a rule set beside it
     (``endpoint-rule-set-1.json``, or ``.json.gz`` as in botocore's wheels), in its folder
@@ -40,11 +36,10 @@ def _endpoints_source(model_path: Path, label: str) -> tuple[str, list[Any]] | N
     this repository, ``botocore/data`` in botocore); a model without one gets the pinned
     release's table. A model without a rule set gets no resolver, and the caller says so.
     """
-    rules = _first([model_path.parent, model_path.parent.parent],
-                   ("endpoint-rule-set-1.json", "endpoint-rule-set-1.json.gz"))
+    rules = find_beside([model_path.parent, model_path.parent.parent], "endpoint-rule-set-1.json")
     if rules is None:
         return None
-    partitions = _first(list(model_path.parents), ("partitions.json", "partitions.json.gz"))
+    partitions = find_beside(model_path.parents, "partitions.json")
     if partitions is None:
         if not PINNED_PARTITIONS.exists():
             raise ModelError([f"{rules}: the rule set needs a partition table: put botocore's partitions.json "

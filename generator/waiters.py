@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import load_document
+from .load import find_beside, load_document
 from .model.ir import Service
 from .model.naming import python_name, snake_case
 
@@ -43,11 +43,8 @@ class Waiter:
 
 
 def waiters_path(model_path: Path) -> Path | None:
-    for name in (WAITERS_FILE, WAITERS_FILE + ".gz"):
-        for folder in (model_path.parent, model_path.parent.parent):
-            if (folder / name).exists():
-                return folder / name
-    return None
+    """``waiters-2.json`` (or ``.json.gz``) beside the model, or None."""
+    return find_beside([model_path.parent, model_path.parent.parent], WAITERS_FILE)
 
 
 def python_expression(text: str) -> str:
