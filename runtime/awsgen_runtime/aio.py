@@ -27,11 +27,12 @@ from .sigv4 import Credentials
 from .errors import (
     ConnectionClosedError,
     MissingDependencyError,
-    ProxyConnectionError,
     TLSError,
     TransportError,
 )
-from .transport import HttpRequest, HttpResponse, proxy_for, stdlib_error, timeout_error, transport_error
+from .transport import (
+    HttpRequest, HttpResponse, proxy_error, proxy_for, stdlib_error, timeout_error, transport_error,
+)
 from .wire import Request
 
 __all__ = ["AioHttpTransport", "AsyncBaseClient", "AsyncTransport"]
@@ -134,7 +135,7 @@ class AioHttpTransport:
         aiohttp = self._aiohttp
         cls: type[TransportError]
         if isinstance(exc, aiohttp.ClientProxyConnectionError):
-            cls = ProxyConnectionError
+            return proxy_error(url, exc, self._proxies)
         elif isinstance(exc, (aiohttp.ClientSSLError, aiohttp.ServerFingerprintMismatch)):
             cls = TLSError
         elif isinstance(exc, aiohttp.ServerTimeoutError):  # its ConnectionTimeoutError: while connecting

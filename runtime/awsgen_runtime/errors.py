@@ -68,8 +68,13 @@ class TransportError(AwsGenError):
         if message is None:
             name = "the endpoint" if host is None else f"[{host}]" if ":" in host else host
             where = f"'{name}:{port}'" if host is not None and port is not None else f"'{name}'"
-            message = self._TEXT.format(host=host, where=where, reason=f" ({reason})" if reason else "")
+            message = self._TEXT.format(host=host, where=where, reason=f" ({reason})" if reason else "",
+                                        **self._more())
         super().__init__(message)
+
+    def _more(self) -> dict[str, str]:
+        """More fields for the message (a subclass's own)."""
+        return {}
 
 
 class NameResolutionError(TransportError):
@@ -112,7 +117,15 @@ class ProxyConnectionError(TransportError):
     Retried, at ``retry_cost`` (botocore's ``ProxyConnectionError``, a ``ConnectionError``).
     """
 
-    _TEXT = "could not reach {where} through the proxy{reason}: check the proxy's address and that it is up"
+    _TEXT = "could not reach {where} through the proxy{proxy}{reason}: check the proxy's address and that it is up"
+
+    def __init__(self, message: str | None = None, *, host: str | None = None, port: int | None = None,
+                 reason: str = "", proxy: str | None = None) -> None:
+        self.proxy = proxy  # scheme://host:port of the proxy, without credentials; None where unknown
+        super().__init__(message, host=host, port=port, reason=reason)
+
+    def _more(self) -> dict[str, str]:
+        return {"proxy": f" {self.proxy}" if self.proxy else ""}
 
 
 class ConnectTimeoutError(TransportError):

@@ -168,7 +168,7 @@ class Urllib3Transport:
         u3e = self._u3e
         cls: type[TransportError]
         if isinstance(exc, u3e.ProxyError):
-            cls = ProxyConnectionError
+            return proxy_error(url, exc, self._proxies)
         elif isinstance(exc, u3e.SSLError):
             cls = TLSError
         elif isinstance(exc, u3e.NameResolutionError):
@@ -382,6 +382,24 @@ def transport_error(cls: type[TransportError], url: str, exc: BaseException | No
     except ValueError:  # a port that is not a number
         port = None
     return cls(host=parts.hostname, port=port, reason=reason or (_reason(exc) if exc is not None else ""))
+
+
+def proxy_error(url: str, exc: BaseException, proxies: dict[str, str] | None) -> TransportError:
+    """:class:`ProxyConnectionError` for a request to ``url``, naming the proxy it went
+    through (scheme, host and port only: a proxy URL's credentials are never shown)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    proxy = proxy_for(parts.scheme, parts.hostname or "", proxies)
+    err = transport_error(ProxyConnectionError, url, exc)
+    if proxy:
+        p = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+        try:
+            named = f"{p.scheme}://{p.hostname}" + (f":{p.port}" if p.port else "")
+        except ValueError:  # a port that is not a number
+            named = f"{p.scheme}://{p.hostname}"
+        err = ProxyConnectionError(host=err.host, port=err.port, reason=_reason(exc), proxy=named)
+    return err
 
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}

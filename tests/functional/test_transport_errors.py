@@ -307,7 +307,7 @@ def test_the_class_decides_whether_to_retry() -> None:
     assert transport.sends == 1
 
 
-# ----- proxies: the transports take none yet; the mapping of the libraries' errors ----------
+# ----- proxies: the mapping of the libraries' errors, naming the proxy ------------------------
 def test_proxy_failures_are_mapped() -> None:
     import aiohttp
     import urllib3
@@ -319,6 +319,11 @@ def test_proxy_failures_are_mapped() -> None:
     err = Urllib3Transport()._error(u3.value, url)
     _assert_names(err, errors.ProxyConnectionError, "example.invalid", 80)
     assert "through the proxy" in str(err)
+    # the proxy the request went through is named, without the credentials in its URL
+    proxies = {"http": f"http://user:s3cret@127.0.0.1:{port}/"}
+    err = Urllib3Transport(proxies=proxies)._error(u3.value, url)
+    assert isinstance(err, errors.ProxyConnectionError) and err.proxy == f"http://127.0.0.1:{port}"
+    assert f"through the proxy http://127.0.0.1:{port} (" in str(err) and "s3cret" not in str(err)
 
     async def through_proxy() -> BaseException:
         async with aiohttp.ClientSession() as session:
@@ -330,6 +335,8 @@ def test_proxy_failures_are_mapped() -> None:
 
     err = AioHttpTransport()._error(asyncio.run(through_proxy()), url)
     _assert_names(err, errors.ProxyConnectionError, "example.invalid", 80)
+    err = AioHttpTransport(proxies={"http": f"http://127.0.0.1:{port}"})._error(asyncio.run(through_proxy()), url)
+    assert isinstance(err, errors.ProxyConnectionError) and err.proxy == f"http://127.0.0.1:{port}"
 
 
 # ----- the classes ---------------------------------------------------------------------------
