@@ -8,7 +8,7 @@ import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ..client import ClientCore, OperationInfo, _reason, oauth2_message
+from ..client import _PARSE_FAILURES, ClientCore, OperationInfo, _reason, oauth2_message
 from ..errors import EndpointResolutionError, ServiceError
 from ..retries import is_retryable
 from ..transport import HttpResponse
@@ -157,6 +157,7 @@ class Boto3ClientBase:
             parsed, body = error_response(resp, self._core._PROTOCOL)
             found = parsed.get("Error")
             error = found if isinstance(found, dict) else {}
+            parsed["Error"] = error  # an <Error> holding only text: no Code or Message, not a crash
             base = parsed.get("ResponseMetadata", {})
         else:
             body = exc.body if isinstance(exc.body, dict) else {}
@@ -176,7 +177,10 @@ class Boto3ClientBase:
         code = error.get("QueryErrorCode") or error.get("Code")
         modeled = self._ERRORS.get(code) if isinstance(code, str) else None
         if modeled is not None and body is not None:
-            parsed.update(modeled[1](resp, body))
+            try:
+                parsed.update(modeled[1](resp, body))
+            except _PARSE_FAILURES:
+                pass  # the code and message are known; malformed modeled members are dropped (as the typed client)
         cls = self.exceptions.from_code(error["Code"]) if isinstance(error.get("Code"), str) else \
             self.exceptions.ClientError
         return cls(parsed, operation)

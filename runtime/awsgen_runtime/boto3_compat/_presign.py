@@ -35,6 +35,8 @@ _SAFE = "-_.~"
 
 def uses_sigv2(core: Any, signature_version: str | None) -> bool:
     """Whether boto3 would presign this S3 client's URLs with signature version 2."""
+    if signature_version in ("s3", "s3-query"):  # asked for in code: always version 2 (HmacV1QueryAuth)
+        return True
     return signature_version is None and core.region in SIGV2_REGIONS
 
 

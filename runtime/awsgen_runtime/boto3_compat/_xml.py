@@ -24,12 +24,12 @@ serializers fill as botocore's ``AWSPreparedRequest`` does (``urlencode(doseq=Tr
 from __future__ import annotations
 
 import base64
-import http.client
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus, unquote
 
+from ..client import _reason
 from ..errors import ResponseParseError
 from ..protocols.xml import Element, ErrorBody, attr as _attr, parse, x_blob, x_ts
 from ..wire import WireTypeError
@@ -383,7 +383,7 @@ def error_response(resp: Any, protocol: str) -> tuple[dict[str, Any], dict[str, 
     """(botocore's parsed error dict, the body the generated ``_ce_X`` take: an
     :class:`ErrorBody` over the element of the modeled members, None for a generic answer)."""
     if _generic(resp.status, resp.body):
-        return {"Error": {"Code": str(resp.status), "Message": http.client.responses.get(resp.status, "")},
+        return {"Error": {"Code": str(resp.status), "Message": _reason(resp.status)},
                 "ResponseMetadata": {}}, None
     parsed, element = ERROR_LAYOUTS[protocol](resp)
     return parsed, ErrorBody(element, None)
