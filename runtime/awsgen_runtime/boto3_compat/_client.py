@@ -63,11 +63,17 @@ def response_metadata(resp: HttpResponse, attempts: int, rest: bool,
 # Protocols whose error answers are XML, read by awsgen_runtime.boto3_compat._xml's layouts
 XML_ERRORS = frozenset({"query", "ec2", "rest-xml"})
 
+def generic_error(status: int, body: bytes) -> bool:
+    """botocore's generic error answer: a 5xx that is not the protocol's (empty, or an HTML page)."""
+    text = body.strip()
+    return status >= 500 and (not text or text.startswith(b"<html>"))
+
+
 def _json_error(resp: HttpResponse, body: Any, protocol: str) -> dict[str, Any]:
     """The ``Error`` of a JSON error answer, as botocore's JSON parsers read it."""
     status = resp.status
     text = resp.body.strip()
-    if status >= 500 and (not text or text.startswith(b"<html>")):
+    if generic_error(status, resp.body):
         return {"Code": str(status), "Message": _reason(status)}
     if body is None:  # not a JSON object
         body = {"message": resp.body.decode("utf-8", "replace")} if text else {}

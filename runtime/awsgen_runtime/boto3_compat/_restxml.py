@@ -15,6 +15,7 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
+from ..client import _reason
 from .errors import param_validation_error
 
 # ----- XML text, as xml.etree.ElementTree.tostring writes it ---------------------------
@@ -217,12 +218,10 @@ def lenient_ts(value: str) -> Any:
 
 
 def _from_status(resp: Any) -> tuple[dict[str, Any], Any]:
-    import http.client
-
     from ..protocols.xml import Element
 
     headers = resp.headers
-    return ({"Error": {"Code": str(resp.status), "Message": http.client.responses.get(resp.status, "")},
+    return ({"Error": {"Code": str(resp.status), "Message": _reason(resp.status)},
              "ResponseMetadata": {"RequestId": headers.get("x-amz-request-id", ""),
                                   "HostId": headers.get("x-amz-id-2", "")}}, Element("Error"))
 

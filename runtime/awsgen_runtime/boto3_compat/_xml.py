@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import quote_plus, unquote
 
 from ..client import _reason
+from ._client import generic_error
 from ..errors import ResponseParseError
 from ..protocols.xml import Element, ErrorBody, attr as _attr, parse, x_blob, x_ts
 from ..wire import WireTypeError
@@ -311,12 +312,6 @@ def _replace_nodes(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-def _generic(status: int, body: bytes) -> bool:
-    """A 5xx answer that is not the protocol's (empty, or an HTML page)."""
-    text = body.strip()
-    return status >= 500 and (not text or text.startswith(b"<html>"))
-
-
 def _document(resp: Any) -> Any:
     try:
         return parse(resp.body)
@@ -382,7 +377,7 @@ ERROR_LAYOUTS: dict[str, Callable[[Any], tuple[dict[str, Any], Any]]] = {
 def error_response(resp: Any, protocol: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """(botocore's parsed error dict, the body the generated ``_ce_X`` take: an
     :class:`ErrorBody` over the element of the modeled members, None for a generic answer)."""
-    if _generic(resp.status, resp.body):
+    if generic_error(resp.status, resp.body):
         return {"Error": {"Code": str(resp.status), "Message": _reason(resp.status)},
                 "ResponseMetadata": {}}, None
     parsed, element = ERROR_LAYOUTS[protocol](resp)
